@@ -1,0 +1,72 @@
+"""Decks: the model, loading any supported format by its extension, and writing the canonical YAML form.
+
+``load_deck(path)`` is the one entry point: ``.yaml``/``.yml`` (canonical), ``.txt``/``.md`` (course notes),
+``.csv``/``.tsv`` (spreadsheets, Anki's plain-text export). A deck loads whole or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .csv_import import parse_csv
+from .model import SCHEMA_VERSION, Card, Deck, DeckError, DeckWarning, Item
+from .source import MAX_DECK_BYTES, decode_deck_bytes
+from .text_import import parse_notes
+from .yaml_format import dump_deck, parse_yaml
+
+__all__ = [
+    "MAX_DECK_BYTES",
+    "SCHEMA_VERSION",
+    "SUPPORTED_SUFFIXES",
+    "Card",
+    "Deck",
+    "DeckError",
+    "DeckWarning",
+    "Item",
+    "deck_name",
+    "dump_deck",
+    "load_deck",
+    "load_deck_bytes",
+]
+
+SUPPORTED_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".csv", ".tsv")
+
+
+def load_deck_bytes(data: bytes, filename: str) -> Deck:
+    """Parse an uploaded or read deck; the format comes from the file name's extension."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DeckError(
+            f"unknown deck format {suffix or '(no extension)'!r}",
+            path=filename,
+            hint="use .yaml, .txt or .csv",
+        )
+    text = decode_deck_bytes(data, path=filename)
+    if suffix in (".yaml", ".yml"):
+        return parse_yaml(text, path=filename)
+    if suffix in (".csv", ".tsv"):
+        return parse_csv(text, path=filename, title=Path(filename).stem)
+    return parse_notes(text, path=filename, fallback_title=Path(filename).stem)
+
+
+def load_deck(path: str | Path) -> Deck:
+    """Load a deck file of any supported format, or raise :class:`DeckError` saying where and what is wrong."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DeckError("no such file", path=str(path)) from None
+    except IsADirectoryError:
+        raise DeckError("this is a folder, not a deck file", path=str(path)) from None
+    except OSError as exc:
+        raise DeckError(f"cannot read the file: {exc.strerror}", path=str(path)) from None
+    return load_deck_bytes(data, str(path))
+
+
+def deck_name(path_or_title: str) -> str:
+    """A short name for a deck, safe to show and to type: lower-case letters, digits and dashes."""
+    stem = Path(path_or_title).stem if "/" in path_or_title or "." in path_or_title else path_or_title
+    ascii_only = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")[:40] or "deck"

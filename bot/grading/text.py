@@ -1,0 +1,160 @@
+"""Reading a reply the way a teacher does: words without case, accents or markdown, and where the parts split.
+
+A reply is turned into tokens (accent-free, case-folded words with their offsets in the original text, so
+feedback can quote the student) and, between consecutive tokens, a *gap* that tells how strongly the two are
+separated: nothing, a conjunction ("et", "pis", "and"), a comma-like separator, or a hard break (newline,
+bullet, numbering, sentence end). Matching uses the gaps to keep one part of the reply from feeding two items.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from stop_words import get_stop_words
+
+# Gap strengths between two consecutive tokens.
+SPACE, CONJ, COMMA, HARD = 0, 1, 2, 3
+
+# Content words the stop-word package lists as stop words, but that are answers in real decks.
+_NOT_STOP = {"valeur", "force", "personne", "personnes", "nouveau", "nouveaux", "grande", "debut", "essai",
+             "etat", "droite", "haut", "nom", "mot", "parole", "piece", "point", "sujet", "chose", "choses",
+             "concernant", "contre", "devant", "derriere", "dessus", "dessous", "juste", "bien", "bon",
+             }  # fmt: skip
+# The package's English list is a web-search list that drops real answers ("information", "results"), so the
+# English side is the plain function words only.
+_ENGLISH_STOP = set(
+    "a an the and or but of to in on at by for with from as is are was were be been being it its this that "
+    "these those there their they them he she his her i me my we our you your what which who whom how when "
+    "where why do does did not no nor so than too very can could should would will just also some any all "
+    "more most such only own same about into over under again further then once here both each few other "
+    "s t don isn aren doesn didn i'm it's".split()
+)
+_FILLER = {"pense", "crois", "genre", "ben", "bah", "euh", "hmm", "ok", "oui", "voila", "etc", "idee",
+           "jsp", "idk", "know", "think", "guess", "like", "well", "yeah", "yes", "lol", "mdr",
+           "surtout", "aussi", "aucune", "important", "importants", "importante", "chose", "choses", "faut", "falloir",
+           "donc", "alors", "enfin", "bref", "exemple", "ex", "vraiment", "souvent", "toujours"}  # fmt: skip
+STOP_WORDS = frozenset(
+    {unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode().replace("'", "") for w in
+     get_stop_words("fr")} - _NOT_STOP | _ENGLISH_STOP | _FILLER
+)  # fmt: skip
+NEGATIONS = frozenset({"pas", "non", "sauf", "jamais", "ni", "aucun", "aucune", "sans", "excepte", "hormis",
+                       "not", "no", "never", "except", "without", "nor", "n", "eviter", "avoid"})  # fmt: skip
+# Words that join two list items in speech; they separate parts like a comma when content stands on both sides.
+CONJUNCTIONS = frozenset({"et", "pis", "puis", "ou", "mais", "and", "or", "but"})
+# Abbreviations students use in chat, expanded before matching (both in replies and in deck items).
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "ms": ("medias", "sociaux"), "rs": ("reseaux", "sociaux"), "sm": ("social", "media"),
+    "cm": ("community", "manager"), "fb": ("facebook",), "ig": ("instagram",), "yt": ("youtube",),
+    "nb": ("nombre",), "nbr": ("nombre",), "nbre": ("nombre",), "stats": ("statistiques",),
+    "stat": ("statistiques",), "rt": ("retweets",), "ga": ("google", "analytics"), "comms": ("commentaires",),
+    "coms": ("commentaires",), "com": ("commentaires",), "perso": ("personnel",), "qqch": ("quelque", "chose"),
+    "bcp": ("beaucoup",), "pcq": ("parce", "que"), "pcq": ("parce", "que"), "ds": ("dans",),
+    "tjrs": ("toujours",), "pr": ("pour",), "ac": ("avec",), "avc": ("avec",), "infos": ("informations",),
+    "info": ("information",), "pub": ("publicite",), "pubs": ("publicites",), "ajd": ("aujourd", "hui"),
+    "dev": ("developpement",), "mgmt": ("management",), "mngr": ("manager",), "ppl": ("people",),
+}  # fmt: skip
+
+_FR_STEMMER = snowballstemmer.stemmer("french")
+_EN_STEMMER = snowballstemmer.stemmer("english")
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+# Discord syntax that is not words: mentions, channels, roles, custom emoji, timestamps, links.
+_DISCORD_NOISE = re.compile(r"<a?:\w+:\d+>|<[@#][!&]?\d+>|<t:\d+(?::\w)?>|@everyone|@here|https?://\S+")
+_MARKDOWN = re.compile(r"\|\||\*\*|__|~~|```|`")
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "ł": "l"})
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """Case-folded, accent-free form of one word."""
+    word = word.translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=65536)
+def stems(norm: str) -> frozenset[str]:
+    """French and English stems of a folded word: either may meet the other language's form."""
+    if len(norm) < 4 or norm.isdigit():
+        return frozenset((norm,))
+    return frozenset((_FR_STEMMER.stemWord(norm), _EN_STEMMER.stemWord(norm)))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    norm: str
+    start: int  # offsets into the original text, for quoting the student back
+    end: int
+    stop: bool
+
+
+def _gap_strength(gap: str) -> int:
+    if not gap.strip():
+        return SPACE
+    if "\n" in gap or any(c in gap for c in ";.?!:•·▪◦●"):
+        return HARD
+    if any(c in gap for c in ",/|&+()[]{}") or re.search(r"\s[-–—]\s|^[-–—]\s|\s[-–—]$", gap):
+        return COMMA
+    return SPACE  # apostrophes, hyphens inside words, emoji, quotes
+
+
+def tokenize(text: str) -> tuple[list[Token], list[int]]:
+    """Tokens of ``text`` and, for each token, the strength of the gap before it (HARD for the first)."""
+    masked = _DISCORD_NOISE.sub(lambda m: " " * len(m.group()), text)
+    masked = _MARKDOWN.sub(lambda m: " " * len(m.group()), masked)
+    tokens: list[Token] = []
+    gaps: list[int] = []
+    previous_end = 0
+    pending = HARD
+    for match in _WORD.finditer(masked):
+        raw = match.group()
+        start, end = match.span()
+        gap = masked[previous_end:start]
+        strength = max(pending, HARD if not tokens else _gap_strength(gap))
+        pending = SPACE
+        if _is_numbering(raw, masked[end : end + 2], first=not tokens or strength >= COMMA):
+            pending = HARD
+            previous_end = end + 1
+            continue
+        norm = fold(raw)
+        expansion = ABBREVIATIONS.get(norm)
+        words = expansion or (norm,)
+        for position, word in enumerate(words):
+            tokens.append(Token(word, start, end, word in STOP_WORDS))
+            gaps.append(strength if position == 0 else SPACE)
+        previous_end = end
+    _soften_conjunctions(tokens, gaps)
+    return tokens, gaps
+
+
+def _is_numbering(raw: str, after: str, *, first: bool) -> bool:
+    """List numbering: "1." / "2)" anywhere ("1. veille 2. identification"), "a." / "b)" at a part's start."""
+    if after[:1] not in (".", ")") or after[1:2].isalnum():
+        return False
+    if raw.isdigit():
+        return len(raw) <= 2
+    return len(raw) == 1 and raw.islower() and (first or after[:1] == ")")
+
+
+def _soften_conjunctions(tokens: list[Token], gaps: list[int]) -> None:
+    """Turn "A et B" into a separator between A and B, but keep a lone "ou?" (the question word Où)."""
+    index = 1
+    while index < len(tokens) - 1:
+        if tokens[index].norm in CONJUNCTIONS and gaps[index] < COMMA and gaps[index + 1] < COMMA:
+            gaps[index + 1] = max(gaps[index + 1], CONJ)
+            del tokens[index]
+            del gaps[index]
+            continue
+        index += 1
+
+
+def phrase_tokens(text: str) -> list[str]:
+    """The folded words of a deck phrase, abbreviations expanded (no gaps: a phrase is one part)."""
+    words: list[str] = []
+    for match in _WORD.finditer(_MARKDOWN.sub(" ", text)):
+        norm = fold(match.group())
+        words.extend(ABBREVIATIONS.get(norm, (norm,)))
+    return words

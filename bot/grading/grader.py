@@ -206,6 +206,14 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
         phrases.append(
             _Phrase(index, kind, words, tuple(weights), sum(weights), stop_only, negative, joins)
         )
+    # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")
+    # carries the same polarity: "faut se préparer" must not earn it.
+    answers = {p.item: p for p in phrases if p.kind == "answer"}
+    for phrase in phrases:
+        answer = answers.get(phrase.item)
+        if answer is not None and answer.negative and phrase.kind != "answer" and not phrase.negative:
+            answer_stems = {s for w in answer.words for s in stems(w)}
+            phrase.negative = any(stems(w) & answer_stems for w in phrase.words)
     avoidance = bool(_AVOIDANCE_QUESTION.search(question)) or any(
         p.negative and p.kind == "answer" for p in phrases
     )

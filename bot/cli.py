@@ -1,0 +1,162 @@
+"""The command line: ``tutorbot`` (also ``python -m bot``).
+
+    tutorbot deck check PATH [--json]      parsed cards, item counts and warnings (JSON for other tools)
+    tutorbot deck convert PATH -o OUT.yaml an import written in canonical YAML, for review
+    tutorbot practice [--deck PATH] [--count N] [--lang fr|en]
+    tutorbot run                           the Discord bot (needs DISCORD_TOKEN)
+    tutorbot auto                          what ``make run`` does: the bot with a token, practice without
+
+Errors are one clear line on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .decks import Deck, DeckError, deck_name, dump_deck, load_deck
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "decks"
+DEFAULT_DECK = DATA_DIR / "cours-2.yaml"
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def deck_as_json(deck: Deck) -> dict[str, Any]:
+    """The stable JSON shape other tools read: title, cards with items, warnings."""
+    return {
+        "title": deck.title,
+        "cards": [
+            {
+                "question": card.question,
+                "items": [
+                    {"answer": item.answer, "detail": item.detail, "aliases": list(item.aliases)}
+                    for item in card.items
+                ],
+            }
+            for card in deck.cards
+        ],
+        "warnings": [str(warning) for warning in deck.warnings],
+    }
+
+
+def _deck_check(args: argparse.Namespace) -> int:
+    deck = load_deck(args.path)
+    if args.json:
+        print(json.dumps(deck_as_json(deck), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{deck.title} — {len(deck.cards)} cards ({deck.language}) — name: {deck_name(args.path)}")
+    for number, card in enumerate(deck.cards, start=1):
+        where = f"line {card.line}" if card.line else ""
+        print(f"\n{number:>2}. {card.question}  [{len(card.items)} items] {where}")
+        for item in card.items:
+            line = f"    - {item.answer}"
+            if item.detail:
+                line += f": {item.detail}"
+            if item.aliases:
+                line += f"  (also: {', '.join(item.aliases)})"
+            print(line)
+    if deck.warnings:
+        print(f"\n{len(deck.warnings)} warning(s):")
+        for warning in deck.warnings:
+            print(f"  {deck.source}:{warning.line or ''} {warning.message}")
+    return EXIT_OK
+
+
+def _deck_convert(args: argparse.Namespace) -> int:
+    deck = load_deck(args.path)
+    text = dump_deck(deck)
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        print(f"tutorbot: {out} exists; pass --force to overwrite it", file=sys.stderr)
+        return EXIT_ERROR
+    out.write_text(text, encoding="utf-8")
+    print(f"{len(deck.cards)} cards written to {out}; {len(deck.warnings)} warning(s) to review")
+    for warning in deck.warnings:
+        print(f"  {deck.source}:{warning.line or ''} {warning.message}")
+    return EXIT_OK
+
+
+def _practice(args: argparse.Namespace) -> int:
+    from .practice_cli import run_terminal_practice
+
+    return run_terminal_practice(deck_path=Path(args.deck), count=args.count, lang=args.lang, db=args.db)
+
+
+def _run(_args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .runner import run_bot
+    from .settings import Settings
+
+    return asyncio.run(run_bot(Settings.from_env()))
+
+
+def _auto(args: argparse.Namespace) -> int:
+    from .settings import Settings
+
+    if Settings.from_env().token:
+        return _run(args)
+    print("DISCORD_TOKEN is not set: starting a practice session in the terminal instead.\n", file=sys.stderr)
+    return run_terminal_practice_default(args)
+
+
+def run_terminal_practice_default(args: argparse.Namespace) -> int:
+    from .practice_cli import run_terminal_practice
+
+    return run_terminal_practice(deck_path=DEFAULT_DECK, count=None, lang=None, db=None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tutorbot", description="A Discord tutor bot for study groups.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    deck = commands.add_parser("deck", help="check or convert a deck file")
+    deck_commands = deck.add_subparsers(dest="deck_command", required=True)
+    check = deck_commands.add_parser("check", help="print the parsed cards, item counts and warnings")
+    check.add_argument("path")
+    check.add_argument("--json", action="store_true", help="print JSON: title, cards, warnings")
+    check.set_defaults(handler=_deck_check)
+    convert = deck_commands.add_parser("convert", help="write a deck in canonical YAML for review")
+    convert.add_argument("path")
+    convert.add_argument("-o", "--output", required=True, help="the YAML file to write")
+    convert.add_argument("--force", action="store_true", help="overwrite the output file")
+    convert.set_defaults(handler=_deck_convert)
+
+    practice = commands.add_parser("practice", help="practise a deck in the terminal")
+    practice.add_argument("--deck", default=str(DEFAULT_DECK), help="deck file (default: the bundled deck)")
+    practice.add_argument("--count", type=int, default=None, help="how many questions (default: all)")
+    practice.add_argument("--lang", choices=("fr", "en"), default=None, help="language of the session")
+    practice.add_argument("--db", default=None, help="SQLite file (default: TUTOR_DB or tutorbot.db)")
+    practice.set_defaults(handler=_practice)
+
+    run = commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
+    run.set_defaults(handler=_run)
+    auto = commands.add_parser("auto", help="the bot if DISCORD_TOKEN is set, else terminal practice")
+    auto.set_defaults(handler=_auto)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "count", None) is not None and args.count < 1:
+        print("tutorbot: --count must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args))
+    except DeckError as exc:
+        print(f"tutorbot: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except BrokenPipeError:  # "tutorbot deck check x | head" closed the pipe early: not an error
+        sys.stdout = None  # type: ignore[assignment]
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The terminal practice session: questions from a deck, multi-line answers, the same grader as in Discord.
+
+The session is synchronous (it reads the terminal) and knows nothing of storage: each graded attempt goes to a
+``record`` callback, which the CLI points at the SQLite store.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from .decks import Card, Deck
+from .grading import Grade, grade_reply
+from .i18n import format_percent, t, tn
+
+Recorder = Callable[[int, str, Grade], None]
+
+
+@dataclass
+class SessionSummary:
+    answered: int = 0
+    scores: list[float] = field(default_factory=list)
+
+    @property
+    def average(self) -> float:
+        return sum(self.scores) / len(self.scores) if self.scores else 0.0
+
+
+def read_answer(lines: Iterator[str]) -> str | None:
+    """Lines until an empty one; ``None`` at end of input before anything was typed."""
+    typed: list[str] = []
+    for line in lines:
+        line = line.rstrip("\n")
+        if not line.strip():
+            if typed:
+                break
+            continue
+        typed.append(line)
+    else:
+        if not typed:
+            return None
+    return "\n".join(typed)
+
+
+def feedback_lines(card: Card, grade: Grade, lang: str) -> list[str]:
+    """Full practice feedback: found items with the part that earned them, missed items with details."""
+    out = [t("cli.found_header", lang, count=grade.found)]
+    for credit in grade.credits:
+        item = card.items[credit.item]
+        out.append(t("cli.found_item", lang, item=f"{item.answer}  ← « {credit.part} »"))
+    missed = [i for i in range(len(card.items)) if i not in grade.matched]
+    if missed:
+        out.append(t("cli.missed_header", lang, count=len(missed)))
+        for index in missed:
+            item = card.items[index]
+            if item.detail:
+                out.append(t("cli.missed_item_detail", lang, item=item.answer, detail=item.detail))
+            else:
+                out.append(t("cli.missed_item", lang, item=item.answer))
+    if grade.unmatched:
+        out.append(t("cli.unmatched_header", lang))
+        out.extend(t("cli.unmatched_item", lang, part=part[:200]) for part in grade.unmatched)
+    if grade.penalty:
+        extra = len(grade.unmatched)
+        out.append(tn("cli.penalty", grade.penalty, lang, extra=extra, cost=grade.penalty))
+    out.append(
+        t("cli.score", lang, found=grade.found, total=grade.total, percent=format_percent(grade.score, lang))
+    )
+    return out
+
+
+def choose_cards(deck: Deck, count: int | None, rng: random.Random) -> list[int]:
+    order = list(range(len(deck.cards)))
+    rng.shuffle(order)
+    return order[: count or len(order)]
+
+
+def run_session(
+    deck: Deck,
+    *,
+    lang: str,
+    stdin: TextIO,
+    stdout: TextIO,
+    count: int | None = None,
+    record: Recorder | None = None,
+    rng: random.Random | None = None,
+) -> SessionSummary:
+    """Ask ``count`` cards (all by default); Ctrl-C or end of input ends the session with its summary."""
+    summary = SessionSummary()
+
+    def say(text: str = "") -> None:
+        print(text, file=stdout, flush=True)
+
+    if not deck.cards:
+        say(t("cli.error.empty_deck", lang, deck=deck.title))
+        return summary
+    order = choose_cards(deck, count, rng or random.Random())
+    say(t("cli.session_start", lang, deck=deck.title, count=len(order)))
+    lines = iter(stdin.readline, "")
+    try:
+        for number, index in enumerate(order, start=1):
+            card = deck.cards[index]
+            say()
+            say(t("cli.question_header", lang, n=number, total=len(order), deck=deck.title))
+            say(card.question)
+            say(t("cli.expected_count", lang, count=len(card.items)))
+            say(t("cli.prompt", lang))
+            reply = read_answer(lines)
+            if reply is None:
+                break
+            grade = grade_reply(card.items, reply, question=card.question)
+            for line in feedback_lines(card, grade, lang):
+                say(line)
+            summary.answered += 1
+            summary.scores.append(grade.score)
+            if record is not None:
+                record(index, reply, grade)
+    except KeyboardInterrupt:
+        say()
+    say()
+    if summary.answered:
+        say(
+            t(
+                "cli.summary",
+                lang,
+                answered=summary.answered,
+                percent=format_percent(summary.average, lang),
+                best=format_percent(max(summary.scores), lang),
+            )
+        )
+    else:
+        say(t("cli.summary_none", lang))
+    return summary

@@ -39,10 +39,10 @@ def _item(text: str) -> Item:
 
 def parse_csv(text: str, *, path: str = "<deck.csv>", title: str = "Deck") -> Deck:
     """Parse a CSV/TSV deck, or raise :class:`DeckError` naming the row at fault."""
-    directives = {}
-    body_lines = []
+    directives: dict[str, str] = {}
+    body_lines: list[str] = []
     for line in text.split("\n"):
-        if line.startswith("#") and ":" in line and not body_lines:
+        if line.startswith("#") and ":" in line and not any(body_lines):
             key, _, value = line[1:].partition(":")
             directives[key.strip().lower()] = value.strip()
             body_lines.append("")  # keep line numbers true

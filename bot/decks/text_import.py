@@ -181,6 +181,9 @@ def parse_notes(text: str, *, path: str = "<notes>", fallback_title: str = "Deck
             cards.append(_RawCard(line, number))
             continue
         # A plain line: an answer, a bare heading over a bullet list, or a note after a bullet list.
+        if card is None and not next_is_bullet(index):
+            warnings.append(DeckWarning(f"text before the first question ignored: {line[:50]!r}", number))
+            continue
         if card is None or (next_is_bullet(index) and (not card.items or card.style == "bullet")):
             if card is not None and not card.items:
                 raise DeckError(

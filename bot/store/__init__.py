@@ -1,0 +1,57 @@
+"""Persistence for the bot: the SQLite store (settings, decks, posts, answers, scores) and its records."""
+
+from .errors import DatabaseLocked, DeckInUse, InvalidValue, PostClosed, StoreError, UnknownRecord
+from .records import (
+    ALL_DAYS,
+    AnswerResult,
+    Claim,
+    DeckInfo,
+    GuildSettings,
+    HistoryEntry,
+    ItemStat,
+    Leaderboard,
+    LeaderboardRow,
+    MemberStats,
+    Post,
+    PostStats,
+    PracticeSession,
+    Review,
+    StoredCard,
+    StoredDeck,
+    TopScorer,
+    days_to_mask,
+    mask_to_days,
+)
+from .schema import MIGRATIONS, SCHEMA_VERSION
+from .store import Store
+
+__all__ = [
+    "ALL_DAYS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "AnswerResult",
+    "Claim",
+    "DatabaseLocked",
+    "DeckInUse",
+    "DeckInfo",
+    "GuildSettings",
+    "HistoryEntry",
+    "InvalidValue",
+    "ItemStat",
+    "Leaderboard",
+    "LeaderboardRow",
+    "MemberStats",
+    "Post",
+    "PostClosed",
+    "PostStats",
+    "PracticeSession",
+    "Review",
+    "Store",
+    "StoreError",
+    "StoredCard",
+    "StoredDeck",
+    "TopScorer",
+    "UnknownRecord",
+    "days_to_mask",
+    "mask_to_days",
+]

@@ -332,7 +332,8 @@ def latest_slot(schedule: Schedule, at_or_before: datetime) -> datetime | None:
     """
     _require_aware(at_or_before, "at_or_before")
     today = at_or_before.astimezone(schedule.timezone).date()
-    for offset in reversed(_SEARCH_DAYS):
+    # Newest first, from tomorrow's local date: in far-from-UTC zones "today" in UTC is not the local one.
+    for offset in _SEARCH_DAYS:
         day = today - timedelta(days=offset)
         if day.weekday() in schedule.days:
             slot = local_to_utc(day, schedule.post_time, schedule.timezone)

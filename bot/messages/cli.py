@@ -2,7 +2,7 @@
 
 The session prints a question, reads a multi-line answer, then shows what was found, what was missed with its
 details, the score, the anti-spray penalty and the parts that matched nothing. Counted forms end in ``.one`` /
-``.other`` and go through ``bot.i18n.tn``.
+``.other`` and go through ``bot.i18n.tn``: ``tn("cli.penalty", cost, lang, extra=extra, cost=cost)``.
 """
 
 MESSAGES: dict[str, dict[str, str]] = {

@@ -42,12 +42,14 @@ WEEKDAYS = frozenset(range(5))
 WINDOW = timedelta(hours=12)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def local(tz: ZoneInfo, *args: int, fold: int = 0) -> datetime:
-    return datetime(*args, tzinfo=tz, fold=fold)  # type: ignore[misc]
+def local(
+    tz: ZoneInfo, year: int, month: int, day: int, hour: int = 0, minute: int = 0, *, fold: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=tz, fold=fold)
 
 
 def schedule(

@@ -49,7 +49,9 @@ def parse_csv(text: str, *, path: str = "<deck.csv>", title: str = "Deck") -> De
         else:
             body_lines.append(line)
     body = "\n".join(body_lines)
-    delimiter = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(directives.get("separator", ""))
+    delimiter = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(
+        directives.get("separator", "")
+    )
     if delimiter is None:
         first = next((line for line in body_lines if line.strip()), "")
         delimiter = "\t" if "\t" in first else ";" if first.count(";") > first.count(",") else ","
@@ -83,4 +85,6 @@ def parse_csv(text: str, *, path: str = "<deck.csv>", title: str = "Deck") -> De
         raise DeckError(f"not a readable CSV file: {exc}", path=path, line=reader.line_num) from None
     if not cards:
         raise DeckError("no question found", path=path, hint="one card a row: question, then answers")
-    return Deck(title=title, cards=tuple(cards), language=guess_language(text), warnings=tuple(warnings), source=path)
+    return Deck(
+        title=title, cards=tuple(cards), language=guess_language(text), warnings=tuple(warnings), source=path
+    )

@@ -114,7 +114,9 @@ def _items_of(raw: _RawItem, warnings: list[DeckWarning]) -> list[Item]:
         head = key.split(",")[0].strip()
         names = [name for chunk in listed for name in _split_repeated_head(chunk)]
         warnings.append(
-            DeckWarning(f"'{raw.text[:40]}…' read as a list: {head!r} and {len(names)} items; review it", raw.line)
+            DeckWarning(
+                f"'{raw.text[:40]}…' read as a list: {head!r} and {len(names)} items; review it", raw.line
+            )
         )
         return [Item(head), *(Item(name.rstrip(".").strip()) for name in names)]
     return [Item(key, detail)]
@@ -153,7 +155,9 @@ def parse_notes(text: str, *, path: str = "<notes>", fallback_title: str = "Deck
             card.items[-1].subs.append(body.strip())
             for extra in glued:
                 card.items.append(_RawItem(extra.strip(), number))
-                warnings.append(DeckWarning(f"a bullet glued to the line was split off: {extra[:40]!r}", number))
+                warnings.append(
+                    DeckWarning(f"a bullet glued to the line was split off: {extra[:40]!r}", number)
+                )
             continue
         if _BULLET.match(line) or "•" in line:
             if card is None:
@@ -194,7 +198,9 @@ def parse_notes(text: str, *, path: str = "<notes>", fallback_title: str = "Deck
                 )
             cards.append(_RawCard(line, number))
             if not next_is_bullet(index):
-                warnings.append(DeckWarning(f"read as a question though it has no '?': {line[:50]!r}", number))
+                warnings.append(
+                    DeckWarning(f"read as a question though it has no '?': {line[:50]!r}", number)
+                )
             continue
         if card.style == "bullet":
             warnings.append(DeckWarning(f"text after a bullet list kept as a note: {line[:50]!r}", number))
@@ -241,7 +247,9 @@ def _check_card(card: _RawCard, items: list[Item], warnings: list[DeckWarning]) 
         expected = int(word) if word.isdigit() else _NUMBER_WORDS[word]
         if expected != len(items):
             warnings.append(
-                DeckWarning(f"the question announces {expected} answers but {len(items)} were found", card.line)
+                DeckWarning(
+                    f"the question announces {expected} answers but {len(items)} were found", card.line
+                )
             )
     lines = len({raw.line for raw in card.items})
     if _SINGULAR_QUESTION.match(card.question) and lines > 2:

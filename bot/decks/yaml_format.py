@@ -37,7 +37,9 @@ class _Validator:
         line = node.start_mark.line + 1 if node is not None else None
         return DeckError(message, path=self.path, line=line, hint=hint)
 
-    def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    def mapping(
+        self, node: yaml.Node, what: str, allowed: set[str]
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, f"{what} must be a mapping of keys (like 'question: ...')")
         fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
@@ -60,7 +62,9 @@ class _Validator:
             "tag:yaml.org,2002:int",
             "tag:yaml.org,2002:float",
         ):
-            raise self.fail(node, f"{what} must be text", hint="put it on one line, in quotes if it has a colon")
+            raise self.fail(
+                node, f"{what} must be text", hint="put it on one line, in quotes if it has a colon"
+            )
         value = str(node.value).strip()
         if required and not value:
             raise self.fail(node, f"{what} is empty")
@@ -90,9 +94,13 @@ class _Validator:
             raise self.fail(root, "the deck has no 'cards'", hint="add 'cards:' with a list of questions")
         cards_node = fields["cards"][1]
         if not isinstance(cards_node, yaml.SequenceNode) or not cards_node.value:
-            raise self.fail(cards_node, "'cards' must be a non-empty list", hint="each card starts with '- question:'")
+            raise self.fail(
+                cards_node, "'cards' must be a non-empty list", hint="each card starts with '- question:'"
+            )
         cards = tuple(self.card(node, number) for number, node in enumerate(cards_node.value, start=1))
-        return Deck(title=title, cards=cards, language=language, warnings=tuple(self.warnings), source=self.path)
+        return Deck(
+            title=title, cards=cards, language=language, warnings=tuple(self.warnings), source=self.path
+        )
 
     def card(self, node: yaml.Node, number: int) -> Card:
         what = f"card {number}"
@@ -107,11 +115,17 @@ class _Validator:
                 f"{what} ({question[:40]!r}) has no items",
                 hint="add 'items:' with at least one '- answer: ...'",
             )
-        items = tuple(self.item(item_node, f"item {i} of {what}") for i, item_node in enumerate(items_node.value, 1))
+        items = tuple(
+            self.item(item_node, f"item {i} of {what}") for i, item_node in enumerate(items_node.value, 1)
+        )
         seen: set[str] = set()
         for item in items:
             if item.answer.casefold() in seen:
-                self.warnings.append(DeckWarning(f"{what}: the answer {item.answer!r} is listed twice", node.start_mark.line + 1))
+                self.warnings.append(
+                    DeckWarning(
+                        f"{what}: the answer {item.answer!r} is listed twice", node.start_mark.line + 1
+                    )
+                )
             seen.add(item.answer.casefold())
         return Card(question, items, line=node.start_mark.line + 1)
 
@@ -122,7 +136,11 @@ class _Validator:
         if "answer" not in fields:
             raise self.fail(node, f"{what} has no 'answer'", hint="the answer is the key a student must name")
         answer = self.text(fields["answer"][1], f"the answer of {what}")
-        detail = self.text(fields["detail"][1], f"the detail of {what}", required=False) if "detail" in fields else ""
+        detail = (
+            self.text(fields["detail"][1], f"the detail of {what}", required=False)
+            if "detail" in fields
+            else ""
+        )
         aliases: tuple[str, ...] = ()
         if "aliases" in fields:
             aliases_node = fields["aliases"][1]

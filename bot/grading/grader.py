@@ -32,11 +32,22 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..decks.model import Item
-from .text import CONJ, HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems, tokenize
+from .text import COMMA, CONJ, ELISIONS, HARD, NEGATIONS, STOP_WORDS, Token, phrase_tokens, stems, tokenize
 
 MAX_REPLY_CHARS = 20_000  # longer replies are graded on their beginning; Discord's own limit is 4,000
-_NEGATIVE_CUES = NEGATIONS | {"manque", "manquer", "absence", "lack", "lacking", "oublier", "oubli", "mauvais"}
-_AVOIDANCE_QUESTION = re.compile(r"\b(?:[ée]vit|avoid|erreurs?|mistakes?|pi[èe]ges?|à ne pas|not to)\w*", re.I)
+_NEGATIVE_CUES = NEGATIONS | {
+    "manque",
+    "manquer",
+    "absence",
+    "lack",
+    "lacking",
+    "oublier",
+    "oubli",
+    "mauvais",
+}
+_AVOIDANCE_QUESTION = re.compile(
+    r"\b(?:[ée]vit|avoid|erreurs?|mistakes?|pi[èe]ges?|à ne pas|not to)\w*", re.I
+)
 _NO_CREDIT_PHRASE_WORDS = STOP_WORDS - {"qui", "quoi", "ou", "comment", "quand", "pourquoi"}
 
 
@@ -54,8 +65,8 @@ class Credit:
 class Grade:
     """The result of grading one reply.
 
-    ``matched`` are the sorted 0-based indices of the credited items; ``score`` the credited fraction in [0, 1]
-    after the anti-spray rule; ``unmatched`` the parts of the reply that named nothing on this card.
+    ``matched`` are the sorted 0-based indices of the credited items; ``score`` the credited fraction in
+    [0, 1] after the anti-spray rule; ``unmatched`` the parts of the reply that named nothing on this card.
     """
 
     matched: list[int]
@@ -82,7 +93,7 @@ class _Phrase:
     total_weight: float
     stop_only: bool  # "Qui", "Où": question words count only when they stand alone
     negative: bool  # "Ne pas se préparer"
-    joins_parts: bool  # has "et"/"and" or commas: may span such separators in a reply
+    barrier: int  # the weakest separator a window of this phrase may not cross
 
 
 @dataclass(slots=True)
@@ -116,14 +127,22 @@ class PreparedCard:
     _sorted_vocabulary: list[str] = field(default_factory=list)
     _content_vocabulary: list[str] = field(default_factory=list)
     _stem_index: dict[str, set[str]] = field(default_factory=dict)
+    _stem_keys: list[str] = field(default_factory=list)
     _lookups: dict[str, dict[str, float]] = field(default_factory=dict)
+    slots: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # word -> (phrase, word index)
+    question_words: frozenset[str] = frozenset()  # words of "Qui", "Où"-like items
 
     def __post_init__(self) -> None:
+        for p_index, phrase in enumerate(self.phrases):
+            for w_index, word in enumerate(phrase.words):
+                self.slots.setdefault(word, []).append((p_index, w_index))
+        self.question_words = frozenset(w for p in self.phrases if p.stop_only for w in p.words)
         self._sorted_vocabulary = sorted(self.vocabulary)
         self._content_vocabulary = [w for w in self._sorted_vocabulary if w not in STOP_WORDS]
         for word in self.vocabulary:
             for stem in stems(word):
                 self._stem_index.setdefault(stem, set()).add(word)
+        self._stem_keys = sorted(self._stem_index)
 
     def similar_words(self, norm: str, stop: bool) -> dict[str, float]:
         """Words of this card's phrases that ``norm`` stands for, with a similarity in (0, 1]."""
@@ -139,7 +158,7 @@ class PreparedCard:
                     if word not in STOP_WORDS:
                         found.setdefault(word, 0.95)
             if len(norm) >= 4:
-                # Abbreviation by truncation, both ways: "perso" for "personnel", "technologique" for "techno".
+                # Truncations both ways: "perso" for "personnel", "technologique" for "techno".
                 at = bisect.bisect_left(self._sorted_vocabulary, norm)
                 while at < len(self._sorted_vocabulary) and self._sorted_vocabulary[at].startswith(norm):
                     word = self._sorted_vocabulary[at]
@@ -157,6 +176,20 @@ class PreparedCard:
                     allowed = 1 if max(len(word), len(norm)) <= 10 else 2
                     if distance <= allowed and word[0] == norm[0] and len(word) >= 5:
                         found.setdefault(word, 0.9 - 0.05 * (distance - 1))
+                # A typo in an inflected word ("faibe" for "faibles"): one edit from the word's stem.
+                for stem_text, _distance, _ in process.extract(
+                    norm, self._stem_keys, scorer=OSA.distance, score_cutoff=1, limit=None
+                ):
+                    if stem_text[0] == norm[0] and len(stem_text) >= 5:
+                        for word in self._stem_index[stem_text]:
+                            if word not in STOP_WORDS:
+                                found.setdefault(word, 0.85)
+            if not found and len(norm) >= 6:
+                # An elision glued to its word: "dappartenance", "linternaute".
+                for elision in ELISIONS:
+                    if norm.startswith(elision) and norm[len(elision) :] in self.vocabulary:
+                        found[norm[len(elision) :]] = 0.95
+                        break
         if len(self._lookups) < 50_000:
             self._lookups[norm] = found
         return found
@@ -202,9 +235,16 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
                 weight *= 0.3  # repeating the question is not answering it
             weights.append(weight)
         vocabulary.update(words)
-        joins = bool(re.search(r"\b(?:et|and|pis|ou|or)\b|[,;/]", text, re.I))
+        # Short names stay inside one part of the reply; a name with "et" may span an "et"; sentences and
+        # details may span commas, never a line or a sentence end.
+        if kind == "detail" or len(words) >= 5 or re.search(r"[,;/]", text):
+            barrier = HARD
+        elif re.search(r"\b(?:et|and|pis|ou|or)\b", text, re.I):
+            barrier = COMMA
+        else:
+            barrier = CONJ
         phrases.append(
-            _Phrase(index, kind, words, tuple(weights), sum(weights), stop_only, negative, joins)
+            _Phrase(index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier)
         )
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")
     # carries the same polarity: "faut se préparer" must not earn it.
@@ -226,17 +266,45 @@ def prepare_card(expected: Sequence[str | Item], question: str = "") -> Prepared
 
 
 def _accepts(phrase: _Phrase, matched_weight: float, matched_count: int) -> bool:
+    """Enough of the phrase's distinctive words are present (weights only: typos are judged per word)."""
     n = len(phrase.words)
     coverage = matched_weight / phrase.total_weight if phrase.total_weight else 0.0
     if phrase.kind == "detail":
         if n <= 2:
             return matched_count == n
-        return matched_count >= 2 and matched_weight >= min(2.0, 0.6 * phrase.total_weight)
+        return matched_count >= 2 and matched_weight >= min(2.0, 0.6 * phrase.total_weight) - 1e-9
     if n == 1:
         return matched_count == 1
     if n <= 4:
-        return coverage >= 0.5 or (matched_count >= 2 and coverage >= 0.35)
+        return coverage >= 0.5 - 1e-9 or (matched_count >= 2 and coverage >= 0.35)
     return matched_count >= 2 and coverage >= 0.4
+
+
+@dataclass(slots=True)
+class _Reply:
+    """A tokenized reply with its parts: ``atom_of[i]`` is the part (between any separators) of token i."""
+
+    text: str
+    tokens: list[Token]
+    gaps: list[int]
+    atom_of: list[int]
+    atom_span: list[tuple[int, int]]  # first and last token of each part
+
+    @classmethod
+    def read(cls, text: str) -> _Reply:
+        tokens, gaps = tokenize(text)
+        atom_of: list[int] = []
+        spans: list[tuple[int, int]] = []
+        for index, gap in enumerate(gaps):
+            if gap >= CONJ or not spans:
+                spans.append((index, index))
+            else:
+                spans[-1] = (spans[-1][0], index)
+            atom_of.append(len(spans) - 1)
+        return cls(text, tokens, gaps, atom_of, spans)
+
+    def quote(self, start: int, end: int) -> str:
+        return self.text[self.tokens[start].start : self.tokens[end].end]
 
 
 def grade_reply(expected: Sequence[str | Item], reply: str, *, question: str = "") -> Grade:
@@ -249,148 +317,201 @@ def grade_reply(expected: Sequence[str | Item], reply: str, *, question: str = "
     total = len(card.items)
     if not isinstance(reply, str):
         reply = "" if reply is None else str(reply)
-    reply = reply[:MAX_REPLY_CHARS]
     if total == 0:
         return Grade([], 0.0, 0)
-    tokens, gaps = tokenize(reply)
-    if not tokens:
+    read = _Reply.read(reply[:MAX_REPLY_CHARS])
+    if not read.tokens:
         return Grade([], 0.0, total)
-
-    # Atom = tokens between separators of any kind; a window that matters stays in one atom or clause.
-    atom_of: list[int] = []
-    atom = -1
-    for gap in gaps:
-        if gap >= CONJ:
-            atom += 1
-        atom_of.append(atom)
 
     # Which phrase words each token stands for.
     hits_by_phrase: list[list[tuple[int, int, float]]] = [[] for _ in card.phrases]
-    word_to_slots: dict[str, list[tuple[int, int]]] = {}
-    for p_index, phrase in enumerate(card.phrases):
-        for w_index, word in enumerate(phrase.words):
-            word_to_slots.setdefault(word, []).append((p_index, w_index))
-    for position, token in enumerate(tokens):
+    for position, token in enumerate(read.tokens):
         for word, similarity in card.similar_words(token.norm, token.stop).items():
-            for p_index, w_index in word_to_slots.get(word, ()):
+            for p_index, w_index in card.slots.get(word, ()):
                 hits_by_phrase[p_index].append((position, w_index, similarity))
-
-    atom_sizes: dict[int, int] = {}
-    for a in atom_of:
-        atom_sizes[a] = atom_sizes.get(a, 0) + 1
-
     candidates: list[_Candidate] = []
-    for p_index, phrase in enumerate(card.phrases):
-        hits = hits_by_phrase[p_index]
+    for phrase, hits in zip(card.phrases, hits_by_phrase, strict=True):
         if hits:
-            candidates.extend(_windows(card, phrase, hits, tokens, gaps, atom_of, atom_sizes))
+            candidates.extend(_windows(card, phrase, hits, read))
 
-    # Best windows first; a window credits one item, an item is credited once, windows never overlap.
+    credited = _select(candidates, len(read.tokens))
+    unmatched, wrong_parts = _unmatched_parts(read, candidates)
+    allowance = max(2, math.ceil(total / 3))
+    penalty = min(max(0, wrong_parts - allowance), len(credited))
+    score = (len(credited) - penalty) / total
+    credits = tuple(
+        Credit(c.item, read.quote(c.start, c.end), c.kind, round(c.similarity, 3))
+        for c in sorted(credited.values(), key=lambda c: c.item)
+    )
+    return Grade(sorted(credited), round(score, 6), total, credits, tuple(unmatched), penalty)
+
+
+def _select(candidates: list[_Candidate], size: int) -> dict[int, _Candidate]:
+    """Best windows first; a window credits one item, an item is credited once, windows never overlap.
+
+    After the greedy pass, an item left out because one credited window took its words gets them when the
+    other item has another window of its own: more items credited, never fewer.
+    """
     candidates.sort(key=lambda c: (-c.strength, c.end - c.start))
-    used = [False] * len(tokens)
+    owner: list[int | None] = [None] * size
     credited: dict[int, _Candidate] = {}
-    for candidate in candidates:
-        if candidate.item in credited or any(used[candidate.start : candidate.end + 1]):
-            continue
+
+    def take(candidate: _Candidate) -> None:
         credited[candidate.item] = candidate
         for position in range(candidate.start, candidate.end + 1):
-            used[position] = True
+            owner[position] = candidate.item
 
-    covered = [False] * len(tokens)
+    def free(candidate: _Candidate, ignoring: int | None = None) -> bool:
+        return all(
+            owner[p] is None or owner[p] == ignoring for p in range(candidate.start, candidate.end + 1)
+        )
+
+    for candidate in candidates:
+        if candidate.item not in credited and free(candidate):
+            take(candidate)
+    for candidate in candidates:
+        if candidate.item in credited:
+            continue
+        blockers = {owner[p] for p in range(candidate.start, candidate.end + 1)} - {None}
+        if len(blockers) != 1:
+            continue
+        blocker = blockers.pop()
+        assert blocker is not None
+        for alternative in candidates:
+            if (
+                alternative.item == blocker
+                and (alternative.end < candidate.start or alternative.start > candidate.end)
+                and free(alternative, ignoring=blocker)
+            ):
+                old = credited.pop(blocker)
+                for position in range(old.start, old.end + 1):
+                    owner[position] = None
+                take(alternative)
+                take(candidate)
+                break
+    return credited
+
+
+def _unmatched_parts(read: _Reply, candidates: list[_Candidate]) -> tuple[list[str], int]:
+    """Parts of the reply that no window touched, and how many of them read as wrong list entries."""
+    covered = [False] * len(read.tokens)
     for candidate in candidates:
         for position in range(candidate.start, candidate.end + 1):
             covered[position] = True
     unmatched: list[str] = []
-    wrong_parts = 0
-    for atom_index in range(atom + 1):
-        positions = [i for i, a in enumerate(atom_of) if a == atom_index]
-        content = [i for i in positions if not tokens[i].stop]
-        if not content or any(covered[i] for i in positions):
+    wrong = 0
+    for first, last in read.atom_span:
+        span = range(first, last + 1)
+        content = [i for i in span if not read.tokens[i].stop]
+        if not content or any(covered[i] for i in span):
             continue
-        unmatched.append(reply[tokens[positions[0]].start : tokens[positions[-1]].end])
-        if len(content) <= 4:
-            wrong_parts += 1
-
-    allowance = max(2, math.ceil(total / 3))
-    penalty = max(0, wrong_parts - allowance)
-    found = len(credited)
-    score = max(0.0, (found - penalty) / total)
-    credits = tuple(
-        Credit(
-            c.item,
-            reply[tokens[c.start].start : tokens[c.end].end],
-            c.kind,
-            round(c.similarity, 3),
-        )
-        for c in sorted(credited.values(), key=lambda c: c.item)
-    )
-    return Grade(sorted(credited), round(score, 6), total, credits, tuple(unmatched), min(penalty, found))
+        unmatched.append(read.quote(first, last))
+        if len(content) <= 4:  # a list entry; longer parts are prose and cost nothing
+            wrong += 1
+    return unmatched, wrong
 
 
 def _windows(
-    card: PreparedCard,
-    phrase: _Phrase,
-    hits: list[tuple[int, int, float]],
-    tokens: list,
-    gaps: list[int],
-    atom_of: list[int],
-    atom_sizes: dict[int, int],
+    card: PreparedCard, phrase: _Phrase, hits: list[tuple[int, int, float]], read: _Reply
 ) -> list[_Candidate]:
-    """The acceptable windows of one phrase, at most one per starting token."""
+    """Acceptable windows of one phrase: for each starting token, the strongest and the shortest."""
     hits.sort()
+    tokens, gaps = read.tokens, read.gaps
     n = len(phrase.words)
     max_span = 2 * n + 3
-    barrier = HARD if phrase.joins_parts or n >= 4 or phrase.kind == "detail" else CONJ
     found: list[_Candidate] = []
     for first in range(len(hits)):
         start = hits[first][0]
         best_sim: dict[int, float] = {}
         positions_used: set[int] = set()
-        best: _Candidate | None = None
+        strongest: _Candidate | None = None
+        shortest: _Candidate | None = None
         for position, w_index, similarity in hits[first:]:
             if position - start > max_span:
                 break
-            if position > start and any(g >= barrier for g in gaps[start + 1 : position + 1]):
+            if position > start and any(g >= phrase.barrier for g in gaps[start + 1 : position + 1]):
                 break
-            if position in positions_used and w_index not in best_sim:
-                continue
             if similarity <= best_sim.get(w_index, 0.0):
                 continue
             best_sim[w_index] = similarity
             positions_used.add(position)
-            matched_weight = sum(phrase.weights[w] * s for w, s in best_sim.items())
-            if not _accepts(phrase, matched_weight, len(best_sim)):
-                continue
+            matched_weight = sum(phrase.weights[w] for w in best_sim)
             end = position
+            if not (
+                _accepts(phrase, matched_weight, len(best_sim))
+                or _names_the_whole_part(phrase, best_sim, start, end, read)
+            ):
+                continue
             gap_words = sum(
                 1 for i in range(start, end + 1) if i not in positions_used and not tokens[i].stop
             )
             if gap_words > len(best_sim) + 1:
                 continue
-            if phrase.stop_only and atom_sizes[atom_of[start]] > 3:
-                continue  # "qui" inside a sentence is a pronoun, not the question word Qui
-            if not _polarity_ok(card, phrase, start, end, tokens, gaps):
+            if phrase.stop_only and not _question_word_stands_alone(card, start, read):
+                continue
+            partial_pair = n == 2 and len(best_sim) == 1 and phrase.kind != "detail"
+            if partial_pair and _modified(start, end, read, positions_used):
+                continue
+            if not _polarity_ok(card, phrase, start, end, read):
                 continue
             mean_similarity = sum(best_sim.values()) / len(best_sim)
-            coverage = matched_weight / phrase.total_weight
+            coverage = sum(phrase.weights[w] * s for w, s in best_sim.items()) / phrase.total_weight
             strength = coverage * mean_similarity * (0.85 if phrase.kind == "detail" else 1.0)
             strength -= 0.04 * gap_words
-            if best is None or strength > best.strength:
-                best = _Candidate(strength, phrase.item, start, end, phrase.kind, mean_similarity)
-        if best is not None:
-            found.append(best)
+            candidate = _Candidate(strength, phrase.item, start, end, phrase.kind, mean_similarity)
+            if strongest is None or strength > strongest.strength:
+                strongest = candidate
+            if shortest is None:
+                shortest = candidate
+        found.extend(c for c in {id(strongest): strongest, id(shortest): shortest}.values() if c is not None)
     return found
 
 
-def _polarity_ok(card: PreparedCard, phrase: _Phrase, start: int, end: int, tokens: list, gaps: list[int]) -> bool:
+def _names_the_whole_part(
+    phrase: _Phrase, best_sim: dict[int, float], start: int, end: int, read: _Reply
+) -> bool:
+    """A list entry made only of an item's own distinctive word ("ressources", "lexique") names that item."""
+    if phrase.kind == "detail" or not any(phrase.weights[w] >= 0.99 for w in best_sim):
+        return False
+    first, last = read.atom_span[read.atom_of[start]]
+    if read.atom_of[end] != read.atom_of[start]:
+        return False
+    outside = [i for i in range(first, last + 1) if not (start <= i <= end) and not read.tokens[i].stop]
+    return not outside and (last - first) <= 4
+
+
+def _modified(start: int, end: int, read: _Reply, matched: set[int]) -> bool:
+    """In a list entry, half a two-word name glued to another word is another name ("Google Ads")."""
+    first, last = read.atom_span[read.atom_of[start]]
+    if sum(1 for i in range(first, last + 1) if not read.tokens[i].stop) > 3:
+        return False
+    for neighbour in (start - 1, end + 1):
+        if 0 <= neighbour < len(read.tokens) and read.atom_of[neighbour] == read.atom_of[start]:
+            token = read.tokens[neighbour]
+            if neighbour not in matched and not token.stop and not token.norm.isdigit():
+                return True
+    return False
+
+
+def _question_word_stands_alone(card: PreparedCard, start: int, read: _Reply) -> bool:
+    """ "Qui ? Quoi ? Où ?" as answers, not "qui" as a pronoun in a sentence."""
+    first, last = read.atom_span[read.atom_of[start]]
+    if last - first <= 2 or start == first:
+        return True
+    return all(
+        not read.tokens[i].stop or read.tokens[i].norm in card.question_words for i in range(first, last + 1)
+    )
+
+
+def _polarity_ok(card: PreparedCard, phrase: _Phrase, start: int, end: int, read: _Reply) -> bool:
     """Refuse "pas la transparence"; require the negation for "Ne pas se préparer"."""
-    context = [t.norm for t in tokens[start : end + 1]]
+    context = [t.norm for t in read.tokens[start : end + 1]]
     position = start
     looked = 0
-    while position > 0 and looked < 4 and gaps[position] < CONJ:
+    while position > 0 and looked < 4 and read.gaps[position] < CONJ:
         position -= 1
         looked += 1
-        context.append(tokens[position].norm)
+        context.append(read.tokens[position].norm)
     if phrase.negative:
         return any(word in _NEGATIVE_CUES for word in context)
     negated = any(word in NEGATIONS for word in context)

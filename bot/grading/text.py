@@ -22,28 +22,125 @@ SPACE, CONJ, COMMA, HARD = 0, 1, 2, 3
 # Content words the stop-word package lists as stop words, but that are answers in real decks.
 _NOT_STOP = {"valeur", "force", "personne", "personnes", "nouveau", "nouveaux", "grande", "debut", "essai",
              "etat", "droite", "haut", "nom", "mot", "parole", "piece", "point", "sujet", "chose", "choses",
-             "concernant", "contre", "devant", "derriere", "dessus", "dessous", "juste", "bien", "bon",
+             "concernant", "contre", "devant", "derriere", "dessus", "dessous", "bon",
              }  # fmt: skip
 # The package's English list is a web-search list that drops real answers ("information", "results"), so the
 # English side is the plain function words only.
 _ENGLISH_STOP = set(
-    "a an the and or but of to in on at by for with from as is are was were be been being it its this that "
-    "these those there their they them he she his her i me my we our you your what which who whom how when "
-    "where why do does did not no nor so than too very can could should would will just also some any all "
-    "more most such only own same about into over under again further then once here both each few other "
-    "s t don isn aren doesn didn i'm it's".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "how",
+        "when",
+        "where",
+        "why",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+        "nor",
+        "so",
+        "than",
+        "too",
+        "very",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "just",
+        "also",
+        "some",
+        "any",
+        "all",
+        "more",
+        "most",
+        "such",
+        "only",
+        "own",
+        "same",
+        "about",
+        "into",
+        "over",
+        "under",
+        "again",
+        "further",
+        "then",
+        "once",
+        "here",
+        "both",
+        "each",
+        "few",
+        "other",
+        "s",
+        "t",
+        "don",
+        "isn",
+        "aren",
+        "doesn",
+        "didn",
+        "i'm",
+        "it's",
+    ]
 )
 _FILLER = {"pense", "crois", "genre", "ben", "bah", "euh", "hmm", "ok", "oui", "voila", "etc", "idee",
            "jsp", "idk", "know", "think", "guess", "like", "well", "yeah", "yes", "lol", "mdr",
-           "surtout", "aussi", "aucune", "important", "importants", "importante", "chose", "choses", "faut", "falloir",
-           "donc", "alors", "enfin", "bref", "exemple", "ex", "vraiment", "souvent", "toujours"}  # fmt: skip
+           "surtout", "aussi", "aucune", "important", "importants", "importante", "chose", "choses",
+           "faut", "falloir", "donc", "alors", "enfin", "bref", "exemple", "ex", "vraiment", "souvent", "toujours"}  # fmt: skip
 STOP_WORDS = frozenset(
     {unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode().replace("'", "") for w in
      get_stop_words("fr")} - _NOT_STOP | _ENGLISH_STOP | _FILLER
 )  # fmt: skip
 NEGATIONS = frozenset({"pas", "non", "sauf", "jamais", "ni", "aucun", "aucune", "sans", "excepte", "hormis",
                        "not", "no", "never", "except", "without", "nor", "n", "eviter", "avoid"})  # fmt: skip
-# Words that join two list items in speech; they separate parts like a comma when content stands on both sides.
+# Words that join two list items in speech; with content on both sides they separate parts like a comma.
 CONJUNCTIONS = frozenset({"et", "pis", "puis", "ou", "mais", "and", "or", "but"})
 # Abbreviations students use in chat, expanded before matching (both in replies and in deck items).
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -51,8 +148,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "cm": ("community", "manager"), "fb": ("facebook",), "ig": ("instagram",), "yt": ("youtube",),
     "nb": ("nombre",), "nbr": ("nombre",), "nbre": ("nombre",), "stats": ("statistiques",),
     "stat": ("statistiques",), "rt": ("retweets",), "ga": ("google", "analytics"), "comms": ("commentaires",),
-    "coms": ("commentaires",), "com": ("commentaires",), "perso": ("personnel",), "qqch": ("quelque", "chose"),
-    "bcp": ("beaucoup",), "pcq": ("parce", "que"), "pcq": ("parce", "que"), "ds": ("dans",),
+    "coms": ("commentaires",), "com": ("commentaires",), "perso": ("personnel",),
+    "qqch": ("quelque", "chose"), "bcp": ("beaucoup",), "pcq": ("parce", "que"), "ds": ("dans",),
     "tjrs": ("toujours",), "pr": ("pour",), "ac": ("avec",), "avc": ("avec",), "infos": ("informations",),
     "info": ("information",), "pub": ("publicite",), "pubs": ("publicites",), "ajd": ("aujourd", "hui"),
     "dev": ("developpement",), "mgmt": ("management",), "mngr": ("manager",), "ppl": ("people",),
@@ -89,6 +186,7 @@ class Token:
     start: int  # offsets into the original text, for quoting the student back
     end: int
     stop: bool
+    joins: bool = False  # a conjunction that may separate two list items
 
 
 def _gap_strength(gap: str) -> int:
@@ -120,10 +218,16 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
             previous_end = end + 1
             continue
         norm = fold(raw)
+        if norm == "ou" and raw.lower() == "où":
+            norm = "où"  # the question word, never the conjunction "ou"; matched as "ou" below
         expansion = ABBREVIATIONS.get(norm)
         words = expansion or (norm,)
         for position, word in enumerate(words):
-            tokens.append(Token(word, start, end, word in STOP_WORDS))
+            if word == "où":
+                tokens.append(Token("ou", start, end, True, joins=False))
+                gaps.append(strength)
+                continue
+            tokens.append(Token(word, start, end, word in STOP_WORDS, joins=word in CONJUNCTIONS))
             gaps.append(strength if position == 0 else SPACE)
         previous_end = end
     _soften_conjunctions(tokens, gaps)
@@ -143,12 +247,15 @@ def _soften_conjunctions(tokens: list[Token], gaps: list[int]) -> None:
     """Turn "A et B" into a separator between A and B, but keep a lone "ou?" (the question word Où)."""
     index = 1
     while index < len(tokens) - 1:
-        if tokens[index].norm in CONJUNCTIONS and gaps[index] < COMMA and gaps[index + 1] < COMMA:
+        if tokens[index].joins and gaps[index] < COMMA and gaps[index + 1] < COMMA:
             gaps[index + 1] = max(gaps[index + 1], CONJ)
             del tokens[index]
             del gaps[index]
             continue
         index += 1
+
+
+ELISIONS = ("qu", "d", "l", "j", "n", "s", "m", "t", "c")
 
 
 def phrase_tokens(text: str) -> list[str]:

@@ -26,7 +26,9 @@ def test_yaml_round_trip_keeps_everything(tmp_path):
     out = tmp_path / "again.yaml"
     out.write_text(dump_deck(deck), encoding="utf-8")
     again = load_deck(out)
-    assert again.cards == tuple(c.__class__(c.question, c.items, again.cards[i].line) for i, c in enumerate(deck.cards))
+    assert again.cards == tuple(
+        c.__class__(c.question, c.items, again.cards[i].line) for i, c in enumerate(deck.cards)
+    )
     assert again.title == deck.title
 
 
@@ -59,8 +61,11 @@ def test_yaml_errors_name_file_line_and_problem(text, message, line):
 
 def test_csv_with_header_pipes_and_newlines(tmp_path):
     path = tmp_path / "deck.csv"
-    path.write_text('question,answers\n"Les forces?","Connexion | Preuve: des témoignages"\n'
-                    '"Outils?","Google Analytics\nRadian 6"\n', encoding="utf-8")
+    path.write_text(
+        'question,answers\n"Les forces?","Connexion | Preuve: des témoignages"\n'
+        '"Outils?","Google Analytics\nRadian 6"\n',
+        encoding="utf-8",
+    )
     deck = load_deck(path)
     assert [c.question for c in deck.cards] == ["Les forces?", "Outils?"]
     assert deck.cards[0].items == (Item("Connexion"), Item("Preuve", "des témoignages"))

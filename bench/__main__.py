@@ -1,4 +1,4 @@
-"""``make bench``: every benchmark of the project, each printing its figures next to its baseline or target."""
+"""``make bench``: every benchmark of the project, each printing its figures beside its baseline or target."""
 
 from __future__ import annotations
 

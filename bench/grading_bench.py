@@ -63,7 +63,8 @@ def main() -> None:
     ours_rate = len(ours_all) / sum(ours_all)
     naive_rate = len(naive_all) / sum(naive_all)
     print(
-        f"  naive baseline : {naive_rate:10,.0f} replies/s  median {statistics.median(naive_all) * 1e3:.3f} ms"
+        f"  naive baseline : {naive_rate:10,.0f} replies/s  "
+        f"median {statistics.median(naive_all) * 1e3:.3f} ms"
     )
     print(
         f"  grade_reply    : {ours_rate:10,.0f} replies/s  median {statistics.median(ours_all) * 1e3:.3f} ms"

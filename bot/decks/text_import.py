@@ -1,7 +1,7 @@
 """Importing plain-text course notes: questions followed by their answer lists, as teachers write them.
 
 The notes are messy (see ``data/decks/cours-2-flashcards.txt``): questions end with ``?`` or ``:`` or are bare
-headings over a bullet list; answers are ``-`` bullets, plain lines, ``•`` bullets run together on one line, or
+headings over a bullet list; answers are ``-`` bullets, plain lines, ``•`` bullets run together on one line or
 ``a.`` sub-items of the item above; a bullet may be glued to the end of the previous line; notes follow lists.
 The importer decides what it can and reports everything it guessed as a warning for the teacher to review.
 """

@@ -133,7 +133,8 @@ _ENGLISH_STOP = set(
 _FILLER = {"pense", "crois", "genre", "ben", "bah", "euh", "hmm", "ok", "oui", "voila", "etc", "idee",
            "jsp", "idk", "know", "think", "guess", "like", "well", "yeah", "yes", "lol", "mdr",
            "surtout", "aussi", "aucune", "important", "importants", "importante", "chose", "choses",
-           "faut", "falloir", "donc", "alors", "enfin", "bref", "exemple", "ex", "vraiment", "souvent", "toujours"}  # fmt: skip
+           "faut", "falloir", "donc", "alors", "enfin", "bref", "exemple", "ex", "vraiment", "souvent",
+           "toujours"}  # fmt: skip
 STOP_WORDS = frozenset(
     {unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode().replace("'", "") for w in
      get_stop_words("fr")} - _NOT_STOP | _ENGLISH_STOP | _FILLER

@@ -52,7 +52,7 @@ def load_deck_bytes(data: bytes, filename: str) -> Deck:
 
 
 def load_deck(path: str | Path) -> Deck:
-    """Load a deck file of any supported format, or raise :class:`DeckError` naming where and what is wrong."""
+    """Load a deck file of any supported format, or raise :class:`DeckError` naming the place at fault."""
     path = Path(path)
     try:
         data = path.read_bytes()

@@ -67,6 +67,9 @@ class GuildSettings:
     failure_count: int = 0
     last_error: str | None = None
     last_failure_at: datetime | None = None
+    # Set by the store (created_at: when the guild was first set up; the scheduler posts no slot before it).
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @property
     def tz(self) -> ZoneInfo:

@@ -65,7 +65,8 @@ _MAX_DECK_NAME = 64
 _GUILD_FIELDS = tuple(
     f.name
     for f in fields(GuildSettings)
-    if f.name not in ("guild_id", "failure_count", "last_error", "last_failure_at")
+    if f.name
+    not in ("guild_id", "failure_count", "last_error", "last_failure_at", "created_at", "updated_at")
 )
 
 _POST_COLUMNS = (
@@ -242,6 +243,8 @@ class Store:
         try:
             return await self._write(work)
         except sqlite3.IntegrityError as error:
+            if "FOREIGN KEY" not in str(error):
+                raise
             raise UnknownRecord(
                 f"deck {settings.active_deck_id} does not exist; pick one from list_decks()"
             ) from error
@@ -539,10 +542,13 @@ class Store:
         rows = await self._fetch(f"SELECT {_POST_COLUMNS} FROM posts WHERE message_id = ?", (message_id,))
         return _post(rows[0]) if rows else None
 
-    async def last_post(self, guild_id: int) -> Post | None:
-        """The guild's post with the latest slot, sent or not."""
+    async def last_post(self, guild_id: int, *, sent_only: bool = False) -> Post | None:
+        """The guild's post with the latest slot: sent or only claimed, or with ``sent_only`` the latest sent
+        one (a claimed post whose sending failed leaves its slot due for a retry)."""
         rows = await self._fetch(
-            f"SELECT {_POST_COLUMNS} FROM posts WHERE guild_id = ? ORDER BY slot DESC LIMIT 1", (guild_id,)
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE guild_id = ? AND (posted_at IS NOT NULL OR NOT ?) "
+            "ORDER BY slot DESC LIMIT 1",
+            (guild_id, sent_only),
         )
         return _post(rows[0]) if rows else None
 
@@ -1466,6 +1472,8 @@ def _guild(row: sqlite3.Row) -> GuildSettings:
         failure_count=row["failure_count"],
         last_error=row["last_error"],
         last_failure_at=from_epoch(row["last_failure_at"]),
+        created_at=from_epoch(row["created_at"]),
+        updated_at=from_epoch(row["updated_at"]),
     )
 
 

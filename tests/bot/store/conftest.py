@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from store_support import GUILD, SAMPLE_DECK
+from store_support import GUILD, SAMPLE_DECK, MakePost
 
 from bot.store import GuildSettings, Post, Store
-
-MakePost = Callable[..., Awaitable[Post]]
 
 
 @pytest.fixture

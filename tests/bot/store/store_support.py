@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from bot.decks.model import Card, Deck, Item
+from bot.store import Post
 
 GUILD = 111
 OTHER_GUILD = 222
@@ -29,3 +31,6 @@ SAMPLE_DECK = Deck(
         Card(question="Nouveau métier du web", items=(Item("Community manager", "anime la communauté"),)),
     ),
 )
+
+#: The ``make_post`` fixture: ``await make_post(slot, guild_id=..., hours=..., card=..., sent=...)``.
+MakePost = Callable[..., Awaitable[Post]]

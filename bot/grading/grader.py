@@ -129,6 +129,7 @@ class PreparedCard:
     _stem_index: dict[str, set[str]] = field(default_factory=dict)
     _stem_keys: list[str] = field(default_factory=list)
     _lookups: dict[str, dict[str, float]] = field(default_factory=dict)
+    _phrase_hits: dict[tuple[str, bool], tuple[tuple[int, int, float], ...]] = field(default_factory=dict)
     slots: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # word -> (phrase, word index)
     question_words: frozenset[str] = frozenset()  # words of "Qui", "Où"-like items
 
@@ -143,6 +144,20 @@ class PreparedCard:
             for stem in stems(word):
                 self._stem_index.setdefault(stem, set()).add(word)
         self._stem_keys = sorted(self._stem_index)
+
+    def phrase_hits(self, norm: str, stop: bool) -> tuple[tuple[int, int, float], ...]:
+        """(phrase, word index, similarity) for every phrase word the reply word ``norm`` stands for."""
+        key = (norm, stop)
+        found = self._phrase_hits.get(key)
+        if found is None:
+            found = tuple(
+                (p_index, w_index, similarity)
+                for word, similarity in self.similar_words(norm, stop).items()
+                for p_index, w_index in self.slots.get(word, ())
+            )
+            if len(self._phrase_hits) < 50_000:
+                self._phrase_hits[key] = found
+        return found
 
     def similar_words(self, norm: str, stop: bool) -> dict[str, float]:
         """Words of this card's phrases that ``norm`` stands for, with a similarity in (0, 1]."""
@@ -289,6 +304,23 @@ class _Reply:
     gaps: list[int]
     atom_of: list[int]
     atom_span: list[tuple[int, int]]  # first and last token of each part
+    # next_break[level][i]: the first token after i that follows a separator of that strength or more.
+    next_break: dict[int, list[int]]
+    content_before: list[int]  # content_before[i]: how many non-stop-words precede token i
+    negations_before: list[int]  # how many negation words precede token i
+    cues_before: list[int]  # how many negative cues ("pas", "manque") precede token i
+    _lookback: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def words_before(self, index: int) -> frozenset[str]:
+        """Up to four words just before token ``index`` in its part: the scope of a negation."""
+        found = self._lookback.get(index)
+        if found is None:
+            position, seen = index, []
+            while position > 0 and len(seen) < 4 and self.gaps[position] < CONJ:
+                position -= 1
+                seen.append(self.tokens[position].norm)
+            found = self._lookback[index] = frozenset(seen)
+        return found
 
     @classmethod
     def read(cls, text: str) -> _Reply:
@@ -301,7 +333,25 @@ class _Reply:
             else:
                 spans[-1] = (spans[-1][0], index)
             atom_of.append(len(spans) - 1)
-        return cls(text, tokens, gaps, atom_of, spans)
+        size = len(tokens)
+        next_break: dict[int, list[int]] = {}
+        for level in (CONJ, COMMA, HARD):
+            following = [size] * (size + 1)
+            for index in range(size - 1, -1, -1):
+                after = index + 1
+                following[index] = after if after < size and gaps[after] >= level else following[after]
+            next_break[level] = following
+        content_before = [0] * (size + 1)
+        for index, token in enumerate(tokens):
+            content_before[index + 1] = content_before[index] + (not token.stop)
+        negations_before = [0] * (size + 1)
+        cues_before = [0] * (size + 1)
+        for index, token in enumerate(tokens):
+            negations_before[index + 1] = negations_before[index] + (token.norm in NEGATIONS)
+            cues_before[index + 1] = cues_before[index] + (token.norm in _NEGATIVE_CUES)
+        return cls(
+            text, tokens, gaps, atom_of, spans, next_break, content_before, negations_before, cues_before
+        )
 
     def quote(self, start: int, end: int) -> str:
         return self.text[self.tokens[start].start : self.tokens[end].end]
@@ -324,15 +374,13 @@ def grade_reply(expected: Sequence[str | Item], reply: str, *, question: str = "
         return Grade([], 0.0, total)
 
     # Which phrase words each token stands for.
-    hits_by_phrase: list[list[tuple[int, int, float]]] = [[] for _ in card.phrases]
+    hits_by_phrase: dict[int, list[tuple[int, int, float]]] = {}
     for position, token in enumerate(read.tokens):
-        for word, similarity in card.similar_words(token.norm, token.stop).items():
-            for p_index, w_index in card.slots.get(word, ()):
-                hits_by_phrase[p_index].append((position, w_index, similarity))
+        for p_index, w_index, similarity in card.phrase_hits(token.norm, token.stop):
+            hits_by_phrase.setdefault(p_index, []).append((position, w_index, similarity))
     candidates: list[_Candidate] = []
-    for phrase, hits in zip(card.phrases, hits_by_phrase, strict=True):
-        if hits:
-            candidates.extend(_windows(card, phrase, hits, read))
+    for p_index, hits in hits_by_phrase.items():
+        candidates.extend(_windows(card, card.phrases[p_index], hits, read))
 
     credited = _select(candidates, len(read.tokens))
     unmatched, wrong_parts = _unmatched_parts(read, candidates)
@@ -415,36 +463,51 @@ def _windows(
     card: PreparedCard, phrase: _Phrase, hits: list[tuple[int, int, float]], read: _Reply
 ) -> list[_Candidate]:
     """Acceptable windows of one phrase: for each starting token, the strongest and the shortest."""
-    hits.sort()
-    tokens, gaps = read.tokens, read.gaps
     n = len(phrase.words)
-    max_span = 2 * n + 3
+    distinct = {w for _, w, _ in hits}
+    if not _accepts(phrase, sum(phrase.weights[w] for w in distinct), len(distinct)) and not any(
+        phrase.weights[w] >= 0.99 for w in distinct
+    ):
+        return []  # even every word it was seen with cannot name it
+    hits.sort()
+    tokens = read.tokens
+    content_before = read.content_before
+    next_break = read.next_break[phrase.barrier]
+    max_span = min(2 * n + 3, 14)  # a name or a description is said in a few words, not across a paragraph
+    weights = phrase.weights
     found: list[_Candidate] = []
+    detail_factor = 0.85 if phrase.kind == "detail" else 1.0
     for first in range(len(hits)):
         start = hits[first][0]
+        limit = min(next_break[start], start + max_span + 1)
         best_sim: dict[int, float] = {}
         positions_used: set[int] = set()
+        matched_weight = similarity_sum = weighted_similarity = 0.0
+        matched_content = 0
         strongest: _Candidate | None = None
         shortest: _Candidate | None = None
         for position, w_index, similarity in hits[first:]:
-            if position - start > max_span:
+            if position >= limit:
                 break
-            if position > start and any(g >= phrase.barrier for g in gaps[start + 1 : position + 1]):
-                break
-            if similarity <= best_sim.get(w_index, 0.0):
+            previous = best_sim.get(w_index)
+            if previous is not None and similarity <= previous:
                 continue
+            if previous is None:
+                matched_weight += weights[w_index]
+                previous = 0.0
+            similarity_sum += similarity - previous
+            weighted_similarity += weights[w_index] * (similarity - previous)
             best_sim[w_index] = similarity
-            positions_used.add(position)
-            matched_weight = sum(phrase.weights[w] for w in best_sim)
+            if position not in positions_used:
+                positions_used.add(position)
+                matched_content += not tokens[position].stop
             end = position
             if not (
                 _accepts(phrase, matched_weight, len(best_sim))
                 or _names_the_whole_part(phrase, best_sim, start, end, read)
             ):
                 continue
-            gap_words = sum(
-                1 for i in range(start, end + 1) if i not in positions_used and not tokens[i].stop
-            )
+            gap_words = content_before[end + 1] - content_before[start] - matched_content
             if gap_words > len(best_sim) + 1:
                 continue
             if phrase.stop_only and not _question_word_stands_alone(card, start, read):
@@ -454,16 +517,19 @@ def _windows(
                 continue
             if not _polarity_ok(card, phrase, start, end, read):
                 continue
-            mean_similarity = sum(best_sim.values()) / len(best_sim)
-            coverage = sum(phrase.weights[w] * s for w, s in best_sim.items()) / phrase.total_weight
-            strength = coverage * mean_similarity * (0.85 if phrase.kind == "detail" else 1.0)
-            strength -= 0.04 * gap_words
-            candidate = _Candidate(strength, phrase.item, start, end, phrase.kind, mean_similarity)
+            mean_similarity = similarity_sum / len(best_sim)
+            coverage = weighted_similarity / phrase.total_weight
+            strength = coverage * mean_similarity * detail_factor - 0.04 * gap_words
             if strongest is None or strength > strongest.strength:
-                strongest = candidate
+                strongest = _Candidate(strength, phrase.item, start, end, phrase.kind, mean_similarity)
             if shortest is None:
-                shortest = candidate
-        found.extend(c for c in {id(strongest): strongest, id(shortest): shortest}.values() if c is not None)
+                shortest = strongest
+            if len(best_sim) == n and similarity_sum >= n - 1e-9:
+                break  # every word found exactly: a longer window cannot do better
+        if strongest is not None:
+            found.append(strongest)
+            if shortest is not None and shortest is not strongest:
+                found.append(shortest)
     return found
 
 
@@ -505,14 +571,9 @@ def _question_word_stands_alone(card: PreparedCard, start: int, read: _Reply) ->
 
 def _polarity_ok(card: PreparedCard, phrase: _Phrase, start: int, end: int, read: _Reply) -> bool:
     """Refuse "pas la transparence"; require the negation for "Ne pas se préparer"."""
-    context = [t.norm for t in read.tokens[start : end + 1]]
-    position = start
-    looked = 0
-    while position > 0 and looked < 4 and read.gaps[position] < CONJ:
-        position -= 1
-        looked += 1
-        context.append(read.tokens[position].norm)
+    before = read.words_before(start)
     if phrase.negative:
-        return any(word in _NEGATIVE_CUES for word in context)
-    negated = any(word in NEGATIONS for word in context)
-    return not negated or card.avoidance
+        return bool(before & _NEGATIVE_CUES) or read.cues_before[end + 1] > read.cues_before[start]
+    if card.avoidance:
+        return True
+    return not (before & NEGATIONS) and read.negations_before[end + 1] == read.negations_before[start]

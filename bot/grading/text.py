@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 from stop_words import get_stop_words
@@ -181,8 +181,7 @@ def stems(norm: str) -> frozenset[str]:
     return frozenset((_FR_STEMMER.stemWord(norm), _EN_STEMMER.stemWord(norm)))
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     norm: str
     start: int  # offsets into the original text, for quoting the student back
     end: int
@@ -190,6 +189,7 @@ class Token:
     joins: bool = False  # a conjunction that may separate two list items
 
 
+@lru_cache(maxsize=4096)
 def _gap_strength(gap: str) -> int:
     if not gap.strip():
         return SPACE
@@ -202,8 +202,9 @@ def _gap_strength(gap: str) -> int:
 
 def tokenize(text: str) -> tuple[list[Token], list[int]]:
     """Tokens of ``text`` and, for each token, the strength of the gap before it (HARD for the first)."""
-    masked = _DISCORD_NOISE.sub(lambda m: " " * len(m.group()), text)
-    masked = _MARKDOWN.sub(lambda m: " " * len(m.group()), masked)
+    if "<" in text or "@" in text or "http" in text:
+        text = _DISCORD_NOISE.sub(lambda m: " " * len(m.group()), text)
+    masked = _MARKDOWN.sub(lambda m: " " * len(m.group()), text)
     tokens: list[Token] = []
     gaps: list[int] = []
     previous_end = 0
@@ -211,28 +212,37 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
     for match in _WORD.finditer(masked):
         raw = match.group()
         start, end = match.span()
-        gap = masked[previous_end:start]
-        strength = max(pending, HARD if not tokens else _gap_strength(gap))
+        strength = _gap_strength(masked[previous_end:start]) if tokens else HARD
+        if pending > strength:
+            strength = pending
         pending = SPACE
-        if _is_numbering(raw, masked[end : end + 2], first=not tokens or strength >= COMMA):
+        if (
+            masked[end : end + 1] in (".", ")")
+            and len(raw) <= 2
+            and _is_numbering(raw, masked[end : end + 2], first=not tokens or strength >= COMMA)
+        ):
             pending = HARD
             previous_end = end + 1
             continue
-        norm = fold(raw)
-        if norm == "ou" and raw.lower() == "où":
-            norm = "où"  # the question word, never the conjunction "ou"; matched as "ou" below
-        expansion = ABBREVIATIONS.get(norm)
-        words = expansion or (norm,)
-        for position, word in enumerate(words):
-            if word == "où":
-                tokens.append(Token("ou", start, end, True, joins=False))
-                gaps.append(strength)
-                continue
-            tokens.append(Token(word, start, end, word in STOP_WORDS, joins=word in CONJUNCTIONS))
-            gaps.append(strength if position == 0 else SPACE)
+        forms = _word_forms(raw)
+        tokens.append(Token(forms[0][0], start, end, forms[0][1], forms[0][2]))
+        gaps.append(strength)
+        for word, stop, joins in forms[1:]:
+            tokens.append(Token(word, start, end, stop, joins))
+            gaps.append(SPACE)
         previous_end = end
     _soften_conjunctions(tokens, gaps)
     return tokens, gaps
+
+
+@lru_cache(maxsize=65536)
+def _word_forms(raw: str) -> tuple[tuple[str, bool, bool], ...]:
+    """(folded word, is a stop word, may join list items) for each word ``raw`` stands for."""
+    norm = fold(raw)
+    if norm == "ou" and raw.lower() == "où":
+        return (("ou", True, False),)  # the question word Où, never the conjunction "ou"
+    words = ABBREVIATIONS.get(norm) or (norm,)
+    return tuple((word, word in STOP_WORDS, word in CONJUNCTIONS) for word in words)
 
 
 def _is_numbering(raw: str, after: str, *, first: bool) -> bool:

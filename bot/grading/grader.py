@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -304,8 +305,7 @@ class _Reply:
     gaps: list[int]
     atom_of: list[int]
     atom_span: list[tuple[int, int]]  # first and last token of each part
-    # next_break[level][i]: the first token after i that follows a separator of that strength or more.
-    next_break: dict[int, list[int]]
+    breaks: dict[int, list[int]]  # per strength: the tokens that follow a separator that strong or more
     content_before: list[int]  # content_before[i]: how many non-stop-words precede token i
     negations_before: list[int]  # how many negation words precede token i
     cues_before: list[int]  # how many negative cues ("pas", "manque") precede token i
@@ -333,25 +333,18 @@ class _Reply:
             else:
                 spans[-1] = (spans[-1][0], index)
             atom_of.append(len(spans) - 1)
-        size = len(tokens)
-        next_break: dict[int, list[int]] = {}
-        for level in (CONJ, COMMA, HARD):
-            following = [size] * (size + 1)
-            for index in range(size - 1, -1, -1):
-                after = index + 1
-                following[index] = after if after < size and gaps[after] >= level else following[after]
-            next_break[level] = following
-        content_before = [0] * (size + 1)
-        for index, token in enumerate(tokens):
-            content_before[index + 1] = content_before[index] + (not token.stop)
-        negations_before = [0] * (size + 1)
-        cues_before = [0] * (size + 1)
-        for index, token in enumerate(tokens):
-            negations_before[index + 1] = negations_before[index] + (token.norm in NEGATIONS)
-            cues_before[index + 1] = cues_before[index] + (token.norm in _NEGATIVE_CUES)
-        return cls(
-            text, tokens, gaps, atom_of, spans, next_break, content_before, negations_before, cues_before
-        )
+        breaks = {level: [i for i, gap in enumerate(gaps) if gap >= level] for level in (CONJ, COMMA, HARD)}
+        norms = [token.norm for token in tokens]
+        content_before = list(accumulate((not token.stop for token in tokens), initial=0))
+        negations_before = list(accumulate((norm in NEGATIONS for norm in norms), initial=0))
+        cues_before = list(accumulate((norm in _NEGATIVE_CUES for norm in norms), initial=0))
+        return cls(text, tokens, gaps, atom_of, spans, breaks, content_before, negations_before, cues_before)
+
+    def next_break(self, level: int, start: int) -> int:
+        """The first token after ``start`` that a separator of strength ``level`` or more sets apart."""
+        breaks = self.breaks[level]
+        at = bisect.bisect_right(breaks, start)
+        return breaks[at] if at < len(breaks) else len(self.tokens)
 
     def quote(self, start: int, end: int) -> str:
         return self.text[self.tokens[start].start : self.tokens[end].end]
@@ -472,14 +465,13 @@ def _windows(
     hits.sort()
     tokens = read.tokens
     content_before = read.content_before
-    next_break = read.next_break[phrase.barrier]
     max_span = min(2 * n + 3, 14)  # a name or a description is said in a few words, not across a paragraph
     weights = phrase.weights
     found: list[_Candidate] = []
     detail_factor = 0.85 if phrase.kind == "detail" else 1.0
     for first in range(len(hits)):
         start = hits[first][0]
-        limit = min(next_break[start], start + max_span + 1)
+        limit = min(read.next_break(phrase.barrier, start), start + max_span + 1)
         best_sim: dict[int, float] = {}
         positions_used: set[int] = set()
         matched_weight = similarity_sum = weighted_similarity = 0.0

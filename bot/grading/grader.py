@@ -33,7 +33,19 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..decks.model import Item
-from .text import COMMA, CONJ, ELISIONS, HARD, NEGATIONS, STOP_WORDS, Token, phrase_tokens, stems, tokenize
+from .text import (
+    COMMA,
+    CONJ,
+    ELISIONS,
+    HARD,
+    NEGATIONS,
+    OPPOSITES,
+    STOP_WORDS,
+    Token,
+    phrase_tokens,
+    stems,
+    tokenize,
+)
 
 MAX_REPLY_CHARS = 20_000  # longer replies are graded on their beginning; Discord's own limit is 4,000
 _NEGATIVE_CUES = NEGATIONS | {
@@ -95,6 +107,7 @@ class _Phrase:
     stop_only: bool  # "Qui", "Où": question words count only when they stand alone
     negative: bool  # "Ne pas se préparer"
     barrier: int  # the weakest separator a window of this phrase may not cross
+    opposites: frozenset[str] = frozenset()  # words that turn it into its contrary ("bon" for "mauvais")
 
 
 @dataclass(slots=True)
@@ -185,6 +198,18 @@ class PreparedCard:
                     prefix = norm[:cut]
                     if prefix in self.vocabulary and prefix not in STOP_WORDS:
                         found.setdefault(prefix, 0.85)
+            if len(norm) >= 6:
+                # Word families share a long beginning: "authenticité"/"authentique".
+                at = bisect.bisect_left(self._sorted_vocabulary, norm[:6])
+                while at < len(self._sorted_vocabulary) and self._sorted_vocabulary[at].startswith(norm[:6]):
+                    word = self._sorted_vocabulary[at]
+                    at += 1
+                    shared = next(
+                        (i for i, (a, b) in enumerate(zip(word, norm, strict=False)) if a != b),
+                        min(len(word), len(norm)),
+                    )
+                    if word not in STOP_WORDS and shared >= 0.7 * min(len(word), len(norm)):
+                        found.setdefault(word, 0.85)
             if len(norm) >= 5:
                 for word, distance, _ in process.extract(
                     norm, self._content_vocabulary, scorer=OSA.distance, score_cutoff=2, limit=None
@@ -259,8 +284,9 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
             barrier = COMMA
         else:
             barrier = CONJ
+        opposites = frozenset().union(*(OPPOSITES.get(w, frozenset()) for w in phrase_tokens(text)))
         phrases.append(
-            _Phrase(index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier)
+            _Phrase(index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites)
         )
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")
     # carries the same polarity: "faut se préparer" must not earn it.
@@ -564,6 +590,10 @@ def _question_word_stands_alone(card: PreparedCard, start: int, read: _Reply) ->
 def _polarity_ok(card: PreparedCard, phrase: _Phrase, start: int, end: int, read: _Reply) -> bool:
     """Refuse "pas la transparence"; require the negation for "Ne pas se préparer"."""
     before = read.words_before(start)
+    if phrase.opposites and (
+        before & phrase.opposites or any(t.norm in phrase.opposites for t in read.tokens[start : end + 1])
+    ):
+        return False
     if phrase.negative:
         return bool(before & _NEGATIVE_CUES) or read.cues_before[end + 1] > read.cues_before[start]
     if card.avoidance:

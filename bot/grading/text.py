@@ -143,6 +143,15 @@ NEGATIONS = frozenset({"pas", "non", "sauf", "jamais", "ni", "aucun", "aucune", 
                        "not", "no", "never", "except", "without", "nor", "n", "eviter", "avoid"})  # fmt: skip
 # Words that join two list items in speech; with content on both sides they separate parts like a comma.
 CONJUNCTIONS = frozenset({"et", "pis", "puis", "ou", "mais", "and", "or", "but"})
+# Opposites that turn an item into its contrary: "le bon outil" is not "le mauvais outil".
+_OPPOSITE_PAIRS = [("mauvais", "bon"), ("mauvaise", "bonne"), ("mauvais", "bons"), ("bad", "good"),
+                   ("wrong", "right"), ("faible", "fort"), ("faibles", "forts"), ("faibles", "eleves"),
+                   ("faible", "eleve"), ("petit", "grand"), ("petite", "grande"),
+                   ("low", "high")]  # fmt: skip
+OPPOSITES: dict[str, frozenset[str]] = {}
+for _one, _other in _OPPOSITE_PAIRS:
+    OPPOSITES[_one] = OPPOSITES.get(_one, frozenset()) | {_other}
+    OPPOSITES[_other] = OPPOSITES.get(_other, frozenset()) | {_one}
 # Abbreviations students use in chat, expanded before matching (both in replies and in deck items).
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "ms": ("medias", "sociaux"), "rs": ("reseaux", "sociaux"), "sm": ("social", "media"),

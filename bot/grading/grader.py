@@ -317,8 +317,12 @@ def _accepts(phrase: _Phrase, matched_weight: float, matched_count: int) -> bool
         return matched_count >= 2 and matched_weight >= min(2.0, 0.6 * phrase.total_weight) - 1e-9
     if n == 1:
         return matched_count == 1
+    if n == 2:
+        return coverage >= 0.5 - 1e-9
     if n <= 4:
-        return coverage >= 0.5 - 1e-9 or (matched_count >= 2 and coverage >= 0.35)
+        # One word of a longer name is not the name ("réseau" is not "Création de contenus pour chaque
+        # réseau"), unless it stands alone as a list entry (see _names_the_whole_part).
+        return matched_count >= 2 and coverage >= 0.35
     return matched_count >= 2 and coverage >= 0.4
 
 

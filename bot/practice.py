@@ -86,8 +86,12 @@ def run_session(
     count: int | None = None,
     record: Recorder | None = None,
     rng: random.Random | None = None,
+    order: list[int] | None = None,
 ) -> SessionSummary:
-    """Ask ``count`` cards (all by default); Ctrl-C or end of input ends the session with its summary."""
+    """Ask ``count`` cards (all by default) in ``order`` (card indices; random by default).
+
+    Ctrl-C or end of input ends the session with its summary.
+    """
     summary = SessionSummary()
 
     def say(text: str = "") -> None:
@@ -96,7 +100,7 @@ def run_session(
     if not deck.cards:
         say(t("cli.error.empty_deck", lang, deck=deck.title))
         return summary
-    order = choose_cards(deck, count, rng or random.Random())
+    order = order[: count or len(order)] if order else choose_cards(deck, count, rng or random.Random())
     say(t("cli.session_start", lang, deck=deck.title, count=len(order)))
     lines = iter(stdin.readline, "")
     try:

@@ -200,9 +200,11 @@ class Token(NamedTuple):
 
 @lru_cache(maxsize=4096)
 def _gap_strength(gap: str) -> int:
+    if "\n" in gap:
+        return HARD
     if not gap.strip():
         return SPACE
-    if "\n" in gap or any(c in gap for c in ";.?!:•·▪◦●"):
+    if any(c in gap for c in ";.?!:•·▪◦●"):
         return HARD
     if any(c in gap for c in ",/|&+()[]{}") or re.search(r"\s[-–—]\s|^[-–—]\s|\s[-–—]$", gap):
         return COMMA

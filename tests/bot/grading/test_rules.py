@@ -143,3 +143,8 @@ def test_control_characters_and_mentions_around_an_answer():
 
 def test_empty_item_list():
     assert grade_reply([], "anything").score == 0.0
+
+
+def test_each_line_is_its_own_part():
+    grade = grade_reply(items("avantages"), "veille\nidentification des clientèles")
+    assert grade.unmatched == ("veille", "identification des clientèles")

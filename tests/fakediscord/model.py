@@ -1,0 +1,718 @@
+"""The fake's model of Discord: users, guilds, roles, channels, members, messages and their payloads.
+
+Everything here is plain data plus the few Discord rules that tests depend on: how permissions are computed
+(base permissions from roles, then channel overwrites), and who a message actually pings (content mentions
+filtered by ``allowed_mentions`` and the author's rights).
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+# Permission bits, from discord.py so they can never drift from the library under test.
+P = discord.Permissions
+ALL_PERMISSIONS = P.all().value
+ADMINISTRATOR = P(administrator=True).value
+VIEW_CHANNEL = P(view_channel=True).value
+SEND_MESSAGES = P(send_messages=True).value
+READ_MESSAGE_HISTORY = P(read_message_history=True).value
+MANAGE_MESSAGES = P(manage_messages=True).value
+ADD_REACTIONS = P(add_reactions=True).value
+ATTACH_FILES = P(attach_files=True).value
+EMBED_LINKS = P(embed_links=True).value
+MENTION_EVERYONE = P(mention_everyone=True).value
+SEND_TTS = P(send_tts_messages=True).value
+
+#: What ``@everyone`` may do in a freshly created server.
+DEFAULT_EVERYONE_PERMISSIONS = P(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    create_public_threads=True,
+    embed_links=True,
+    attach_files=True,
+    add_reactions=True,
+    use_external_emojis=True,
+    read_message_history=True,
+    use_application_commands=True,
+    create_instant_invite=True,
+    change_nickname=True,
+    connect=True,
+    speak=True,
+).value
+
+#: What the bot's own (managed) role is granted by default, as an invite link would ask for.
+DEFAULT_BOT_PERMISSIONS = P(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    attach_files=True,
+    add_reactions=True,
+    use_external_emojis=True,
+    read_message_history=True,
+).value
+
+# Message flags
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+
+# Gateway intents
+INTENT_GUILDS = 1 << 0
+INTENT_GUILD_MEMBERS = 1 << 1
+INTENT_GUILD_MESSAGES = 1 << 9
+INTENT_GUILD_MESSAGE_REACTIONS = 1 << 10
+INTENT_DIRECT_MESSAGES = 1 << 12
+INTENT_DIRECT_MESSAGE_REACTIONS = 1 << 13
+INTENT_MESSAGE_CONTENT = 1 << 15
+INTENT_GUILD_PRESENCES = 1 << 8
+PRIVILEGED_INTENTS = INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTENT_MESSAGE_CONTENT
+
+
+def perm_value(value: int | discord.Permissions | None, default: int = 0) -> int:
+    if value is None:
+        return default
+    if isinstance(value, discord.Permissions):
+        return value.value
+    return int(value)
+
+
+def now_iso() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat()
+
+
+class Snowflakes:
+    """Unique, increasing, realistic snowflakes (their timestamps are the creation time)."""
+
+    def __init__(self) -> None:
+        self._last = 0
+
+    def next(self) -> int:
+        value = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        self._last = max(value, self._last + 1)
+        return self._last
+
+
+def snowflake_of(obj: Any) -> int:
+    """The id of a model object, a discord.py object, or an id given as int/str."""
+    if isinstance(obj, int | str):
+        return int(obj)
+    return int(obj.id)
+
+
+@dataclass(eq=False)
+class User:
+    id: int
+    username: str
+    bot: bool = False
+    global_name: str | None = None
+    locale: str = "en-US"
+    #: False: the user does not accept DMs from the bot (sending one fails with 403 code 50007).
+    dms_open: bool = True
+
+    @property
+    def mention(self) -> str:
+        return f"<@{self.id}>"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "username": self.username,
+            "discriminator": "0" if not self.bot else "0000",
+            "global_name": self.global_name,
+            "avatar": None,
+            "bot": self.bot,
+            "public_flags": 0,
+        }
+
+
+@dataclass(eq=False)
+class Role:
+    id: int
+    guild_id: int
+    name: str
+    permissions: int = 0
+    position: int = 0
+    mentionable: bool = False
+    managed: bool = False
+    bot_id: int | None = None
+
+    @property
+    def mention(self) -> str:
+        return f"<@&{self.id}>" if self.id != self.guild_id else "@everyone"
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "name": self.name,
+            "permissions": str(self.permissions),
+            "position": self.position,
+            "color": 0,
+            "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
+            "hoist": False,
+            "managed": self.managed,
+            "mentionable": self.mentionable,
+            "icon": None,
+            "unicode_emoji": None,
+            "flags": 0,
+        }
+        if self.bot_id is not None:
+            data["tags"] = {"bot_id": str(self.bot_id)}
+        return data
+
+
+@dataclass(eq=False)
+class Channel:
+    id: int
+    name: str
+    type: int = 0  # 0 text, 1 DM, 2 voice, 4 category, 5 announcement
+    guild_id: int | None = None
+    position: int = 0
+    topic: str | None = None
+    parent_id: int | None = None
+    #: Discord overwrites: ``{"id", "type" (0 role, 1 member), "allow", "deny"}`` with string bit sets.
+    overwrites: list[dict[str, Any]] = field(default_factory=list)
+    #: For DM channels: the user on the other side.
+    recipient: User | None = None
+
+    @property
+    def mention(self) -> str:
+        return f"<#{self.id}>"
+
+    @property
+    def is_dm(self) -> bool:
+        return self.type == 1
+
+    def payload(self) -> dict[str, Any]:
+        if self.is_dm:
+            assert self.recipient is not None
+            return {
+                "id": str(self.id),
+                "type": 1,
+                "recipients": [self.recipient.payload()],
+                "last_message_id": None,
+                "flags": 0,
+            }
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "type": self.type,
+            "name": self.name,
+            "position": self.position,
+            "permission_overwrites": [dict(o) for o in self.overwrites],
+            "guild_id": str(self.guild_id),
+            "nsfw": False,
+            "flags": 0,
+            "parent_id": str(self.parent_id) if self.parent_id else None,
+        }
+        if self.type in (0, 5):
+            data.update(topic=self.topic, last_message_id=None, rate_limit_per_user=0)
+        if self.type == 2:
+            data.update(bitrate=64000, user_limit=0, rtc_region=None)
+        return data
+
+
+@dataclass(eq=False)
+class Member:
+    guild_id: int
+    user: User
+    roles: list[int] = field(default_factory=list)
+    nick: str | None = None
+    joined_at: str = field(default_factory=now_iso)
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def mention(self) -> str:
+        return self.user.mention
+
+    def payload(self, *, with_user: bool = True, permissions: int | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "roles": [str(r) for r in self.roles],
+            "nick": self.nick,
+            "avatar": None,
+            "banner": None,
+            "joined_at": self.joined_at,
+            "premium_since": None,
+            "deaf": False,
+            "mute": False,
+            "pending": False,
+            "flags": 0,
+            "communication_disabled_until": None,
+        }
+        if with_user:
+            data["user"] = self.user.payload()
+        if permissions is not None:
+            data["permissions"] = str(permissions)
+        return data
+
+
+@dataclass(eq=False)
+class Guild:
+    id: int
+    name: str
+    owner_id: int
+    preferred_locale: str = "en-US"
+    roles: dict[int, Role] = field(default_factory=dict)
+    channels: dict[int, Channel] = field(default_factory=dict)
+    members: dict[int, Member] = field(default_factory=dict)
+    joined_at: str = field(default_factory=now_iso)
+
+    @property
+    def everyone(self) -> Role:
+        return self.roles[self.id]
+
+    def role(self, name: str) -> Role:
+        return _by_name(self.roles.values(), name, "role", self.name)
+
+    def channel(self, name: str) -> Channel:
+        return _by_name(self.channels.values(), name, "channel", self.name)
+
+    def member(self, key: str | int | User | Member) -> Member:
+        if isinstance(key, str) and not key.isdigit():
+            for m in self.members.values():
+                if key in (m.user.username, m.user.global_name, m.nick):
+                    return m
+            raise KeyError(f"no member {key!r} in guild {self.name!r}")
+        uid = snowflake_of(key)
+        try:
+            return self.members[uid]
+        except KeyError:
+            raise KeyError(f"user {uid} is not a member of guild {self.name!r}") from None
+
+    @property
+    def text_channels(self) -> list[Channel]:
+        return sorted((c for c in self.channels.values() if c.type in (0, 5)), key=lambda c: c.position)
+
+    def payload(self, *, members: Iterable[Member], member_count: int) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "banner": None,
+            "description": None,
+            "owner_id": str(self.owner_id),
+            "region": "us-east",
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "premium_progress_bar_enabled": False,
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "public_updates_channel_id": None,
+            "safety_alerts_channel_id": None,
+            "vanity_url_code": None,
+            "preferred_locale": self.preferred_locale,
+            "features": [],
+            "max_members": 500000,
+            "max_video_channel_users": 25,
+            "application_id": None,
+            "roles": [r.payload() for r in self.roles.values()],
+            "emojis": [],
+            "stickers": [],
+            "channels": [c.payload() for c in self.channels.values()],
+            "threads": [],
+            "members": [m.payload() for m in members],
+            "member_count": member_count,
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "large": False,
+            "unavailable": False,
+            "joined_at": self.joined_at,
+            "lazy": True,
+            "incidents_data": None,
+        }
+
+
+def _by_name(items: Iterable[Any], name: str, kind: str, where: str) -> Any:
+    for item in items:
+        if item.name == name:
+            return item
+    raise KeyError(f"no {kind} named {name!r} in guild {where!r}")
+
+
+# ---------------------------------------------------------------------------------------------- permissions
+
+
+def base_permissions(guild: Guild, member: Member) -> int:
+    """Discord's guild-level permissions of a member (owner and administrator get everything)."""
+    if member.id == guild.owner_id:
+        return ALL_PERMISSIONS
+    perms = guild.everyone.permissions
+    for role_id in member.roles:
+        role = guild.roles.get(role_id)
+        if role is not None:
+            perms |= role.permissions
+    if perms & ADMINISTRATOR:
+        return ALL_PERMISSIONS
+    return perms
+
+
+def channel_permissions(guild: Guild, member: Member, channel: Channel | None) -> int:
+    """Discord's permissions of a member in a channel: base, then @everyone, role and member overwrites."""
+    perms = base_permissions(guild, member)
+    if channel is None or perms == ALL_PERMISSIONS:
+        return perms
+    overwrites = {(int(o["type"]), int(o["id"])): o for o in channel.overwrites}
+    everyone = overwrites.get((0, guild.id))
+    if everyone:
+        perms = (perms & ~int(everyone["deny"])) | int(everyone["allow"])
+    allow = deny = 0
+    for role_id in member.roles:
+        o = overwrites.get((0, role_id))
+        if o:
+            allow |= int(o["allow"])
+            deny |= int(o["deny"])
+    perms = (perms & ~deny) | allow
+    own = overwrites.get((1, member.id))
+    if own:
+        perms = (perms & ~int(own["deny"])) | int(own["allow"])
+    if not perms & VIEW_CHANNEL:
+        return 0
+    if not perms & SEND_MESSAGES:
+        perms &= ~(SEND_TTS | MENTION_EVERYONE | EMBED_LINKS | ATTACH_FILES)
+    return perms
+
+
+# ------------------------------------------------------------------------------------------------- messages
+
+
+@dataclass(eq=False)
+class Attachment:
+    id: int
+    filename: str
+    data: bytes
+    content_type: str | None = None
+    description: str | None = None
+    url: str = ""
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": len(self.data),
+            "url": self.url,
+            "proxy_url": self.url,
+            "content_type": self.content_type,
+        }
+        if self.description is not None:
+            data["description"] = self.description
+        return data
+
+
+@dataclass(frozen=True)
+class Pings:
+    """Who a message really notifies: users, roles, and whether @everyone/@here went off."""
+
+    users: frozenset[int] = frozenset()
+    roles: frozenset[int] = frozenset()
+    everyone: bool = False
+
+    @property
+    def any(self) -> bool:
+        return bool(self.users or self.roles or self.everyone)
+
+
+USER_MENTION = re.compile(r"<@!?(\d+)>")
+ROLE_MENTION = re.compile(r"<@&(\d+)>")
+EVERYONE_MENTION = re.compile(r"@(everyone|here)\b")
+
+
+def compute_pings(
+    content: str,
+    allowed_mentions: dict[str, Any] | None,
+    *,
+    guild: Guild | None,
+    author_permissions: int,
+    replied_author: int | None,
+) -> Pings:
+    """Discord's rule: content mentions, filtered by ``allowed_mentions`` (absent: parse everything)."""
+    if allowed_mentions is None:
+        parse = {"users", "roles", "everyone"}
+        allowed_users: set[int] = set()
+        allowed_roles: set[int] = set()
+        replied_user = True
+    else:
+        parse = set(allowed_mentions.get("parse") or ())
+        allowed_users = {int(u) for u in allowed_mentions.get("users") or ()}
+        allowed_roles = {int(r) for r in allowed_mentions.get("roles") or ()}
+        replied_user = bool(allowed_mentions.get("replied_user", False))
+    users = {int(u) for u in USER_MENTION.findall(content)}
+    users = {u for u in users if "users" in parse or u in allowed_users}
+    roles: set[int] = set()
+    if guild is not None:
+        for rid in (int(r) for r in ROLE_MENTION.findall(content)):
+            role = guild.roles.get(rid)
+            if role is None or not ("roles" in parse or rid in allowed_roles):
+                continue
+            if role.mentionable or author_permissions & MENTION_EVERYONE:
+                roles.add(rid)
+    everyone = bool(
+        EVERYONE_MENTION.search(content) and "everyone" in parse and author_permissions & MENTION_EVERYONE
+    )
+    if replied_author is not None and replied_user:
+        users.add(replied_author)
+    return Pings(frozenset(users), frozenset(roles), everyone)
+
+
+def walk_components(components: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every component, depth first: action rows, containers, sections (accessory) and labels (component)."""
+    for comp in components:
+        yield comp
+        yield from walk_components(comp.get("components") or ())
+        for key in ("accessory", "component"):
+            if isinstance(comp.get(key), dict):
+                yield from walk_components([comp[key]])
+
+
+def embed_text(embed: dict[str, Any]) -> str:
+    parts = [embed.get("author", {}).get("name"), embed.get("title"), embed.get("description")]
+    for f in embed.get("fields") or ():
+        parts += [f.get("name"), f.get("value")]
+    parts.append(embed.get("footer", {}).get("text"))
+    return "\n".join(p for p in parts if p)
+
+
+def components_text(components: Iterable[dict[str, Any]]) -> str:
+    return "\n".join(
+        c["content"] for c in walk_components(components) if c.get("type") == 10 and c.get("content")
+    )
+
+
+@dataclass(eq=False)
+class Message:
+    """A message as the fake stores it; ``payload()`` is what Discord would send back."""
+
+    id: int
+    channel_id: int
+    guild_id: int | None
+    author: User
+    content: str = ""
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+    components: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    flags: int = 0
+    type: int = 0
+    tts: bool = False
+    #: The ``allowed_mentions`` the bot sent with it (None: not given, Discord then parses everything).
+    allowed_mentions: dict[str, Any] | None = None
+    message_reference: dict[str, Any] | None = None
+    referenced: Message | None = None
+    pings: Pings = Pings()
+    #: The users in ``pings.users`` (the ``mentions`` field of the payload).
+    mentioned_users: list[User] = field(default_factory=list)
+    #: user id -> set of emoji names who reacted
+    reactions: dict[str, set[int]] = field(default_factory=dict)
+    timestamp: str = field(default_factory=now_iso)
+    edited_timestamp: str | None = None
+    webhook_id: int | None = None
+    application_id: int | None = None
+    interaction_id: int | None = None
+    interaction_metadata: dict[str, Any] | None = None
+    nonce: str | int | None = None
+    deleted: bool = False
+    #: Every edit applied, as the JSON body of the PATCH (or the type-7 update).
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    member: Member | None = None
+    #: Order of creation in the fake (for "since" checkpoints).
+    seq: int = 0
+    #: For messages a test user sent: whether the bot was sent the MESSAGE_CREATE (it may lack the intent).
+    delivered: bool = False
+
+    # ---- convenient reads for assertions
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & EPHEMERAL)
+
+    @property
+    def loading(self) -> bool:
+        return bool(self.flags & LOADING)
+
+    @property
+    def embed(self) -> dict[str, Any] | None:
+        return self.embeds[0] if self.embeds else None
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        return [c for c in walk_components(self.components) if c.get("type") == 2]
+
+    @property
+    def text(self) -> str:
+        """Everything a reader sees: content, embed texts, text displays; for ``in`` assertions."""
+        parts = [self.content, *(embed_text(e) for e in self.embeds), components_text(self.components)]
+        return "\n".join(p for p in parts if p)
+
+    @property
+    def reply_to(self) -> int | None:
+        ref = self.message_reference
+        return int(ref["message_id"]) if ref and ref.get("message_id") else None
+
+    @property
+    def jump_url(self) -> str:
+        return f"https://discord.com/channels/{self.guild_id or '@me'}/{self.channel_id}/{self.id}"
+
+    def payload(
+        self, *, include_member: bool = False, include_referenced: bool = True, bot_id: int | None = None
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "channel_id": str(self.channel_id),
+            "author": self.author.payload(),
+            "content": self.content,
+            "timestamp": self.timestamp,
+            "edited_timestamp": self.edited_timestamp,
+            "tts": self.tts,
+            "mention_everyone": self.pings.everyone,
+            "mentions": [u.payload() for u in self.mentioned_users],
+            "mention_roles": [str(r) for r in sorted(self.pings.roles)],
+            "attachments": [a.payload() for a in self.attachments],
+            "embeds": [dict(e) for e in self.embeds],
+            "reactions": [
+                {
+                    "emoji": {"id": None, "name": emoji},
+                    "count": len(users),
+                    "count_details": {"burst": 0, "normal": len(users)},
+                    "me": bot_id in users,
+                    "me_burst": False,
+                    "burst_colors": [],
+                }
+                for emoji, users in self.reactions.items()
+                if users
+            ],
+            "pinned": False,
+            "type": self.type,
+            "flags": self.flags,
+            "components": [dict(c) for c in self.components],
+        }
+        if self.guild_id is not None:
+            data["guild_id"] = str(self.guild_id)
+            if include_member and self.member is not None:
+                data["member"] = self.member.payload(with_user=False)
+        if self.webhook_id is not None:
+            data["webhook_id"] = str(self.webhook_id)
+        if self.application_id is not None:
+            data["application_id"] = str(self.application_id)
+        if self.interaction_metadata is not None:
+            data["interaction_metadata"] = self.interaction_metadata
+        if self.nonce is not None:
+            data["nonce"] = self.nonce
+        if self.message_reference is not None:
+            data["message_reference"] = dict(self.message_reference)
+            if include_referenced:
+                ref = self.referenced
+                data["referenced_message"] = (
+                    None
+                    if ref is None or ref.deleted
+                    else ref.payload(include_referenced=False, bot_id=bot_id)
+                )
+        return data
+
+    def __repr__(self) -> str:
+        flags = " ephemeral" if self.ephemeral else ""
+        who = self.author.username
+        return f"<fake Message {self.id} in {self.channel_id} by {who}{flags}: {self.text[:60]!r}>"
+
+
+# --------------------------------------------------------------------------------------------------- modals
+
+
+@dataclass
+class ModalInput:
+    """One input of a modal the bot opened: a text input, or a select inside a label."""
+
+    custom_id: str
+    label: str | None
+    type: int  # 4 text input, 3/5/6/7/8 selects
+    style: int | None = None  # 1 short, 2 paragraph
+    required: bool = True
+    min_length: int | None = None
+    max_length: int | None = None
+    value: str | None = None  # pre-filled default
+    placeholder: str | None = None
+    options: list[dict[str, Any]] = field(default_factory=list)  # string select options
+
+
+@dataclass(eq=False)
+class Modal:
+    """A modal the bot opened with a type-9 interaction callback."""
+
+    custom_id: str
+    title: str
+    components: list[dict[str, Any]]
+    user_id: int
+    guild_id: int | None
+    channel_id: int
+    interaction_id: int
+    #: For a modal opened from a button: the message that button is on (a type-7 reply then edits it).
+    source_message_id: int | None = None
+    submitted: bool = False
+    _fake: Any = None
+
+    @property
+    def inputs(self) -> list[ModalInput]:
+        found: list[ModalInput] = []
+        for comp in self.components:
+            if comp.get("type") == 1:
+                for child in comp.get("components") or ():
+                    found.append(_modal_input(child, child.get("label")))
+            elif comp.get("type") == 18:
+                found.append(_modal_input(comp["component"], comp.get("label")))
+        return found
+
+    def input(self, key: str) -> ModalInput:
+        for item in self.inputs:
+            if key in (item.custom_id, item.label):
+                return item
+        labels = [(i.label, i.custom_id) for i in self.inputs]
+        raise KeyError(
+            f"modal {self.title!r} has no input labelled or with custom_id {key!r}; inputs: {labels}"
+        )
+
+    async def submit(self, values: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """Submit this modal as its user (see ``FakeDiscord.submit_modal``)."""
+        return await self._fake.submit_modal(self.user_id, values or {}, modal=self, **kwargs)
+
+
+def _modal_input(comp: dict[str, Any], label: str | None) -> ModalInput:
+    return ModalInput(
+        custom_id=comp.get("custom_id", ""),
+        label=label,
+        type=comp.get("type", 4),
+        style=comp.get("style"),
+        required=comp.get("required", True),
+        min_length=comp.get("min_length"),
+        max_length=comp.get("max_length"),
+        value=comp.get("value"),
+        placeholder=comp.get("placeholder"),
+        options=list(comp.get("options") or ()),
+    )
+
+
+_counter = itertools.count(1)
+
+
+def next_seq() -> int:
+    return next(_counter)

@@ -1,7 +1,7 @@
 """``tutorbot practice``: the terminal session wired to the SQLite store and spaced repetition.
 
-The deck is stored as a bundled deck (re-importing keeps card ids, so reviews survive edits); the person at the
-terminal is member 0 with no guild. Cards due for review come first, then new ones.
+The deck is stored as a bundled deck (re-importing keeps card ids, so reviews survive edits); the person at
+the terminal is member 0 with no guild. Cards due for review come first, then new ones.
 """
 
 from __future__ import annotations

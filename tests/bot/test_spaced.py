@@ -1,4 +1,4 @@
-"""Spaced repetition: ratings from partial credit, due dates that grow with good answers, the order of cards."""
+"""Spaced repetition: ratings from partial credit, intervals that grow with good answers, card order."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -69,11 +69,20 @@ def test_bad_deck_is_one_clear_line_without_traceback(tmp_path, content, message
 
 def test_practice_in_the_terminal_records_attempts_and_summarises(tmp_path):
     db = tmp_path / "practice.db"
+    deck = tmp_path / "forces.yaml"
+    deck.write_text(
+        "title: Forces\ncards:\n  - question: Les 4 forces?\n    items: [Connexion, Preuve, Cohérence, Historique]\n"
+        "  - question: Les outils?\n    items: [Google Analytics, Radian 6]\n",
+        encoding="utf-8",
+    )
     answers = "connexion\npreuve, cohérence\n\n"
-    result = run_cli("practice", "--deck", str(DATA / "cours-2.yaml"), "--count", "2", "--db", str(db),
-                     "--lang", "en", stdin=answers)  # fmt: skip
+    result = run_cli(
+        "practice", "--deck", str(deck), "--count", "2", "--db", str(db), "--lang", "en", stdin=answers
+    )
     assert result.returncode == 0, result.stderr
     assert "Question 1/2" in result.stdout
+    assert "Score: 3/4 (75%)" in result.stdout
+    assert "✗ Historique" in result.stdout
     assert "Session over: 1 questions" in result.stdout  # input ended during question 2: clean summary
     assert "Traceback" not in result.stderr
 

@@ -71,7 +71,8 @@ def test_practice_in_the_terminal_records_attempts_and_summarises(tmp_path):
     db = tmp_path / "practice.db"
     deck = tmp_path / "forces.yaml"
     deck.write_text(
-        "title: Forces\ncards:\n  - question: Les 4 forces?\n    items: [Connexion, Preuve, Cohérence, Historique]\n"
+        "title: Forces\ncards:\n"
+        "  - question: Les 4 forces?\n    items: [Connexion, Preuve, Cohérence, Historique]\n"
         "  - question: Les outils?\n    items: [Google Analytics, Radian 6]\n",
         encoding="utf-8",
     )

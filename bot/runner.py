@@ -1,0 +1,268 @@
+"""The Discord side of the runner: ``TutorBot`` (a ``commands.Bot``) and ``run_bot(settings)``.
+
+The only module of ``bot/`` that imports discord (with ``cogs/``). ``TutorBot``:
+
+- asks for the fewest intents that work: guilds only (slash commands, buttons and modals need nothing else);
+  ``message_content=True`` adds guild messages and the privileged message-content intent, for graded replies;
+- opens the store (an async context manager factory) before loading the extensions, and closes it last;
+- syncs the slash commands only when their definitions changed since the last sync (a hash kept in a small
+  JSON file next to the database), so restarts do not spend Discord's command-update rate limit.
+
+``run_bot`` adds discord.py's logging set-up, SIGINT/SIGTERM handling (a clean close: cogs unloaded, gateway
+closed, store closed) and turns configuration failures into one line on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+
+from .settings import Settings
+from .store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+#: The cogs loaded by default (module names with a ``setup(bot)``).
+DEFAULT_EXTENSIONS: tuple[str, ...] = ()
+
+EXIT_OK, EXIT_ERROR, EXIT_CONFIG = 0, 1, 2
+
+StoreFactory = Callable[[], AbstractAsyncContextManager[Any]]
+
+
+def make_intents(*, message_content: bool = False) -> discord.Intents:
+    """Guilds only; with ``message_content``, also guild messages and their content (privileged)."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    if message_content:
+        intents.guild_messages = True
+        intents.message_content = True
+    return intents
+
+
+def apply_discord_endpoints(settings: Settings) -> None:
+    """Point discord.py at ``DISCORD_API_BASE`` / ``DISCORD_GATEWAY_URL`` when they are set."""
+    if settings.api_base:
+        discord.http.Route.BASE = settings.api_base
+    if settings.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+class TutorBot(commands.Bot):
+    """The tutor bot. ``bot.store`` is the opened store (None before ``setup_hook`` and after ``close``)."""
+
+    def __init__(
+        self,
+        *,
+        extensions: Sequence[str] = DEFAULT_EXTENSIONS,
+        open_store: StoreFactory | None = None,
+        command_hash_path: str | os.PathLike[str] | None = None,
+        message_content: bool = False,
+        settings: Settings | None = None,
+        **options: Any,
+    ) -> None:
+        options.setdefault("intents", make_intents(message_content=message_content))
+        options.setdefault("command_prefix", commands.when_mentioned)  # no prefix commands: no warning
+        options.setdefault("help_command", None)
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())  # nothing pings by default
+        super().__init__(**options)
+        self.settings = settings
+        self.extension_names = tuple(extensions)
+        self.store: Any = None
+        self.command_hash_path = Path(command_hash_path) if command_hash_path is not None else None
+        #: Whether the last ``setup_hook`` synced the command tree (False: the definitions were unchanged).
+        self.synced_commands = False
+        self._open_store = open_store
+        self._resources = contextlib.AsyncExitStack()
+
+    async def setup_hook(self) -> None:
+        if self._open_store is not None:
+            self.store = await self._resources.enter_async_context(self._open_store())
+        for name in self.extension_names:
+            await self.load_extension(name)
+        await self.sync_commands()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            await self._resources.aclose()
+            self.store = None
+
+    # ------------------------------------------------------------------------------------ command sync
+    async def command_definitions(self) -> dict[str, Any]:
+        """What a sync would send: the global payloads and each guild's, translated if a translator is set."""
+        tree = self.tree
+        guild_ids = sorted(
+            {
+                *tree._guild_commands,
+                *(g for (_, g, _) in tree._context_menus if g is not None),
+            }  # no public API
+        )
+
+        async def payloads(guild: discord.abc.Snowflake | None) -> list[dict[str, Any]]:
+            cmds = tree._get_all_commands(guild=guild)
+            if tree.translator is not None:
+                return [await c.get_translated_payload(tree, tree.translator) for c in cmds]
+            return [c.to_dict(tree) for c in cmds]
+
+        return {
+            "global": await payloads(None),
+            "guilds": {str(g): await payloads(discord.Object(g)) for g in guild_ids},
+        }
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync the command tree if its definitions changed since the last sync (or ``force``)."""
+        definitions = await self.command_definitions()
+        digest = hashlib.sha256(
+            json.dumps(
+                {"app": self.application_id, "api": discord.http.Route.BASE, **definitions},
+                sort_keys=True,
+                separators=(",", ":"),
+                default=str,
+            ).encode()
+        ).hexdigest()
+        previous = self._read_hash_file()
+        self.synced_commands = False
+        if not force and previous.get("hash") == digest:
+            log.info("slash commands unchanged since the last sync: not syncing")
+            return False
+        guilds = set(definitions["guilds"])
+        stale = {str(g) for g in previous.get("guilds", ())} - guilds  # guilds whose commands were removed
+        try:
+            await self.tree.sync()
+            for gid in sorted(guilds | stale):
+                await self.tree.sync(guild=discord.Object(int(gid)))
+        except discord.HTTPException:
+            log.exception("could not sync the slash commands; they will be synced at the next start")
+            return False
+        n = len(definitions["global"])
+        log.info("synced %d global slash command(s) and %d guild set(s)", n, len(guilds | stale))
+        self._write_hash_file({"hash": digest, "guilds": sorted(guilds)})
+        self.synced_commands = True
+        return True
+
+    def _read_hash_file(self) -> dict[str, Any]:
+        if self.command_hash_path is None:
+            return {}
+        try:
+            data = json.loads(self.command_hash_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write_hash_file(self, data: dict[str, Any]) -> None:
+        path = self.command_hash_path
+        if path is None:
+            return
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:
+            log.warning(
+                "could not record the slash-command hash in %s (%s): the next start syncs again", path, exc
+            )
+
+
+def _say(message: str) -> None:
+    print(f"tutorbot: {message}", file=sys.stderr)
+
+
+def _setup_logging(level: str) -> Callable[[], None]:
+    """discord.py's logging set-up on the root logger; returns how to undo it."""
+    root = logging.getLogger()
+    old_level = root.level
+    handler = logging.StreamHandler()
+    discord.utils.setup_logging(handler=handler, level=logging.getLevelNamesMapping()[level], root=True)
+
+    def restore() -> None:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+
+    return restore
+
+
+def _default_store(settings: Settings) -> StoreFactory:
+    return lambda: Store.open(settings.db_path)
+
+
+async def run_bot(
+    settings: Settings,
+    *,
+    open_store: StoreFactory | None = None,
+    extensions: Sequence[str] = DEFAULT_EXTENSIONS,
+    **bot_options: Any,
+) -> int:
+    """Run the bot until SIGINT/SIGTERM (exit code 0) or a fatal error.
+
+    A missing or rejected token, or privileged intents not enabled in the Developer Portal, print one line on
+    stderr and return 2; an unusable database or an unreachable server return 1. ``open_store`` defaults to
+    the SQLite store at ``settings.db_path``.
+    """
+    if not settings.token:
+        _say("DISCORD_TOKEN is not set: put the bot's token in the environment or in .env")
+        return EXIT_CONFIG
+    restore_logging = _setup_logging(settings.log_level)
+    apply_discord_endpoints(settings)
+    bot = TutorBot(
+        extensions=extensions,
+        open_store=open_store if open_store is not None else _default_store(settings),
+        command_hash_path=settings.command_hash_path,
+        message_content=settings.message_content,
+        settings=settings,
+        **bot_options,
+    )
+    loop = asyncio.get_running_loop()
+    closing: set[asyncio.Task[None]] = set()
+
+    def stop(sig: signal.Signals) -> None:
+        log.info("%s received: closing the bot", sig.name)
+        closing.add(loop.create_task(bot.close()))
+
+    installed: list[signal.Signals] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop, sig)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+            pass
+    try:
+        async with bot:
+            await bot.start(settings.token)
+    except discord.LoginFailure:
+        _say("Discord rejected DISCORD_TOKEN (401 Unauthorized): copy it again from the Developer Portal")
+        return EXIT_CONFIG
+    except discord.PrivilegedIntentsRequired:
+        _say(
+            "Discord refused the message-content intent: enable it in the Developer Portal (Bot > Privileged "
+            "Gateway Intents) or unset TUTOR_MESSAGE_CONTENT"
+        )
+        return EXIT_CONFIG
+    except StoreError as exc:
+        _say(f"cannot open the database {settings.db_path}: {exc}")
+        return EXIT_ERROR
+    except OSError as exc:  # aiohttp's connection errors
+        _say(f"cannot reach Discord at {discord.http.Route.BASE}: {exc}")
+        return EXIT_ERROR
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+        if closing:
+            await asyncio.gather(*closing, return_exceptions=True)
+        restore_logging()
+    return EXIT_OK

@@ -1,0 +1,182 @@
+"""The bot's settings, from the environment and an optional ``.env`` file (the environment wins).
+
+===========================  ==========================================================================
+``DISCORD_TOKEN``            the bot's token (required to run the bot; a leading ``Bot `` is dropped)
+``TUTOR_DB``                 the SQLite file; default ``tutorbot.db`` in the working directory
+``TUTOR_DECKS``              an extra folder of decks (optional; must exist)
+``DISCORD_API_BASE``         REST base URL with the version, e.g. ``http://localhost:3001/api/v9``, to run
+                             against a Discord-compatible server (Spacebar) or a test server (optional)
+``DISCORD_GATEWAY_URL``      the gateway's ``ws://``/``wss://`` URL to go with it (optional)
+``TUTOR_LOG_LEVEL``          DEBUG, INFO (default), WARNING, ERROR or CRITICAL
+``TUTOR_MESSAGE_CONTENT``    ``1`` to ask for the privileged message-content intent, so replies to the daily
+                             post are graded too (enable it in the Developer Portal first); default off
+===========================  ==========================================================================
+
+The ``.env`` format: ``KEY=VALUE`` lines, blank lines and ``#`` comments, an optional ``export``, values
+in single quotes (taken literally) or double quotes (``\\n``, ``\\t``, ``\\"``, ``\\\\`` escapes), and
+``  # comment`` after an unquoted value. An environment variable set to a non-empty value wins over the
+same key in ``.env``.
+
+This module never imports discord (the runner applies the two endpoint settings to discord.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DB = "tutorbot.db"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+KEYS = (
+    "DISCORD_TOKEN",
+    "TUTOR_DB",
+    "TUTOR_DECKS",
+    "DISCORD_API_BASE",
+    "DISCORD_GATEWAY_URL",
+    "TUTOR_LOG_LEVEL",
+    "TUTOR_MESSAGE_CONTENT",
+)
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+class SettingsError(ValueError):
+    """A setting (or a line of ``.env``) that cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the runner needs. ``Settings.from_env()`` reads it; tests build one directly."""
+
+    token: str | None = None
+    #: The SQLite file. Default: ``tutorbot.db`` in the working directory.
+    db_path: Path = Path(DEFAULT_DB)
+    decks_dir: Path | None = None
+    api_base: str | None = None
+    gateway_url: str | None = None
+    log_level: str = "INFO"
+    message_content: bool = False
+
+    @property
+    def command_hash_path(self) -> Path:
+        """Where the runner keeps the hash of the synced slash-command definitions: next to the database."""
+        return self.db_path.with_name(self.db_path.name + ".commands.json")
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] = os.environ,
+        dotenv_path: str | os.PathLike[str] | None = ".env",
+    ) -> Settings:
+        """Read the settings from ``environ`` over ``dotenv_path`` (missing file: nothing; ``None``: no file).
+
+        Raises SettingsError with a one-line message naming the variable (never echoing a secret).
+        """
+        dotenv = read_dotenv(dotenv_path) if dotenv_path is not None else {}
+
+        def get(key: str) -> str | None:
+            value = environ.get(key)
+            if value is None or value.strip() == "":
+                value = dotenv.get(key)
+            value = value.strip() if value is not None else None
+            return value or None
+
+        token = get("DISCORD_TOKEN")
+        if token is not None and token.startswith("Bot "):
+            token = token[4:].strip() or None
+        decks = get("TUTOR_DECKS")
+        decks_dir = Path(decks).expanduser() if decks else None
+        if decks_dir is not None and not decks_dir.is_dir():
+            raise SettingsError(f"TUTOR_DECKS={decks} is not a folder")
+        level = (get("TUTOR_LOG_LEVEL") or "INFO").upper()
+        if level == "WARN":
+            level = "WARNING"
+        if level not in LOG_LEVELS:
+            raise SettingsError(f"TUTOR_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+        return cls(
+            token=token,
+            db_path=Path(get("TUTOR_DB") or DEFAULT_DB).expanduser(),
+            decks_dir=decks_dir,
+            api_base=_url("DISCORD_API_BASE", get("DISCORD_API_BASE"), ("http://", "https://")),
+            gateway_url=_url("DISCORD_GATEWAY_URL", get("DISCORD_GATEWAY_URL"), ("ws://", "wss://")),
+            log_level=level,
+            message_content=_flag("TUTOR_MESSAGE_CONTENT", get("TUTOR_MESSAGE_CONTENT")),
+        )
+
+
+def _url(key: str, value: str | None, schemes: tuple[str, ...]) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(schemes) or not value.split("://", 1)[1].strip("/"):
+        raise SettingsError(f"{key} must be a {' or '.join(s[:-3] for s in schemes)} URL, not {value!r}")
+    return value.rstrip("/")
+
+
+def _flag(key: str, value: str | None) -> bool:
+    if value is None:
+        return False
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise SettingsError(f"{key} must be 1 or 0 (true/false, yes/no, on/off), not {value!r}")
+
+
+def read_dotenv(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The ``KEY=VALUE`` pairs of a ``.env`` file; a missing file is empty."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"cannot read {file}: {exc}") from exc
+    return parse_dotenv(text, source=str(file))
+
+
+def parse_dotenv(text: str, *, source: str = ".env") -> dict[str, str]:
+    """Parse ``.env`` text (see the module docstring). Errors name the line, never its value."""
+    values: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export ") or line.startswith("export\t"):
+            line = line[7:].lstrip()
+        key, sep, rest = line.partition("=")
+        key = key.strip()
+        if not sep or not _KEY.fullmatch(key):
+            raise SettingsError(f"{source}, line {number}: expected KEY=VALUE")
+        try:
+            values[key] = _dotenv_value(rest.strip())
+        except ValueError as exc:
+            raise SettingsError(f"{source}, line {number} ({key}): {exc}") from None
+    return values
+
+
+def _dotenv_value(rest: str) -> str:
+    if not rest or rest[0] not in "\"'":
+        return re.split(r"\s#", rest, maxsplit=1)[0].rstrip()
+    quote = rest[0]
+    out: list[str] = []
+    i = 1
+    while i < len(rest):
+        ch = rest[i]
+        if ch == quote:
+            tail = rest[i + 1 :].strip()
+            if tail and not tail.startswith("#"):
+                raise ValueError("unexpected text after the closing quote")
+            return "".join(out)
+        if quote == '"' and ch == "\\" and i + 1 < len(rest):
+            nxt = rest[i + 1]
+            out.append(_ESCAPES.get(nxt, "\\" + nxt))
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    raise ValueError("the quote is not closed (values span one line)")

@@ -205,6 +205,13 @@ _V3_QUIZ = (
     "CREATE INDEX quiz_results_member ON quiz_results (guild_id, member_id)",
 )
 
+# Version 4: all-time leaderboards read their first page and count "members with more points" from an index
+# instead of ranking every member of the guild.
+_V4_RANKING = (
+    "CREATE INDEX member_totals_points ON member_totals (guild_id, points DESC, member_id)",
+    "CREATE INDEX deck_totals_points ON deck_totals (guild_id, deck_id, points DESC, member_id)",
+)
+
 #: MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_DAILY, _V2_PRACTICE, _V3_QUIZ)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING)
 SCHEMA_VERSION = len(MIGRATIONS)

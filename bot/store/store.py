@@ -803,23 +803,41 @@ class Store:
             "deck": deck_id,
             "start": None if start is None else to_epoch(start),
             "end": None if end is None else to_epoch(end),
-            "first": offset,
-            "last": offset + limit,
+            "offset": offset,
+            "limit": limit,
             "member": member_id,
         }
-        source = _leaderboard_source(category, period, deck_id)
-        rows = await self._fetch(_RANKED.format(source=source), params)
-        total = int(rows[0]["ranked"]) if rows else 0
-        page: list[LeaderboardRow] = []
+        source, from_table = _leaderboard_source(category, period, deck_id)
+        # A table of totals is read through its (points DESC) index; totals summed from a period's answers
+        # are computed once and then read several times.
+        materialized = "NOT MATERIALIZED" if from_table else "MATERIALIZED"
+        rows = await self._fetch(_RANKED.format(source=source, materialized=materialized), params)
+        total, first_rank = 0, 1
+        page_rows: list[sqlite3.Row] = []
         me: LeaderboardRow | None = None
         for row in rows:
-            entry = LeaderboardRow(
-                rank=row["rank"], member_id=row["member_id"], points=row["points"], answers=row["answers"]
-            )
-            if offset < row["row_no"] <= offset + limit:
-                page.append(entry)
-            if entry.member_id == member_id:
-                me = entry
+            if row["part"] == "page":
+                page_rows.append(row)
+            elif row["part"] == "me":
+                me = LeaderboardRow(
+                    rank=row["rank"], member_id=row["member_id"], points=row["points"], answers=row["answers"]
+                )
+            elif row["part"] == "first":
+                first_rank = row["rank"]
+            else:
+                total = row["rank"]
+        page_rows.sort(key=lambda row: (-row["points"], row["member_id"]))
+        page: list[LeaderboardRow] = []
+        for index, row in enumerate(page_rows):
+            # Ranks are shared by ties: a row ranks as the first row with its points. Down the page, that is
+            # its own position when the row above has more points, else the rank of the row above.
+            if not page:
+                rank = first_rank
+            elif row["points"] == page[-1].points:
+                rank = page[-1].rank
+            else:
+                rank = offset + index + 1
+            page.append(LeaderboardRow(rank, row["member_id"], row["points"], row["answers"]))
         return Leaderboard(rows=tuple(page), total=total, me=me, start=start, end=end)
 
     async def member_stats(self, guild_id: int, member_id: int, now: datetime) -> MemberStats | None:
@@ -1324,40 +1342,49 @@ SELECT a.id IS NOT NULL FROM posts p LEFT JOIN answers a ON a.post_id = p.id AND
 WHERE p.guild_id = ? AND p.posted_at IS NOT NULL ORDER BY p.slot
 """
 
-# row_no orders the page; the row with row_no = ranked is always returned so the count is known even when
-# the page is past the end and the caller is unranked (it is dropped unless it belongs to the page).
+# The page, the caller's row with its rank, the rank of the page's first row and the number of ranked members,
+# told apart by ``part``; ranks inside the page follow from the first one (see leaderboard). Counting members
+# with more points is cheap with the totals tables' (points DESC) indexes, and on a materialized period sum.
 _RANKED = """
-WITH totals (member_id, points, answers) AS ({source}),
-ranked AS (
-    SELECT member_id, points, answers,
-           rank() OVER (ORDER BY points DESC) AS rank,
-           row_number() OVER (ORDER BY points DESC, member_id) AS row_no,
-           count(*) OVER () AS ranked
-    FROM totals
+WITH totals (member_id, points, answers) AS {materialized} ({source}),
+page AS (
+    SELECT member_id, points, answers FROM totals
+    ORDER BY points DESC, member_id LIMIT :limit OFFSET :offset
 )
-SELECT * FROM ranked
-WHERE (row_no > :first AND row_no <= :last) OR member_id = :member OR row_no = ranked
-ORDER BY row_no
+SELECT 'page' AS part, member_id, points, answers, NULL AS rank FROM page
+UNION ALL
+SELECT 'me', member_id, points, answers, (SELECT count(*) FROM totals t WHERE t.points > me.points) + 1
+FROM totals me WHERE me.member_id = :member
+UNION ALL
+SELECT 'first', NULL, NULL, NULL,
+       (SELECT count(*) FROM totals t WHERE t.points > (SELECT max(points) FROM page)) + 1
+UNION ALL
+SELECT 'total', NULL, NULL, NULL, (SELECT count(*) FROM totals)
 """
 
 _PERIOD = "AND {time} >= :start AND {time} < :end"
 
 
-def _leaderboard_source(category: Category, period: scoring.Period, deck_id: int | None) -> str:
-    """The (member_id, points, answers) rows to rank; SQL text from fixed pieces only, values are bound."""
+def _leaderboard_source(category: Category, period: scoring.Period, deck_id: int | None) -> tuple[str, bool]:
+    """The (member_id, points, answers) rows to rank, and whether they are read straight from a totals table.
+
+    The SQL text is made of fixed pieces only; every value is a bound parameter.
+    """
     deck = "" if deck_id is None else "AND deck_id = :deck"
     if category == "daily":
         if period == "all":
             if deck_id is None:
-                return "SELECT member_id, points, answers FROM member_totals WHERE guild_id = :guild"
+                return "SELECT member_id, points, answers FROM member_totals WHERE guild_id = :guild", True
             return (
                 "SELECT member_id, points, answers FROM deck_totals "
-                "WHERE guild_id = :guild AND deck_id = :deck"
+                "WHERE guild_id = :guild AND deck_id = :deck",
+                True,
             )
         when = _PERIOD.format(time="answered_at")
         return (
             f"SELECT member_id, sum(points), count(*) FROM answers WHERE guild_id = :guild {deck} {when} "
-            "GROUP BY member_id"
+            "GROUP BY member_id",
+            False,
         )
     if category == "practice":
         table, time = "practice_answers", "answered_at"
@@ -1368,7 +1395,8 @@ def _leaderboard_source(category: Category, period: scoring.Period, deck_id: int
     when = "" if period == "all" else _PERIOD.format(time=time)
     return (
         f"SELECT member_id, sum(points), count(*) FROM {table} WHERE guild_id = :guild {deck} {when} "
-        "GROUP BY member_id"
+        "GROUP BY member_id",
+        False,
     )
 
 

@@ -3,6 +3,7 @@ and the practice and quiz categories kept apart from the daily competition."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -173,3 +174,54 @@ async def test_practice_and_quiz_points_have_their_own_boards(
     assert await board("practice") == await board("practice", "all") == [(2, 15, 2)]
     assert await board("quiz") == await board("quiz", "month") == [(3, 40, 1)]
     assert await store.practice_totals(GUILD, 2) == (15, 2)
+
+
+async def test_every_page_agrees_with_ranking_by_hand(
+    store: Store, make_post: MakePost, deck_id: int, card_ids: tuple[int, ...]
+) -> None:
+    """Random scores with many ties, checked page by page against a plain Python ranking."""
+    rng = random.Random(7)
+    other_deck = await store.save_deck(GUILD, "autre", SAMPLE_DECK)
+    other_card = (await store.load_deck(other_deck)).card_ids[0]
+    posts = [await make_post(MONDAY + timedelta(hours=hour), hours=48) for hour in range(3)]
+    claim = await store.claim_post(
+        GUILD, MONDAY + timedelta(hours=3), other_card, closes_at=MONDAY + timedelta(days=2)
+    )
+    posts.append(await store.set_post_message(claim.post.id, 5, 6, MONDAY + timedelta(hours=3)))
+    points: dict[int | None, dict[int, list[int]]] = {None: {}, deck_id: {}, other_deck: {}}
+    for post in posts:
+        for member in rng.sample(range(1, 61), 45):
+            result = await store.record_answer(
+                post.id, member, "x", [0], rng.choice([0, 0.3, 0.5, 1]), MONDAY + timedelta(hours=5)
+            )
+            for deck in (None, post.deck_id):
+                points[deck].setdefault(member, []).append(result.points)
+
+    for deck, earned in points.items():
+        ordered = sorted(earned.items(), key=lambda entry: (-sum(entry[1]), entry[0]))
+        expected = [
+            (1 + sum(1 for _, other in ordered if sum(other) > sum(mine)), member, sum(mine), len(mine))
+            for member, mine in ordered
+        ]
+        for period in ("week", "all"):
+            for offset in range(0, len(expected) + 5, 7):
+                caller = rng.choice([*earned, 999])
+                board = await store.leaderboard(
+                    GUILD,
+                    period,
+                    now=MONDAY,
+                    tz=PARIS,
+                    deck_id=deck,
+                    limit=7,
+                    offset=offset,
+                    member_id=caller,
+                )
+                got = [(row.rank, row.member_id, row.points, row.answers) for row in board.rows]
+                assert got == expected[offset : offset + 7], (deck, period, offset)
+                assert board.total == len(expected)
+                mine = next((entry for entry in expected if entry[1] == caller), None)
+                assert (
+                    None
+                    if board.me is None
+                    else (board.me.rank, board.me.member_id, board.me.points, board.me.answers)
+                ) == mine

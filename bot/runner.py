@@ -97,6 +97,11 @@ class TutorBot(commands.Bot):
         await self.sync_commands()
 
     async def close(self) -> None:
+        # discord.py leaves its "wait for the guilds, then dispatch ready" task running when closed before
+        # ready, and it would then fire on_ready on a closed bot: cancel it (it swallows the cancellation).
+        ready_task = getattr(self._connection, "_ready_task", None)
+        if ready_task is not None and not ready_task.done():
+            ready_task.cancel()
         try:
             await super().close()
         finally:

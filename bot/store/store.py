@@ -1254,6 +1254,11 @@ async def _prepare(
                 "written by a newer tutorbot. Upgrade the bot, or point TUTOR_DB at another file; "
                 "nothing was changed"
             )
+        if version == 0 and await _has_tables(db):
+            raise StoreError(
+                f"{path} is a SQLite database of another program (it has tables but no tutorbot schema "
+                "version); nothing was changed. Point TUTOR_DB at another file"
+            )
         await db.execute("PRAGMA foreign_keys = ON")
         mode = next(iter(await db.execute_fetchall("PRAGMA journal_mode = WAL")))[0]
         if path != ":memory:" and str(mode).lower() != "wal":
@@ -1264,6 +1269,10 @@ async def _prepare(
         await _migrate(db)
     except sqlite3.Error as error:
         raise _explain(error, path, busy_timeout) from error
+
+
+async def _has_tables(db: aiosqlite.Connection) -> bool:
+    return bool(list(await db.execute_fetchall("SELECT 1 FROM sqlite_master LIMIT 1")))
 
 
 async def _user_version(db: aiosqlite.Connection) -> int:

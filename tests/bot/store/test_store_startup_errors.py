@@ -130,6 +130,14 @@ async def test_a_database_from_a_newer_bot_is_refused_untouched(db_path: Path) -
     assert _fingerprint(db_path.parent) == before
 
 
+async def test_another_programs_database_is_refused_untouched(db_path: Path) -> None:
+    _sqlite_file(db_path, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    before = _fingerprint(db_path.parent)
+    with pytest.raises(StoreError, match=r"database of another program.*nothing was changed"):
+        await Store.connect(db_path)
+    assert _fingerprint(db_path.parent) == before
+
+
 async def test_a_folder_or_a_missing_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="is a folder"):
         await Store.connect(tmp_path)

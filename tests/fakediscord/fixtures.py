@@ -20,7 +20,7 @@ import gc
 import logging
 import re
 import traceback
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import discord
@@ -43,9 +43,13 @@ class DiscordProblems:
     def __init__(self) -> None:
         self.problems: list[str] = []
         self._allowed: list[re.Pattern[str]] = []
+        #: Called on every new problem (the fake uses it to end a wait at once).
+        self.on_add: Callable[[], None] | None = None
 
     def add(self, text: str) -> None:
         self.problems.append(text)
+        if self.on_add is not None:
+            self.on_add()
 
     def allow(self, pattern: str) -> None:
         """Expected in this test: problems matching ``pattern`` (a regex, searched) do not fail it."""
@@ -114,12 +118,15 @@ async def discord_problems() -> AsyncIterator[DiscordProblems]:
 @pytest.fixture
 async def fake_discord(discord_problems: DiscordProblems) -> AsyncIterator[FakeDiscord]:
     fake = FakeDiscord()
+    fake.problem_check = discord_problems.unexpected
+    discord_problems.on_add = fake.poke
     await fake.start()
     try:
         with fake.redirected():
             yield fake
     finally:
         await fake.stop()
+        discord_problems.on_add = None
     for call in fake.unknown_routes:
         discord_problems.add(f"unknown endpoint: {call.method} {call.path} (json: {call.json!r})")
     for exc in fake.background_errors:

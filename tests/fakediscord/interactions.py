@@ -158,7 +158,9 @@ class InteractionResult:
         if timeout is None:
             timeout = max(0.0, self.created + fake.ack_deadline - loop.time()) + 0.25
         try:
-            await fake.wait_until(lambda: self.ack_type is not None, timeout=timeout, what="acknowledgement")
+            await fake.wait_until(
+                lambda: self.ack_type is not None, timeout=timeout, what="acknowledgement", key=self.id
+            )
         except TimeoutError:
             rejected = "; ".join(f"{c.method} {c.path} -> {c.status} {c.response}" for c in self.rejected)
             raise InteractionNotAcknowledged(

@@ -78,6 +78,7 @@ COMPONENTS_V2 = 1 << 15
 SUPPRESS_EMBEDS = 1 << 2
 SUPPRESS_NOTIFICATIONS = 1 << 12
 SELECT_TYPES = (3, 5, 6, 7, 8)
+_PROBLEM = object()  # a wait ended by a problem the watchdog saw
 
 
 class ApiError(Exception):
@@ -120,6 +121,8 @@ class Call:
     status: int = 0
     response: Any = None
     params: dict[str, str] = field(default_factory=dict)
+    #: The interaction this call was about (callbacks, follow-ups, @original).
+    interaction_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -214,7 +217,10 @@ class FakeDiscord:
         self._background: set[asyncio.Task[None]] = set()
         #: Errors sending model-change events to the bot (the bot disconnected meanwhile, ...).
         self.background_errors: list[BaseException] = []
-        self._cond = asyncio.Condition()
+        self._waiters: dict[int | None, list[tuple[Callable[[], Any], asyncio.Future[Any]]]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        #: Returns the problems that should interrupt a wait (set by the fixtures to the watchdog's list).
+        self.problem_check: Callable[[], list[str]] | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._routes: list[tuple[str, str, re.Pattern[str], Handler, bool]] = []
@@ -222,6 +228,7 @@ class FakeDiscord:
 
     # =============================================================================================== server
     async def start(self) -> FakeDiscord:
+        self._loop = asyncio.get_running_loop()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle_api)
         app.router.add_get("/gateway", self._handle_gateway)
@@ -518,16 +525,82 @@ class FakeDiscord:
         """A marker for ``wait_for_message(since=...)``: only messages created after it count."""
         return next_seq()
 
-    async def wait_until(self, predicate: Callable[[], Any], *, timeout: float = 2.0, what: str = "") -> Any:
-        """Wait until ``predicate()`` is truthy (re-checked after every REST call and gateway event)."""
-        async with self._cond:
+    async def wait_until(
+        self, predicate: Callable[[], Any], *, timeout: float = 2.0, what: str = "", key: int | None = None
+    ) -> Any:
+        """Wait until ``predicate()`` is truthy (re-checked after every REST call and gateway change).
+
+        With ``key`` (an interaction id), only calls about that interaction re-check it: many concurrent
+        interactions then cost one check per call, not one per waiter.
+
+        Fails at once, rather than at the timeout, when ``problem_check`` reports a problem (the fixtures wire
+        it to the watchdog: an exception in a command, a discord warning...).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            self._raise_problems(what, predicate)
+            future: asyncio.Future[Any] = loop.create_future()
+            self._waiters.setdefault(key, []).append((predicate, future))
             try:
-                return await asyncio.wait_for(self._cond.wait_for(predicate), timeout)
+                value = await asyncio.wait_for(future, max(0.0, deadline - loop.time()))
             except TimeoutError:
                 recent = "\n  ".join(repr(c) for c in self.calls[-8:])
                 raise TimeoutError(
                     f"timed out after {timeout:g} s waiting for {what or predicate}; last calls:\n  {recent}"
                 ) from None
+            if value is not _PROBLEM:
+                return value
+
+    def _raise_problems(self, what: str, predicate: object) -> None:
+        problems = self.problem_check() if self.problem_check is not None else []
+        if problems:
+            raise AssertionError(
+                f"while waiting for {what or predicate}, the bot ran into:\n\n" + "\n\n".join(problems)
+            )
+
+    def _notify(self, key: int | None = None, *, everything: bool = False) -> None:
+        """Re-check the pending waits not tied to an interaction, and those of interaction ``key``."""
+        if everything:
+            for k in list(self._waiters):
+                self._notify_key(k)
+            return
+        self._notify_key(None)
+        if key is not None:
+            self._notify_key(key)
+
+    def _notify_key(self, key: int | None) -> None:
+        waiters = self._waiters.get(key)
+        if not waiters:
+            return
+        problems = self.problem_check() if self.problem_check is not None else []
+        pending = []
+        for predicate, future in waiters:
+            if future.done():
+                continue
+            try:
+                value = predicate()
+            except Exception as exc:
+                future.set_exception(exc)
+                continue
+            if value:
+                future.set_result(value)
+            elif problems:
+                future.set_result(_PROBLEM)
+            else:
+                pending.append((predicate, future))
+        if pending:
+            self._waiters[key] = pending
+        else:
+            del self._waiters[key]
+
+    def poke(self) -> None:
+        """Make pending waits re-check their condition (the watchdog calls it on a new problem)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(lambda: self._notify(everything=True))
 
     async def wait_for_message(
         self,
@@ -541,7 +614,7 @@ class FakeDiscord:
         cid = None if channel is None else self.channel(channel).id
 
         def find() -> Message | None:
-            for m in sorted(self.messages.values(), key=lambda m: m.seq):
+            for m in self.messages.values():  # insertion order: creation order
                 if (
                     m.seq > since
                     and not m.deleted
@@ -567,10 +640,6 @@ class FakeDiscord:
     ) -> None:
         """Answer the next ``times`` matching calls with an error (429 with ``retry_after``: a rate limit)."""
         self._faults.append(Fault(method.upper(), pattern, status, code, message, times, retry_after))
-
-    async def _notify(self) -> None:
-        async with self._cond:
-            self._cond.notify_all()
 
     # ============================================================================================== gateway
     @property
@@ -610,7 +679,7 @@ class FakeDiscord:
             self._websockets.discard(ws)
             if session is not None and session.ws is ws:
                 session.ws = None
-            await self._notify()
+            self._notify()
         return ws
 
     async def _identify(self, ws: web.WebSocketResponse, d: dict[str, Any]) -> GatewaySession | None:
@@ -643,7 +712,7 @@ class FakeDiscord:
         for g in list(self.guilds.values()):
             await self._send_dispatch(session, "GUILD_CREATE", self._guild_create(g, session))
         self.session = session
-        await self._notify()
+        self._notify()
         return session
 
     def _guild_create(self, g: Guild, session: GatewaySession) -> dict[str, Any]:
@@ -663,7 +732,7 @@ class FakeDiscord:
         self.resume_count += 1
         await self._send_dispatch(session, "RESUMED", {})
         self.session = session
-        await self._notify()
+        self._notify()
         return session
 
     async def _request_members(self, session: GatewaySession, d: dict[str, Any]) -> None:
@@ -777,7 +846,7 @@ class FakeDiscord:
         msg.mentioned_users = [self.users[u] for u in msg.pings.users if u in self.users]
         self.messages[msg.id] = msg
         msg.delivered = await self._dispatch_message("MESSAGE_CREATE", msg)
-        await self._notify()
+        self._notify()
         return msg
 
     async def send_dm(self, user: User | Member | int, content: str) -> Message:
@@ -1395,7 +1464,7 @@ class FakeDiscord:
         self.calls.append(call)
         status, response = await self._serve(request, call, raw_path)
         call.status, call.response = status, response
-        await self._notify()
+        self._notify(call.interaction_id)
         headers = {}
         if status == 429:
             headers = {"Via": "1.1 google", "X-RateLimit-Scope": "user", "Retry-After": "1"}
@@ -1807,6 +1876,7 @@ class FakeDiscord:
         if inter is None or inter.token != req.params["token"]:
             raise ApiError(404, 10062, "Unknown interaction")
         inter.calls.append(req.call)
+        req.call.interaction_id = inter.id
         loop = asyncio.get_running_loop()
         try:
             if inter.ack_type is not None:
@@ -1909,6 +1979,7 @@ class FakeDiscord:
         if inter is None or int(req.params["application_id"]) != self.application_id:
             raise ApiError(404, 10015, "Unknown Webhook")
         inter.calls.append(req.call)
+        req.call.interaction_id = inter.id
         if inter.ack_type is None:
             inter.rejected.append(req.call)
             raise ApiError(404, 10015, "Unknown Webhook")

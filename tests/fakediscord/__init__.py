@@ -2,7 +2,25 @@
 
 Importable as ``fakediscord`` in tests (``tests/`` is on ``sys.path`` under pytest). The fixtures
 (``fake_discord``, ``start_bot``, ``discord_problems``) live in ``fakediscord.fixtures``, registered by
-``tests/conftest.py``.
+``tests/conftest.py``::
+
+    async def test_setup(fake_discord, start_bot, tmp_path):
+        fake = fake_discord
+        guild = fake.add_guild("Classe", channels=("general", "questions"))
+        prof = fake.add_role(guild, "Prof", permissions=discord.Permissions(manage_guild=True))
+        teacher = fake.add_member(guild, "teacher", roles=[prof])
+        student = fake.add_member(guild, "alice")
+        await start_bot(TutorBot(extensions=[...]))
+        questions = guild.channel("questions")
+        res = await fake.slash(guild, teacher, "tutor setup", channel=questions, time="08:00")
+        assert res.ephemeral and "08:00" in res.text
+        post = await fake.wait_for_message(questions)
+        click = await fake.click(student, post, label="Answer")          # opens the modal
+        graded = await fake.submit_modal(student, {"Answer": "..."})     # by input label or custom_id
+        assert graded.ephemeral and not graded.pings.any
+
+Everything the bot did is recorded: ``fake.calls`` / ``fake.calls_to(method, pattern)``,
+``fake.messages_in(channel)``, ``fake.dms_to(user)``, ``fake.interactions``, ``fake.global_commands``.
 """
 
 from .interactions import ClientRefused, InteractionNotAcknowledged, InteractionResult

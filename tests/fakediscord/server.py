@@ -361,6 +361,21 @@ class FakeDiscord:
         )
         return role
 
+    def set_role_permissions(self, role: Role, permissions: int | discord.Permissions) -> Role:
+        """Change what a role may do (GUILD_ROLE_UPDATE to a connected bot)."""
+        role.permissions = perm_value(permissions)
+        self._gateway_soon(
+            INTENT_GUILDS,
+            "GUILD_ROLE_UPDATE",
+            lambda: {"guild_id": str(role.guild_id), "role": role.payload()},
+        )
+        return role
+
+    def bot_role(self, guild: Guild | int) -> Role:
+        """The bot's own managed role in a guild (its invite permissions)."""
+        g = self.guild(guild)
+        return next(r for r in g.roles.values() if r.bot_id == self.bot_user.id)
+
     def add_member(
         self,
         guild: Guild | int,

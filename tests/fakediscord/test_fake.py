@@ -69,7 +69,8 @@ class Demo(commands.Cog):
     @demo.command(name="post", description="Post the question with its Answer button")
     async def post(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         try:
-            await channel.send(embed=discord.Embed(title="Question of the day"), view=AnswerView())
+            message = await channel.send(embed=discord.Embed(title="Question of the day"), view=AnswerView())
+            await message.add_reaction("✅")
         except discord.Forbidden as exc:
             await interaction.response.send_message(f"Cannot post there ({exc.code})", ephemeral=True)
             return
@@ -138,6 +139,10 @@ class Demo(commands.Cog):
             return
         if ref.resolved.author == self.bot.user:
             await message.reply(f"Got {message.content!r}", mention_author=False)
+            try:
+                await message.delete()  # so classmates cannot copy it
+            except discord.Forbidden:
+                await message.add_reaction("🔒")
 
 
 class DemoBot(commands.Bot):
@@ -204,6 +209,7 @@ async def test_persistent_button_opens_a_modal_and_the_reply_pings_nobody(
     assert res.ephemeral and "Posted" in res.content
     (post,) = fake.messages_in(world["questions"])
     assert post.embed["title"] == "Question of the day"
+    assert post.reactions == {"✅": {fake.bot_user.id}}
     assert [b["label"] for b in post.buttons] == ["Answer", "Close"]
 
     click = await fake.click(world["bob"], post, "demo:answer")
@@ -255,6 +261,16 @@ async def test_message_reply_event_and_the_content_intent(
     assert answer.reply_to == reply.id
     assert answer.allowed_mentions is not None and answer.allowed_mentions["replied_user"] is False
     assert not answer.pings.any
+    # Without Manage Messages the bot cannot delete the reply: 403 50013, so it reacts instead.
+    await fake.wait_until(lambda: reply.reactions, what="a reaction on the reply")
+    assert not reply.deleted and reply.reactions == {"🔒": {fake.bot_user.id}}
+    assert [c.error_code for c in fake.calls_to("DELETE", "/channels/*/messages/*")] == [50013]
+
+    role = fake.bot_role(world["guild"])
+    fake.set_role_permissions(role, role.permissions | discord.Permissions(manage_messages=True).value)
+    second = await fake.send_message(world["questions"], world["alice"], "mine", reply_to=post)
+    await fake.wait_until(lambda: second.deleted, what="the reply deleted")
+    assert second.pings.users == {fake.bot_user.id}  # a reply pings the replied author by default
 
 
 async def test_without_the_content_intent_only_pinging_replies_carry_text(
@@ -274,9 +290,10 @@ async def test_without_the_content_intent_only_pinging_replies_carry_text(
     (post,) = fake.messages_in(world["questions"])
     mark = fake.checkpoint()
     await fake.send_message(world["questions"], world["bob"], "silent", reply_to=post, mention_author=False)
-    await fake.send_message(world["questions"], world["bob"], "pinging", reply_to=post, mention_author=True)
+    pinging = await fake.send_message(world["questions"], world["bob"], "pinging", reply_to=post)
     answer = await fake.wait_for_message(world["questions"], since=mark)
     assert answer.content == "Got 'pinging'"
+    await fake.wait_until(lambda: pinging.reactions, what="the bot's reaction")  # its handler is done
     assert seen == ["", "pinging"]
 
 

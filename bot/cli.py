@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .decks import Deck, DeckError, deck_name, dump_deck, load_deck
+from .settings import SettingsError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "decks"
 DEFAULT_DECK = DATA_DIR / "cours-2.yaml"
@@ -97,7 +98,7 @@ def _run(_args: argparse.Namespace) -> int:
 
 
 def _auto(args: argparse.Namespace) -> int:
-    from .settings import Settings
+    from .settings import Settings  # the bot's settings: DISCORD_TOKEN from the environment or .env
 
     if Settings.from_env().token:
         return _run(args)
@@ -151,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DeckError as exc:
         print(f"tutorbot: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except SettingsError as exc:
+        print(f"tutorbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_OK
     except BrokenPipeError:  # "tutorbot deck check x | head" closed the pipe early: not an error

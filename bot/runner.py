@@ -29,8 +29,10 @@ from typing import Any
 
 import discord
 import yarl
+from discord import app_commands
 from discord.ext import commands
 
+from .i18n import MESSAGES, t
 from .settings import Settings
 from .store import Store, StoreError
 
@@ -62,6 +64,25 @@ def apply_discord_endpoints(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
+class CatalogueTranslator(app_commands.Translator):
+    """Gives Discord the French names of command descriptions from the message catalogue.
+
+    A description written ``locale_str("English text", key="commands.tutor.setup")`` is shown in French to
+    French clients; command names stay as they are (they are the contract).
+    """
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        key = string.extras.get("key")
+        if not key or key not in MESSAGES or locale is not discord.Locale.french:
+            return None
+        return t(key, "fr")
+
+
 class TutorBot(commands.Bot):
     """The tutor bot. ``bot.store`` is the opened store (None before ``setup_hook`` and after ``close``)."""
 
@@ -90,8 +111,12 @@ class TutorBot(commands.Bot):
         self._resources = contextlib.AsyncExitStack()
 
     async def setup_hook(self) -> None:
+        from cogs.common import on_app_command_error
+
         if self._open_store is not None:
             self.store = await self._resources.enter_async_context(self._open_store())
+        await self.tree.set_translator(CatalogueTranslator())
+        self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         for name in self.extension_names:
             await self.load_extension(name)
         await self.sync_commands()

@@ -10,4 +10,5 @@ MODULES: tuple[str, ...] = (
     "common",
     "scheduling",
     "cli",
+    "commands",
 )

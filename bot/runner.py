@@ -38,8 +38,21 @@ from .store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
-#: The cogs loaded by default (module names with a ``setup(bot)``).
-DEFAULT_EXTENSIONS: tuple[str, ...] = ()
+
+def discover_cogs() -> tuple[str, ...]:
+    """Every module of ``cogs`` that defines ``setup(bot)``: one per feature, found rather than listed."""
+    import importlib
+    import pkgutil
+
+    import cogs
+
+    found = []
+    for module in sorted(pkgutil.iter_modules(cogs.__path__), key=lambda m: m.name):
+        name = f"cogs.{module.name}"
+        if hasattr(importlib.import_module(name), "setup"):
+            found.append(name)
+    return tuple(found)
+
 
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG = 0, 1, 2
 
@@ -67,7 +80,7 @@ def apply_discord_endpoints(settings: Settings) -> None:
 class CatalogueTranslator(app_commands.Translator):
     """Gives Discord the French names of command descriptions from the message catalogue.
 
-    A description written ``locale_str("English text", key="commands.tutor.setup")`` is shown in French to
+    A description written ``locale_str("English text", key="daily.cmd.setup")`` is shown in French to
     French clients; command names stay as they are (they are the contract).
     """
 
@@ -89,7 +102,7 @@ class TutorBot(commands.Bot):
     def __init__(
         self,
         *,
-        extensions: Sequence[str] = DEFAULT_EXTENSIONS,
+        extensions: Sequence[str] | None = None,
         open_store: StoreFactory | None = None,
         command_hash_path: str | os.PathLike[str] | None = None,
         message_content: bool = False,
@@ -102,7 +115,8 @@ class TutorBot(commands.Bot):
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())  # nothing pings by default
         super().__init__(**options)
         self.settings = settings
-        self.extension_names = tuple(extensions)
+        # None: every cog of the project (found when the bot is made, so cogs may import the runner).
+        self.extension_names = discover_cogs() if extensions is None else tuple(extensions)
         self.store: Any = None
         self.command_hash_path = Path(command_hash_path) if command_hash_path is not None else None
         #: Whether the last ``setup_hook`` synced the command tree (False: the definitions were unchanged).
@@ -235,7 +249,7 @@ async def run_bot(
     settings: Settings,
     *,
     open_store: StoreFactory | None = None,
-    extensions: Sequence[str] = DEFAULT_EXTENSIONS,
+    extensions: Sequence[str] | None = None,
     **bot_options: Any,
 ) -> int:
     """Run the bot until SIGINT/SIGTERM (exit code 0) or a fatal error.

@@ -4,8 +4,8 @@
 - Personal results are ephemeral; nothing the bot sends pings anyone (``AllowedMentions.none()``).
 - User text shown back goes through :func:`safe` (markdown and mentions escaped, length bounded).
 - Teacher-only commands use ``@teacher_only()``; a refusal is a private, translated message.
-- Command descriptions are ``cmd("English text", "commands.<command>")`` (a ``locale_str``); the runner's
-  translator gives Discord the French text from ``bot/messages/commands.py``.
+- Command descriptions are ``cmd("English text", "<feature>.cmd.<command>")`` (a ``locale_str``); the
+  runner's translator gives Discord the French text from the feature's module in ``bot/messages/``.
 """
 
 from __future__ import annotations

@@ -10,5 +10,4 @@ MODULES: tuple[str, ...] = (
     "common",
     "scheduling",
     "cli",
-    "commands",
 )

@@ -17,7 +17,7 @@ from discord import app_commands
 from fakediscord import FakeDiscord
 from fakediscord.fixtures import BotStarter, DiscordProblems
 
-from bot.runner import DEFAULT_EXTENSIONS, TutorBot, apply_discord_endpoints, make_intents, run_bot
+from bot.runner import TutorBot, apply_discord_endpoints, discover_cogs, make_intents, run_bot
 from bot.settings import Settings, SettingsError, parse_dotenv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,7 +131,7 @@ def test_endpoints_and_intents(monkeypatch: pytest.MonkeyPatch):
     assert make_intents(message_content=True) == discord.Intents(
         guilds=True, guild_messages=True, message_content=True
     )
-    assert DEFAULT_EXTENSIONS == ()
+    assert all(name.startswith("cogs.") and name != "cogs.common" for name in discover_cogs())
 
 
 # --------------------------------------------------------------------------------- the bot against the fake

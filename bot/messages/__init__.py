@@ -10,4 +10,10 @@ MODULES: tuple[str, ...] = (
     "common",
     "scheduling",
     "cli",
+    "daily",
+    "tutor",
+    "practice",
+    "quiz",
+    "leaderboard",
+    "teacher",
 )

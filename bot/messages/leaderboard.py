@@ -1,0 +1,3 @@
+"""Messages of the leaderboard feature (its embeds, feedback and command descriptions)."""
+
+MESSAGES: dict[str, dict[str, str]] = {}

@@ -108,6 +108,8 @@ class _Phrase:
     negative: bool  # "Ne pas se préparer"
     barrier: int  # the weakest separator a window of this phrase may not cross
     opposites: frozenset[str] = frozenset()  # words that turn it into its contrary ("bon" for "mauvais")
+    need_count: int = 1  # see _requirement
+    need_weight: float = 0.0
 
 
 @dataclass(slots=True)
@@ -285,9 +287,13 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
         else:
             barrier = CONJ
         opposites = frozenset().union(*(OPPOSITES.get(w, frozenset()) for w in phrase_tokens(text)))
+        need_count, need_weight = _requirement(kind, weights)
         phrases.append(
-            _Phrase(index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites)
-        )
+            _Phrase(
+                index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites,
+                need_count, need_weight,
+            )
+        )  # fmt: skip
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")
     # carries the same polarity: "faut se préparer" must not earn it.
     answers = {p.item: p for p in phrases if p.kind == "answer"}
@@ -307,23 +313,27 @@ def prepare_card(expected: Sequence[str | Item], question: str = "") -> Prepared
     return _prepare(tuple(expected), question or "")
 
 
-def _accepts(phrase: _Phrase, matched_weight: float, matched_count: int) -> bool:
-    """Enough of the phrase's distinctive words are present (weights only: typos are judged per word)."""
-    n = len(phrase.words)
-    coverage = matched_weight / phrase.total_weight if phrase.total_weight else 0.0
-    if phrase.kind == "detail":
-        if n <= 2:
-            return matched_count == n
-        return matched_count >= 2 and matched_weight >= min(2.0, 0.6 * phrase.total_weight) - 1e-9
+def _requirement(kind: str, weights: Sequence[float]) -> tuple[int, float]:
+    """How many of a phrase's words, and how much of their weight, a window must hold to name it.
+
+    Weights only: typos are judged word by word, a typo'd word counts fully once accepted.
+    """
+    n, total = len(weights), sum(weights)
+    if kind == "detail":
+        return (n, 0.0) if n <= 2 else (2, min(2.0, 0.6 * total))
     if n == 1:
-        return matched_count == 1
+        return 1, 0.0
     if n == 2:
-        return coverage >= 0.5 - 1e-9
+        return 1, 0.5 * total
     if n <= 4:
         # One word of a longer name is not the name ("réseau" is not "Création de contenus pour chaque
         # réseau"), unless it stands alone as a list entry (see _names_the_whole_part).
-        return matched_count >= 2 and coverage >= 0.35
-    return matched_count >= 2 and coverage >= 0.4
+        return 2, 0.35 * total
+    return 2, 0.4 * total
+
+
+def _accepts(phrase: _Phrase, matched_weight: float, matched_count: int) -> bool:
+    return matched_count >= phrase.need_count and matched_weight >= phrase.need_weight - 1e-9
 
 
 @dataclass(slots=True)
@@ -499,6 +509,7 @@ def _windows(
     weights = phrase.weights
     found: list[_Candidate] = []
     detail_factor = 0.85 if phrase.kind == "detail" else 1.0
+    need_count, need_weight = phrase.need_count, phrase.need_weight - 1e-9
     for first in range(len(hits)):
         start = hits[first][0]
         limit = min(read.next_break(phrase.barrier, start), start + max_span + 1)
@@ -525,7 +536,7 @@ def _windows(
                 matched_content += not tokens[position].stop
             end = position
             if not (
-                _accepts(phrase, matched_weight, len(best_sim))
+                (len(best_sim) >= need_count and matched_weight >= need_weight)
                 or _names_the_whole_part(phrase, best_sim, start, end, read)
             ):
                 continue

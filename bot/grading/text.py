@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 import snowballstemmer
@@ -168,6 +169,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 _FR_STEMMER = snowballstemmer.stemmer("french")
 _EN_STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"[^\W\d_]+|\d+")
+_WORD_SPLIT = re.compile(r"([^\W\d_]+|\d+)")
 # Discord syntax that is not words: mentions, channels, roles, custom emoji, timestamps, links.
 _DISCORD_NOISE = re.compile(r"<a?:\w+:\d+>|<[@#][!&]?\d+>|<t:\d+(?::\w)?>|@everyone|@here|https?://\S+")
 _MARKDOWN = re.compile(r"\|\||\*\*|__|~~|```|`")
@@ -216,32 +218,35 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
     if "<" in text or "@" in text or "http" in text:
         text = _DISCORD_NOISE.sub(lambda m: " " * len(m.group()), text)
     masked = _MARKDOWN.sub(lambda m: " " * len(m.group()), text)
+    # [gap, word, gap, word, ..., gap], split in C; offsets come from the running length of the pieces.
+    pieces = _WORD_SPLIT.split(masked)
+    offsets = list(accumulate(map(len, pieces), initial=0))
     tokens: list[Token] = []
     gaps: list[int] = []
-    previous_end = 0
     pending = HARD
-    for match in _WORD.finditer(masked):
-        raw = match.group()
-        start, end = match.span()
-        strength = _gap_strength(masked[previous_end:start]) if tokens else HARD
+    for index in range(1, len(pieces), 2):
+        raw = pieces[index]
+        strength = _gap_strength(pieces[index - 1]) if tokens else HARD
         if pending > strength:
             strength = pending
         pending = SPACE
+        after = pieces[index + 1]
         if (
-            masked[end : end + 1] in (".", ")")
-            and len(raw) <= 2
-            and _is_numbering(raw, masked[end : end + 2], first=not tokens or strength >= COMMA)
+            len(raw) <= 2
+            and after[:1] in (".", ")")
+            and _is_numbering(raw, after[:2], first=not tokens or strength >= COMMA)
         ):
             pending = HARD
-            previous_end = end + 1
             continue
+        start, end = offsets[index], offsets[index + 1]
         forms = _word_forms(raw)
-        tokens.append(Token(forms[0][0], start, end, forms[0][1], forms[0][2]))
+        word, stop, joins = forms[0]
+        tokens.append(Token(word, start, end, stop, joins))
         gaps.append(strength)
-        for word, stop, joins in forms[1:]:
-            tokens.append(Token(word, start, end, stop, joins))
-            gaps.append(SPACE)
-        previous_end = end
+        if len(forms) > 1:
+            for word, stop, joins in forms[1:]:
+                tokens.append(Token(word, start, end, stop, joins))
+                gaps.append(SPACE)
     _soften_conjunctions(tokens, gaps)
     return tokens, gaps
 

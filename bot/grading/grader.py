@@ -502,7 +502,7 @@ def _windows(
         phrase.weights[w] >= 0.99 for w in distinct
     ):
         return []  # even every word it was seen with cannot name it
-    hits.sort()
+    # hits arrive in token order (grade_reply walks the tokens), which the window search relies on
     tokens = read.tokens
     content_before = read.content_before
     max_span = min(2 * n + 3, 14)  # a name or a description is said in a few words, not across a paragraph

@@ -184,11 +184,8 @@ def parse_notes(text: str, *, path: str = "<notes>", fallback_title: str = "Deck
         if _looks_like_question(line):
             cards.append(_RawCard(line, number))
             continue
-        # A plain line: an answer, a bare heading over a bullet list, or a note after a bullet list.
-        if card is None and not next_is_bullet(index):
-            warnings.append(DeckWarning(f"text before the first question ignored: {line[:50]!r}", number))
-            continue
-        if card is None or (next_is_bullet(index) and (not card.items or card.style == "bullet")):
+        # A plain line: a bare heading over a bullet list, an answer, or a note after a bullet list.
+        if next_is_bullet(index) and (card is None or not card.items or card.style == "bullet"):
             if card is not None and not card.items:
                 raise DeckError(
                     f"the question {card.question[:60]!r} has no answers",
@@ -197,10 +194,10 @@ def parse_notes(text: str, *, path: str = "<notes>", fallback_title: str = "Deck
                     hint="write its answers below it, one per line",
                 )
             cards.append(_RawCard(line, number))
-            if not next_is_bullet(index):
-                warnings.append(
-                    DeckWarning(f"read as a question though it has no '?': {line[:50]!r}", number)
-                )
+            warnings.append(DeckWarning(f"a heading over a list read as a question: {line[:50]!r}", number))
+            continue
+        if card is None:
+            warnings.append(DeckWarning(f"text before the first question ignored: {line[:50]!r}", number))
             continue
         if card.style == "bullet":
             warnings.append(DeckWarning(f"text after a bullet list kept as a note: {line[:50]!r}", number))
@@ -235,7 +232,7 @@ def parse_notes(text: str, *, path: str = "<notes>", fallback_title: str = "Deck
         title=title,
         cards=tuple(built),
         language=guess_language(text),
-        warnings=tuple(warnings),
+        warnings=tuple(sorted(warnings, key=lambda w: w.line or 0)),
         source=path,
     )
 

@@ -60,7 +60,7 @@ def parse_csv(text: str, *, path: str = "<deck.csv>", title: str = "Deck") -> De
     warnings: list[DeckWarning] = []
     try:
         for row in reader:
-            line = reader.line_num
+            row_line = reader.line_num
             cells = [_cell_text(c) for c in row]
             if not any(cells):
                 continue
@@ -70,17 +70,17 @@ def parse_csv(text: str, *, path: str = "<deck.csv>", title: str = "Deck") -> De
                 raise DeckError(
                     "this row has a question but no answers column",
                     path=path,
-                    line=line,
+                    line=row_line,
                     hint="write the answers in the second column, separated by '|'",
                 )
             if not cells[0]:
-                raise DeckError("this row has answers but no question", path=path, line=line)
+                raise DeckError("this row has answers but no question", path=path, line=row_line)
             if len(cells) > 2 and any(cells[2:]):
-                warnings.append(DeckWarning("columns after the second are ignored", line))
+                warnings.append(DeckWarning("columns after the second are ignored", row_line))
             answers = _split_answers(cells[1])
             if not answers:
-                raise DeckError("the answers cell is empty", path=path, line=line)
-            cards.append(Card(cells[0], tuple(_item(a) for a in answers), line=line))
+                raise DeckError("the answers cell is empty", path=path, line=row_line)
+            cards.append(Card(cells[0], tuple(_item(a) for a in answers), line=row_line))
     except csv.Error as exc:
         raise DeckError(f"not a readable CSV file: {exc}", path=path, line=reader.line_num) from None
     if not cards:

@@ -355,7 +355,7 @@ class _Reply:
         """Up to four words just before token ``index`` in its part: the scope of a negation."""
         found = self._lookback.get(index)
         if found is None:
-            position, seen = index, []
+            position, seen = index, list[str]()
             while position > 0 and len(seen) < 4 and self.gaps[position] < CONJ:
                 position -= 1
                 seen.append(self.tokens[position].norm)

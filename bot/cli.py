@@ -102,13 +102,10 @@ def _auto(args: argparse.Namespace) -> int:
 
     if Settings.from_env().token:
         return _run(args)
-    print("DISCORD_TOKEN is not set: starting a practice session in the terminal instead.\n", file=sys.stderr)
-    return run_terminal_practice_default(args)
-
-
-def run_terminal_practice_default(args: argparse.Namespace) -> int:
+    from .i18n import t
     from .practice_cli import run_terminal_practice
 
+    print(t("cli.no_token", load_deck(DEFAULT_DECK).language) + "\n", file=sys.stderr)
     return run_terminal_practice(deck_path=DEFAULT_DECK, count=None, lang=None, db=None)
 
 

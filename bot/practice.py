@@ -126,8 +126,9 @@ def run_session(
     say()
     if summary.answered:
         say(
-            t(
+            tn(
                 "cli.summary",
+                summary.answered,
                 lang,
                 answered=summary.answered,
                 percent=format_percent(summary.average, lang),

@@ -55,9 +55,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No answer given, skipped.",
         "fr": "Aucune réponse, question passée.",
     },
-    "cli.summary": {
+    "cli.summary.one": {
+        "en": "Session over: {answered} question, average {percent}, best {best}.",
+        "fr": "Séance terminée : {answered} question, moyenne {percent}, meilleur résultat {best}.",
+    },
+    "cli.summary.other": {
         "en": "Session over: {answered} questions, average {percent}, best {best}.",
         "fr": "Séance terminée : {answered} questions, moyenne {percent}, meilleur résultat {best}.",
+    },
+    "cli.no_token": {
+        "en": "DISCORD_TOKEN is not set: starting a practice session in the terminal instead.",
+        "fr": "DISCORD_TOKEN n'est pas défini : une séance de pratique commence dans le terminal.",
     },
     "cli.summary_none": {
         "en": "Session over: no question answered.",

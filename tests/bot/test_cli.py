@@ -84,7 +84,7 @@ def test_practice_in_the_terminal_records_attempts_and_summarises(tmp_path):
     assert "Question 1/2" in result.stdout
     assert "Score: 3/4 (75%)" in result.stdout
     assert "✗ Historique" in result.stdout
-    assert "Session over: 1 questions" in result.stdout  # input ended during question 2: clean summary
+    assert "Session over: 1 question," in result.stdout  # input ended during question 2: clean summary
     assert "Traceback" not in result.stderr
 
     import asyncio

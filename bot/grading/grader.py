@@ -47,6 +47,7 @@ from .text import (
     tokenize,
 )
 
+WEAK_MATCH = 0.8  # a similarity good enough for a name, not for a word of a long description
 MAX_REPLY_CHARS = 20_000  # longer replies are graded on their beginning; Discord's own limit is 4,000
 _NEGATIVE_CUES = NEGATIONS | {
     "manque",
@@ -110,6 +111,7 @@ class _Phrase:
     opposites: frozenset[str] = frozenset()  # words that turn it into its contrary ("bon" for "mauvais")
     need_count: int = 1  # see _requirement
     need_weight: float = 0.0
+    counted: tuple[bool, ...] = ()  # words that count towards need_count: not mere repeats of the question
 
 
 @dataclass(slots=True)
@@ -201,7 +203,9 @@ class PreparedCard:
                     if prefix in self.vocabulary and prefix not in STOP_WORDS:
                         found.setdefault(prefix, 0.85)
             if len(norm) >= 6:
-                # Word families share a long beginning: "authenticité"/"authentique".
+                # Word families share a long beginning: "authenticité"/"authentique", "results"/"résultats".
+                # Six letters can be chance ("commence"/"commenter"): such a match is weaker, and details
+                # (long texts full of words) do not take it.
                 at = bisect.bisect_left(self._sorted_vocabulary, norm[:6])
                 while at < len(self._sorted_vocabulary) and self._sorted_vocabulary[at].startswith(norm[:6]):
                     word = self._sorted_vocabulary[at]
@@ -211,7 +215,7 @@ class PreparedCard:
                         min(len(word), len(norm)),
                     )
                     if word not in STOP_WORDS and shared >= 0.7 * min(len(word), len(norm)):
-                        found.setdefault(word, 0.85)
+                        found.setdefault(word, 0.85 if shared >= 7 else WEAK_MATCH)
             if len(norm) >= 5:
                 for word, distance, _ in process.extract(
                     norm, self._content_vocabulary, scorer=OSA.distance, score_cutoff=2, limit=None
@@ -288,14 +292,21 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
             barrier = CONJ
         opposites = frozenset().union(*(OPPOSITES.get(w, frozenset()) for w in phrase_tokens(text)))
         need_count, need_weight = _requirement(kind, weights)
+        counted = tuple(not (stems(word) & question_stems) for word in words)
         phrases.append(
             _Phrase(
                 index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites,
-                need_count, need_weight,
+                need_count, need_weight, counted,
             )
         )  # fmt: skip
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")
     # carries the same polarity: "faut se préparer" must not earn it.
+    # "le bon outil" contradicts the item "Utiliser le mauvais outil" whichever of its phrases it resembles.
+    item_opposites: dict[int, frozenset[str]] = {}
+    for phrase in phrases:
+        item_opposites[phrase.item] = item_opposites.get(phrase.item, frozenset()) | phrase.opposites
+    for phrase in phrases:
+        phrase.opposites = item_opposites[phrase.item]
     answers = {p.item: p for p in phrases if p.kind == "answer"}
     for phrase in phrases:
         answer = answers.get(phrase.item)
@@ -321,6 +332,8 @@ def _requirement(kind: str, weights: Sequence[float]) -> tuple[int, float]:
     n, total = len(weights), sum(weights)
     if kind == "detail":
         return (n, 0.0) if n <= 2 else (2, min(2.0, 0.6 * total))
+    if kind == "alias" and n <= 2:
+        return n, 0.0  # an alias is an exact alternative the teacher chose: all of it, typos aside
     if n == 1:
         return 1, 0.0
     if n == 2:
@@ -498,7 +511,8 @@ def _windows(
     """Acceptable windows of one phrase: for each starting token, the strongest and the shortest."""
     n = len(phrase.words)
     distinct = {w for _, w, _ in hits}
-    if not _accepts(phrase, sum(phrase.weights[w] for w in distinct), len(distinct)) and not any(
+    counted_distinct = sum(phrase.counted[w] for w in distinct)
+    if not _accepts(phrase, sum(phrase.weights[w] for w in distinct), counted_distinct) and not any(
         phrase.weights[w] >= 0.99 for w in distinct
     ):
         return []  # even every word it was seen with cannot name it
@@ -510,13 +524,14 @@ def _windows(
     found: list[_Candidate] = []
     detail_factor = 0.85 if phrase.kind == "detail" else 1.0
     need_count, need_weight = phrase.need_count, phrase.need_weight - 1e-9
+    counted = phrase.counted
     for first in range(len(hits)):
         start = hits[first][0]
         limit = min(read.next_break(phrase.barrier, start), start + max_span + 1)
         best_sim: dict[int, float] = {}
         positions_used: set[int] = set()
         matched_weight = similarity_sum = weighted_similarity = 0.0
-        matched_content = 0
+        matched_content = counted_words = 0
         strongest: _Candidate | None = None
         shortest: _Candidate | None = None
         for position, w_index, similarity in hits[first:]:
@@ -525,8 +540,11 @@ def _windows(
             previous = best_sim.get(w_index)
             if previous is not None and similarity <= previous:
                 continue
+            if similarity <= WEAK_MATCH and phrase.kind == "detail":
+                continue
             if previous is None:
                 matched_weight += weights[w_index]
+                counted_words += counted[w_index]
                 previous = 0.0
             similarity_sum += similarity - previous
             weighted_similarity += weights[w_index] * (similarity - previous)
@@ -536,13 +554,13 @@ def _windows(
                 matched_content += not tokens[position].stop
             end = position
             if not (
-                (len(best_sim) >= need_count and matched_weight >= need_weight)
+                (counted_words >= need_count and matched_weight >= need_weight)
                 or _names_the_whole_part(phrase, best_sim, start, end, read)
             ):
                 continue
             gap_words = content_before[end + 1] - content_before[start] - matched_content
-            if gap_words > len(best_sim) + 1:
-                continue
+            if gap_words > (max(1, len(best_sim) - 1) if phrase.kind == "detail" else len(best_sim) + 1):
+                continue  # the words must stand together; a description is compact
             if phrase.stop_only and not _question_word_stands_alone(card, start, read):
                 continue
             partial_pair = n == 2 and len(best_sim) == 1 and phrase.kind != "detail"
@@ -570,7 +588,7 @@ def _names_the_whole_part(
     phrase: _Phrase, best_sim: dict[int, float], start: int, end: int, read: _Reply
 ) -> bool:
     """A list entry made only of an item's own distinctive word ("ressources", "lexique") names that item."""
-    if phrase.kind == "detail" or not any(phrase.weights[w] >= 0.99 for w in best_sim):
+    if phrase.kind != "answer" or not any(phrase.weights[w] >= 0.99 for w in best_sim):
         return False
     first, last = read.atom_span[read.atom_of[start]]
     if read.atom_of[end] != read.atom_of[start]:

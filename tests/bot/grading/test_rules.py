@@ -148,3 +148,22 @@ def test_empty_item_list():
 def test_each_line_is_its_own_part():
     grade = grade_reply(items("avantages"), "veille\nidentification des clientèles")
     assert grade.unmatched == ("veille", "identification des clientèles")
+
+
+def test_the_opposite_good_practice_is_not_the_bad_one():
+    assert credited("eviter", "choisir le bon outil pour sa clientèle") == []
+    curated = [Item("Utiliser le mauvais outil", aliases=("outil inadapté",))]
+    assert grade_reply(curated, "le bon outil").matched == []
+
+
+def test_a_short_alias_is_matched_whole():
+    card = [Item("Création de contenus", aliases=("contenus adaptés",)), Item("Distribution des contenus")]
+    assert grade_reply(card, "des contenus adaptés").matched == [0]
+    assert grade_reply(card, "adaptés").matched == []
+
+
+def test_repeating_the_question_is_not_answering_it():
+    card = [Item("Respect de la logique des médias sociaux"), Item("Transparence")]
+    question = "Quelles sont les recommandations sur les médias sociaux ?"
+    assert grade_reply(card, "les médias sociaux c'est important", question=question).matched == []
+    assert grade_reply(card, "respecter la logique des médias sociaux", question=question).matched == [0]

@@ -1,3 +1,271 @@
-"""Messages of the teacher feature (its embeds, feedback and command descriptions)."""
+"""Messages of the teacher tools: /stats, /deck import|list|show|export|remove, the hit-rate chart.
 
-MESSAGES: dict[str, dict[str, str]] = {}
+Values named ``{file}``, ``{name}``, ``{title}``, ``{question}``, ``{item}`` and ``{error}`` are user text and
+arrive escaped (no markdown, no mentions).
+"""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # Command and option descriptions (Discord: at most 100 characters).
+    "teacher.cmd.stats": {
+        "en": "Participation, average and what the class forgets, for the last or a chosen question",
+        "fr": "Participation, moyenne et ce que la classe oublie, pour la dernière question ou une autre",
+    },
+    "teacher.cmd.stats.question": {
+        "en": "A recent question (default: the last one posted)",
+        "fr": "Une question récente (par défaut : la dernière publiée)",
+    },
+    "teacher.cmd.deck": {"en": "The decks of flashcards", "fr": "Les paquets de cartes"},
+    "teacher.cmd.deck.import": {
+        "en": "Import a deck from a .txt, .csv or .yaml file, with a preview before saving",
+        "fr": "Importer un paquet d'un fichier .txt, .csv ou .yaml, avec un aperçu avant d'enregistrer",
+    },
+    "teacher.cmd.deck.import.file": {
+        "en": "The deck file: course notes (.txt), a spreadsheet (.csv) or YAML",
+        "fr": "Le fichier du paquet : notes de cours (.txt), tableur (.csv) ou YAML",
+    },
+    "teacher.cmd.deck.list": {
+        "en": "The decks this server can use",
+        "fr": "Les paquets que ce serveur peut utiliser",
+    },
+    "teacher.cmd.deck.show": {"en": "Show a deck's questions", "fr": "Afficher les questions d'un paquet"},
+    "teacher.cmd.deck.export": {
+        "en": "Download a deck as a YAML file, to review or edit",
+        "fr": "Télécharger un paquet en fichier YAML, pour le relire ou le modifier",
+    },
+    "teacher.cmd.deck.remove": {
+        "en": "Remove one of this server's decks",
+        "fr": "Supprimer un paquet de ce serveur",
+    },
+    "teacher.cmd.deck.name": {
+        "en": "The deck's name (see /deck list)",
+        "fr": "Le nom du paquet (voir /deck list)",
+    },
+    # /stats
+    "teacher.stats.no_post": {
+        "en": "No question has been posted on this server yet, so there are no statistics.",
+        "fr": "Aucune question n'a encore été publiée sur ce serveur : il n'y a pas de statistiques.",
+    },
+    "teacher.stats.unknown_question": {
+        "en": "I can't find “{question}” among this server's questions. Pick one from the list as you type.",
+        "fr": "Je ne trouve pas « {question} » parmi les questions de ce serveur. "
+        "Choisissez-en une dans la liste pendant la saisie.",
+    },
+    "teacher.stats.title": {"en": "Statistics — {question}", "fr": "Statistiques — {question}"},
+    "teacher.stats.removed_question": {
+        "en": "(question removed with its deck)",
+        "fr": "(question supprimée avec son paquet)",
+    },
+    "teacher.stats.posted_open": {
+        "en": "Posted {posted}, open for answers until {closes}.",
+        "fr": "Publiée {posted}, ouverte aux réponses jusqu'à {closes}.",
+    },
+    "teacher.stats.posted_closed": {
+        "en": "Posted {posted}, closed {closes}.",
+        "fr": "Publiée {posted}, fermée {closes}.",
+    },
+    "teacher.stats.participants_label": {"en": "Participants", "fr": "Participants"},
+    "teacher.stats.average_label": {"en": "Average score", "fr": "Score moyen"},
+    "teacher.stats.items_label": {"en": "Hit rate of each item", "fr": "Taux de réussite par élément"},
+    "teacher.stats.item_line": {
+        "en": "{rate} — {item} ({hits}/{participants})",
+        "fr": "{rate} — {item} ({hits}/{participants})",
+    },
+    "teacher.stats.item_unknown": {"en": "Item {number}", "fr": "Élément {number}"},
+    "teacher.stats.forgotten_label": {
+        "en": "What the class keeps forgetting",
+        "fr": "Ce que la classe oublie le plus",
+    },
+    "teacher.stats.nothing_forgotten": {
+        "en": "Nothing stands out: at least half of the participants found every item.",
+        "fr": "Rien de marquant : au moins la moitié des participants ont trouvé chaque élément.",
+    },
+    "teacher.stats.top_label": {"en": "Top scorers", "fr": "Meilleurs scores"},
+    "teacher.stats.top_line": {"en": "{member} — {score}", "fr": "{member} — {score}"},
+    "teacher.stats.no_answers": {
+        "en": "Nobody has answered this question yet.",
+        "fr": "Personne n'a encore répondu à cette question.",
+    },
+    "teacher.stats.choice": {"en": "{date} — {question}", "fr": "{date} — {question}"},
+    # The hit-rate chart (bot/charts.py).
+    "teacher.chart.title": {"en": "Hit rate of each item", "fr": "Taux de réussite par élément"},
+    "teacher.chart.x_axis": {
+        "en": "Participants who found it (%)",
+        "fr": "Participants qui l'ont trouvé (%)",
+    },
+    # /deck import: problems with the file (nothing is stored).
+    "teacher.deck.too_large": {
+        "en": "**{file}** is {size} MB; a deck may be at most {limit} MB. "
+        "Split the course into several decks. Nothing was saved.",
+        "fr": "**{file}** fait {size} Mo ; un paquet peut faire au plus {limit} Mo. "
+        "Découpez le cours en plusieurs paquets. Rien n'a été enregistré.",
+    },
+    "teacher.deck.binary": {
+        "en": "**{file}** is not a text file. Export the notes as plain text (.txt), CSV or YAML. "
+        "Nothing was saved.",
+        "fr": "**{file}** n'est pas un fichier texte. Exportez les notes en texte brut (.txt), CSV ou YAML. "
+        "Rien n'a été enregistré.",
+    },
+    "teacher.deck.not_utf8": {
+        "en": "**{file}**, line {line}: the file is not UTF-8 text. Save it again as UTF-8 (most editors "
+        "offer it in “Save as”). Nothing was saved.",
+        "fr": "**{file}**, ligne {line} : le fichier n'est pas du texte UTF-8. Enregistrez-le de nouveau en "
+        "UTF-8 (la plupart des éditeurs le proposent dans « Enregistrer sous »). Rien n'a été enregistré.",
+    },
+    "teacher.deck.empty": {
+        "en": "**{file}** is empty. Write a question, then its answers below it. Nothing was saved.",
+        "fr": "**{file}** est vide. Écrivez une question, puis ses réponses en dessous. "
+        "Rien n'a été enregistré.",
+    },
+    "teacher.deck.bad_extension": {
+        "en": "**{file}**: I can only import .txt or .md course notes, .csv or .tsv spreadsheets and .yaml "
+        "decks. Nothing was saved.",
+        "fr": "**{file}** : je ne sais importer que des notes de cours .txt ou .md, des tableurs .csv "
+        "ou .tsv et des paquets .yaml. Rien n'a été enregistré.",
+    },
+    "teacher.deck.invalid": {
+        "en": "**{file}**, line {line}, is not a deck I can import: {error}. Nothing was saved.",
+        "fr": "**{file}**, ligne {line}, n'est pas un paquet que je peux importer : {error}. "
+        "Rien n'a été enregistré.",
+    },
+    "teacher.deck.invalid_no_line": {
+        "en": "**{file}** is not a deck I can import: {error}. Nothing was saved.",
+        "fr": "**{file}** n'est pas un paquet que je peux importer : {error}. Rien n'a été enregistré.",
+    },
+    "teacher.deck.download_failed": {
+        "en": "I couldn't download **{file}** from Discord. Try again in a moment. Nothing was saved.",
+        "fr": "Je n'ai pas pu télécharger **{file}** depuis Discord. Réessayez dans un instant. "
+        "Rien n'a été enregistré.",
+    },
+    # /deck import: the preview.
+    "teacher.deck.preview_title": {"en": "Import preview — {title}", "fr": "Aperçu de l'import — {title}"},
+    "teacher.deck.preview_intro": {
+        "en": "From **{file}**, as the deck “{name}”: {cards}, {items}. Nothing is saved until you confirm.",
+        "fr": "Depuis **{file}**, sous le nom « {name} » : {cards}, {items}. "
+        "Rien n'est enregistré avant votre confirmation.",
+    },
+    "teacher.deck.renamed": {
+        "en": "The deck's name comes from the file name, in lower-case letters, digits and dashes: “{name}”.",
+        "fr": "Le nom du paquet vient du nom du fichier, en minuscules, chiffres et tirets : « {name} ».",
+    },
+    "teacher.deck.replaces": {
+        "en": "This replaces this server's deck “{name}” ({cards}). Scores, history and practice progress "
+        "on unchanged questions are kept.",
+        "fr": "Ceci remplace le paquet « {name} » de ce serveur ({cards}). Les scores, l'historique et la "
+        "progression en pratique des questions inchangées sont conservés.",
+    },
+    "teacher.deck.shadows_bundled": {
+        "en": "A bundled deck is also called “{name}”; this server will use its own.",
+        "fr": "Un paquet fourni s'appelle aussi « {name} » ; ce serveur utilisera le sien.",
+    },
+    "teacher.deck.cards.one": {"en": "{count} card", "fr": "{count} carte"},
+    "teacher.deck.cards.other": {"en": "{count} cards", "fr": "{count} cartes"},
+    "teacher.deck.items.one": {"en": "{count} item", "fr": "{count} élément"},
+    "teacher.deck.items.other": {"en": "{count} items", "fr": "{count} éléments"},
+    "teacher.deck.cards_label": {"en": "Cards", "fr": "Cartes"},
+    "teacher.deck.card_line": {
+        "en": "{number}. {question} — {items}",
+        "fr": "{number}. {question} — {items}",
+    },
+    "teacher.deck.more_cards.one": {"en": "…and {count} more card.", "fr": "…et {count} autre carte."},
+    "teacher.deck.more_cards.other": {"en": "…and {count} more cards.", "fr": "…et {count} autres cartes."},
+    "teacher.deck.warnings_label": {
+        "en": "Warnings to review ({count})",
+        "fr": "Avertissements à vérifier ({count})",
+    },
+    "teacher.deck.warning_line": {"en": "Line {line}: {message}", "fr": "Ligne {line} : {message}"},
+    "teacher.deck.more_warnings.one": {
+        "en": "…and {count} more warning.",
+        "fr": "…et {count} autre avertissement.",
+    },
+    "teacher.deck.more_warnings.other": {
+        "en": "…and {count} more warnings.",
+        "fr": "…et {count} autres avertissements.",
+    },
+    "teacher.deck.no_warnings": {
+        "en": "None: the importer had nothing to guess.",
+        "fr": "Aucun : l'importateur n'a rien eu à deviner.",
+    },
+    "teacher.deck.language_label": {"en": "Language", "fr": "Langue"},
+    "teacher.deck.language.fr": {"en": "French", "fr": "français"},
+    "teacher.deck.language.en": {"en": "English", "fr": "anglais"},
+    "teacher.deck.save": {"en": "Save the deck", "fr": "Enregistrer le paquet"},
+    "teacher.deck.imported": {
+        "en": "Deck “{name}” saved: {cards}. Use it with /tutor setup, /practice or /quiz.",
+        "fr": "Paquet « {name} » enregistré : {cards}. Utilisez-le avec /tutor setup, /practice ou /quiz.",
+    },
+    "teacher.deck.imported_active": {
+        "en": "Deck “{name}” saved: {cards}. It is this server's active deck: the next questions come from "
+        "the new version.",
+        "fr": "Paquet « {name} » enregistré : {cards}. C'est le paquet actif de ce serveur : les prochaines "
+        "questions viennent de la nouvelle version.",
+    },
+    "teacher.deck.expired": {
+        "en": "This preview expired; nothing was saved. Run the command again.",
+        "fr": "Cet aperçu a expiré ; rien n'a été enregistré. Relancez la commande.",
+    },
+    # Deck names typed by a member.
+    "teacher.deck.bad_name": {
+        "en": "“{name}” is not a deck name: deck names have no markdown, mentions or emoji, only letters, "
+        "digits, spaces and dashes. See /deck list.",
+        "fr": "« {name} » n'est pas un nom de paquet : un nom de paquet n'a ni markdown, ni mention, ni "
+        "émoji, seulement des lettres, des chiffres, des espaces et des tirets. Voyez /deck list.",
+    },
+    # /deck list
+    "teacher.deck.list_title": {"en": "Decks", "fr": "Paquets"},
+    "teacher.deck.list_server": {"en": "This server's decks", "fr": "Les paquets de ce serveur"},
+    "teacher.deck.list_bundled": {"en": "Bundled decks", "fr": "Les paquets fournis"},
+    "teacher.deck.list_line": {"en": "“{name}” — {title} ({cards})", "fr": "« {name} » — {title} ({cards})"},
+    "teacher.deck.list_active": {"en": "{line} ✅ active", "fr": "{line} ✅ actif"},
+    "teacher.deck.list_none": {
+        "en": "None yet. A teacher can add one with /deck import.",
+        "fr": "Aucun pour l'instant. Un enseignant peut en ajouter un avec /deck import.",
+    },
+    "teacher.deck.list_more.one": {"en": "…and {count} more deck.", "fr": "…et {count} autre paquet."},
+    "teacher.deck.list_more.other": {"en": "…and {count} more decks.", "fr": "…et {count} autres paquets."},
+    # /deck show
+    "teacher.deck.show_bundled": {
+        "en": "Bundled deck “{name}” · {cards} · {language}",
+        "fr": "Paquet fourni « {name} » · {cards} · {language}",
+    },
+    "teacher.deck.show_server": {
+        "en": "This server's deck “{name}” · {cards} · {language}",
+        "fr": "Paquet « {name} » de ce serveur · {cards} · {language}",
+    },
+    "teacher.deck.show_answers_hidden": {
+        "en": "Only teachers see the answers.",
+        "fr": "Seuls les enseignants voient les réponses.",
+    },
+    "teacher.deck.show_more.one": {
+        "en": "…and {count} more card: /deck export gives the whole deck.",
+        "fr": "…et {count} autre carte : /deck export donne le paquet entier.",
+    },
+    "teacher.deck.show_more.other": {
+        "en": "…and {count} more cards: /deck export gives the whole deck.",
+        "fr": "…et {count} autres cartes : /deck export donne le paquet entier.",
+    },
+    # /deck export
+    "teacher.deck.exported": {
+        "en": "The deck “{name}” as YAML ({cards}). Edit it, then import it again with /deck import.",
+        "fr": "Le paquet « {name} » en YAML ({cards}). Modifiez-le, puis réimportez-le avec /deck import.",
+    },
+    # /deck remove
+    "teacher.deck.remove_confirm": {
+        "en": "Remove the deck “{name}” ({cards})? Practice progress on its cards goes with it; points "
+        "already earned are kept.",
+        "fr": "Supprimer le paquet « {name} » ({cards}) ? La progression en pratique sur ses cartes part "
+        "avec lui ; les points déjà gagnés sont conservés.",
+    },
+    "teacher.deck.remove_button": {"en": "Remove", "fr": "Supprimer"},
+    "teacher.deck.removed": {"en": "Deck “{name}” removed.", "fr": "Paquet « {name} » supprimé."},
+    "teacher.deck.remove_active": {
+        "en": "“{name}” is this server's active deck, so it can't be removed. Choose another deck with "
+        "/tutor setup first. Nothing was changed.",
+        "fr": "« {name} » est le paquet actif de ce serveur : il ne peut pas être supprimé. Choisissez "
+        "d'abord un autre paquet avec /tutor setup. Rien n'a été modifié.",
+    },
+    "teacher.deck.remove_bundled": {
+        "en": "“{name}” is a bundled deck, shared by every server; it can't be removed from here.",
+        "fr": "« {name} » est un paquet fourni, partagé par tous les serveurs ; il ne peut pas être "
+        "supprimé d'ici.",
+    },
+}

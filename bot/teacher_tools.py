@@ -1,0 +1,272 @@
+"""Discord-free glue for the teacher tools: checking an uploaded deck, its preview, deck names, /stats text.
+
+Everything a member reads is built from the catalogue. User text (file names, deck titles, questions,
+items, the importer's explanations) goes through an ``escape`` function the caller passes in, so the
+Discord side decides how to neutralise markdown and mentions (``cogs.common.safe``) while this module
+stays free of discord.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .decks import MAX_DECK_BYTES, SUPPORTED_SUFFIXES, Card, Deck, DeckError, deck_name, load_deck_bytes
+from .i18n import format_number, format_percent, t, tn
+from .store import DeckInfo, ItemStat, PostStats
+
+__all__ = [
+    "FORGOTTEN_BELOW",
+    "BadDeckName",
+    "UploadError",
+    "card_lines",
+    "cards_text",
+    "check_deck_name",
+    "check_upload",
+    "deck_line",
+    "fit_lines",
+    "forgotten",
+    "forgotten_lines",
+    "import_name",
+    "item_labels",
+    "item_lines",
+    "items_text",
+    "language_name",
+    "parse_upload",
+    "question_choice",
+    "warning_lines",
+]
+
+Escape = Callable[[str], str]
+
+#: An item found by fewer participants than this share is "what the class keeps forgetting".
+FORGOTTEN_BELOW = 0.5
+# A few stray control characters happen in pasted notes; many mean a binary file that happens to be UTF-8.
+_MAX_CONTROL = 10
+# Letters and digits of any script, spaces and dashes: what deck_name() produces and what people type.
+# Everything else (markdown's * _ ~ ` | >, mentions' @ < > #, emoji) is refused, never looked up.
+_DECK_NAME = re.compile(r"[^\W_]+(?:[ \-][^\W_]+|-)*")
+_MAX_NAME = 64
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+class UploadError(Exception):
+    """An uploaded deck the bot refuses, as a catalogue key and its values (user text not yet escaped)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def message(self, lang: str, escape: Escape = _plain) -> str:
+        shown = {
+            name: escape(value)
+            if isinstance(value, str)
+            else format_number(value, lang, decimals=1)
+            if isinstance(value, float)
+            else value
+            for name, value in self.values.items()
+        }
+        return t(self.key, lang, **shown)
+
+
+def check_upload(filename: str, size: int) -> None:
+    """Refuse, before downloading anything, a file that is too large or of a format no importer reads."""
+    if size > MAX_DECK_BYTES:
+        raise UploadError(
+            "teacher.deck.too_large", file=filename, size=size / 1_000_000, limit=MAX_DECK_BYTES / 1_000_000
+        )
+    if Path(filename).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise UploadError("teacher.deck.bad_extension", file=filename)
+
+
+def parse_upload(data: bytes, filename: str) -> Deck:
+    """The deck in an uploaded file, through the core importer, or an UploadError saying what is wrong.
+
+    The common problems (too large, binary, not UTF-8, empty) get a translated message of their own; any
+    other DeckError is passed on with the file, the line and the importer's explanation.
+    """
+    check_upload(filename, len(data))
+    if b"\x00" in data:  # images, PDFs, office documents, archives: never a text deck
+        raise UploadError("teacher.deck.binary", file=filename)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UploadError(
+            "teacher.deck.not_utf8", file=filename, line=data[: error.start].count(b"\n") + 1
+        ) from None
+    if sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t") > _MAX_CONTROL:
+        raise UploadError("teacher.deck.binary", file=filename)
+    if not text.strip():
+        raise UploadError("teacher.deck.empty", file=filename)
+    try:
+        return load_deck_bytes(data, filename)
+    except DeckError as error:
+        reason = f"{error.message} ({error.hint})" if error.hint else error.message
+        if error.line:
+            raise UploadError("teacher.deck.invalid", file=filename, line=error.line, error=reason) from None
+        raise UploadError("teacher.deck.invalid_no_line", file=filename, error=reason) from None
+
+
+def import_name(filename: str) -> str:
+    """The name an imported deck is stored under: its file name in lower-case letters, digits and dashes."""
+    return deck_name(Path(filename).name)
+
+
+class BadDeckName(ValueError):
+    """A typed deck name with markdown, mentions or other characters no deck name has."""
+
+
+def check_deck_name(name: str) -> str:
+    """The name as typed, trimmed, or BadDeckName: such a name is refused, not looked up nor echoed raw."""
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > _MAX_NAME or not _DECK_NAME.fullmatch(cleaned):
+        raise BadDeckName(name)
+    return cleaned
+
+
+# ------------------------------------------------------------------------------------------- deck texts
+
+
+def cards_text(count: int, lang: str) -> str:
+    return tn("teacher.deck.cards", count, lang, count=format_number(count, lang))
+
+
+def items_text(count: int, lang: str) -> str:
+    return tn("teacher.deck.items", count, lang, count=format_number(count, lang))
+
+
+def language_name(code: str, lang: str) -> str:
+    if code == "fr":
+        return t("teacher.deck.language.fr", lang)
+    if code == "en":
+        return t("teacher.deck.language.en", lang)
+    return code
+
+
+def _shorten(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def fit_lines(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> str:
+    """As many lines as fit in ``limit`` characters (Discord's embed limits), then ``more(left_out)``."""
+    kept: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        left = len(lines) - index - 1
+        tail = len(more(left)) + 1 if left else 0
+        if used + len(line) + 1 + tail > limit:
+            kept.append(more(len(lines) - index))
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
+def card_lines(
+    cards: Sequence[Card], lang: str, escape: Escape = _plain, *, answers: bool = False
+) -> list[str]:
+    """``1. Question — 4 items`` per card; with ``answers``, the items' keys follow on the same line."""
+    lines = []
+    for number, card in enumerate(cards, start=1):
+        line = t(
+            "teacher.deck.card_line",
+            lang,
+            number=number,
+            question=escape(_shorten(card.question, 90)),
+            items=items_text(len(card.items), lang),
+        )
+        if answers:
+            keys = " · ".join(escape(_shorten(item.answer, 40)) for item in card.items)
+            line = f"{line}\n  {keys}"
+        lines.append(line)
+    return lines
+
+
+def warning_lines(deck: Deck, lang: str, escape: Escape = _plain) -> list[str]:
+    """The importer's warnings, each with its line when known."""
+    return [
+        t(
+            "teacher.deck.warning_line",
+            lang,
+            line=warning.line,
+            message=escape(_shorten(warning.message, 180)),
+        )
+        if warning.line
+        else escape(_shorten(warning.message, 180))
+        for warning in deck.warnings
+    ]
+
+
+def deck_line(info: DeckInfo, lang: str, escape: Escape = _plain, *, active: bool = False) -> str:
+    """``“name” — Title (12 cards)``, marked when it is the guild's active deck."""
+    line = t(
+        "teacher.deck.list_line",
+        lang,
+        name=escape(info.name),
+        title=escape(_shorten(info.title, 60)),
+        cards=cards_text(info.card_count, lang),
+    )
+    return t("teacher.deck.list_active", lang, line=line) if active else line
+
+
+# ------------------------------------------------------------------------------------------------ stats
+
+
+def item_labels(card: Card | None, count: int, lang: str) -> list[str]:
+    """The key of each item of a posted card; ``Item 3`` for items of a card that no longer exists."""
+    labels = []
+    for position in range(count):
+        if card is not None and position < len(card.items):
+            labels.append(card.items[position].answer)
+        else:
+            labels.append(t("teacher.stats.item_unknown", lang, number=position + 1))
+    return labels
+
+
+def item_lines(stats: PostStats, labels: Sequence[str], lang: str, escape: Escape = _plain) -> list[str]:
+    """``83 % — Transparence (5/6)`` per item, in card order."""
+    return [
+        t(
+            "teacher.stats.item_line",
+            lang,
+            rate=format_percent(item.rate, lang),
+            item=escape(_shorten(labels[item.position], 60)),
+            hits=item.hits,
+            participants=stats.participants,
+        )
+        for item in stats.items
+    ]
+
+
+def forgotten(items: Sequence[ItemStat], limit: int = 3) -> list[ItemStat]:
+    """The items found by fewer than half the participants, least found first (ties in card order)."""
+    low = [item for item in items if item.rate < FORGOTTEN_BELOW]
+    return sorted(low, key=lambda item: (item.rate, item.position))[:limit]
+
+
+def forgotten_lines(stats: PostStats, labels: Sequence[str], lang: str, escape: Escape = _plain) -> list[str]:
+    """What the class keeps forgetting, or one line saying nothing stands out."""
+    low = forgotten(stats.items)
+    if not low:
+        return [t("teacher.stats.nothing_forgotten", lang)]
+    return [
+        f"**{escape(_shorten(labels[item.position], 60))}** — {format_percent(item.rate, lang)}"
+        for item in low
+    ]
+
+
+def question_choice(slot: datetime, question: str | None, tz: ZoneInfo, lang: str) -> str:
+    """An autocomplete label for a posted question: its local date and the question, within 100 characters."""
+    local = slot.astimezone(tz)
+    text = question if question is not None else t("teacher.stats.removed_question", lang)
+    date = local.date().isoformat()
+    room = 100 - len(t("teacher.stats.choice", lang, date=date, question=""))
+    return t("teacher.stats.choice", lang, date=date, question=_shorten(text, room))

@@ -1,0 +1,105 @@
+"""The PNG charts: valid, small, fast, identical for identical input, safe with any user text."""
+
+from __future__ import annotations
+
+import struct
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import charts
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+START = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
+MONTREAL = ZoneInfo("America/Montreal")
+
+
+def size_of(png: bytes) -> tuple[int, int]:
+    assert png.startswith(PNG_SIGNATURE)
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def scores(count: int) -> list[tuple[datetime, float]]:
+    return [(START + timedelta(days=day), (day % 5) / 4) for day in range(count)]
+
+
+@pytest.fixture(autouse=True)
+def no_warnings():
+    """matplotlib warns about missing glyphs or math errors: none may happen."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+def test_recent_scores_is_a_small_png_and_deterministic():
+    png = charts.recent_scores_chart(scores(12), tz=MONTREAL, lang="fr")
+    assert size_of(png) == (600, 260)
+    assert len(png) < 60_000
+    assert png == charts.recent_scores_chart(list(reversed(scores(12))), tz=MONTREAL, lang="fr")
+    assert b"matplotlib" not in png  # no software stamp: bytes do not change with the library version
+
+
+def test_recent_scores_keeps_the_newest_ones_and_speaks_the_language():
+    newest = scores(40)[-charts.MAX_SCORES :]
+    assert charts.recent_scores_chart(scores(40), tz=MONTREAL, lang="en") == charts.recent_scores_chart(
+        newest, tz=MONTREAL, lang="en"
+    )
+    assert charts.recent_scores_chart(newest, tz=MONTREAL, lang="en") != charts.recent_scores_chart(
+        newest, tz=MONTREAL, lang="fr"
+    )
+
+
+def test_dates_are_local_to_the_guild():
+    # 02:00 UTC on 5 March is still 4 March in Montreal: the label (and so the image) differs from UTC's.
+    late = [(datetime(2024, 3, 5, 2, 0, tzinfo=UTC), 0.5)]
+    assert charts.recent_scores_chart(late, tz=MONTREAL, lang="en") != charts.recent_scores_chart(
+        late, tz=ZoneInfo("UTC"), lang="en"
+    )
+
+
+def test_empty_and_single_inputs_render():
+    assert size_of(charts.recent_scores_chart([], tz=MONTREAL, lang="en")) == (600, 260)
+    assert size_of(charts.recent_scores_chart(scores(1), tz=MONTREAL, lang="en"))[0] == 600
+    assert size_of(charts.hit_rate_chart([], lang="fr"))[0] == 600
+
+
+def test_hit_rate_chart_grows_with_the_items_and_takes_any_text():
+    items = [
+        ("Transparence", 0.9),
+        ("Coût: $5 et $x^2$ — pas des maths", 0.4),  # a $ is a dollar, not math mode
+        ("Émoji 🎉🧑‍🏫 et \\ backslash {braces} <@123> **gras**", 0.0),
+        ("Interactivité : on répond à tout le monde, très vite, partout, toujours", 1.0),
+    ]
+    png = charts.hit_rate_chart(items, lang="fr")
+    width, height = size_of(png)
+    assert width == 600 and 200 <= height <= 260
+    assert size_of(charts.hit_rate_chart(items * 3, lang="fr"))[1] > height
+    assert png == charts.hit_rate_chart(items, lang="fr")
+    # More items than MAX_ITEMS are cut, so a huge card cannot make a huge image.
+    many = [(f"item {n}", n / 40) for n in range(40)]
+    assert charts.hit_rate_chart(many, lang="en") == charts.hit_rate_chart(
+        many[: charts.MAX_ITEMS], lang="en"
+    )
+
+
+def test_labels_are_shortened_and_undrawable_characters_dropped():
+    assert charts._label("a" * 80) == "a" * 37 + "…"
+    assert charts._label("  two\n lines  ") == "two lines"
+    assert "\U0001f9d1" not in charts._label("prof \U0001f9d1\u200d\U0001f3eb ok")  # a glyph DejaVu lacks
+
+
+def test_fast_and_safe_from_several_threads():
+    charts.hit_rate_chart([("warm-up", 0.5)], lang="en")
+    started = time.perf_counter()
+    expected = charts.recent_scores_chart(scores(30), tz=MONTREAL, lang="en")
+    assert time.perf_counter() - started < 1.0
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(
+            pool.map(lambda _: charts.recent_scores_chart(scores(30), tz=MONTREAL, lang="en"), range(8))
+        )
+    assert all(result == expected for result in results)

@@ -1,0 +1,149 @@
+"""Teacher tools without Discord: upload checks, deck names, previews, /stats texts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import teacher_tools as tt
+from bot.decks import MAX_DECK_BYTES, Card, Deck, DeckWarning, Item
+from bot.i18n import NBSP
+from bot.store import ItemStat, Post, PostStats
+
+NOTES = "Les 4 forces ?\n- Transparence\n- Rapidité\n- Interactivité\n- Mobilisation\n".encode()
+
+
+def marked(text: str) -> str:
+    """A stand-in for cogs.common.safe: shows what was escaped."""
+    return f"[{text}]"
+
+
+def refusal(data: bytes, filename: str) -> tt.UploadError:
+    with pytest.raises(tt.UploadError) as caught:
+        tt.parse_upload(data, filename)
+    return caught.value
+
+
+def test_a_good_upload_is_a_deck():
+    deck = tt.parse_upload(NOTES, "cours.txt")
+    assert [len(card.items) for card in deck.cards] == [4]
+
+
+def test_files_refused_before_download():
+    with pytest.raises(tt.UploadError) as caught:
+        tt.check_upload("big.txt", MAX_DECK_BYTES + 1)
+    assert caught.value.message("en") == (
+        "**big.txt** is 1.0 MB; a deck may be at most 1.0 MB. Split the course into several decks. "
+        "Nothing was saved."
+    )
+    assert f"1,0 Mo{NBSP};" in caught.value.message("fr")
+    with pytest.raises(tt.UploadError) as caught:
+        tt.check_upload("photo.png", 10)
+    assert caught.value.key == "teacher.deck.bad_extension"
+    tt.check_upload("deck.YAML", MAX_DECK_BYTES)  # exactly the limit is fine
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "key", "expected"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "notes.txt", "teacher.deck.binary", "is not a text file"),
+        (b"PK" + bytes(range(1, 32)) * 3, "notes.csv", "teacher.deck.binary", "is not a text file"),
+        (b"Question ?\n- caf\xe9\n", "notes.txt", "teacher.deck.not_utf8", "line 2: the file is not UTF-8"),
+        (b"  \n\n", "notes.txt", "teacher.deck.empty", "is empty"),
+        (b"hello\nnot a deck\n", "notes.txt", "teacher.deck.invalid_no_line", "no question found"),
+        (
+            b"title: x\ncards:\n  - question: Q?\n",
+            "deck.yaml",
+            "teacher.deck.invalid",
+            "line 3, is not a deck I can import: card 1 ('Q?') has no items",
+        ),
+    ],
+)
+def test_bad_uploads_name_the_file_and_line(data: bytes, filename: str, key: str, expected: str):
+    error = refusal(data, filename)
+    assert error.key == key
+    text = error.message("en")
+    assert filename in text and expected in text and "Nothing was saved." in text
+    assert error.message("fr") != text
+
+
+def test_user_text_in_refusals_is_escaped():
+    error = refusal(b"\x00", "@everyone **x**.txt")
+    assert error.message("en", marked).startswith("**[@everyone **x**.txt]** is not a text file")
+
+
+def test_deck_names():
+    assert tt.import_name("Cours 2 **final** @everyone.TXT") == "cours-2-final-everyone"
+    assert tt.import_name("<@123>.yaml") == "123"
+    assert tt.import_name("🎉.csv") == "deck"
+    for good in ("cours-2", "Cours 2", "anglais", "  cours-2 ", "économie-101", "a-"):
+        assert tt.check_deck_name(good) == " ".join(good.split())
+    for bad in ("**bold**", "@everyone", "<@123>", "a_b", "`x`", "||s||", "🎉", "", "#general", "x" * 65):
+        with pytest.raises(tt.BadDeckName):
+            tt.check_deck_name(bad)
+
+
+def test_preview_lines():
+    deck = Deck(
+        title="T",
+        cards=(
+            Card("Les 4 forces ? **gras**", (Item("A"), Item("B"))),
+            Card("Q2", (Item("Seul"),)),
+        ),
+        warnings=(DeckWarning("counts disagree", 4), DeckWarning("kept out", None)),
+    )
+    assert tt.card_lines(deck.cards, "en", marked) == [
+        "1. [Les 4 forces ? **gras**] — 2 items",
+        "2. [Q2] — 1 item",
+    ]
+    assert (
+        tt.card_lines(deck.cards, "fr", answers=True)[0] == "1. Les 4 forces ? **gras** — 2 éléments\n  A · B"
+    )
+    assert tt.warning_lines(deck, "fr") == [f"Ligne 4{NBSP}: counts disagree", "kept out"]
+    assert tt.cards_text(0, "fr") == "0 carte"
+    assert tt.language_name("fr", "en") == "French"
+
+
+def test_fit_lines_stays_under_the_limit():
+    lines = [f"line {n:03d}" for n in range(100)]
+    text = tt.fit_lines(lines, 100, lambda left: f"+{left} more")
+    assert len(text) <= 100
+    kept = text.split("\n")
+    assert kept[-1] == f"+{100 - (len(kept) - 1)} more"
+    assert tt.fit_lines(lines[:3], 100, lambda left: "never") == "line 000\nline 001\nline 002"
+
+
+def post_stats(rates: list[tuple[int, float]], participants: int) -> PostStats:
+    at = datetime(2024, 3, 4, 13, tzinfo=UTC)
+    post = Post(1, 1, 1, 1, 5, 6, at, at, at, at, None)
+    items = tuple(ItemStat(position, hits, rate) for position, (hits, rate) in enumerate(rates))
+    return PostStats(post=post, participants=participants, average_score=0.5, items=items, top=())
+
+
+def test_stats_lines_and_what_the_class_forgets():
+    stats = post_stats([(4, 1.0), (1, 0.25), (2, 0.5), (0, 0.0)], 4)
+    card = Card("Q", (Item("Transparence"), Item("Rapidité"), Item("Interactivité")))
+    labels = tt.item_labels(card, 4, "en")
+    assert labels == ["Transparence", "Rapidité", "Interactivité", "Item 4"]
+    assert tt.item_lines(stats, labels, "en")[1] == "25% — Rapidité (1/4)"
+    assert [item.position for item in tt.forgotten(stats.items)] == [3, 1]
+    assert tt.forgotten_lines(stats, labels, "fr", marked) == [
+        f"**[Item 4]** — 0{NBSP}%",
+        f"**[Rapidité]** — 25{NBSP}%",
+    ]
+    assert tt.forgotten_lines(post_stats([(3, 0.75)], 4), ["A"], "en") == [
+        "Nothing stands out: at least half of the participants found every item."
+    ]
+    assert tt.item_labels(None, 2, "fr") == ["Élément 1", "Élément 2"]
+
+
+def test_question_choices_fit_discord():
+    slot = datetime(2024, 3, 5, 2, 0, tzinfo=UTC)
+    label = tt.question_choice(slot, "Q" * 300, ZoneInfo("America/Montreal"), "en")
+    assert label.startswith("2024-03-04 — QQQ") and label.endswith("…") and len(label) == 100
+    assert (
+        tt.question_choice(slot, None, ZoneInfo("UTC"), "en")
+        == "2024-03-05 — (question removed with its deck)"
+    )

@@ -22,10 +22,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # The question.
     "practice.started": {
-        "en": "Practice on {deck}: {count} questions ({due} due for review, {new} new). "
-        "Only you can see this.",
-        "fr": "Pratique sur {deck} : {count} questions ({due} à revoir, {new} nouvelles). "
-        "Vous seul voyez ceci.",
+        "en": "Practice on {deck}: {count} questions ({due} due for review, {new} new, {ahead} reviewed "
+        "early). Only you can see this.",
+        "fr": "Pratique sur {deck} : {count} questions ({due} à revoir, {new} nouvelles, {ahead} revues "
+        "en avance). Vous seul voyez ceci.",
     },
     "practice.question_title": {
         "en": "Question {n}/{total} — {deck}",

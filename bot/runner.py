@@ -5,6 +5,9 @@ The only module of ``bot/`` that imports discord (with ``cogs/``). ``TutorBot``:
 - asks for the fewest intents that work: guilds only (slash commands, buttons and modals need nothing else);
   ``message_content=True`` adds guild messages and the privileged message-content intent, for graded replies;
 - opens the store (an async context manager factory) before loading the extensions, and closes it last;
+- stores the bundled decks (``data/decks/*.yaml`` and the ``TUTOR_DECKS`` folder) at every start, and makes
+  the daily-question service (``bot.daily``) on the store with the bot's clock (``TutorBot(clock=...)``, so
+  tests drive time; the scheduler loop's period is ``scheduler_interval``);
 - syncs the slash commands only when their definitions changed since the last sync (a hash kept in a small
   JSON file next to the database), so restarts do not spend Discord's command-update rate limit.
 
@@ -24,6 +27,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from .daily import DailyService, bundled_deck_files, load_bundled_decks
 from .i18n import MESSAGES, t
 from .settings import Settings
 from .store import Store, StoreError
@@ -57,6 +62,17 @@ def discover_cogs() -> tuple[str, ...]:
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG = 0, 1, 2
 
 StoreFactory = Callable[[], AbstractAsyncContextManager[Any]]
+Clock = Callable[[], datetime]
+
+#: The curated decks shipped with the project.
+CURATED_DECKS = Path(__file__).resolve().parent.parent / "data" / "decks"
+#: How often the scheduler loop looks for due posts and reveals (seconds): posts go out within this of
+#: their time. Each pass is a few indexed queries per guild.
+SCHEDULER_INTERVAL = 20.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def make_intents(*, message_content: bool = False) -> discord.Intents:
@@ -107,6 +123,9 @@ class TutorBot(commands.Bot):
         command_hash_path: str | os.PathLike[str] | None = None,
         message_content: bool = False,
         settings: Settings | None = None,
+        clock: Clock | None = None,
+        scheduler_interval: float = SCHEDULER_INTERVAL,
+        curated_decks: Path | None = CURATED_DECKS,
         **options: Any,
     ) -> None:
         options.setdefault("intents", make_intents(message_content=message_content))
@@ -118,6 +137,14 @@ class TutorBot(commands.Bot):
         # None: every cog of the project (found when the bot is made, so cogs may import the runner).
         self.extension_names = discover_cogs() if extensions is None else tuple(extensions)
         self.store: Any = None
+        #: The bot's notion of now (aware datetimes); the daily question's schedule follows it.
+        self.clock: Clock = clock or utc_now
+        self.scheduler_interval = scheduler_interval
+        self.curated_decks = curated_decks
+        #: The daily-question service, made on the store in ``setup_hook`` (None without a real store).
+        self.daily: DailyService | None = None
+        #: Names of the bundled decks stored at start-up.
+        self.bundled_decks: list[str] = []
         self.command_hash_path = Path(command_hash_path) if command_hash_path is not None else None
         #: Whether the last ``setup_hook`` synced the command tree (False: the definitions were unchanged).
         self.synced_commands = False
@@ -129,6 +156,12 @@ class TutorBot(commands.Bot):
 
         if self._open_store is not None:
             self.store = await self._resources.enter_async_context(self._open_store())
+        if isinstance(self.store, Store):  # runner tests use stand-ins that are not a database
+            extra = self.settings.decks_dir if self.settings is not None else None
+            self.bundled_decks = await load_bundled_decks(
+                self.store, bundled_deck_files(self.curated_decks, extra)
+            )
+            self.daily = DailyService(self.store, self.clock)
         await self.tree.set_translator(CatalogueTranslator())
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         for name in self.extension_names:
@@ -146,6 +179,7 @@ class TutorBot(commands.Bot):
         finally:
             await self._resources.aclose()
             self.store = None
+            self.daily = None
 
     # ------------------------------------------------------------------------------------ command sync
     async def command_definitions(self) -> dict[str, Any]:

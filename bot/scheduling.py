@@ -32,7 +32,10 @@ from zoneinfo import ZoneInfo, available_timezones
 from bot.i18n import t
 
 # How long members may answer when a teacher does not say, and the bounds of what they may choose.
-DEFAULT_ANSWER_WINDOW = timedelta(hours=12)
+# 24 h, the same as the store's default (GuildSettings.answer_window_hours and the guilds table): with a
+# daily question the window then runs until the next one (closes_at caps it at the next slot), so a
+# morning question can still be answered in the evening, and the reveal comes just before the next post.
+DEFAULT_ANSWER_WINDOW = timedelta(hours=24)
 MIN_ANSWER_WINDOW_HOURS = 1
 MAX_ANSWER_WINDOW_HOURS = 7 * 24
 

@@ -83,7 +83,7 @@ def points_text(points: int, lang: str) -> str:
 
 
 def row_lines(rows: Sequence[LeaderboardRow], lang: str, *, highlight: int | None = None) -> list[str]:
-    """One line per row: medal or rank, the member, points and answers; the ``highlight`` member in bold."""
+    """A line per row: medal or rank, the member, points and answers; the ``highlight`` member underlined."""
     lines = []
     for row in rows:
         line = t(
@@ -94,7 +94,8 @@ def row_lines(rows: Sequence[LeaderboardRow], lang: str, *, highlight: int | Non
             points=points_text(row.points, lang),
             answers=tn("leaderboard.answers", row.answers, lang, count=format_number(row.answers, lang)),
         )
-        lines.append(f"**{line}**" if row.member_id == highlight else line)
+        # Underlined rather than bold: the medal or rank already uses bold, and bold cannot nest.
+        lines.append(f"__{line}__" if row.member_id == highlight else line)
     return lines
 
 

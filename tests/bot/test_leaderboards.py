@@ -22,7 +22,7 @@ def test_medals_for_the_first_three_ranks_ties_included():
     lines = lb.row_lines(rows, "en", highlight=12)
     assert lines[0] == "🥇 <@10> — 50 points · 5 answers"
     assert lines[1].startswith("🥇 <@11>")
-    assert lines[2] == "**🥉 <@12> — 40 points · 4 answers**"  # the caller stands out
+    assert lines[2] == "__🥉 <@12> — 40 points · 4 answers__"  # the caller stands out
     assert lb.row_lines([LeaderboardRow(4, 13, 1, 1)], "fr") == ["**4.** <@13> — 1 point · 1 réponse"]
     assert lb.row_lines([LeaderboardRow(4, 13, 1500, 2)], "fr") == [
         f"**4.** <@13> — 1{NBSP}500 points · 2 réponses"

@@ -1,0 +1,294 @@
+"""/tutor end to end on the fake Discord: who may set up, every bad value, a channel the bot cannot post in
+(retried, then shown in /tutor status), pause and resume, the manual post and reveal, the scores export,
+forget-me, and French."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import discord
+from fakediscord import FakeDiscord
+from fakediscord.fixtures import DiscordProblems
+from test_daily_e2e import POST_AT, Class, clock, decks, epoch, klass
+
+from bot.scheduling import MAX_POST_ATTEMPTS
+
+__all__ = ["clock", "decks", "klass"]  # fixtures shared with the daily tests
+
+
+# ------------------------------------------------------------------------------------------------- rights
+
+
+async def test_a_member_without_rights_cannot_set_up(klass: Class, fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    alice = klass.students["alice"]
+    await klass.start()
+    refused = await fake.slash(
+        klass.guild,
+        alice,
+        "tutor setup",
+        channel=klass.questions,
+        time="08:00",
+        timezone="UTC",
+        deck="general",
+    )
+    assert refused.ephemeral
+    assert "Manage Server permission or the teacher role" in refused.text
+    assert await klass.store.get_guild(klass.guild.id) is None
+    for command in ("tutor status", "tutor pause", "tutor post-now", "tutor reveal-now", "tutor export"):
+        assert "Manage Server" in (await fake.slash(klass.guild, alice, command)).text
+
+    # A teacher role set by a manager lets its members run the teacher commands.
+    helper_role = fake.add_role(klass.guild, "Assistant")
+    helper = fake.add_member(klass.guild, "helper", roles=[helper_role])
+    await klass.setup(teacher_role=helper_role)
+    status = await fake.slash(klass.guild, helper, "tutor status")
+    assert status.ephemeral and "Daily question" in status.text and f"<@&{helper_role.id}>" in status.text
+    assert not status.pings.any
+
+
+async def test_every_bad_value_is_named_and_nothing_is_saved(klass: Class, fake_discord: FakeDiscord) -> None:
+    await klass.start()
+    bad = await klass.setup(time="25:00", timezone="Mars/Olympus_Mons", deck="nope", days="funday")
+    assert bad.ephemeral
+    text = bad.text
+    assert text.startswith("Nothing was changed.")
+    assert "“25:00” is not a valid time" in text
+    assert "“Mars/Olympus\\_Mons” is not a known time zone" in text  # user text shown escaped
+    assert "There is no deck called “nope”" in text
+    assert "“funday” is not a day of the week" in text
+    assert await klass.store.get_guild(klass.guild.id) is None
+
+    near = await klass.setup(timezone="Europe/Pari")
+    assert "Did you mean Europe/Paris" in near.text
+
+    unknown = await klass.setup(deck="@everyone **bold**")
+    assert "There is no deck called “@\u200beveryone \\*\\*bold\\*\\*”" in unknown.text
+    assert not unknown.pings.any
+    assert await klass.store.get_guild(klass.guild.id) is None
+
+    # Other spellings a teacher types are understood.
+    fine = await klass.setup(time="8h30", timezone="america/montreal", days="lun-ven")
+    assert "08:30 (America/Montreal), weekdays" in fine.text
+
+
+async def test_autocomplete_offers_decks_and_time_zones(klass: Class, fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    await klass.start()
+    choices = await fake.autocomplete(
+        klass.guild, klass.teacher, "tutor setup", "deck", channel=klass.questions, time="08:00",
+        timezone="UTC", deck="gen",
+    )  # fmt: skip
+    assert [c["value"] for c in choices] == ["general"]
+    zones = await fake.autocomplete(
+        klass.guild, klass.teacher, "tutor setup", "timezone", channel=klass.questions, time="08:00",
+        timezone="montr", deck="general",
+    )  # fmt: skip
+    assert "America/Montreal" in [c["value"] for c in zones]
+
+
+async def test_a_channel_the_bot_cannot_post_in(
+    klass: Class, fake_discord: FakeDiscord, discord_problems: DiscordProblems
+) -> None:
+    fake = fake_discord
+    await klass.start()
+    locked = fake.add_channel(klass.guild, "locked", bot_can_send=False)
+    refused = await klass.setup(channel=locked)
+    assert "I can't post in" in refused.text and "Send Messages" in refused.text
+    assert await klass.store.get_guild(klass.guild.id) is None
+
+    # Set up fine, then the permission is taken away before the post: it fails, is retried with a backoff,
+    # and /tutor status says what is wrong.
+    await klass.setup()
+    fake.deny_bot(klass.questions, discord.Permissions(send_messages=True))
+    await until_bot_sees_denied(klass)
+    report = await klass.tick_at(POST_AT)
+    assert report.failed == [klass.guild.id] and klass.posts() == []
+    status = await fake.slash(klass.guild, klass.teacher, "tutor status")
+    assert "Posting failed 1 time" in status.text
+    assert "The bot lacks Send Messages and Embed Links in" in status.text  # Discord drops both
+    retry = POST_AT + timedelta(minutes=2)
+    assert f"Next try <t:{epoch(retry)}:R>" in status.text
+
+    assert (await klass.tick_at(POST_AT + timedelta(minutes=1))).failed == []  # backing off
+    delays = [2, 6, 18, 54]
+    moment = POST_AT
+    for attempt, minutes in enumerate(delays, start=2):
+        moment += timedelta(minutes=minutes)
+        assert (await klass.tick_at(moment)).failed == [klass.guild.id], attempt
+    assert (await klass.tick_at(moment + timedelta(hours=3))).failed == []  # bounded: gave up
+    settings = await klass.store.get_guild(klass.guild.id)
+    assert settings is not None and settings.failure_count == MAX_POST_ATTEMPTS
+    status = await fake.slash(klass.guild, klass.teacher, "tutor status")
+    assert f"stopped trying after {MAX_POST_ATTEMPTS} attempts" in status.text
+
+    # Discord itself refuses the message (the bot's cache said it could post): a failure too.
+    fake.set_overwrite(klass.questions, fake.bot_user, allow=discord.Permissions(send_messages=True))
+    await until_bot_sees_allowed(klass)
+    fake.fail_next("POST", "/channels/*/messages", status=403, code=50013, message="Missing Permissions")
+    failed = await fake.slash(klass.guild, klass.teacher, "tutor post-now")
+    assert "could not be posted" in failed.text and "Send Messages" in failed.text
+    # Fixed: the teacher posts now, and the failures are forgotten.
+    posted = await fake.slash(klass.guild, klass.teacher, "tutor post-now")
+    assert "Posted in" in posted.text and len(klass.posts()) == 1
+    status = await fake.slash(klass.guild, klass.teacher, "tutor status")
+    assert "Posting failed" not in status.text and "Open question" in status.text
+    # A new day's slot starts with a clean slate even after failures.
+    assert (await klass.tick_at(POST_AT + timedelta(days=1))).posted
+
+
+async def until_bot_sees_denied(klass: Class) -> None:
+    from test_daily_e2e import until
+
+    assert klass.bot is not None
+
+    def denied() -> bool:
+        channel = klass.bot.get_channel(klass.questions.id)  # type: ignore[union-attr]
+        return channel is not None and not channel.permissions_for(channel.guild.me).send_messages
+
+    await until(denied, what="the bot to see the overwrite")
+
+
+async def until_bot_sees_allowed(klass: Class) -> None:
+    from test_daily_e2e import until
+
+    assert klass.bot is not None
+
+    def allowed() -> bool:
+        channel = klass.bot.get_channel(klass.questions.id)  # type: ignore[union-attr]
+        return channel is not None and channel.permissions_for(channel.guild.me).send_messages
+
+    await until(allowed, what="the bot to see the overwrite")
+
+
+# ---------------------------------------------------------------------------------------- running it
+
+
+async def test_pause_resume_post_now_and_reveal_now(klass: Class, fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    alice = klass.students["alice"]
+    await klass.start()
+    assert "not set up" in (await fake.slash(klass.guild, klass.teacher, "tutor status")).text
+    await klass.setup()
+
+    paused = await fake.slash(klass.guild, klass.teacher, "tutor pause")
+    assert "paused" in paused.text
+    assert (await klass.tick_at(POST_AT)).posted == []
+    status = await fake.slash(klass.guild, klass.teacher, "tutor status")
+    assert "Paused. Use /tutor resume" in status.text
+    assert "paused" in (await fake.slash(klass.guild, alice, "answer", text="x")).text
+
+    # Resumed at 09:00: the 08:00 slot missed while paused is not caught up; tomorrow's is next.
+    klass.clock.set(POST_AT + timedelta(hours=1))
+    resumed = await fake.slash(klass.guild, klass.teacher, "tutor resume")
+    tomorrow = POST_AT + timedelta(days=1)
+    assert f"<t:{epoch(tomorrow)}:F>" in resumed.text
+    assert (await klass.cog.tick()).posted == []
+
+    # Post now: a question at once, open until the next slot.
+    posted = await fake.slash(klass.guild, klass.teacher, "tutor post-now")
+    assert posted.ephemeral and "Posted in" in posted.text and f"<t:{epoch(tomorrow)}:F>" in posted.text
+    (first,) = klass.posts()
+    first_post, card = await klass.card_of(first)
+    await fake.slash(klass.guild, alice, "answer", text=card.items[0].answer)
+
+    # Post now again: the open question is revealed first (one open at a time).
+    klass.clock.advance(minutes=30)
+    again = await fake.slash(klass.guild, klass.teacher, "tutor post-now")
+    assert "Posted in" in again.text
+    titles = [m.embed["title"] for m in klass.posts()]
+    assert titles == ["Question of the day", "Answer key", "Question of the day"]
+    closed = await klass.store.get_post(first_post.id)
+    assert closed is not None and closed.closes_at == klass.clock.now and closed.revealed_at is not None
+
+    # Reveal now: closes the open question; later answers are refused; nothing left to reveal.
+    revealed = await fake.slash(klass.guild, klass.teacher, "tutor reveal-now")
+    assert "closed and its answer key posted" in revealed.text
+    assert [m.embed["title"] for m in klass.posts()][-1] == "Answer key"
+    assert "no open question" in (await fake.slash(klass.guild, alice, "answer", text="late")).text
+    click = await fake.click(alice, klass.posts()[2], label="Answer") if klass.posts()[2].buttons else None
+    assert click is None  # the closed post lost its button
+    nothing = await fake.slash(klass.guild, klass.teacher, "tutor reveal-now")
+    assert "no open question to reveal" in nothing.text
+    # The scheduler does not reveal or post twice for what was done by hand.
+    report = await klass.cog.tick()
+    assert report.posted == [] and report.revealed == []
+
+
+# ------------------------------------------------------------------------------------------------- data
+
+
+async def test_export_and_forget_me(klass: Class, fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    alice, bob = klass.students["alice"], klass.students["bob_smith"]
+    await klass.start()
+    await klass.setup()
+    await klass.tick_at(POST_AT)
+    (post_message,) = klass.posts()
+    post, card = await klass.card_of(post_message)
+    await fake.slash(klass.guild, alice, "answer", text="\n".join(i.answer for i in card.items))
+    await fake.slash(klass.guild, bob, "answer", text=card.items[0].answer)
+
+    export = await fake.slash(klass.guild, klass.teacher, "tutor export")
+    assert export.ephemeral and "2 members" in export.text
+    (attachment,) = export.message.attachments
+    assert attachment.filename == f"scores-{klass.guild.id}.csv"
+    rows = list(csv.DictReader(io.StringIO(attachment.data.decode("utf-8"))))
+    assert [(int(r["member_id"]), int(r["points"])) for r in rows] == [
+        (alice.id, 10),
+        (bob.id, 2),
+    ]  # round(2.5) = 2
+
+    # Forget-me: a confirmation first; cancelling changes nothing.
+    asked = await fake.slash(klass.guild, bob, "tutor forget-me")
+    assert asked.ephemeral and "for good" in asked.text
+    cancel = await fake.click(bob, asked.message, label="Cancel")
+    assert cancel.kind == "update message" and "Nothing was changed" in cancel.message.content
+    assert await klass.store.get_answer(post.id, bob.id) is not None
+
+    asked = await fake.slash(klass.guild, bob, "tutor forget-me")
+    erased = await fake.click(bob, asked.message, label="Erase my data")
+    assert "erased" in erased.message.content and erased.message.buttons == []
+    assert await klass.store.get_answer(post.id, bob.id) is None
+    assert await klass.store.get_answer(post.id, alice.id) is not None
+    rows = list(csv.DictReader(io.StringIO(await klass.store.export_scores_csv(klass.guild.id))))
+    assert [int(r["member_id"]) for r in rows] == [alice.id]
+
+
+# ------------------------------------------------------------------------------------------------- French
+
+
+async def test_a_french_class(klass: Class, fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    klass.guild.preferred_locale = "fr"  # the default language follows the guild's locale
+    alice = klass.students["alice"]
+    await klass.start()
+    setup = await klass.setup(days="lun,mer,ven")
+    assert "Question du jour configurée" in setup.text
+    assert "lun., mer. et ven." in setup.text and "Langue\u00a0: français." in setup.text
+
+    await klass.tick_at(POST_AT)  # a Monday
+    (post_message,) = klass.posts()
+    _, card = await klass.card_of(post_message)
+    assert post_message.embed["title"] == "Question du jour" and "4 éléments" in post_message.text
+    assert [b["label"] for b in post_message.buttons] == ["Répondre"]
+    click = await fake.click(alice, post_message, label="Répondre")
+    assert click.modal.title == "Votre réponse"
+    graded = await fake.submit_modal(alice, {"Votre réponse": card.items[0].answer})
+    assert "Votre note\u00a0: 1/4 (25\u00a0%)" in graded.text
+    assert "3 éléments manqués" in graded.text and "série de 1 jour" in graded.text
+
+    status = await fake.slash(klass.guild, klass.teacher, "tutor status")
+    assert "Prochaine question" in status.text and "1 réponse jusqu'ici" in status.text
+    await klass.tick_at(POST_AT + timedelta(days=2))  # Wednesday: the reveal, then the next question
+    titles = [m.embed["title"] for m in klass.posts()]
+    assert titles == ["Question du jour", "Corrigé", "Question du jour"]
+    assert "1 participant, note moyenne 25\u00a0%" in klass.posts()[1].text
+
+    # Command descriptions are French for French clients (the catalogue translator).
+    setup_command = fake.global_commands["tutor"]
+    assert setup_command["description_localizations"]["fr"].startswith("La question du jour")
+    answer = fake.global_commands["answer"]
+    assert answer["description_localizations"]["fr"].startswith("Répondre à la question du jour")

@@ -8,6 +8,7 @@ stays free of discord.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -68,7 +69,7 @@ class UploadError(Exception):
         shown = {
             name: escape(value)
             if isinstance(value, str)
-            else format_number(value, lang, decimals=1)
+            else format_number(value, lang)
             if isinstance(value, float)
             else value
             for name, value in self.values.items()
@@ -79,8 +80,10 @@ class UploadError(Exception):
 def check_upload(filename: str, size: int) -> None:
     """Refuse, before downloading anything, a file that is too large or of a format no importer reads."""
     if size > MAX_DECK_BYTES:
+        # Rounded up to the hundredth: a file just over the limit must not read "1 MB, at most 1 MB".
+        megabytes = math.ceil(size / 10_000) / 100
         raise UploadError(
-            "teacher.deck.too_large", file=filename, size=size / 1_000_000, limit=MAX_DECK_BYTES / 1_000_000
+            "teacher.deck.too_large", file=filename, size=megabytes, limit=MAX_DECK_BYTES / 1_000_000
         )
     if Path(filename).suffix.lower() not in SUPPORTED_SUFFIXES:
         raise UploadError("teacher.deck.bad_extension", file=filename)

@@ -35,10 +35,10 @@ def test_files_refused_before_download():
     with pytest.raises(tt.UploadError) as caught:
         tt.check_upload("big.txt", MAX_DECK_BYTES + 1)
     assert caught.value.message("en") == (
-        "**big.txt** is 1.0 MB; a deck may be at most 1.0 MB. Split the course into several decks. "
+        "**big.txt** is 1.01 MB; a deck may be at most 1 MB. Split the course into several decks. "
         "Nothing was saved."
     )
-    assert f"1,0 Mo{NBSP};" in caught.value.message("fr")
+    assert f"1,01 Mo{NBSP}; un paquet peut faire au plus 1 Mo." in caught.value.message("fr")
     with pytest.raises(tt.UploadError) as caught:
         tt.check_upload("photo.png", 10)
     assert caught.value.key == "teacher.deck.bad_extension"

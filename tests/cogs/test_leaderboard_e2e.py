@@ -99,8 +99,8 @@ async def klass(fake_discord: FakeDiscord, start_bot: BotStarter, tmp_path: Path
         extensions=["cogs.leaderboard"],
         open_store=lambda: Store.open(db, clock=lambda: NOW),
         command_hash_path=tmp_path / "commands.json",
+        clock=lambda: NOW,
     )
-    bot.clock = lambda: NOW  # type: ignore[attr-defined]
     await start_bot(bot)
     people = Class(fake, guild, bot, bot.store, students, march, veteran, newcomer)
     await seed(bot.store, guild.id, people)

@@ -27,10 +27,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # The announcement and the rounds.
     "quiz.announce_title": {"en": "Live quiz — {deck}", "fr": "Quiz en direct — {deck}"},
-    "quiz.announce": {
-        "en": "{starter} started a quiz: {rounds} rounds of {seconds} seconds. Press Answer under each "
+    "quiz.announce.one": {
+        "en": "{starter} started a quiz: {count} round of {seconds} seconds. Press Answer under the "
+        "question; only your first answer counts.",
+        "fr": "{starter} a lancé un quiz : {count} manche de {seconds} secondes. Appuyez sur Répondre sous "
+        "la question; seule votre première réponse compte.",
+    },
+    "quiz.announce.other": {
+        "en": "{starter} started a quiz: {count} rounds of {seconds} seconds. Press Answer under each "
         "question; only your first answer to a round counts.",
-        "fr": "{starter} a lancé un quiz : {rounds} manches de {seconds} secondes. Appuyez sur Répondre sous "
+        "fr": "{starter} a lancé un quiz : {count} manches de {seconds} secondes. Appuyez sur Répondre sous "
         "chaque question; seule votre première réponse à une manche compte.",
     },
     "quiz.rules": {

@@ -214,15 +214,17 @@ class PracticeButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PracticeButton:
         position = match["pos"]
+        # The clicked button as sent (its label in the guild's language at the time).
+        button = item if isinstance(item, discord.ui.Button) else discord.ui.Button[Any]()
         return cls(
             match["action"],
             match["sid"],
             int(position) if position is not None else None,
-            label=item.label or "…",
-            style=item.style,
+            label=button.label or "…",
+            style=button.style,
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:

@@ -236,9 +236,10 @@ class QuizAnswerButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> QuizAnswerButton:
-        return cls(match["qid"], int(match["round"]), label=item.label or "…")
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["qid"], int(match["round"]), label=label or "…")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = interaction.client.get_cog("Quiz")  # type: ignore[attr-defined]

@@ -831,7 +831,10 @@ class DailyService:
             try:
                 return parse()
             except ScheduleError as error:
-                problems.append(DailyError(error.key, user={k: str(v) for k, v in error.values.items()}))
+                # Text values are what the teacher typed (escaped when shown); numbers are the bot's bounds.
+                typed = {k: v for k, v in error.values.items() if isinstance(v, str)}
+                bounds = {k: v for k, v in error.values.items() if not isinstance(v, str)}
+                problems.append(DailyError(error.key, user=typed, **bounds))
                 return None
 
         post_time = check(lambda: parse_post_time(request.time))

@@ -7,6 +7,7 @@ clock is Thursday 7 March 2024, 15:00 UTC, in Europe/Paris.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -257,3 +258,12 @@ async def test_in_french(klass: Class):
     # Command descriptions are translated for French clients.
     registered = klass.fake.global_commands["leaderboard"]
     assert registered["description_localizations"]["fr"].startswith("Le classement de la classe")
+
+
+async def test_the_page_buttons_go_away_when_they_expire(klass: Class, monkeypatch: pytest.MonkeyPatch):
+    # The bot loaded its own copy of the cog module (discord.py extensions): patch that one.
+    monkeypatch.setattr(sys.modules["cogs.leaderboard"], "PAGER_TIMEOUT", 0.2)
+    board = (await klass.slash(klass.students[0], "leaderboard")).message
+    assert board.buttons
+    await klass.fake.wait_until(lambda: not board.buttons, timeout=3.0, what="the buttons to go")
+    assert len(rows(board)) == 10  # the page itself stays

@@ -7,6 +7,7 @@ seeded through the store API with fixed times; the bot's clock is Thursday 7 Mar
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -435,3 +436,15 @@ async def test_in_french(klass: Class):
     assert preview.message.content == "Annulé. Rien n'a été modifié."
     registered = klass.fake.global_commands["deck"]
     assert registered["description_localizations"]["fr"] == "Les paquets de cartes"
+
+
+async def test_an_unanswered_preview_expires_and_saves_nothing(klass: Class, monkeypatch: pytest.MonkeyPatch):
+    # The bot loaded its own copy of the cog module (discord.py extensions): patch that one.
+    monkeypatch.setattr(sys.modules["cogs.teacher"], "CONFIRM_TIMEOUT", 0.2)
+    before = await klass.decks()
+    preview = await klass.run(klass.teacher, "deck import", file=("notes.txt", NOTES))
+    message = preview.message
+    await klass.fake.wait_until(lambda: not message.buttons, timeout=3.0, what="the preview to expire")
+    assert message.content == "This preview expired; nothing was saved. Run the command again."
+    assert not message.embeds
+    assert await klass.decks() == before

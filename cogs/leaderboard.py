@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -32,6 +34,8 @@ from bot.scoring import Period
 from bot.store import DeckInfo, Leaderboard
 from bot.teacher_tools import BadDeckName, check_deck_name
 from cogs.common import NO_PINGS, cmd, language, safe, send_private
+
+log = logging.getLogger(__name__)
 
 #: Seconds the Previous/Next buttons keep working (an interaction token lasts 15 minutes).
 PAGER_TIMEOUT = 300.0
@@ -85,6 +89,15 @@ async def deck_choices(interaction: discord.Interaction, current: str) -> list[a
     return choices[:25]
 
 
+async def report_view_error(interaction: discord.Interaction, error: Exception, lang: str) -> None:
+    """A button that failed: logged with a reference the member is given, as the tree's handler does."""
+    ref = secrets.token_hex(3)
+    custom_id = (interaction.data or {}).get("custom_id", "?")
+    log.error("button %s failed (ref %s)", custom_id, ref, exc_info=error)
+    with contextlib.suppress(discord.HTTPException):
+        await send_private(interaction, t("common.error.internal_ref", lang, ref=ref))
+
+
 #: Renders a 0-based page: (embed, the page actually shown, pages, members ranked).
 PageRenderer = Callable[[int], Awaitable[tuple[discord.Embed, int, int, int]]]
 
@@ -123,6 +136,11 @@ class LeaderboardPager(discord.ui.View):
             return True
         await send_private(interaction, t("common.error.not_yours", self.lang))
         return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await report_view_error(interaction, error, self.lang)
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         embed, self.page, pages, _ = await self.render(self.page + step)

@@ -15,12 +15,12 @@ from pathlib import Path
 import discord
 import pytest
 from fakediscord import FakeDiscord, Guild, InteractionResult, Member
-from fakediscord.fixtures import BotStarter
+from fakediscord.fixtures import BotStarter, DiscordProblems
 
 from bot.decks import Card, Deck, Item, load_deck_bytes
 from bot.i18n import NBSP
 from bot.runner import TutorBot
-from bot.store import GuildSettings, Store
+from bot.store import GuildSettings, Store, StoreError
 
 NOW = datetime(2024, 3, 7, 15, 0, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -448,3 +448,20 @@ async def test_an_unanswered_preview_expires_and_saves_nothing(klass: Class, mon
     assert message.content == "This preview expired; nothing was saved. Run the command again."
     assert not message.embeds
     assert await klass.decks() == before
+
+
+async def test_a_failure_on_confirm_is_reported_privately(
+    klass: Class, monkeypatch: pytest.MonkeyPatch, discord_problems: DiscordProblems
+):
+    async def disk_full(*args: object, **kwargs: object) -> int:
+        raise StoreError("disk I/O error")
+
+    preview = await klass.run(klass.teacher, "deck import", file=("notes.txt", NOTES))
+    monkeypatch.setattr(klass.store, "save_deck", disk_full)
+    discord_problems.allow(r"button .* failed \(ref [0-9a-f]{6}\)")  # logged for the operator, on purpose
+    click = await klass.fake.click(klass.teacher, preview.message, label="Save the deck")
+    (report,) = await click.wait_followups(1)
+    assert (
+        report.ephemeral and report.text.startswith("Something went wrong.") and "(reference " in report.text
+    )
+    assert len(discord_problems.take(r"button .* failed \(ref [0-9a-f]{6}\)")) == 1

@@ -45,7 +45,7 @@ _EMBED_COLOUR = discord.Colour.gold()
 
 
 def now_of(client: discord.Client) -> datetime:
-    """The bot's clock (tests and the scheduler inject one as ``bot.clock``), else the real time in UTC."""
+    """The bot's clock (``TutorBot(clock=...)``: tests drive time with it), else the real time in UTC."""
     clock = getattr(client, "clock", None)
     return clock() if callable(clock) else datetime.now(UTC)
 

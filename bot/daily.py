@@ -772,6 +772,9 @@ class DailyService:
         self.clock = clock
         self._cards: dict[int, _Cached] = {}
         self._settings: dict[int, _Cached] = {}
+        # The open post of each guild, as /answer reads it: a class answering at once reads it once. This
+        # process's own posts and reveals refresh it; the store still refuses an answer to a closed post.
+        self._open: dict[int, _Cached] = {}
 
     def now(self) -> datetime:
         now = self.clock()
@@ -1000,6 +1003,7 @@ class DailyService:
         )
         await self.store.reset_post_failures(prepared.post.guild_id)
         self._settings.pop(prepared.post.guild_id, None)
+        self._open.pop(prepared.post.guild_id, None)
         return post
 
     async def post_failed(self, guild_id: int, error: str, *, due_since: datetime | None = None) -> int:
@@ -1027,6 +1031,7 @@ class DailyService:
         now = self.now()
         if early:
             post = await self.store.close_post(post.id, now)
+            self._open.pop(post.guild_id, None)
         stats = await self.store.post_stats(post.id, top=TOP_SCORERS)
         card = await self.card(post.card_id) if post.card_id is not None else None
         settings = await self.settings(post.guild_id)
@@ -1036,6 +1041,7 @@ class DailyService:
     async def reveal_sent(self, post_id: int) -> bool:
         """Mark the post revealed; False if it already was."""
         done = await self.store.mark_revealed(post_id, self.now())
+        self._open.clear()
         return done
 
     # ------------------------------------------------------------------------------------------ answers
@@ -1053,7 +1059,7 @@ class DailyService:
             if post is None or post.guild_id != guild_id:
                 raise DailyError("daily.error.unknown_post")
         else:
-            post = await self.store.open_post(guild_id, now)
+            post = await self._open_post(guild_id, now)
             if post is None:
                 raise await self._no_open_question(guild_id, now)
         card = await self.card(post.card_id) if post.card_id is not None else None
@@ -1095,6 +1101,14 @@ class DailyService:
         if closed:
             raise DailyError("daily.error.closed")
         return None
+
+    async def _open_post(self, guild_id: int, now: datetime) -> Post | None:
+        cached = self._open.get(guild_id)
+        if cached is not None and cached.fresh() and (cached.value is None or cached.value.is_open(now)):
+            return cached.value  # type: ignore[no-any-return]
+        post = await self.store.open_post(guild_id, now)
+        self._open[guild_id] = _Cached(post)
+        return post
 
     async def _no_open_question(self, guild_id: int, now: datetime) -> DailyError:
         settings = await self.settings(guild_id)

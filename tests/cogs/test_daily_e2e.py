@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -493,3 +494,22 @@ async def test_mentions_in_answers_and_names_never_ping(klass: Class, fake_disco
     for message in fake.messages.values():
         if message.author is fake.bot_user:
             assert not message.pings.any
+
+
+async def test_a_slow_answer_is_acknowledged_first_then_graded(
+    klass: Class, fake_discord: FakeDiscord
+) -> None:
+    await klass.start()
+    await klass.setup()
+    await klass.tick_at(POST_AT)
+    (post_message,) = klass.posts()
+    _, card = await klass.card_of(post_message)
+    # As if the database were slow: the answer is acknowledged with "thinking…" before it is graded.
+    sys.modules["cogs.daily"].DEFER_AFTER = 0.0  # the loaded extension's module
+    graded = await fake_discord.slash(
+        klass.guild, klass.students["alice"], "answer", text=card.items[0].answer
+    )
+    assert graded.kind == "deferred message" and graded.ephemeral and not graded.message.loading
+    assert "Your score: 1/4" in graded.text
+    refused = await fake_discord.slash(klass.guild, klass.students["alice"], "answer", text="   x")
+    assert refused.kind == "deferred message" and "You already answered" in refused.text

@@ -1055,7 +1055,7 @@ class DailyService:
         """
         now = self.now()
         if message_id is not None:
-            post = await self.store.post_for_message(message_id)
+            post = await self._post_of_message(guild_id, message_id, now)
             if post is None or post.guild_id != guild_id:
                 raise DailyError("daily.error.unknown_post")
         else:
@@ -1089,7 +1089,7 @@ class DailyService:
         Raises DailyError when the post is closed or not a question of the day.
         """
         now = self.now()
-        post = await self.store.post_for_message(message_id)
+        post = await self._post_of_message(guild_id, message_id, now)
         if post is None or post.guild_id != guild_id or post.card_id is None:
             raise DailyError("daily.error.unknown_post")
         earlier = await self.store.get_answer(post.id, member_id)
@@ -1109,6 +1109,15 @@ class DailyService:
         post = await self.store.open_post(guild_id, now)
         self._open[guild_id] = _Cached(post)
         return post
+
+    async def _post_of_message(self, guild_id: int, message_id: int, now: datetime) -> Post | None:
+        # The Answer button and its form name the post's message: usually the guild's open post, cached.
+        cached = self._open.get(guild_id)
+        if cached is not None and cached.fresh() and cached.value is not None:
+            post: Post = cached.value
+            if post.message_id == message_id and post.is_open(now):
+                return post
+        return await self.store.post_for_message(message_id)
 
     async def _no_open_question(self, guild_id: int, now: datetime) -> DailyError:
         settings = await self.settings(guild_id)

@@ -175,6 +175,9 @@ class Daily(commands.Cog):
         locale = interaction.guild_locale
         return await self.language(interaction.guild_id, str(locale) if locale is not None else None)
 
+    def forget_name(self, member_id: int) -> None:
+        self._names.pop(member_id, None)
+
     def remember_name(self, user: discord.abc.User) -> None:
         self._names[user.id] = user.display_name
         self._names.move_to_end(user.id)
@@ -432,9 +435,17 @@ class Daily(commands.Cog):
         if guild is None:
             return None, None
         channel = self._text_channel(post.channel_id)
+        if channel is None:
+            # The post's channel is gone: there is nowhere to reveal it. Counting this as a failure would
+            # hold up the guild's next posts (in another channel) for a reveal that can never happen.
+            log.warning(
+                "guild %s: the channel of post %s is gone; its reveal is skipped", post.guild_id, post.id
+            )
+            await service.reveal_sent(post.id)
+            return None, failure_code(text="channel_missing")
         problem = channel_problem(channel, guild.me)
-        if problem is not None or channel is None:
-            await service.post_failed(post.guild_id, problem or "unknown", due_since=post.closes_at)
+        if problem is not None:
+            await service.post_failed(post.guild_id, problem, due_since=post.closes_at)
             if report is not None:
                 report.failed.append(post.guild_id)
             return None, problem

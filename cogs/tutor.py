@@ -33,9 +33,10 @@ CONFIRM_SECONDS = 120.0
 class ForgetView(discord.ui.View):
     """Erase my data / Cancel, on an ephemeral message only its member sees."""
 
-    def __init__(self, service: DailyService, guild_id: int, member_id: int, lang: str) -> None:
+    def __init__(self, daily: Daily, service: DailyService, guild_id: int, member_id: int, lang: str) -> None:
         super().__init__(timeout=CONFIRM_SECONDS)
-        self.service, self.guild_id, self.member_id, self.lang = service, guild_id, member_id, lang
+        self.daily, self.service = daily, service
+        self.guild_id, self.member_id, self.lang = guild_id, member_id, lang
         erase: discord.ui.Button[ForgetView] = discord.ui.Button(
             label=t("tutor.forget.button", lang), style=discord.ButtonStyle.danger
         )
@@ -52,6 +53,7 @@ class ForgetView(discord.ui.View):
 
     async def erase(self, interaction: discord.Interaction) -> None:
         await self.service.forget(self.guild_id, self.member_id)
+        self.daily.forget_name(self.member_id)  # the name kept for the reveal's top scorers
         self.stop()
         await interaction.response.edit_message(content=t("tutor.forget.done", self.lang), view=None)
 
@@ -72,9 +74,11 @@ class Tutor(commands.Cog):
 
     @property
     def daily(self) -> Daily:
+        # Looked up by name, not isinstance: discord.py executes an extension's module afresh at each load.
         cog = self.bot.get_cog("Daily")
-        assert isinstance(cog, Daily), "cogs.daily must be loaded with cogs.tutor"
-        return cog
+        if cog is None:
+            raise RuntimeError("cogs.tutor needs cogs.daily loaded (it posts and reveals)")
+        return cog  # type: ignore[return-value]
 
     async def _service(self, interaction: discord.Interaction) -> DailyService | None:
         service = self.bot.daily
@@ -294,7 +298,7 @@ class Tutor(commands.Cog):
         if service is None or interaction.guild_id is None:
             return
         lang = await guild_language(interaction)
-        view = ForgetView(service, interaction.guild_id, interaction.user.id, lang)
+        view = ForgetView(self.daily, service, interaction.guild_id, interaction.user.id, lang)
         await send_private(interaction, t("tutor.forget.confirm", lang), view=view)
 
 

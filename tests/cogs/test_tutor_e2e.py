@@ -292,3 +292,24 @@ async def test_a_french_class(klass: Class, fake_discord: FakeDiscord) -> None:
     assert setup_command["description_localizations"]["fr"].startswith("La question du jour")
     answer = fake.global_commands["answer"]
     assert answer["description_localizations"]["fr"].startswith("Répondre à la question du jour")
+
+
+async def test_a_deleted_channel_does_not_block_the_next_questions(
+    klass: Class, fake_discord: FakeDiscord
+) -> None:
+    fake = fake_discord
+    await klass.start()
+    await klass.setup(window=2)
+    await klass.tick_at(POST_AT)
+    (post_message,) = klass.posts()
+    post, _ = await klass.card_of(post_message)
+    # The channel is deleted while the question is open; the teacher picks another one.
+    del klass.guild.channels[klass.questions.id]
+    await fake.dispatch("CHANNEL_DELETE", klass.questions.payload())
+    other = fake.add_channel(klass.guild, "quiz")
+    await klass.setup(channel=other, window=2)
+    report = await klass.tick_at(POST_AT + timedelta(hours=2))
+    assert report.failed == [] and report.revealed == []  # nowhere to reveal it: skipped, not a failure
+    assert (await klass.store.get_post(post.id)).revealed_at is not None
+    report = await klass.tick_at(POST_AT + timedelta(days=1))
+    assert report.posted and fake.messages_in(other)[0].embed["title"] == "Question of the day"

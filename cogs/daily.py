@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.daily import (
+    MAX_ANSWER_CHARS,
     REQUIRED_CHANNEL_PERMISSIONS,
     AnswerOutcome,
     Content,
@@ -48,6 +50,9 @@ log = logging.getLogger(__name__)
 
 #: The Answer button's custom_id: stable, so posts made before a restart keep working (persistent view).
 ANSWER_BUTTON_ID = "daily:answer"
+#: The answer form's custom_id names the post's message; its text input has a fixed one.
+MODAL_ID = re.compile(r"daily:modal:(?P<message>\d+)")
+ANSWER_INPUT = "daily:modal:text"
 #: Seconds of work before an answer is acknowledged with "thinking…" (Discord allows 3 s to respond).
 DEFER_AFTER = 1.5
 #: The reaction on a graded reply when the member's DMs are closed: "recorded", never the grade itself.
@@ -98,25 +103,40 @@ class TickReport:
     failed: list[int] = field(default_factory=list)  # guild ids whose post or reveal failed
 
 
-class AnswerModal(discord.ui.Modal):
-    """The answer form: one paragraph input, for the post it was opened from."""
+def answer_modal(message_id: int, lang: str) -> discord.ui.Modal:
+    """The answer form for the post ``message_id``: one paragraph input.
 
-    def __init__(self, cog: Daily, message_id: int, lang: str) -> None:
-        super().__init__(title=t("daily.modal.title", lang), custom_id=f"daily:modal:{message_id}")
-        self.cog = cog
-        self.message_id = message_id
-        self.lang = lang
-        self.text: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
+    Only a form: discord.py does not keep it (it is stopped before it is sent), and its submission is handled
+    by custom id in :meth:`Daily.on_interaction`, so a form opened before a restart is still graded after it.
+    """
+    modal = discord.ui.Modal(
+        title=t("daily.modal.title", lang), custom_id=f"daily:modal:{message_id}", timeout=None
+    )
+    modal.add_item(
+        discord.ui.TextInput(
             label=t("daily.modal.label", lang),
             style=discord.TextStyle.paragraph,
             placeholder=t("daily.modal.placeholder", lang),
-            max_length=4000,
-            custom_id="daily:modal:text",
+            max_length=MAX_ANSWER_CHARS,
+            custom_id=ANSWER_INPUT,
         )
-        self.add_item(self.text)
+    )
+    modal.stop()
+    return modal
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.cog.answer_interaction(interaction, self.text.value, message_id=self.message_id)
+
+def submitted_text(components: list[dict[str, Any]], custom_id: str) -> str:
+    """The value of the text input ``custom_id`` in a modal submission (in rows or labels)."""
+    for component in components:
+        if component.get("custom_id") == custom_id and "value" in component:
+            return str(component.get("value") or "")
+        children = list(component.get("components") or ())
+        if isinstance(component.get("component"), dict):
+            children.append(component["component"])
+        found = submitted_text(children, custom_id)
+        if found:
+            return found
+    return ""
 
 
 class AnswerView(discord.ui.View):
@@ -218,7 +238,19 @@ class Daily(commands.Cog):
         if earlier is not None:
             await send_private(interaction, embed=to_embed(earlier.render(lang, safe)))
             return
-        await interaction.response.send_modal(AnswerModal(self, message.id, lang))
+        await interaction.response.send_modal(answer_modal(message.id, lang))
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A submitted answer form, recognised by its custom id (so also one opened before a restart)."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+        match = MODAL_ID.fullmatch(str(data.get("custom_id", "")))
+        if match is None:
+            return
+        text = submitted_text(list(data.get("components") or ()), ANSWER_INPUT)
+        await self.answer_interaction(interaction, text, message_id=int(match["message"]))
 
     async def answer_interaction(
         self, interaction: discord.Interaction, text: str, *, message_id: int | None = None

@@ -327,10 +327,17 @@ async def test_a_restart_mid_day_posts_nothing_twice_and_reveals_once(klass: Cla
     post, card = await klass.card_of(post_message)
     await fake.slash(klass.guild, alice, "answer", text=card.items[0].answer)
 
+    # Carol opens the form, and the bot restarts before she sends it.
+    carol = klass.students["carol"]
+    form = (await fake.click(carol, post_message, label="Answer")).modal
+    assert form is not None
+
     # Stopped at 10:00, back at 12:00 on the same database: the start-up pass posts nothing.
     klass.clock.set(POST_AT + timedelta(hours=2))
     await klass.restart()
     assert klass.posts() == [post_message]
+    graded = await form.submit({"Your answer": card.items[2].answer})
+    assert f"Your score: 1/{len(card.items)}" in graded.text
     assert (await klass.tick_at(POST_AT + timedelta(hours=4))).posted == []
     # The post made before the restart still takes answers through its button (a persistent view).
     click = await fake.click(bob, post_message, ANSWER_BUTTON_ID)
@@ -346,7 +353,7 @@ async def test_a_restart_mid_day_posts_nothing_twice_and_reveals_once(klass: Cla
     await klass.start()
     messages = klass.posts()
     assert len(messages) == 2 and messages[1].embed["title"] == "Answer key"
-    assert "2 participants" in messages[1].text
+    assert "3 participants" in messages[1].text
     assert (await klass.cog.tick()).revealed == []
     await klass.restart()
     assert len(klass.posts()) == 2

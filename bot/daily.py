@@ -393,7 +393,7 @@ class AnswerOutcome:
             title=t("daily.feedback.title", lang, score=f"{self.shown_score}/{self.total}", percent=percent),
             description="\n".join(lines),
             fields=fields,
-            footer=_clip(escape(card.question), 200),
+            footer=escape(_clip(card.question, 200)),
             kind="feedback",
         ).clipped()
 

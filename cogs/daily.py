@@ -55,6 +55,8 @@ MODAL_ID = re.compile(r"daily:modal:(?P<message>\d+)")
 ANSWER_INPUT = "daily:modal:text"
 #: Seconds of work before an answer is acknowledged with "thinking…" (Discord allows 3 s to respond).
 DEFER_AFTER = 1.5
+#: Answers in progress beyond which a new one is acknowledged ("thinking…") before it is graded.
+BUSY_ANSWERS = 64
 #: The reaction on a graded reply when the member's DMs are closed: "recorded", never the grade itself.
 RECORDED = "📝"
 #: Display names kept for the reveal's top scorers (members are not cached without the members intent).
@@ -163,6 +165,7 @@ class Daily(commands.Cog):
         self.lock = asyncio.Lock()
         #: Completed scheduler passes (tests wait on it).
         self.ticks = 0
+        self._answering = 0  # answers being graded and recorded right now
         self._names: OrderedDict[int, str] = OrderedDict()
 
     @property
@@ -278,12 +281,16 @@ class Daily(commands.Cog):
             deferring.append(asyncio.ensure_future(interaction.response.defer(ephemeral=True, thinking=True)))
 
         waited = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-        timer = asyncio.get_running_loop().call_later(max(0.0, DEFER_AFTER - waited), defer)
+        # With a queue of answers ahead (a whole class at once), this one will not be quick: say so at once.
+        delay = 0.0 if self._answering >= BUSY_ANSWERS else max(0.0, DEFER_AFTER - waited)
+        timer = asyncio.get_running_loop().call_later(delay, defer)
+        self._answering += 1
         try:
             outcome: AnswerOutcome | DailyError = await work
         except DailyError as error:
             outcome = error
         finally:
+            self._answering -= 1
             timer.cancel()
             for task in deferring:
                 await task  # the acknowledgement must be done before the follow-up

@@ -107,6 +107,58 @@ async def send_private(
         await interaction.response.send_message(**kwargs)
 
 
+def submitted_text(components: list[dict[str, Any]], custom_id: str) -> str:
+    """The value of text input ``custom_id`` in a modal submission (rows or labels, at any depth).
+
+    Modals are handled from the raw interaction (by custom id) so a form opened before a restart still
+    works; this reads its value the way Discord sends it.
+    """
+    for component in components:
+        if component.get("custom_id") == custom_id and "value" in component:
+            return str(component.get("value") or "")
+        children = list(component.get("components") or ())
+        if isinstance(component.get("component"), dict):
+            children.append(component["component"])
+        found = submitted_text(children, custom_id)
+        if found:
+            return found
+    return ""
+
+
+async def deck_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete: the guild's decks, then the bundled ones, whose name or title contains what was typed."""
+    store = getattr(interaction.client, "store", None)
+    if store is None or interaction.guild_id is None:
+        return []
+    typed = current.casefold().strip()
+    seen: set[str] = set()
+    choices = []
+    for info in await store.list_decks(interaction.guild_id):
+        # A guild deck shadows a bundled one of the same name (find_deck picks the guild's).
+        if info.name in seen or (typed not in info.name.casefold() and typed not in info.title.casefold()):
+            continue
+        seen.add(info.name)
+        label = f"{info.name} — {info.title}" if info.title and info.title != info.name else info.name
+        choices.append(app_commands.Choice(name=label[:100], value=info.name[:100]))
+        if len(choices) == 25:
+            break
+    return choices
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException, lang: str) -> None:
+    """Log an unexpected failure with a short reference and give the member that reference, privately."""
+    ref = secrets.token_hex(3)
+    if interaction.command is not None:
+        log.error("command %s failed (ref %s)", interaction.command.qualified_name, ref, exc_info=error)
+    else:
+        custom_id = (interaction.data or {}).get("custom_id", "?")
+        log.error("button %s failed (ref %s)", custom_id, ref, exc_info=error)
+    try:
+        await send_private(interaction, t("common.error.internal_ref", lang, ref=ref))
+    except discord.HTTPException:
+        log.warning("could not tell the member about a failure (ref %s)", ref)
+
+
 async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
     """The tree's error handler: a translated private message; unexpected errors logged with a reference."""
     lang = await language(interaction)
@@ -115,11 +167,8 @@ async def on_app_command_error(interaction: discord.Interaction, error: app_comm
     elif isinstance(error, app_commands.NoPrivateMessage):
         message = t("common.error.guild_only", lang)
     else:
-        ref = secrets.token_hex(3)
-        original = getattr(error, "original", error)
-        log.error("command %s failed (ref %s)", getattr(interaction.command, "qualified_name", "?"), ref,
-                  exc_info=original)  # fmt: skip
-        message = t("common.error.internal_ref", lang, ref=ref)
+        await report_error(interaction, getattr(error, "original", error), lang)
+        return
     try:
         await send_private(interaction, message)
     except discord.HTTPException:

@@ -41,7 +41,7 @@ from bot.daily import (
 )
 from bot.i18n import language_from_locale, t
 from bot.store import Post
-from cogs.common import NO_PINGS, cmd, safe, send_private
+from cogs.common import NO_PINGS, cmd, safe, send_private, submitted_text
 
 if TYPE_CHECKING:
     from bot.runner import TutorBot
@@ -125,20 +125,6 @@ def answer_modal(message_id: int, lang: str) -> discord.ui.Modal:
     )
     modal.stop()
     return modal
-
-
-def submitted_text(components: list[dict[str, Any]], custom_id: str) -> str:
-    """The value of the text input ``custom_id`` in a modal submission (in rows or labels)."""
-    for component in components:
-        if component.get("custom_id") == custom_id and "value" in component:
-            return str(component.get("value") or "")
-        children = list(component.get("components") or ())
-        if isinstance(component.get("component"), dict):
-            children.append(component["component"])
-        found = submitted_text(children, custom_id)
-        if found:
-            return found
-    return ""
 
 
 class AnswerView(discord.ui.View):

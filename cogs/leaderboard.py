@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import io
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -33,7 +32,7 @@ from bot.runner import TutorBot
 from bot.scoring import Period
 from bot.store import DeckInfo, Leaderboard
 from bot.teacher_tools import BadDeckName, check_deck_name
-from cogs.common import NO_PINGS, cmd, language, safe, send_private
+from cogs.common import NO_PINGS, cmd, deck_choices, language, report_error, safe, send_private
 
 log = logging.getLogger(__name__)
 
@@ -72,30 +71,6 @@ async def resolve_deck(interaction: discord.Interaction, name: str, lang: str) -
     if info is None:
         await send_private(interaction, t("common.error.unknown_deck", lang, name=safe(cleaned, 100)))
     return info
-
-
-async def deck_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    """Autocomplete: the guild's decks, then the bundled ones, whose name contains what was typed."""
-    typed = current.strip().casefold()
-    decks = await store_of(interaction.client).list_decks(interaction.guild_id)
-    seen: set[str] = set()
-    choices = []
-    for info in decks:
-        # A guild deck shadows a bundled one of the same name (find_deck picks the guild's).
-        if info.name in seen or typed not in info.name.casefold():
-            continue
-        seen.add(info.name)
-        choices.append(app_commands.Choice(name=info.name[:100], value=info.name[:100]))
-    return choices[:25]
-
-
-async def report_view_error(interaction: discord.Interaction, error: Exception, lang: str) -> None:
-    """A button that failed: logged with a reference the member is given, as the tree's handler does."""
-    ref = secrets.token_hex(3)
-    custom_id = (interaction.data or {}).get("custom_id", "?")
-    log.error("button %s failed (ref %s)", custom_id, ref, exc_info=error)
-    with contextlib.suppress(discord.HTTPException):
-        await send_private(interaction, t("common.error.internal_ref", lang, ref=ref))
 
 
 #: Renders a 0-based page: (embed, the page actually shown, pages, members ranked).
@@ -140,7 +115,7 @@ class LeaderboardPager(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
-        await report_view_error(interaction, error, self.lang)
+        await report_error(interaction, error, self.lang)
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         embed, self.page, pages, _ = await self.render(self.page + step)

@@ -37,7 +37,7 @@ from bot.practice_session import (
     Started,
     Summary,
 )
-from cogs.common import NO_PINGS, cmd, language, safe, send_private
+from cogs.common import NO_PINGS, cmd, deck_choices, language, safe, send_private, submitted_text
 
 log = logging.getLogger(__name__)
 
@@ -285,38 +285,7 @@ def answer_modal(question: Question, lang: str) -> discord.ui.Modal:
     return modal
 
 
-def submitted_text(components: list[dict[str, Any]], custom_id: str) -> str:
-    """The value of text input ``custom_id`` in a modal submission (rows or labels, at any depth)."""
-    for component in components:
-        if component.get("custom_id") == custom_id and "value" in component:
-            return str(component.get("value") or "")
-        children = list(component.get("components") or ())
-        if isinstance(component.get("component"), dict):
-            children.append(component["component"])
-        found = submitted_text(children, custom_id)
-        if found:
-            return found
-    return ""
-
-
 # --------------------------------------------------------------------------------------------- the cog
-
-
-async def deck_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    """The guild's decks and the bundled ones whose name or title contains what was typed."""
-    store = getattr(interaction.client, "store", None)
-    if store is None or interaction.guild_id is None:
-        return []
-    typed = current.casefold().strip()
-    choices = []
-    for info in await store.list_decks(interaction.guild_id):
-        if typed and typed not in info.name.casefold() and typed not in info.title.casefold():
-            continue
-        label = f"{info.name} — {info.title}" if info.title and info.title != info.name else info.name
-        choices.append(app_commands.Choice(name=label[:100], value=info.name[:100]))
-        if len(choices) == 25:
-            break
-    return choices
 
 
 class Practice(commands.Cog):

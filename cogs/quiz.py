@@ -44,8 +44,7 @@ from bot.quiz import (
     RoundResult,
     Standing,
 )
-from cogs.common import NO_PINGS, cmd, is_teacher, language, safe, send_private
-from cogs.practice import deck_choices, submitted_text
+from cogs.common import NO_PINGS, cmd, deck_choices, is_teacher, language, safe, send_private, submitted_text
 
 log = logging.getLogger(__name__)
 

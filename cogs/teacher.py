@@ -32,8 +32,18 @@ from bot.decks import Card, Deck, deck_name, dump_deck
 from bot.i18n import format_number, format_percent, t, tn
 from bot.leaderboards import mention
 from bot.store import DeckInfo, DeckInUse, Post, PostStats, UnknownRecord
-from cogs.common import NO_PINGS, cmd, is_teacher, language, safe, send_private, teacher_only
-from cogs.leaderboard import deck_choices, guild_timezone, now_of, report_view_error, resolve_deck, store_of
+from cogs.common import (
+    NO_PINGS,
+    cmd,
+    deck_choices,
+    is_teacher,
+    language,
+    report_error,
+    safe,
+    send_private,
+    teacher_only,
+)
+from cogs.leaderboard import guild_timezone, now_of, resolve_deck, store_of
 
 #: Seconds a preview or a confirmation waits for a click (an interaction token lasts 15 minutes).
 CONFIRM_TIMEOUT = 600.0
@@ -93,7 +103,7 @@ class ConfirmView(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
-        await report_view_error(interaction, error, self.lang)
+        await report_error(interaction, error, self.lang)
 
     def _finish(self) -> None:
         self.stop()  # one decision: later clicks reach nothing

@@ -1,9 +1,10 @@
 """Discord-free glue for the teacher tools: checking an uploaded deck, its preview, deck names, /stats text.
 
-Everything a member reads is built from the catalogue. User text (file names, deck titles, questions,
-items, the importer's explanations) goes through an ``escape`` function the caller passes in, so the
-Discord side decides how to neutralise markdown and mentions (``cogs.common.safe``) while this module
-stays free of discord.
+Everything a member reads is built from the catalogue, the importer's explanations included (a ``DeckError``
+or ``DeckWarning`` describes itself in the guild's language). User text (file names, deck titles, questions,
+items, those explanations, which quote the file) goes through an ``escape`` function the caller passes in,
+so the Discord side decides how to neutralise markdown and mentions (``cogs.common.safe``) while this
+module stays free of discord.
 """
 
 from __future__ import annotations
@@ -45,12 +46,12 @@ Escape = Callable[[str], str]
 
 #: An item found by fewer participants than this share is "what the class keeps forgetting".
 FORGOTTEN_BELOW = 0.5
-# A few stray control characters happen in pasted notes; many mean a binary file that happens to be UTF-8.
-_MAX_CONTROL = 10
 # Letters and digits of any script, spaces and dashes: what deck_name() produces and what people type.
 # Everything else (markdown's * _ ~ ` | >, mentions' @ < > #, emoji) is refused, never looked up.
 _DECK_NAME = re.compile(r"[^\W_]+(?:[ \-][^\W_]+|-)*")
 _MAX_NAME = 64
+# Runs of whitespace other than the no-break space.
+_SPACES = re.compile(r"[^\S\u00a0]+")
 
 
 def _plain(text: str) -> str:
@@ -58,7 +59,10 @@ def _plain(text: str) -> str:
 
 
 class UploadError(Exception):
-    """An uploaded deck the bot refuses, as a catalogue key and its values (user text not yet escaped)."""
+    """An uploaded deck the bot refuses, as a catalogue key and its values (user text not yet escaped).
+
+    A ``DeckError`` value is the importer's explanation, shown in the message's language.
+    """
 
     def __init__(self, key: str, **values: object) -> None:
         super().__init__(key)
@@ -69,6 +73,8 @@ class UploadError(Exception):
         shown = {
             name: escape(value)
             if isinstance(value, str)
+            else escape(value.describe(lang))
+            if isinstance(value, DeckError)
             else format_number(value, lang)
             if isinstance(value, float)
             else value
@@ -92,29 +98,17 @@ def check_upload(filename: str, size: int) -> None:
 def parse_upload(data: bytes, filename: str) -> Deck:
     """The deck in an uploaded file, through the core importer, or an UploadError saying what is wrong.
 
-    The common problems (too large, binary, not UTF-8, empty) get a translated message of their own; any
-    other DeckError is passed on with the file, the line and the importer's explanation.
+    Too large or of an unknown format: the same message as before downloading (``check_upload``). Anything
+    else the importer refuses (binary, not UTF-8, empty, a card without answers...) is its ``DeckError``,
+    shown with the file, the line and the importer's explanation in the guild's language.
     """
     check_upload(filename, len(data))
-    if b"\x00" in data:  # images, PDFs, office documents, archives: never a text deck
-        raise UploadError("teacher.deck.binary", file=filename)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UploadError(
-            "teacher.deck.not_utf8", file=filename, line=data[: error.start].count(b"\n") + 1
-        ) from None
-    if sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t") > _MAX_CONTROL:
-        raise UploadError("teacher.deck.binary", file=filename)
-    if not text.strip():
-        raise UploadError("teacher.deck.empty", file=filename)
     try:
         return load_deck_bytes(data, filename)
     except DeckError as error:
-        reason = f"{error.message} ({error.hint})" if error.hint else error.message
         if error.line:
-            raise UploadError("teacher.deck.invalid", file=filename, line=error.line, error=reason) from None
-        raise UploadError("teacher.deck.invalid_no_line", file=filename, error=reason) from None
+            raise UploadError("teacher.deck.invalid", file=filename, line=error.line, error=error) from None
+        raise UploadError("teacher.deck.invalid_no_line", file=filename, error=error) from None
 
 
 def import_name(filename: str) -> str:
@@ -154,7 +148,8 @@ def language_name(code: str, lang: str) -> str:
 
 
 def _shorten(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
+    # One line; French no-break spaces (« », before ":") stay, so a colon never starts a wrapped line.
+    flat = _SPACES.sub(" ", text).strip()
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
@@ -194,18 +189,16 @@ def card_lines(
 
 
 def warning_lines(deck: Deck, lang: str, escape: Escape = _plain) -> list[str]:
-    """The importer's warnings, each with its line when known."""
-    return [
-        t(
-            "teacher.deck.warning_line",
-            lang,
-            line=warning.line,
-            message=escape(_shorten(warning.message, 180)),
+    """The importer's warnings in ``lang``, each with its line when known."""
+    lines = []
+    for warning in deck.warnings:
+        message = escape(_shorten(warning.describe(lang), 180))
+        lines.append(
+            t("teacher.deck.warning_line", lang, line=warning.line, message=message)
+            if warning.line
+            else message
         )
-        if warning.line
-        else escape(_shorten(warning.message, 180))
-        for warning in deck.warnings
-    ]
+    return lines
 
 
 def deck_line(info: DeckInfo, lang: str, escape: Escape = _plain, *, active: bool = False) -> str:

@@ -38,11 +38,9 @@ def load_deck_bytes(data: bytes, filename: str) -> Deck:
     """Parse an uploaded or read deck; the format comes from the file name's extension."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise DeckError(
-            f"unknown deck format {suffix or '(no extension)'!r}",
-            path=filename,
-            hint="use .yaml, .txt or .csv",
-        )
+        if not suffix:
+            raise DeckError("decks.file.no_extension", path=filename)
+        raise DeckError("decks.file.unknown_format", path=filename, suffix=suffix)
     text = decode_deck_bytes(data, path=filename)
     if suffix in (".yaml", ".yml"):
         return parse_yaml(text, path=filename)
@@ -57,11 +55,11 @@ def load_deck(path: str | Path) -> Deck:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise DeckError("no such file", path=str(path)) from None
+        raise DeckError("decks.file.missing", path=str(path)) from None
     except IsADirectoryError:
-        raise DeckError("this is a folder, not a deck file", path=str(path)) from None
+        raise DeckError("decks.file.folder", path=str(path)) from None
     except OSError as exc:
-        raise DeckError(f"cannot read the file: {exc.strerror}", path=str(path)) from None
+        raise DeckError("decks.file.unreadable", path=str(path), reason=exc.strerror or str(exc)) from None
     return load_deck_bytes(data, str(path))
 
 

@@ -67,24 +67,19 @@ def parse_csv(text: str, *, path: str = "<deck.csv>", title: str = "Deck") -> De
             if not cards and cells[0].lower().strip() in _HEADER_WORDS:
                 continue
             if len(cells) < 2 or not cells[1]:
-                raise DeckError(
-                    "this row has a question but no answers column",
-                    path=path,
-                    line=row_line,
-                    hint="write the answers in the second column, separated by '|'",
-                )
+                raise DeckError("decks.csv.no_answers", path=path, line=row_line)
             if not cells[0]:
-                raise DeckError("this row has answers but no question", path=path, line=row_line)
+                raise DeckError("decks.csv.no_question", path=path, line=row_line)
             if len(cells) > 2 and any(cells[2:]):
-                warnings.append(DeckWarning("columns after the second are ignored", row_line))
+                warnings.append(DeckWarning("decks.csv.extra_columns", row_line))
             answers = _split_answers(cells[1])
             if not answers:
-                raise DeckError("the answers cell is empty", path=path, line=row_line)
+                raise DeckError("decks.csv.empty_answers", path=path, line=row_line)
             cards.append(Card(cells[0], tuple(_item(a) for a in answers), line=row_line))
     except csv.Error as exc:
-        raise DeckError(f"not a readable CSV file: {exc}", path=path, line=reader.line_num) from None
+        raise DeckError("decks.csv.unreadable", path=path, line=reader.line_num, reason=str(exc)) from None
     if not cards:
-        raise DeckError("no question found", path=path, hint="one card a row: question, then answers")
+        raise DeckError("decks.csv.no_question_found", path=path)
     return Deck(
         title=title, cards=tuple(cards), language=guess_language(text), warnings=tuple(warnings), source=path
     )

@@ -114,9 +114,7 @@ def _items_of(raw: _RawItem, warnings: list[DeckWarning]) -> list[Item]:
         head = key.split(",")[0].strip()
         names = [name for chunk in listed for name in _split_repeated_head(chunk)]
         warnings.append(
-            DeckWarning(
-                f"'{raw.text[:40]}…' read as a list: {head!r} and {len(names)} items; review it", raw.line
-            )
+            DeckWarning("decks.text.read_as_list", raw.line, text=raw.text[:40], head=head, count=len(names))
         )
         return [Item(head), *(Item(name.rstrip(".").strip()) for name in names)]
     return [Item(key, detail)]
@@ -127,7 +125,7 @@ def parse_notes(text: str, *, path: str = "<notes>", fallback_title: str = "Deck
     lines = [(number, _clean(raw)) for number, raw in enumerate(text.split("\n"), start=1)]
     lines = [(number, line) for number, line in lines if line]
     if not lines:
-        raise DeckError("the file has no text", path=path)
+        raise DeckError("decks.text.no_text", path=path)
     warnings: list[DeckWarning] = []
     cards: list[_RawCard] = []
 
@@ -148,29 +146,22 @@ def parse_notes(text: str, *, path: str = "<notes>", fallback_title: str = "Deck
         card = cards[-1] if cards else None
         if _NOTE.match(line):
             if card:
-                warnings.append(DeckWarning(f"note kept out of the answers: {line[:50]!r}", number))
+                warnings.append(DeckWarning("decks.text.note_kept", number, note=line[:50]))
             continue
         if _SUB_ITEM.match(line) and card and card.items:
             body, *glued = _GLUED_BULLET.split(_SUB_ITEM.sub("", line, count=1))
             card.items[-1].subs.append(body.strip())
             for extra in glued:
                 card.items.append(_RawItem(extra.strip(), number))
-                warnings.append(
-                    DeckWarning(f"a bullet glued to the line was split off: {extra[:40]!r}", number)
-                )
+                warnings.append(DeckWarning("decks.text.glued_bullet_text", number, text=extra[:40]))
             continue
         if _BULLET.match(line) or "•" in line:
             if card is None:
-                raise DeckError(
-                    "an answer comes before any question",
-                    path=path,
-                    line=number,
-                    hint="put the question on the line above the answers",
-                )
+                raise DeckError("decks.text.answer_first", path=path, line=number)
             body = _BULLET.sub("", line, count=1)
             body, *notes = _GLUED_NOTE.split(body, maxsplit=1)
             for note in notes:
-                warnings.append(DeckWarning(f"note kept out of the answers: {note[:50]!r}", number))
+                warnings.append(DeckWarning("decks.text.note_kept", number, note=note[:50]))
             pieces = [p for p in _INLINE_BULLETS.split(body) if p.strip()]
             for piece in pieces:
                 head, *glued = _GLUED_BULLET.split(piece)
@@ -178,7 +169,7 @@ def parse_notes(text: str, *, path: str = "<notes>", fallback_title: str = "Deck
                     if part.strip():
                         card.items.append(_RawItem(part.strip(), number))
                 if glued:
-                    warnings.append(DeckWarning("a bullet glued to the line was split off", number))
+                    warnings.append(DeckWarning("decks.text.glued_bullet", number))
             card.style = card.style or "bullet"
             continue
         if _looks_like_question(line):
@@ -188,19 +179,16 @@ def parse_notes(text: str, *, path: str = "<notes>", fallback_title: str = "Deck
         if next_is_bullet(index) and (card is None or not card.items or card.style == "bullet"):
             if card is not None and not card.items:
                 raise DeckError(
-                    f"the question {card.question[:60]!r} has no answers",
-                    path=path,
-                    line=card.line,
-                    hint="write its answers below it, one per line",
+                    "decks.text.no_answers", path=path, line=card.line, question=card.question[:60]
                 )
             cards.append(_RawCard(line, number))
-            warnings.append(DeckWarning(f"a heading over a list read as a question: {line[:50]!r}", number))
+            warnings.append(DeckWarning("decks.text.heading_question", number, text=line[:50]))
             continue
         if card is None:
-            warnings.append(DeckWarning(f"text before the first question ignored: {line[:50]!r}", number))
+            warnings.append(DeckWarning("decks.text.text_before", number, text=line[:50]))
             continue
         if card.style == "bullet":
-            warnings.append(DeckWarning(f"text after a bullet list kept as a note: {line[:50]!r}", number))
+            warnings.append(DeckWarning("decks.text.text_after_list", number, text=line[:50]))
             continue
         card.style = card.style or "plain"
         if _is_inline_question_list(line):
@@ -211,19 +199,12 @@ def parse_notes(text: str, *, path: str = "<notes>", fallback_title: str = "Deck
         card.items.append(_RawItem(line, number))
 
     if not cards:
-        raise DeckError(
-            "no question found",
-            path=path,
-            hint="a question is a line ending with '?' or ':', followed by its answers",
-        )
+        raise DeckError("decks.text.no_question_found", path=path)
     built: list[Card] = []
     for raw_card in cards:
         if not raw_card.items:
             raise DeckError(
-                f"the question {raw_card.question[:60]!r} has no answers",
-                path=path,
-                line=raw_card.line,
-                hint="write its answers below it, one per line, or remove the question",
+                "decks.text.no_answers", path=path, line=raw_card.line, question=raw_card.question[:60]
             )
         items = [item for raw in raw_card.items for item in _items_of(raw, warnings)]
         _check_card(raw_card, items, warnings)
@@ -244,24 +225,16 @@ def _check_card(card: _RawCard, items: list[Item], warnings: list[DeckWarning]) 
         expected = int(word) if word.isdigit() else _NUMBER_WORDS[word]
         if expected != len(items):
             warnings.append(
-                DeckWarning(
-                    f"the question announces {expected} answers but {len(items)} were found", card.line
-                )
+                DeckWarning("decks.text.count_mismatch", card.line, expected=expected, found=len(items))
             )
     lines = len({raw.line for raw in card.items})
     if _SINGULAR_QUESTION.match(card.question) and lines > 2:
-        warnings.append(
-            DeckWarning(
-                f"the question asks for one thing but {lines} lines follow; "
-                "check which one is the answer and which are details",
-                card.line,
-            )
-        )
+        warnings.append(DeckWarning("decks.text.singular_question", card.line, lines=lines))
     seen: set[str] = set()
     for item in items:
         folded = item.answer.casefold()
         if folded in seen:
-            warnings.append(DeckWarning(f"the answer {item.answer!r} is listed twice", card.line))
+            warnings.append(DeckWarning("decks.text.duplicate_answer", card.line, answer=item.answer))
         seen.add(folded)
 
 

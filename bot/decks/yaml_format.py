@@ -11,7 +11,8 @@
             aliases: [viralité, buzz]
           - Recrutement          # a bare string is an item with only an answer
 
-Validation walks the YAML node tree (not the loaded data) so every error names the line it is about.
+Validation walks the YAML node tree (not the loaded data) so every error names the line it is about; the parts
+of the deck an error names (``card 3``, ``item 2 of card 3``) are ``Phrase``s, translated with the message.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from .model import SCHEMA_VERSION, Card, Deck, DeckError, DeckWarning, Item
+from .model import SCHEMA_VERSION, Card, Deck, DeckError, DeckWarning, Item, Phrase
 
 _DECK_KEYS = {"schema", "title", "language", "cards"}
 _CARD_KEYS = {"question", "items"}
@@ -33,123 +34,110 @@ class _Validator:
         self.path = path
         self.warnings: list[DeckWarning] = []
 
-    def fail(self, node: yaml.Node | None, message: str, hint: str = "") -> DeckError:
+    def fail(self, node: yaml.Node | None, key: str, /, **values: object) -> DeckError:
         line = node.start_mark.line + 1 if node is not None else None
-        return DeckError(message, path=self.path, line=line, hint=hint)
+        return DeckError(key, path=self.path, line=line, **values)
 
     def mapping(
-        self, node: yaml.Node, what: str, allowed: set[str]
+        self, node: yaml.Node, what: Phrase, allowed: set[str]
     ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, f"{what} must be a mapping of keys (like 'question: ...')")
+            raise self.fail(node, "decks.yaml.not_mapping", what=what)
         fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key not in allowed:
                 raise self.fail(
-                    key_node,
-                    f"unknown key {key!r} in {what}",
-                    hint="allowed keys: " + ", ".join(sorted(allowed)),
+                    key_node, "decks.yaml.unknown_key", key=key, what=what, allowed=", ".join(sorted(allowed))
                 )
             if key in fields:
-                raise self.fail(key_node, f"the key {key!r} appears twice in {what}")
+                raise self.fail(key_node, "decks.yaml.duplicate_key", key=key, what=what)
             fields[key] = (key_node, value_node)
         return fields
 
-    def text(self, node: yaml.Node, what: str, *, required: bool = True) -> str:
+    def text(self, node: yaml.Node, what: Phrase, *, required: bool = True) -> str:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in (
             "tag:yaml.org,2002:str",
             "tag:yaml.org,2002:int",
             "tag:yaml.org,2002:float",
         ):
-            raise self.fail(
-                node, f"{what} must be text", hint="put it on one line, in quotes if it has a colon"
-            )
+            raise self.fail(node, "decks.yaml.not_text", what=what)
         value = str(node.value).strip()
         if required and not value:
-            raise self.fail(node, f"{what} is empty")
+            raise self.fail(node, "decks.yaml.empty_text", what=what)
         return value
 
     def deck(self, root: yaml.Node | None) -> Deck:
         if root is None:
-            raise self.fail(None, "the file is empty", hint="start with 'title:' and 'cards:'")
-        fields = self.mapping(root, "the deck", _DECK_KEYS)
+            raise self.fail(None, "decks.yaml.empty")
+        fields = self.mapping(root, Phrase("decks.what.deck"), _DECK_KEYS)
         if "schema" in fields:
             schema_node = fields["schema"][1]
             if schema_node.tag != "tag:yaml.org,2002:int" or int(schema_node.value) != SCHEMA_VERSION:
                 raise self.fail(
-                    schema_node,
-                    f"unsupported schema {schema_node.value!r}; this version reads schema {SCHEMA_VERSION}",
-                    hint="upgrade the bot, or write 'schema: 1'",
+                    schema_node, "decks.yaml.schema", schema=schema_node.value, version=SCHEMA_VERSION
                 )
         if "title" not in fields:
-            raise self.fail(root, "the deck has no 'title'", hint="add a line 'title: <name of the course>'")
-        title = self.text(fields["title"][1], "the title")
+            raise self.fail(root, "decks.yaml.no_title")
+        title = self.text(fields["title"][1], Phrase("decks.what.title"))
         language = "fr"
         if "language" in fields:
-            language = self.text(fields["language"][1], "the language").lower()
+            language = self.text(fields["language"][1], Phrase("decks.what.language")).lower()
             if language not in LANGUAGES:
-                raise self.fail(fields["language"][1], f"unknown language {language!r}", hint="use fr or en")
+                raise self.fail(fields["language"][1], "decks.yaml.unknown_language", language=language)
         if "cards" not in fields:
-            raise self.fail(root, "the deck has no 'cards'", hint="add 'cards:' with a list of questions")
+            raise self.fail(root, "decks.yaml.no_cards")
         cards_node = fields["cards"][1]
         if not isinstance(cards_node, yaml.SequenceNode) or not cards_node.value:
-            raise self.fail(
-                cards_node, "'cards' must be a non-empty list", hint="each card starts with '- question:'"
-            )
+            raise self.fail(cards_node, "decks.yaml.cards_not_list")
         cards = tuple(self.card(node, number) for number, node in enumerate(cards_node.value, start=1))
         return Deck(
             title=title, cards=cards, language=language, warnings=tuple(self.warnings), source=self.path
         )
 
     def card(self, node: yaml.Node, number: int) -> Card:
-        what = f"card {number}"
-        fields = self.mapping(node, what, _CARD_KEYS)
+        fields = self.mapping(node, Phrase("decks.what.card", card=number), _CARD_KEYS)
         if "question" not in fields:
-            raise self.fail(node, f"{what} has no 'question'")
-        question = self.text(fields["question"][1], f"the question of {what}")
+            raise self.fail(node, "decks.yaml.no_question", card=number)
+        question = self.text(fields["question"][1], Phrase("decks.what.question", card=number))
         items_node = fields.get("items", (None, None))[1]
         if items_node is None or not isinstance(items_node, yaml.SequenceNode) or not items_node.value:
-            raise self.fail(
-                items_node or node,
-                f"{what} ({question[:40]!r}) has no items",
-                hint="add 'items:' with at least one '- answer: ...'",
-            )
-        items = tuple(
-            self.item(item_node, f"item {i} of {what}") for i, item_node in enumerate(items_node.value, 1)
-        )
+            raise self.fail(items_node or node, "decks.yaml.no_items", card=number, question=question[:40])
+        items = tuple(self.item(item_node, number, i) for i, item_node in enumerate(items_node.value, 1))
         seen: set[str] = set()
         for item in items:
             if item.answer.casefold() in seen:
                 self.warnings.append(
                     DeckWarning(
-                        f"{what}: the answer {item.answer!r} is listed twice", node.start_mark.line + 1
+                        "decks.yaml.duplicate_answer",
+                        node.start_mark.line + 1,
+                        card=number,
+                        answer=item.answer,
                     )
                 )
             seen.add(item.answer.casefold())
         return Card(question, items, line=node.start_mark.line + 1)
 
-    def item(self, node: yaml.Node, what: str) -> Item:
+    def item(self, node: yaml.Node, card: int, number: int) -> Item:
+        def what(part: str) -> Phrase:
+            return Phrase(f"decks.what.{part}", card=card, item=number)
+
         if isinstance(node, yaml.ScalarNode):
-            return Item(self.text(node, what))
-        fields = self.mapping(node, what, _ITEM_KEYS)
+            return Item(self.text(node, what("item")))
+        fields = self.mapping(node, what("item"), _ITEM_KEYS)
         if "answer" not in fields:
-            raise self.fail(node, f"{what} has no 'answer'", hint="the answer is the key a student must name")
-        answer = self.text(fields["answer"][1], f"the answer of {what}")
-        detail = (
-            self.text(fields["detail"][1], f"the detail of {what}", required=False)
-            if "detail" in fields
-            else ""
-        )
+            raise self.fail(node, "decks.yaml.no_answer", card=card, item=number)
+        answer = self.text(fields["answer"][1], what("answer"))
+        detail = self.text(fields["detail"][1], what("detail"), required=False) if "detail" in fields else ""
         aliases: tuple[str, ...] = ()
         if "aliases" in fields:
             aliases_node = fields["aliases"][1]
             if isinstance(aliases_node, yaml.ScalarNode):
-                aliases = (self.text(aliases_node, f"the alias of {what}"),)
+                aliases = (self.text(aliases_node, what("alias")),)
             elif isinstance(aliases_node, yaml.SequenceNode):
-                aliases = tuple(self.text(a, f"an alias of {what}") for a in aliases_node.value)
+                aliases = tuple(self.text(a, what("an_alias")) for a in aliases_node.value)
             else:
-                raise self.fail(aliases_node, f"the aliases of {what} must be a list of text")
+                raise self.fail(aliases_node, "decks.yaml.aliases_not_list", card=card, item=number)
         return Item(answer, detail, aliases)
 
 
@@ -160,13 +148,10 @@ def parse_yaml(text: str, *, path: str = "<deck.yaml>") -> Deck:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise DeckError(
-            f"not valid YAML: {exc.problem}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            hint="check the indentation and quote text that contains ': '",
+            "decks.yaml.invalid", path=path, line=mark.line + 1 if mark else None, problem=exc.problem
         ) from None
     except yaml.YAMLError as exc:
-        raise DeckError(f"not valid YAML: {exc}", path=path) from None
+        raise DeckError("decks.yaml.invalid", path=path, problem=str(exc)) from None
     return _Validator(path).deck(root)
 
 

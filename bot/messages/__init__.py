@@ -16,4 +16,5 @@ MODULES: tuple[str, ...] = (
     "quiz",
     "leaderboard",
     "teacher",
+    "decks",
 )

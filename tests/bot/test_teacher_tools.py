@@ -45,33 +45,83 @@ def test_files_refused_before_download():
     tt.check_upload("deck.YAML", MAX_DECK_BYTES)  # exactly the limit is fine
 
 
+NO_LINE = "teacher.deck.invalid_no_line"
+
+
 @pytest.mark.parametrize(
-    ("data", "filename", "key", "expected"),
+    ("data", "filename", "key", "reason", "expected"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "notes.txt", "teacher.deck.binary", "is not a text file"),
-        (b"PK" + bytes(range(1, 32)) * 3, "notes.csv", "teacher.deck.binary", "is not a text file"),
-        (b"Question ?\n- caf\xe9\n", "notes.txt", "teacher.deck.not_utf8", "line 2: the file is not UTF-8"),
-        (b"  \n\n", "notes.txt", "teacher.deck.empty", "is empty"),
-        (b"hello\nnot a deck\n", "notes.txt", "teacher.deck.invalid_no_line", "no question found"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "notes.txt",
+            NO_LINE,
+            "decks.source.binary",
+            "is not a deck I can import: this is a binary file, not a text deck",
+        ),
+        (
+            b"PK" + bytes(range(1, 32)) * 3,
+            "notes.csv",
+            NO_LINE,
+            "decks.source.control_characters",
+            "is not a deck I can import: the file is full of control characters; it is not a text deck",
+        ),
+        (
+            b"Question ?\n- caf\xe9\n",
+            "notes.txt",
+            "teacher.deck.invalid",
+            "decks.source.not_utf8",
+            "line 2, is not a deck I can import: the file is not UTF-8",
+        ),
+        (
+            b"  \n\n",
+            "notes.txt",
+            NO_LINE,
+            "decks.source.empty",
+            "is not a deck I can import: the file is empty",
+        ),
+        (b"hello\nnot a deck\n", "notes.txt", NO_LINE, "decks.text.no_question_found", "no question found"),
         (
             b"title: x\ncards:\n  - question: Q?\n",
             "deck.yaml",
             "teacher.deck.invalid",
+            "decks.yaml.no_items",
             "line 3, is not a deck I can import: card 1 ('Q?') has no items",
         ),
     ],
 )
-def test_bad_uploads_name_the_file_and_line(data: bytes, filename: str, key: str, expected: str):
+def test_bad_uploads_name_the_file_and_line(data: bytes, filename: str, key: str, reason: str, expected: str):
     error = refusal(data, filename)
     assert error.key == key
+    assert error.values["error"].key == reason  # the importer's own DeckError, not a second check
     text = error.message("en")
     assert filename in text and expected in text and "Nothing was saved." in text
-    assert error.message("fr") != text
+    french = error.message("fr")
+    assert french != text and error.values["error"].describe("fr") in french
+    assert "Rien n'a été enregistré." in french
+
+
+def test_refusals_explain_in_the_guild_language():
+    error = refusal(b"title: x\ncards:\n  - question: Q?\n", "deck.yaml")
+    assert error.message("fr") == (
+        f"**deck.yaml**, ligne 3, n'est pas un paquet que je peux importer{NBSP}: "
+        f"la carte 1 («{NBSP}Q?{NBSP}») n'a aucun élément (ajoutez «{NBSP}items:{NBSP}» avec au moins un "
+        f"«{NBSP}- answer: ...{NBSP}»). Rien n'a été enregistré."
+    )
+    error = refusal(b"Question ?\n- caf\xe9\n", "latin1.txt")
+    assert error.message("fr").startswith(
+        f"**latin1.txt**, ligne 2, n'est pas un paquet que je peux importer{NBSP}: "
+        "le fichier n'est pas du texte UTF-8"
+    )
 
 
 def test_user_text_in_refusals_is_escaped():
     error = refusal(b"\x00", "@everyone **x**.txt")
-    assert error.message("en", marked).startswith("**[@everyone **x**.txt]** is not a text file")
+    assert error.message("en", marked).startswith(
+        "**[@everyone **x**.txt]** is not a deck I can import: [this is a binary file"
+    )
+    # The importer's explanation quotes the file: it is escaped too.
+    error = refusal(b"Q **gras** @everyone ?\n", "notes.txt")
+    assert "[the question 'Q **gras** @everyone ?' has no answers" in error.message("en", marked)
 
 
 def test_deck_names():
@@ -92,7 +142,11 @@ def test_preview_lines():
             Card("Les 4 forces ? **gras**", (Item("A"), Item("B"))),
             Card("Q2", (Item("Seul"),)),
         ),
-        warnings=(DeckWarning("counts disagree", 4), DeckWarning("kept out", None)),
+        warnings=(
+            DeckWarning("decks.text.count_mismatch", 4, expected=3, found=2),
+            DeckWarning("decks.csv.extra_columns"),
+            DeckWarning("decks.text.duplicate_answer", 7, answer="**A**"),
+        ),
     )
     assert tt.card_lines(deck.cards, "en", marked) == [
         "1. [Les 4 forces ? **gras**] — 2 items",
@@ -101,7 +155,12 @@ def test_preview_lines():
     assert (
         tt.card_lines(deck.cards, "fr", answers=True)[0] == "1. Les 4 forces ? **gras** — 2 éléments\n  A · B"
     )
-    assert tt.warning_lines(deck, "fr") == [f"Ligne 4{NBSP}: counts disagree", "kept out"]
+    assert tt.warning_lines(deck, "fr") == [
+        f"Ligne 4{NBSP}: la question annonce 3 réponses, mais j'en trouve 2",
+        "les colonnes après la deuxième sont ignorées",
+        f"Ligne 7{NBSP}: la réponse «{NBSP}**A**{NBSP}» figure deux fois",
+    ]
+    assert tt.warning_lines(deck, "en", marked)[2] == "Line 7: [the answer '**A**' is listed twice]"
     assert tt.cards_text(0, "fr") == "0 carte"
     assert tt.language_name("fr", "en") == "French"
 

@@ -219,14 +219,19 @@ async def test_cancel_stores_nothing_and_others_cannot_click(klass: Class):
             "**huge.txt** is 1.04 MB; a deck may be at most 1 MB. Split the course into several decks.",
         ),
         ("slides.pdf", b"%PDF-1.7", True, "**slides.pdf**: I can only import .txt or .md course notes"),
-        ("photo.txt", PNG + b"\x00\x00\x00\rIHDR", False, "**photo.txt** is not a text file."),
+        (
+            "photo.txt",
+            PNG + b"\x00\x00\x00\rIHDR",
+            False,
+            "**photo.txt** is not a deck I can import: this is a binary file, not a text deck",
+        ),
         (
             "latin1.txt",
             b"Question ?\n- caf\xe9\n",
             False,
-            "**latin1.txt**, line 2: the file is not UTF-8 text.",
+            "**latin1.txt**, line 2, is not a deck I can import: the file is not UTF-8 text",
         ),
-        ("empty.csv", b"\n\n", False, "**empty.csv** is empty."),
+        ("empty.csv", b"\n\n", False, "**empty.csv** is not a deck I can import: the file is empty"),
         (
             "essay.txt",
             b"Hello,\nthis is an essay\n",
@@ -239,7 +244,12 @@ async def test_cancel_stores_nothing_and_others_cannot_click(klass: Class):
             False,
             "**deck.yaml**, line 3, is not a deck I can import: card 1 ('Q?') has no items",
         ),
-        ("@everyone.txt", b"\x00", False, "**@\u200beveryone.txt** is not a text file."),
+        (
+            "@everyone.txt",
+            b"\x00",
+            False,
+            "**@\u200beveryone.txt** is not a deck I can import: this is a binary file",
+        ),
     ],
 )
 async def test_bad_files_get_a_private_message_and_change_nothing(
@@ -424,13 +434,24 @@ async def test_in_french(klass: Class):
         in fields(listing)["Les paquets de ce serveur"]
     )
     bad = await klass.run(klass.teacher, "deck import", file=("notes.txt", b"\x00"))
-    assert (
-        bad.text
-        == "**notes.txt** n'est pas un fichier texte. Exportez les notes en texte brut (.txt), CSV ou "
-        + ("YAML. Rien n'a été enregistré.")
+    assert bad.text == (
+        f"**notes.txt** n'est pas un paquet que je peux importer{NBSP}: c'est un fichier binaire, pas un "
+        "paquet en texte (exportez les notes en texte brut (.txt), en CSV ou en YAML). "
+        "Rien n'a été enregistré."
+    )
+    no_items = await klass.run(
+        klass.teacher, "deck import", file=("deck.yaml", b"title: x\ncards:\n  - question: Q?\n")
+    )
+    assert no_items.text.startswith(
+        f"**deck.yaml**, ligne 3, n'est pas un paquet que je peux importer{NBSP}: "
+        f"la carte 1 («{NBSP}Q?{NBSP}») n'a aucun élément"
     )
     preview = await klass.run(klass.teacher, "deck import", file=("notes.txt", NOTES))
     assert preview.message.embed["title"].startswith("Aperçu de l'import — ")
+    assert (
+        fields(preview)["Avertissements à vérifier (1)"]
+        == f"Ligne 2{NBSP}: la question annonce 3 réponses, mais j'en trouve 4"
+    )
     assert [b["label"] for b in preview.message.buttons] == ["Enregistrer le paquet", "Annuler"]
     await klass.click(klass.teacher, preview, "Annuler")
     assert preview.message.content == "Annulé. Rien n'a été modifié."

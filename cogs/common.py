@@ -151,7 +151,8 @@ async def report_error(interaction: discord.Interaction, error: BaseException, l
     if interaction.command is not None:
         log.error("command %s failed (ref %s)", interaction.command.qualified_name, ref, exc_info=error)
     else:
-        custom_id = (interaction.data or {}).get("custom_id", "?")
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = data.get("custom_id", "?")
         log.error("button %s failed (ref %s)", custom_id, ref, exc_info=error)
     try:
         await send_private(interaction, t("common.error.internal_ref", lang, ref=ref))

@@ -99,23 +99,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "**{file}** fait {size} Mo ; un paquet peut faire au plus {limit} Mo. "
         "Découpez le cours en plusieurs paquets. Rien n'a été enregistré.",
     },
-    "teacher.deck.binary": {
-        "en": "**{file}** is not a text file. Export the notes as plain text (.txt), CSV or YAML. "
-        "Nothing was saved.",
-        "fr": "**{file}** n'est pas un fichier texte. Exportez les notes en texte brut (.txt), CSV ou YAML. "
-        "Rien n'a été enregistré.",
-    },
-    "teacher.deck.not_utf8": {
-        "en": "**{file}**, line {line}: the file is not UTF-8 text. Save it again as UTF-8 (most editors "
-        "offer it in “Save as”). Nothing was saved.",
-        "fr": "**{file}**, ligne {line} : le fichier n'est pas du texte UTF-8. Enregistrez-le de nouveau en "
-        "UTF-8 (la plupart des éditeurs le proposent dans « Enregistrer sous »). Rien n'a été enregistré.",
-    },
-    "teacher.deck.empty": {
-        "en": "**{file}** is empty. Write a question, then its answers below it. Nothing was saved.",
-        "fr": "**{file}** est vide. Écrivez une question, puis ses réponses en dessous. "
-        "Rien n'a été enregistré.",
-    },
     "teacher.deck.bad_extension": {
         "en": "**{file}**: I can only import .txt or .md course notes, .csv or .tsv spreadsheets and .yaml "
         "decks. Nothing was saved.",

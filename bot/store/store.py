@@ -5,6 +5,10 @@ aiosqlite runs every statement on one worker thread, so tasks that share the con
 other's open transactions; an asyncio.Lock therefore makes every public method own the connection for its
 whole transaction (writes use BEGIN IMMEDIATE, so another process writing the same file waits its turn
 through the busy timeout instead of failing half-way).
+
+Daily answers, the busiest write, are group-committed: ``record_answer`` queues the answer and one writer task
+records every answer waiting, under the same lock, in one transaction with a few statements for the lot (see
+``record_answer``); each caller still returns only once its own answer is committed.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
+import functools
 import io
 import json
 import os
@@ -19,7 +24,7 @@ import sqlite3
 from bisect import bisect_right
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -88,6 +93,9 @@ class Store:
         self.path = path
         self._clock = clock
         self._lock = asyncio.Lock()
+        # Writes waiting for the connection, in call order, and the task running them (see _write).
+        self._writes: list[_PendingWrite | _PendingAnswer] = []
+        self._writer: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -141,6 +149,9 @@ class Store:
 
     async def close(self) -> None:
         """Close the connection (idempotent). Pending work of other tasks finishes first."""
+        writer = self._writer
+        if writer is not None:
+            await asyncio.wait([writer])  # the writes already waiting; not cancelled with this caller
         async with self._lock:
             db, self._db = self._db, None
             if db is None:
@@ -171,26 +182,85 @@ class Store:
     # ------------------------------------------------------------------ transactions
 
     async def _write(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
-        # Shielded: a caller cancelled mid-transaction (an interaction that timed out) must not leave the
-        # shared connection inside an open transaction; the transaction commits or rolls back on its own.
-        return await asyncio.shield(self._transaction(work))
+        """Run ``work`` in a write transaction of its own and return its result once committed.
+
+        Writes are queued and run in call order by one writer task (see _run_writes). A caller cancelled
+        meanwhile (an interaction that timed out) does not take its write back nor leave the shared connection
+        inside an open transaction: the transaction commits or rolls back on its own.
+        """
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._enqueue(_PendingWrite(work, future))
+        return await future
+
+    def _enqueue(self, write: _PendingWrite | _PendingAnswer) -> None:
+        self._writes.append(write)
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._run_writes())
+
+    async def _run_writes(self) -> None:
+        """The writer: runs the queued writes in order, each in its own transaction under the lock, except
+        that consecutive daily answers share one (group commit, see record_answer).
+
+        The work is taken once the lock is held, so every answer that arrived while other work had the
+        connection joins the batch, behind the writes queued before it.
+        """
+        taken: list[_PendingWrite | _PendingAnswer] = []
+        try:
+            while self._writes:
+                async with self._lock:
+                    head = self._writes[0]
+                    if isinstance(head, _PendingWrite):
+                        taken = self._writes[:1]
+                        del self._writes[:1]
+                        await self._run_write(head)
+                    else:
+                        count = 0
+                        while count < min(len(self._writes), _MAX_ANSWER_BATCH) and isinstance(
+                            self._writes[count], _PendingAnswer
+                        ):
+                            count += 1
+                        batch = [write for write in self._writes[:count] if isinstance(write, _PendingAnswer)]
+                        taken = list(batch)
+                        del self._writes[:count]
+                        await self._record_batch(batch)
+                    taken = []
+        except BaseException as error:
+            # Only cancellation (the loop shutting down) gets here: each write settles its own errors.
+            for write in [*taken, *self._writes]:
+                if not write.future.done():
+                    if isinstance(error, asyncio.CancelledError):
+                        write.future.cancel()
+                    else:
+                        write.future.set_exception(error)
+            self._writes.clear()
+            raise
+        finally:
+            self._writer = None
+
+    async def _run_write(self, write: _PendingWrite) -> None:
+        try:
+            result = await self._transaction(write.work)
+        except Exception as error:
+            _settle(write.future, error)
+        else:
+            _settle(write.future, result)
 
     async def _transaction(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
-        async with self._lock:
-            db = self._conn()
-            try:
-                await db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                raise _explain(error, self.path, None) from error
-            try:
-                result = await work(db)
-                await db.execute("COMMIT")
-            except BaseException:
-                # The failed statement may have ended the transaction already.
-                with contextlib.suppress(sqlite3.Error):
-                    await db.execute("ROLLBACK")
-                raise
-            return result
+        """``work`` between BEGIN IMMEDIATE and COMMIT (rolled back if it fails); the lock is held."""
+        db = self._conn()
+        try:
+            await db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise _explain(error, self.path, None) from error
+        try:
+            result = await work(db)
+            await db.execute("COMMIT")
+        except BaseException:
+            # The failed statement may have ended the transaction already.
+            with contextlib.suppress(sqlite3.Error):
+                await db.execute("ROLLBACK")
+            raise
+        return result
 
     async def _read(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
         # Under the lock too: otherwise a read could run in the middle of another task's write transaction
@@ -642,109 +712,54 @@ class Store:
         answered_at: datetime,
     ) -> AnswerResult:
         """Record a member's graded answer to a daily post and update their points and streak, in one
-        transaction.
+        transaction; returns once that transaction has committed.
 
         A second answer to the same post (also one racing the first) counts nothing and returns the first
         grade with ``already_answered=True``. Raises PostClosed when the post is not sent yet or its window
         had closed at ``answered_at``, and UnknownRecord for an unknown post.
+
+        Group commit: answers that arrive while another transaction holds the connection are recorded
+        together in the next one (one BEGIN/COMMIT and a few statements for the lot), with the same
+        outcome as recording them one after the other in arrival order. A caller that gives up (is
+        cancelled) does not take its answer back: it is recorded with the others.
         """
         points = scoring.points_for(score)
         credited = tuple(sorted({int(index) for index in matched}))
         if any(index < 0 for index in credited):
             raise InvalidValue(f"credited item positions must be >= 0, got {credited}")
         at = to_epoch(answered_at)
+        future: asyncio.Future[AnswerResult] = asyncio.get_running_loop().create_future()
+        self._enqueue(_PendingAnswer(post_id, member_id, reply, credited, score, points, at, future))
+        # The writer records the answer whether or not its caller still waits.
+        return await future
 
-        async def work(db: aiosqlite.Connection) -> AnswerResult:
-            rows = list(await db.execute_fetchall(_ANSWER_CONTEXT, (member_id, member_id, post_id)))
-            if not rows:
-                raise UnknownRecord(f"post {post_id} does not exist")
-            ctx = rows[0]
-            if ctx["answer_id"] is not None:
-                return AnswerResult(
-                    answer_id=ctx["answer_id"],
-                    post_id=post_id,
-                    member_id=member_id,
-                    score=ctx["a_score"],
-                    points=ctx["a_points"],
-                    matched=tuple(json.loads(ctx["a_matched"])),
-                    answered_at=_at(ctx["a_answered_at"]),
-                    already_answered=True,
-                    total_points=ctx["t_points"] or 0,
-                    total_answers=ctx["t_answers"] or 0,
-                    streak=ctx["t_streak"] or 0,
-                    best_streak=ctx["t_best"] or 0,
-                )
-            if ctx["posted_at"] is None:
-                raise PostClosed(f"post {post_id} has not been sent yet; it takes answers once posted")
-            if at >= ctx["closes_at"]:
-                raise PostClosed(f"post {post_id} closed at {_at(ctx['closes_at']).isoformat()}")
-            inserted = await db.execute_fetchall(
-                "INSERT INTO answers (post_id, guild_id, deck_id, member_id, reply, matched, score, points, "
-                "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    post_id,
-                    ctx["guild_id"],
-                    ctx["deck_id"],
-                    member_id,
-                    reply,
-                    json.dumps(credited),
-                    score,
-                    points,
-                    at,
-                ),
-            )
-            answer_id = int(next(iter(inserted))[0])
-            streak, best = ctx["t_streak"] or 0, ctx["t_best"] or 0
-            last_post_id, last_slot = ctx["t_last_post_id"], ctx["t_last_slot"]
-            if last_slot is not None and ctx["slot"] < last_slot:
-                # A late answer to an older post: it may join two runs, so count again from the history.
-                flags = await db.execute_fetchall(_ANSWERED_FLAGS, (member_id, ctx["guild_id"]))
-                streak, history_best = scoring.streaks_from_history(bool(row[0]) for row in flags)
-                best = max(best, history_best)
+    async def _record_batch(self, batch: list[_PendingAnswer]) -> None:
+        """One transaction for the batch (lock held); each answer's future gets its result or its error.
+
+        Errors that belong to one answer (unknown post, closed post) are decided from the context read
+        before anything is written. Should the transaction fail anyway, each answer of the batch is tried
+        again in its own transaction, so the answer at fault fails alone.
+        """
+
+        async def work(db: aiosqlite.Connection) -> list[AnswerResult | StoreError]:
+            return await _answer_batch(db, batch)
+
+        try:
+            outcomes = await self._transaction(work)
+        except (
+            StoreError
+        ) as error:  # no transaction at all: the store is closed, or locked by another process
+            for pending in batch:
+                _settle(pending.future, error)
+        except Exception as error:
+            if len(batch) == 1:
+                _settle(batch[0].future, error)
             else:
-                answered_previous = last_post_id is not None and last_post_id == ctx["previous_post_id"]
-                streak, best = scoring.advance_streak(streak, best, answered_previous_post=answered_previous)
-                last_post_id, last_slot = post_id, ctx["slot"]
-            total_points = (ctx["t_points"] or 0) + points
-            total_answers = (ctx["t_answers"] or 0) + 1
-            await db.execute(
-                "INSERT INTO member_totals (guild_id, member_id, points, answers, score_sum, streak, "
-                "best_streak, last_post_id, last_slot, last_answered_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, member_id) DO UPDATE SET points = excluded.points, "
-                "answers = excluded.answers, score_sum = score_sum + excluded.score_sum, "
-                "streak = excluded.streak, best_streak = excluded.best_streak, "
-                "last_post_id = excluded.last_post_id, last_slot = excluded.last_slot, "
-                "last_answered_at = max(coalesce(last_answered_at, 0), excluded.last_answered_at)",
-                (
-                    ctx["guild_id"],
-                    member_id,
-                    total_points,
-                    total_answers,
-                    score,
-                    streak,
-                    best,
-                    last_post_id,
-                    last_slot,
-                    at,
-                ),
-            )
-            return AnswerResult(
-                answer_id=answer_id,
-                post_id=post_id,
-                member_id=member_id,
-                score=score,
-                points=points,
-                matched=credited,
-                answered_at=_at(at),
-                already_answered=False,
-                total_points=total_points,
-                total_answers=total_answers,
-                streak=streak,
-                best_streak=best,
-            )
-
-        return await self._write(work)
+                for pending in batch:
+                    await self._record_batch([pending])
+        else:
+            for pending, outcome in zip(batch, outcomes, strict=True):
+                _settle(pending.future, outcome)
 
     async def get_answer(self, post_id: int, member_id: int) -> AnswerResult | None:
         """The member's answer to a post, with their current totals."""
@@ -1328,28 +1343,310 @@ def _explain(error: sqlite3.Error, path: str, busy_timeout: float | None) -> Sto
     return StoreError(f"{path}: {error}")
 
 
+# ---------------------------------------------------------------------- recording answers in batches
+
+# The most answers one transaction records; the rest wait for the next one, so other work gets its turn.
+_MAX_ANSWER_BATCH = 256
+
+
+@dataclass(eq=False)
+class _PendingWrite:
+    """A write waiting for the writer (see Store._write), and the future its caller waits on."""
+
+    work: Callable[[aiosqlite.Connection], Awaitable[Any]]
+    future: asyncio.Future[Any]
+
+
+@dataclass(eq=False)
+class _PendingAnswer:
+    """An answer waiting for the writer, and the future its caller waits on."""
+
+    post_id: int
+    member_id: int
+    reply: str
+    credited: tuple[int, ...]
+    score: float
+    points: int
+    at: int
+    future: asyncio.Future[AnswerResult]
+
+
+@dataclass(frozen=True)
+class _BatchPost:
+    guild_id: int
+    deck_id: int | None
+    slot: int
+    posted_at: int | None
+    closes_at: int
+    previous_post_id: int | None
+
+
+@dataclass
+class _Totals:
+    """A member's running totals while a batch is worked out (their member_totals row, or zeros)."""
+
+    points: int
+    answers: int
+    streak: int
+    best: int
+    last_post_id: int | None
+    last_slot: int | None
+
+
+@dataclass(frozen=True)
+class _FirstAnswer:
+    id: int
+    score: float
+    points: int
+    matched: tuple[int, ...]
+    at: int
+
+
+def _settle(future: asyncio.Future[Any], outcome: object) -> None:
+    if future.done():  # its caller was cancelled; the write is done all the same
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
+
+
+async def _answer_batch(
+    db: aiosqlite.Connection, batch: Sequence[_PendingAnswer]
+) -> list[AnswerResult | StoreError]:
+    """Record a batch of answers inside the caller's write transaction; the outcome of each, in order.
+
+    The outcome is what recording the answers one after the other in batch order gives: one read of every
+    answer's context (post, member totals, an earlier answer to the same post), the decisions in Python, then
+    one statement inserting the new answers and one updating the totals, row after row as the answers came.
+    """
+    pairs = json.dumps(sorted({(pending.post_id, pending.member_id) for pending in batch}))
+    max_answer_id, context = next(iter(await db.execute_fetchall(_ANSWER_CONTEXT, (pairs,))))
+    next_id = (max_answer_id or 0) + 1
+    posts: dict[int, _BatchPost] = {}
+    totals: dict[tuple[int, int], _Totals] = {}
+    answered: dict[tuple[int, int], int] = {}
+    for row in json.loads(context):
+        (
+            post_id,
+            member_id,
+            guild_id,
+            *post,
+            points,
+            answers,
+            streak,
+            best,
+            last_post_id,
+            last_slot,
+            first_id,
+        ) = row
+        if guild_id is None:
+            continue  # no such post
+        posts[post_id] = _BatchPost(guild_id, *post)
+        totals[guild_id, member_id] = _Totals(
+            points or 0, answers or 0, streak or 0, best or 0, last_post_id, last_slot
+        )
+        if first_id is not None:
+            answered[post_id, member_id] = first_id
+    firsts: dict[tuple[int, int], _FirstAnswer] = {}
+    if answered:
+        by_id = {
+            row["id"]: _FirstAnswer(
+                row["id"], row["score"], row["points"], tuple(json.loads(row["matched"])), row["answered_at"]
+            )
+            for row in await db.execute_fetchall(_FIRST_ANSWERS, (json.dumps(list(answered.values())),))
+        }
+        firsts = {pair: by_id[answer_id] for pair, answer_id in answered.items()}
+
+    # A late answer's streak is counted again from the guild's posts; read once per member and batch.
+    histories: dict[tuple[int, int], list[tuple[int, bool]]] = {}
+    outcomes: list[AnswerResult | StoreError] = []
+    new_answers: list[tuple[Any, ...]] = []
+    new_totals: list[tuple[Any, ...]] = []
+    for pending in batch:
+        post_id, member_id = pending.post_id, pending.member_id
+        post = posts.get(post_id)
+        if post is None:
+            outcomes.append(UnknownRecord(f"post {post_id} does not exist"))
+            continue
+        guild_id = post.guild_id
+        member = totals[guild_id, member_id]
+        first = firsts.get((post_id, member_id))
+        if first is not None:
+            outcomes.append(
+                AnswerResult(
+                    answer_id=first.id,
+                    post_id=post_id,
+                    member_id=member_id,
+                    score=first.score,
+                    points=first.points,
+                    matched=first.matched,
+                    answered_at=_at(first.at),
+                    already_answered=True,
+                    total_points=member.points,
+                    total_answers=member.answers,
+                    streak=member.streak,
+                    best_streak=member.best,
+                )
+            )
+            continue
+        if post.posted_at is None:
+            outcomes.append(PostClosed(f"post {post_id} has not been sent yet; it takes answers once posted"))
+            continue
+        if pending.at >= post.closes_at:
+            outcomes.append(PostClosed(f"post {post_id} closed at {_at(post.closes_at).isoformat()}"))
+            continue
+        answer_id, next_id = next_id, next_id + 1
+        firsts[post_id, member_id] = _FirstAnswer(
+            answer_id, pending.score, pending.points, pending.credited, pending.at
+        )
+        new_answers.append(
+            (
+                answer_id,
+                post_id,
+                guild_id,
+                post.deck_id,
+                member_id,
+                pending.reply,
+                json.dumps(pending.credited),
+                pending.score,
+                pending.points,
+                pending.at,
+            )
+        )
+        if member.last_slot is not None and post.slot < member.last_slot:
+            # A late answer to an older post: it may join two runs, so count again from the history (the
+            # database's answers and this batch's, this one included).
+            history = histories.get((guild_id, member_id))
+            if history is None:
+                rows = await db.execute_fetchall(_ANSWERED_FLAGS, (member_id, guild_id))
+                sent = sorted(json.loads(next(iter(rows))[0]))  # in slot order
+                history = histories[guild_id, member_id] = [
+                    (post_of, bool(flag)) for _, post_of, flag in sent
+                ]
+            streak, history_best = scoring.streaks_from_history(
+                was or (post_of, member_id) in firsts for post_of, was in history
+            )
+            best = max(member.best, history_best)
+        else:
+            answered_previous = (
+                member.last_post_id is not None and member.last_post_id == post.previous_post_id
+            )
+            streak, best = scoring.advance_streak(
+                member.streak, member.best, answered_previous_post=answered_previous
+            )
+            member.last_post_id, member.last_slot = post_id, post.slot
+        member.points += pending.points
+        member.answers += 1
+        member.streak, member.best = streak, best
+        new_totals.append(
+            (
+                guild_id,
+                member_id,
+                member.points,
+                member.answers,
+                pending.score,
+                streak,
+                best,
+                member.last_post_id,
+                member.last_slot,
+                pending.at,
+            )
+        )
+        outcomes.append(
+            AnswerResult(
+                answer_id=answer_id,
+                post_id=post_id,
+                member_id=member_id,
+                score=pending.score,
+                points=pending.points,
+                matched=pending.credited,
+                answered_at=_at(pending.at),
+                already_answered=False,
+                total_points=member.points,
+                total_answers=member.answers,
+                streak=streak,
+                best_streak=best,
+            )
+        )
+    if new_answers:
+        # At most _MAX_ANSWER_BATCH rows of 10 values each: well under SQLite's 32,766 bound parameters.
+        await db.execute(_insert_answers(len(new_answers)), [value for row in new_answers for value in row])
+        await db.execute(
+            _upsert_member_totals(len(new_totals)), [value for row in new_totals for value in row]
+        )
+    return outcomes
+
+
 # ---------------------------------------------------------------------- SQL
 
 
+# Recording a batch of answers. Under load the event loop's thread holds the GIL most of the time, and the
+# aiosqlite thread waits for it (up to the 5 ms switch interval) at each row SQLite steps through in Python's
+# sqlite3 module: so each statement here returns at most one row and writes all its rows at once.
+
+# The context of a batch, as JSON in one row: for each distinct (post, member) pair given as a JSON array
+# of [post_id, member_id], the post (guild_id null: no such post), the member's totals in the post's guild,
+# and the id of their answer to it if any. Integers only: JSON keeps them exact. Also the largest answer id:
+# the batch hands out the next ones, as SQLite would (largest + 1), while its write transaction keeps anyone
+# else out.
 _ANSWER_CONTEXT = """
-SELECT p.guild_id, p.deck_id, p.slot, p.posted_at, p.closes_at,
-       (SELECT q.id FROM posts q
-         WHERE q.guild_id = p.guild_id AND q.slot < p.slot AND q.posted_at IS NOT NULL
-         ORDER BY q.slot DESC LIMIT 1) AS previous_post_id,
-       t.points AS t_points, t.answers AS t_answers, t.streak AS t_streak, t.best_streak AS t_best,
-       t.last_post_id AS t_last_post_id, t.last_slot AS t_last_slot,
-       a.id AS answer_id, a.score AS a_score, a.points AS a_points, a.matched AS a_matched,
-       a.answered_at AS a_answered_at
-FROM posts p
-LEFT JOIN member_totals t ON t.guild_id = p.guild_id AND t.member_id = ?
-LEFT JOIN answers a ON a.post_id = p.id AND a.member_id = ?
-WHERE p.id = ?
+WITH wanted (post_id, member_id) AS (
+    SELECT DISTINCT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)
+)
+SELECT (SELECT max(id) FROM answers) AS max_answer_id,
+       json_group_array(json_array(
+           w.post_id, w.member_id, p.guild_id, p.deck_id, p.slot, p.posted_at, p.closes_at,
+           (SELECT q.id FROM posts q
+             WHERE q.guild_id = p.guild_id AND q.slot < p.slot AND q.posted_at IS NOT NULL
+             ORDER BY q.slot DESC LIMIT 1),
+           t.points, t.answers, t.streak, t.best_streak, t.last_post_id, t.last_slot, a.id
+       )) AS context
+FROM wanted w
+LEFT JOIN posts p ON p.id = w.post_id
+LEFT JOIN member_totals t ON t.guild_id = p.guild_id AND t.member_id = w.member_id
+LEFT JOIN answers a ON a.post_id = p.id AND a.member_id = w.member_id
 """
 
-_ANSWERED_FLAGS = """
-SELECT a.id IS NOT NULL FROM posts p LEFT JOIN answers a ON a.post_id = p.id AND a.member_id = ?
-WHERE p.guild_id = ? AND p.posted_at IS NOT NULL ORDER BY p.slot
+# The first grades of the answers already recorded (only when some are answered again).
+_FIRST_ANSWERS = """
+SELECT id, score, points, matched, answered_at FROM answers WHERE id IN (SELECT value FROM json_each(?))
 """
+
+# A member's history in a guild for a late answer, as JSON in one row: [slot, post id, answered] for each
+# post sent.
+_ANSWERED_FLAGS = """
+SELECT json_group_array(json_array(p.slot, p.id, a.id IS NOT NULL))
+FROM posts p LEFT JOIN answers a ON a.post_id = p.id AND a.member_id = ?
+WHERE p.guild_id = ? AND p.posted_at IS NOT NULL
+"""
+
+_ANSWER_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+@functools.cache
+def _insert_answers(rows: int) -> str:
+    return (
+        "INSERT INTO answers (id, post_id, guild_id, deck_id, member_id, reply, matched, score, points, "
+        "answered_at) VALUES " + ", ".join([_ANSWER_ROW] * rows)
+    )
+
+
+@functools.cache
+def _upsert_member_totals(rows: int) -> str:
+    """A row per recorded answer, in their order (SQLite takes VALUES rows in order): the member's totals
+    after that answer; score_sum adds up and last_answered_at keeps the latest, as one statement per answer
+    would."""
+    return (
+        "INSERT INTO member_totals (guild_id, member_id, points, answers, score_sum, streak, best_streak, "
+        "last_post_id, last_slot, last_answered_at) VALUES " + ", ".join([_ANSWER_ROW] * rows) + " "
+        "ON CONFLICT (guild_id, member_id) DO UPDATE SET points = excluded.points, "
+        "answers = excluded.answers, score_sum = score_sum + excluded.score_sum, "
+        "streak = excluded.streak, best_streak = excluded.best_streak, "
+        "last_post_id = excluded.last_post_id, last_slot = excluded.last_slot, "
+        "last_answered_at = max(coalesce(last_answered_at, 0), excluded.last_answered_at)"
+    )
+
 
 # The page, the caller's row with its rank, the rank of the page's first row and the number of ranked members,
 # told apart by ``part``; ranks inside the page follow from the first one (see leaderboard). Counting members

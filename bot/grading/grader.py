@@ -525,9 +525,14 @@ def _windows(
     detail_factor = 0.85 if phrase.kind == "detail" else 1.0
     need_count, need_weight = phrase.need_count, phrase.need_weight - 1e-9
     counted = phrase.counted
+    is_detail = phrase.kind == "detail"
+    may_name_alone = phrase.kind == "answer" and any(w >= 0.99 for w in weights)
+    barrier_breaks = read.breaks[phrase.barrier]
+    size = len(tokens)
     for first in range(len(hits)):
         start = hits[first][0]
-        limit = min(read.next_break(phrase.barrier, start), start + max_span + 1)
+        at = bisect.bisect_right(barrier_breaks, start)
+        limit = min(barrier_breaks[at] if at < len(barrier_breaks) else size, start + max_span + 1)
         best_sim: dict[int, float] = {}
         positions_used: set[int] = set()
         matched_weight = similarity_sum = weighted_similarity = 0.0
@@ -540,7 +545,7 @@ def _windows(
             previous = best_sim.get(w_index)
             if previous is not None and similarity <= previous:
                 continue
-            if similarity <= WEAK_MATCH and phrase.kind == "detail":
+            if is_detail and similarity <= WEAK_MATCH:
                 continue
             if previous is None:
                 matched_weight += weights[w_index]
@@ -555,15 +560,15 @@ def _windows(
             end = position
             if not (
                 (counted_words >= need_count and matched_weight >= need_weight)
-                or _names_the_whole_part(phrase, best_sim, start, end, read)
+                or (may_name_alone and _names_the_whole_part(phrase, best_sim, start, end, read))
             ):
                 continue
             gap_words = content_before[end + 1] - content_before[start] - matched_content
-            if gap_words > (max(1, len(best_sim) - 1) if phrase.kind == "detail" else len(best_sim) + 1):
+            if gap_words > (max(1, len(best_sim) - 1) if is_detail else len(best_sim) + 1):
                 continue  # the words must stand together; a description is compact
             if phrase.stop_only and not _question_word_stands_alone(card, start, read):
                 continue
-            partial_pair = n == 2 and len(best_sim) == 1 and phrase.kind != "detail"
+            partial_pair = n == 2 and len(best_sim) == 1 and not is_detail
             if partial_pair and _modified(start, end, read, positions_used):
                 continue
             if not _polarity_ok(card, phrase, start, end, read):

@@ -16,10 +16,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m bot auto
 
-## test: lint and the whole test suite
+## test: lint, type-check the core and runner, and the whole test suite
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 ## bench: grading speed against the naive baseline, store and load figures

@@ -75,6 +75,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# A tutor bot never joins voice: discord.py's warnings about missing voice libraries would only worry a
+# teacher reading the log.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
 def make_intents(*, message_content: bool = False) -> discord.Intents:
     """Guilds only; with ``message_content``, also guild messages and their content (privileged)."""
     intents = discord.Intents.none()

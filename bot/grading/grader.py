@@ -147,7 +147,7 @@ class PreparedCard:
     _stem_index: dict[str, set[str]] = field(default_factory=dict)
     _stem_keys: list[str] = field(default_factory=list)
     _lookups: dict[str, dict[str, float]] = field(default_factory=dict)
-    _phrase_hits: dict[tuple[str, bool], tuple[tuple[int, int, float], ...]] = field(default_factory=dict)
+    _phrase_hits: dict[str, tuple[tuple[int, int, float], ...]] = field(default_factory=dict)
     slots: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # word -> (phrase, word index)
     question_words: frozenset[str] = frozenset()  # words of "Qui", "Où"-like items
 
@@ -165,8 +165,8 @@ class PreparedCard:
 
     def phrase_hits(self, norm: str, stop: bool) -> tuple[tuple[int, int, float], ...]:
         """(phrase, word index, similarity) for every phrase word the reply word ``norm`` stands for."""
-        key = (norm, stop)
-        found = self._phrase_hits.get(key)
+        # A word's stop-word flag follows from the word itself, so the word alone is the key.
+        found = self._phrase_hits.get(norm)
         if found is None:
             found = tuple(
                 (p_index, w_index, similarity)
@@ -174,7 +174,7 @@ class PreparedCard:
                 for p_index, w_index in self.slots.get(word, ())
             )
             if len(self._phrase_hits) < 50_000:
-                self._phrase_hits[key] = found
+                self._phrase_hits[norm] = found
         return found
 
     def similar_words(self, norm: str, stop: bool) -> dict[str, float]:
@@ -421,8 +421,12 @@ def grade_reply(expected: Sequence[str | Item], reply: str, *, question: str = "
 
     # Which phrase words each token stands for.
     hits_by_phrase: dict[int, list[tuple[int, int, float]]] = {}
+    phrase_hits_cache = card._phrase_hits
     for position, token in enumerate(read.tokens):
-        for p_index, w_index, similarity in card.phrase_hits(token.norm, token.stop):
+        found = phrase_hits_cache.get(token.norm)
+        if found is None:
+            found = card.phrase_hits(token.norm, token.stop)
+        for p_index, w_index, similarity in found:
             hits_by_phrase.setdefault(p_index, []).append((position, w_index, similarity))
     candidates: list[_Candidate] = []
     for p_index, hits in hits_by_phrase.items():

@@ -169,7 +169,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 _FR_STEMMER = snowballstemmer.stemmer("french")
 _EN_STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"[^\W\d_]+|\d+")
-_WORD_SPLIT = re.compile(r"([^\W\d_]+|\d+)")
+_WORD_SPLIT = re.compile(r"(\w+)")  # coarse and fast; _word_forms splits "Radian6" and drops "_"
 # Discord syntax that is not words: mentions, channels, roles, custom emoji, timestamps, links.
 _DISCORD_NOISE = re.compile(r"<a?:\w+:\d+>|<[@#][!&]?\d+>|<t:\d+(?::\w)?>|@everyone|@here|https?://\S+")
 _MARKDOWN = re.compile(r"\|\||\*\*|__|~~|```|`")
@@ -240,6 +240,9 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
             continue
         start, end = offsets[index], offsets[index + 1]
         forms = _word_forms(raw)
+        if not forms:
+            pending = max(pending, strength)  # "___": no word, the separator before it still counts
+            continue
         word, stop, joins = forms[0]
         tokens.append(Token(word, start, end, stop, joins))
         gaps.append(strength)
@@ -254,6 +257,8 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
 @lru_cache(maxsize=65536)
 def _word_forms(raw: str) -> tuple[tuple[str, bool, bool], ...]:
     """(folded word, is a stop word, may join list items) for each word ``raw`` stands for."""
+    if not (raw.isalpha() or raw.isdigit()):
+        return tuple(form for piece in _WORD.findall(raw) for form in _word_forms(piece))
     norm = fold(raw)
     if norm == "ou" and raw.lower() == "où":
         return (("ou", True, False),)  # the question word Où, never the conjunction "ou"

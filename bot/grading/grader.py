@@ -4,15 +4,18 @@ How it judges (the README tells teachers the same):
 - The reply is read as tokens with separators between them (see :mod:`bot.grading.text`). Each item offers
   phrases: its answer (the key), the deck's aliases, and its detail.
 - A phrase is found in a window of consecutive tokens when enough of its distinctive words appear there:
-  words are compared after folding case and accents, by stem (French and English), by prefix for
-  abbreviations ("perso", "techno") and by edit distance for typos (1 edit up to 10 letters, 2 beyond; a
-  different real word such as "mentoring" for "monitoring" is 2 edits and is refused). Words shared by
-  several items of the card count less, so "politique" alone names no particular policy.
+  words are compared after folding case and accents, by stem (French and English), by word family (a long
+  shared beginning), by prefix for abbreviations ("perso", "techno") and by edit distance for typos (1 edit
+  up to 10 letters, 2 beyond; "mentoring" is 2 edits from "monitoring" and is refused). Words shared by
+  several items of the card count less, so "politique" alone names no particular policy; words of the
+  question count less and never count as found words. One word of a 3-4 word key is not enough, unless it
+  stands alone as a list entry. Aliases of one or two words must be found whole.
 - Windows never cross a hard break (line, bullet, sentence end); short phrases never cross a comma or an "et".
-- Each window credits at most one item and each item is credited once (best windows first).
-- An item named only to be rejected ("pas la transparence", "sauf le recrutement") is not credited. On a card
-  of things to avoid ("Ne pas se préparer"), naming the thing negatively is the expected form, and stating the
-  opposite good practice does not earn a negative item.
+- Each window credits at most one item and each item is credited once (best windows first, then swaps that
+  credit more items).
+- An item named only to be rejected ("pas la transparence", "sauf le recrutement") or contradicted ("le bon
+  outil" for "le mauvais outil") is not credited. On a card of things to avoid ("Ne pas se préparer"), naming
+  the thing negatively is the expected form, and stating the opposite good practice does not earn it.
 - Anti-spray: parts that name nothing on this card are free up to max(2, a third of the items); each one
   beyond costs one item's worth of score (never below 0). The credited items are still listed.
 

@@ -1132,3 +1132,9 @@ class DailyService:
 
     async def forget(self, guild_id: int, member_id: int) -> int:
         return await self.store.forget_member(guild_id, member_id)
+
+    async def forget_guild(self, guild_id: int) -> int:
+        """Everything about a guild the bot was removed from: its set-up, decks, posts and scores."""
+        self._settings.pop(guild_id, None)
+        self._open.pop(guild_id, None)
+        return await self.store.forget_guild(guild_id)

@@ -9,6 +9,7 @@ with only the teacher role still see the commands (and ``/tutor forget-me`` is f
 from __future__ import annotations
 
 import io
+import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -25,6 +26,8 @@ from cogs.daily import Daily, to_embed
 
 if TYPE_CHECKING:
     from bot.runner import TutorBot
+
+log = logging.getLogger(__name__)
 
 #: How long the forget-me confirmation waits for a click.
 CONFIRM_SECONDS = 120.0
@@ -286,6 +289,14 @@ class Tutor(commands.Cog):
             t("tutor.export.done", lang, members=tn("tutor.export.members", members, lang)),
             file=file,
         )
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # Removed from a server (kicked, or the server deleted): keep nothing about its members.
+        service = self.bot.daily
+        if service is not None:
+            deleted = await service.forget_guild(guild.id)
+            log.info("removed from guild %s: %d stored rows about it deleted", guild.id, deleted)
 
     @tutor.command(
         name="forget-me",

@@ -4,6 +4,7 @@ forget-me, and French."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from datetime import timedelta
@@ -255,6 +256,27 @@ async def test_export_and_forget_me(klass: Class, fake_discord: FakeDiscord) -> 
     assert await klass.store.get_answer(post.id, alice.id) is not None
     rows = list(csv.DictReader(io.StringIO(await klass.store.export_scores_csv(klass.guild.id))))
     assert [int(r["member_id"]) for r in rows] == [alice.id]
+
+
+async def test_removing_the_bot_erases_the_server(klass: Class, fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    alice = klass.students["alice"]
+    await klass.start()
+    await klass.setup()
+    await klass.tick_at(POST_AT)
+    (post_message,) = klass.posts()
+    post, card = await klass.card_of(post_message)
+    await fake.slash(klass.guild, alice, "answer", text=card.items[0].answer)
+    assert await klass.store.get_answer(post.id, alice.id) is not None
+
+    await fake.dispatch("GUILD_DELETE", {"id": str(klass.guild.id)})
+    for _ in range(200):  # the bot handles the event in its own task
+        if await klass.store.get_guild(klass.guild.id) is None:
+            break
+        await asyncio.sleep(0.01)
+    assert await klass.store.get_guild(klass.guild.id) is None
+    assert await klass.store.get_answer(post.id, alice.id) is None
+    assert list(csv.DictReader(io.StringIO(await klass.store.export_scores_csv(klass.guild.id)))) == []
 
 
 # ------------------------------------------------------------------------------------------------- French

@@ -115,6 +115,7 @@ class _Phrase:
     need_count: int = 1  # see _requirement
     need_weight: float = 0.0
     counted: tuple[bool, ...] = ()  # words that count towards need_count: not mere repeats of the question
+    may_name_alone: bool = False  # an answer with a word of its own, which alone may name it (list entry)
 
 
 @dataclass(slots=True)
@@ -295,11 +296,12 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
             barrier = CONJ
         opposites = frozenset().union(*(OPPOSITES.get(w, frozenset()) for w in phrase_tokens(text)))
         need_count, need_weight = _requirement(kind, weights)
+        may_name_alone = kind == "answer" and any(w >= 0.99 for w in weights)
         counted = tuple(not (stems(word) & question_stems) for word in words)
         phrases.append(
             _Phrase(
                 index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites,
-                need_count, need_weight, counted,
+                need_count, need_weight, counted, may_name_alone,
             )
         )  # fmt: skip
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")
@@ -517,12 +519,9 @@ def _windows(
 ) -> list[_Candidate]:
     """Acceptable windows of one phrase: for each starting token, the strongest and the shortest."""
     n = len(phrase.words)
-    distinct = {w for _, w, _ in hits}
-    counted_distinct = sum(phrase.counted[w] for w in distinct)
-    if not _accepts(phrase, sum(phrase.weights[w] for w in distinct), counted_distinct) and not any(
-        phrase.weights[w] >= 0.99 for w in distinct
-    ):
-        return []  # even every word it was seen with cannot name it
+    may_name_alone = phrase.may_name_alone
+    if len(hits) < phrase.need_count and not may_name_alone:
+        return []  # fewer words seen than it needs
     # hits arrive in token order (grade_reply walks the tokens), which the window search relies on
     tokens = read.tokens
     content_before = read.content_before
@@ -533,8 +532,12 @@ def _windows(
     need_count, need_weight = phrase.need_count, phrase.need_weight - 1e-9
     counted = phrase.counted
     is_detail = phrase.kind == "detail"
-    may_name_alone = phrase.kind == "answer" and any(w >= 0.99 for w in weights)
     barrier_breaks = read.breaks[phrase.barrier]
+    # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
+    # none in the reply and the item has no opposites.
+    check_polarity = bool(
+        phrase.negative or phrase.opposites or (read.negations_before[-1] and not card.avoidance)
+    )
     size = len(tokens)
     for first in range(len(hits)):
         start = hits[first][0]
@@ -578,7 +581,7 @@ def _windows(
             partial_pair = n == 2 and len(best_sim) == 1 and not is_detail
             if partial_pair and _modified(start, end, read, positions_used):
                 continue
-            if not _polarity_ok(card, phrase, start, end, read):
+            if check_polarity and not _polarity_ok(card, phrase, start, end, read):
                 continue
             mean_similarity = similarity_sum / len(best_sim)
             coverage = weighted_similarity / phrase.total_weight

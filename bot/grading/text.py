@@ -224,6 +224,8 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
     tokens: list[Token] = []
     gaps: list[int] = []
     pending = HARD
+    any_joins = False
+    make = tuple.__new__
     for index in range(1, len(pieces), 2):
         raw = pieces[index]
         strength = _gap_strength(pieces[index - 1]) if tokens else HARD
@@ -244,13 +246,15 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
             pending = max(pending, strength)  # "___": no word, the separator before it still counts
             continue
         word, stop, joins = forms[0]
-        tokens.append(Token(word, start, end, stop, joins))
+        tokens.append(make(Token, (word, start, end, stop, joins)))  # tuple.__new__: 3x a NamedTuple call
         gaps.append(strength)
+        any_joins = any_joins or joins
         if len(forms) > 1:
             for word, stop, joins in forms[1:]:
-                tokens.append(Token(word, start, end, stop, joins))
+                tokens.append(make(Token, (word, start, end, stop, joins)))
                 gaps.append(SPACE)
-    _soften_conjunctions(tokens, gaps)
+    if any_joins:
+        return _soften_conjunctions(tokens, gaps)
     return tokens, gaps
 
 
@@ -275,16 +279,20 @@ def _is_numbering(raw: str, after: str, *, first: bool) -> bool:
     return len(raw) == 1 and raw.islower() and (first or after[:1] == ")")
 
 
-def _soften_conjunctions(tokens: list[Token], gaps: list[int]) -> None:
+def _soften_conjunctions(tokens: list[Token], gaps: list[int]) -> tuple[list[Token], list[int]]:
     """Turn "A et B" into a separator between A and B, but keep a lone "ou?" (the question word Où)."""
-    index = 1
-    while index < len(tokens) - 1:
-        if tokens[index].joins and gaps[index] < COMMA and gaps[index + 1] < COMMA:
-            gaps[index + 1] = max(gaps[index + 1], CONJ)
-            del tokens[index]
-            del gaps[index]
+    kept_tokens: list[Token] = []
+    kept_gaps: list[int] = []
+    carry = SPACE
+    last = len(tokens) - 1
+    for index, (token, gap) in enumerate(zip(tokens, gaps, strict=True)):
+        if token.joins and kept_tokens and index < last and gap < COMMA and gaps[index + 1] < COMMA:
+            carry = CONJ
             continue
-        index += 1
+        kept_tokens.append(token)
+        kept_gaps.append(max(gap, carry))
+        carry = SPACE
+    return kept_tokens, kept_gaps
 
 
 ELISIONS = ("qu", "d", "l", "j", "n", "s", "m", "t", "c")

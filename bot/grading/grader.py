@@ -365,9 +365,9 @@ class _Reply:
     atom_span: list[tuple[int, int]]  # first and last token of each part
     breaks: dict[int, list[int]]  # per strength: the tokens that follow a separator that strong or more
     content_before: list[int]  # content_before[i]: how many non-stop-words precede token i
-    negations_before: list[int]  # how many negation words precede token i
-    cues_before: list[int]  # how many negative cues ("pas", "manque") precede token i
+    has_negation: bool  # any negation word at all: most replies have none, and skip polarity checks
     _lookback: dict[int, frozenset[str]] = field(default_factory=dict)
+    _counts: dict[str, list[int]] = field(default_factory=dict)
 
     def words_before(self, index: int) -> frozenset[str]:
         """Up to four words just before token ``index`` in its part: the scope of a negation."""
@@ -380,29 +380,26 @@ class _Reply:
             found = self._lookback[index] = frozenset(seen)
         return found
 
+    def count_before(self, words: frozenset[str], name: str) -> list[int]:
+        """``[i]``: how many of ``words`` precede token i (computed once per reply, on first use)."""
+        counts = self._counts.get(name)
+        if counts is None:
+            counts = self._counts[name] = list(accumulate((t.norm in words for t in self.tokens), initial=0))
+        return counts
+
     @classmethod
     def read(cls, text: str) -> _Reply:
         tokens, gaps = tokenize(text)
-        atom_of: list[int] = []
-        spans: list[tuple[int, int]] = []
-        for index, gap in enumerate(gaps):
-            if gap >= CONJ or not spans:
-                spans.append((index, index))
-            else:
-                spans[-1] = (spans[-1][0], index)
-            atom_of.append(len(spans) - 1)
         breaks = {level: [i for i, gap in enumerate(gaps) if gap >= level] for level in (CONJ, COMMA, HARD)}
-        norms = [token.norm for token in tokens]
+        starts = breaks[CONJ]  # every part starts after a separator (the first token has a HARD gap)
+        ends = [start - 1 for start in starts[1:]] + [len(tokens) - 1] if starts else []
+        spans = list(zip(starts, ends, strict=True))
+        atom_of: list[int] = []
+        for atom, (first, last) in enumerate(spans):
+            atom_of.extend([atom] * (last - first + 1))
         content_before = list(accumulate((not token.stop for token in tokens), initial=0))
-        negations_before = list(accumulate((norm in NEGATIONS for norm in norms), initial=0))
-        cues_before = list(accumulate((norm in _NEGATIVE_CUES for norm in norms), initial=0))
-        return cls(text, tokens, gaps, atom_of, spans, breaks, content_before, negations_before, cues_before)
-
-    def next_break(self, level: int, start: int) -> int:
-        """The first token after ``start`` that a separator of strength ``level`` or more sets apart."""
-        breaks = self.breaks[level]
-        at = bisect.bisect_right(breaks, start)
-        return breaks[at] if at < len(breaks) else len(self.tokens)
+        has_negation = any(token.norm in NEGATIONS for token in tokens)
+        return cls(text, tokens, gaps, atom_of, spans, breaks, content_before, has_negation)
 
     def quote(self, start: int, end: int) -> str:
         return self.text[self.tokens[start].start : self.tokens[end].end]
@@ -535,9 +532,7 @@ def _windows(
     barrier_breaks = read.breaks[phrase.barrier]
     # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
     # none in the reply and the item has no opposites.
-    check_polarity = bool(
-        phrase.negative or phrase.opposites or (read.negations_before[-1] and not card.avoidance)
-    )
+    check_polarity = bool(phrase.negative or phrase.opposites or (read.has_negation and not card.avoidance))
     size = len(tokens)
     for first in range(len(hits)):
         start = hits[first][0]
@@ -643,7 +638,9 @@ def _polarity_ok(card: PreparedCard, phrase: _Phrase, start: int, end: int, read
     ):
         return False
     if phrase.negative:
-        return bool(before & _NEGATIVE_CUES) or read.cues_before[end + 1] > read.cues_before[start]
+        cues = read.count_before(_NEGATIVE_CUES, "cues")
+        return bool(before & _NEGATIVE_CUES) or cues[end + 1] > cues[start]
     if card.avoidance:
         return True
-    return not (before & NEGATIONS) and read.negations_before[end + 1] == read.negations_before[start]
+    negations = read.count_before(NEGATIONS, "negations")
+    return not (before & NEGATIONS) and negations[end + 1] == negations[start]

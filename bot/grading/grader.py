@@ -494,19 +494,19 @@ def _select(candidates: list[_Candidate], size: int) -> dict[int, _Candidate]:
 
 def _unmatched_parts(read: _Reply, candidates: list[_Candidate]) -> tuple[list[str], int]:
     """Parts of the reply that no window touched, and how many of them read as wrong list entries."""
-    covered = [False] * len(read.tokens)
+    covered: set[int] = set()
+    atom_of = read.atom_of
     for candidate in candidates:
-        for position in range(candidate.start, candidate.end + 1):
-            covered[position] = True
+        covered.update(range(atom_of[candidate.start], atom_of[candidate.end] + 1))
     unmatched: list[str] = []
     wrong = 0
-    for first, last in read.atom_span:
-        span = range(first, last + 1)
-        content = [i for i in span if not read.tokens[i].stop]
-        if not content or any(covered[i] for i in span):
+    content_before = read.content_before
+    for atom, (first, last) in enumerate(read.atom_span):
+        content = content_before[last + 1] - content_before[first]
+        if not content or atom in covered:
             continue
         unmatched.append(read.quote(first, last))
-        if len(content) <= 4:  # a list entry; longer parts are prose and cost nothing
+        if content <= 4:  # a list entry; longer parts are prose and cost nothing
             wrong += 1
     return unmatched, wrong
 

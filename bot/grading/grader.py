@@ -533,9 +533,15 @@ def _windows(
     # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
     # none in the reply and the item has no opposites.
     check_polarity = bool(phrase.negative or phrase.opposites or (read.has_negation and not card.avoidance))
+    # The common case, a plain item in a reply with negations: refuse whole starts negated from before, and
+    # windows with a negation inside, without the general check.
+    plain_negation_check = check_polarity and not (phrase.negative or phrase.opposites)
+    negations = read.count_before(NEGATIONS, "negations") if plain_negation_check else []
     size = len(tokens)
     for first in range(len(hits)):
         start = hits[first][0]
+        if plain_negation_check and read.words_before(start) & NEGATIONS:
+            continue
         at = bisect.bisect_right(barrier_breaks, start)
         limit = min(barrier_breaks[at] if at < len(barrier_breaks) else size, start + max_span + 1)
         best_sim: dict[int, float] = {}
@@ -576,7 +582,10 @@ def _windows(
             partial_pair = n == 2 and len(best_sim) == 1 and not is_detail
             if partial_pair and _modified(start, end, read, positions_used):
                 continue
-            if check_polarity and not _polarity_ok(card, phrase, start, end, read):
+            if plain_negation_check:
+                if negations[end + 1] != negations[start]:
+                    continue
+            elif check_polarity and not _polarity_ok(card, phrase, start, end, read):
                 continue
             mean_similarity = similarity_sum / len(best_sim)
             coverage = weighted_similarity / phrase.total_weight

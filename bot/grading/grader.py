@@ -607,13 +607,15 @@ def _names_the_whole_part(
     phrase: _Phrase, best_sim: dict[int, float], start: int, end: int, read: _Reply
 ) -> bool:
     """A list entry made only of an item's own distinctive word ("ressources", "lexique") names that item."""
-    if phrase.kind != "answer" or not any(phrase.weights[w] >= 0.99 for w in best_sim):
-        return False
-    first, last = read.atom_span[read.atom_of[start]]
-    if read.atom_of[end] != read.atom_of[start]:
-        return False
-    outside = [i for i in range(first, last + 1) if not (start <= i <= end) and not read.tokens[i].stop]
-    return not outside and (last - first) <= 4
+    atom = read.atom_of[start]
+    first, last = read.atom_span[atom]
+    if last - first > 4 or read.atom_of[end] != atom:
+        return False  # not a short list entry
+    content = read.content_before
+    inside = content[end + 1] - content[start]
+    if content[last + 1] - content[first] != inside:
+        return False  # other words stand beside it in the entry
+    return any(phrase.weights[w] >= 0.99 for w in best_sim)
 
 
 def _modified(start: int, end: int, read: _Reply, matched: set[int]) -> bool:

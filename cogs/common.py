@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from typing import Any
 
@@ -123,6 +124,21 @@ def submitted_text(components: list[dict[str, Any]], custom_id: str) -> str:
         if found:
             return found
     return ""
+
+
+def modal_submission(
+    interaction: discord.Interaction, custom_id: re.Pattern[str], input_id: str
+) -> tuple[re.Match[str], str] | None:
+    """For a submitted form whose custom id matches ``custom_id``: the match and the text typed in
+    ``input_id``; None for any other interaction. Forms are recognised this way, not by a stored Modal, so
+    one opened before a restart is still answered."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return None
+    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+    match = custom_id.fullmatch(str(data.get("custom_id", "")))
+    if match is None:
+        return None
+    return match, submitted_text(list(data.get("components") or ()), input_id)
 
 
 async def deck_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

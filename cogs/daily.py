@@ -41,7 +41,7 @@ from bot.daily import (
 )
 from bot.i18n import language_from_locale, t
 from bot.store import Post
-from cogs.common import NO_PINGS, cmd, safe, send_private, submitted_text
+from cogs.common import NO_PINGS, cmd, modal_submission, safe, send_private
 
 if TYPE_CHECKING:
     from bot.runner import TutorBot
@@ -232,13 +232,10 @@ class Daily(commands.Cog):
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """A submitted answer form, recognised by its custom id (so also one opened before a restart)."""
-        if interaction.type is not discord.InteractionType.modal_submit:
+        submitted = modal_submission(interaction, MODAL_ID, ANSWER_INPUT)
+        if submitted is None:
             return
-        data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
-        match = MODAL_ID.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
-            return
-        text = submitted_text(list(data.get("components") or ()), ANSWER_INPUT)
+        match, text = submitted
         await self.answer_interaction(interaction, text, message_id=int(match["message"]))
 
     async def answer_interaction(

@@ -37,7 +37,7 @@ from bot.practice_session import (
     Started,
     Summary,
 )
-from cogs.common import NO_PINGS, cmd, deck_choices, language, safe, send_private, submitted_text
+from cogs.common import NO_PINGS, cmd, deck_choices, language, modal_submission, safe, send_private
 
 log = logging.getLogger(__name__)
 
@@ -233,29 +233,16 @@ class PracticeButton(
             await cog.on_button(interaction, self.action, self.session_id, self.position)
 
 
-def question_view(question: Question, lang: str) -> discord.ui.View:
+def session_view(question: Question, lang: str, *, answered: bool) -> discord.ui.View:
+    """The session's buttons: Answer and Stop on a question, Next and Stop once it is answered."""
+    action, label = ("next", "common.next") if answered else ("answer", "common.answer")
     view = discord.ui.View(timeout=None)
     view.add_item(
         PracticeButton(
-            "answer",
+            action,
             question.session_id,
             question.position,
-            label=t("common.answer", lang),
-            style=discord.ButtonStyle.primary,
-        )
-    )
-    view.add_item(PracticeButton("stop", question.session_id, label=t("common.stop", lang)))
-    return view
-
-
-def feedback_view(question: Question, lang: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(
-        PracticeButton(
-            "next",
-            question.session_id,
-            question.position,
-            label=t("common.next", lang),
+            label=t(label, lang),
             style=discord.ButtonStyle.primary,
         )
     )
@@ -343,7 +330,7 @@ class Practice(commands.Cog):
         await send_private(
             interaction,
             embed=question_embed(started.question, lang, intro=self._intro(started, lang)),
-            view=question_view(started.question, lang),
+            view=session_view(started.question, lang, answered=False),
         )
 
     @practice.autocomplete("deck")
@@ -386,13 +373,10 @@ class Practice(commands.Cog):
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answers typed in the modal (recognised by its custom id, so also across a restart)."""
-        if interaction.type is not discord.InteractionType.modal_submit:
+        submitted = modal_submission(interaction, MODAL_ID, ANSWER_INPUT)
+        if submitted is None:
             return
-        data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
-        match = MODAL_ID.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
-            return
-        reply = submitted_text(list(data.get("components") or ()), ANSWER_INPUT)
+        match, reply = submitted
         async with self._guarded(interaction) as lang:
             feedback = await self.sessions.answer(
                 interaction.guild_id or 0, interaction.user.id, match["sid"], int(match["pos"]), reply
@@ -410,14 +394,14 @@ class Practice(commands.Cog):
             await edit(
                 content=None,
                 embeds=[question_embed(step, lang)],
-                view=question_view(step, lang),
+                view=session_view(step, lang, answered=False),
                 allowed_mentions=NO_PINGS,
             )
         elif isinstance(step, Feedback):
             embeds = [feedback_embed(step, lang)]
             if step.summary is not None:
                 embeds.append(summary_embed(step.summary, lang))
-            view = None if step.last else feedback_view(step.question, lang)
+            view = None if step.last else session_view(step.question, lang, answered=True)
             await edit(content=None, embeds=embeds, view=view, allowed_mentions=NO_PINGS)
         elif isinstance(step, Summary):
             await edit(content=None, embeds=[summary_embed(step, lang)], view=None, allowed_mentions=NO_PINGS)

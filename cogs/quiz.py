@@ -44,7 +44,16 @@ from bot.quiz import (
     RoundResult,
     Standing,
 )
-from cogs.common import NO_PINGS, cmd, deck_choices, is_teacher, language, safe, send_private, submitted_text
+from cogs.common import (
+    NO_PINGS,
+    cmd,
+    deck_choices,
+    is_teacher,
+    language,
+    modal_submission,
+    safe,
+    send_private,
+)
 
 log = logging.getLogger(__name__)
 
@@ -550,18 +559,15 @@ class QuizCog(commands.Cog, name="Quiz"):
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answers typed in a round's modal, recognised by custom id (late ones are told the quiz is over)."""
-        if interaction.type is not discord.InteractionType.modal_submit:
+        submitted = modal_submission(interaction, MODAL_ID, ANSWER_INPUT)
+        if submitted is None:
             return
-        data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
-        match = MODAL_ID.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
-            return
+        match, reply = submitted
         session = self.by_id.get(match["qid"])
         lang = session.lang if session is not None else await language(interaction)
         try:
             if session is None:
                 raise QuizError("quiz.error.over")
-            reply = submitted_text(list(data.get("components") or ()), ANSWER_INPUT)
             answer = session.quiz.submit(interaction.user.id, int(match["round"]), reply)
             await send_private(interaction, receipt_text(answer, lang))
         except QuizError as error:

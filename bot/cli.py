@@ -83,7 +83,7 @@ def _deck_convert(args: argparse.Namespace) -> int:
 
 
 def _practice(args: argparse.Namespace) -> int:
-    from .practice_cli import run_terminal_practice
+    from .practice.terminal import run_terminal_practice
 
     return run_terminal_practice(deck_path=Path(args.deck), count=args.count, lang=args.lang, db=args.db)
 
@@ -103,7 +103,7 @@ def _auto(args: argparse.Namespace) -> int:
     if Settings.from_env().token:
         return _run(args)
     from .i18n import t
-    from .practice_cli import run_terminal_practice
+    from .practice.terminal import run_terminal_practice
 
     print(t("cli.no_token", load_deck(DEFAULT_DECK).language) + "\n", file=sys.stderr)
     return run_terminal_practice(deck_path=DEFAULT_DECK, count=None, lang=None, db=None)

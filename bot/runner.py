@@ -5,9 +5,11 @@ The only module of ``bot/`` that imports discord (with ``cogs/``). ``TutorBot``:
 - asks for the fewest intents that work: guilds only (slash commands, buttons and modals need nothing else);
   ``message_content=True`` adds guild messages and the privileged message-content intent, for graded replies;
 - opens the store (an async context manager factory) before loading the extensions, and closes it last;
-- stores the bundled decks (``data/decks/*.yaml`` and the ``TUTOR_DECKS`` folder) at every start, and makes
-  the daily-question service (``bot.daily``) on the store with the bot's clock (``TutorBot(clock=...)``, so
-  tests drive time; the scheduler loop's period is ``scheduler_interval``);
+- stores the bundled decks (``data/decks/*.yaml`` and the ``TUTOR_DECKS`` folder) at every start, and builds
+  every feature's service once (``bot.services``) on the store with the bot's clock (``TutorBot(clock=...)``,
+  so tests drive time; the scheduler loop's period is ``scheduler_interval``);
+- discovers the cogs by name (every module of ``cogs`` with a ``setup``), which reach the core only through
+  ``bot.services``;
 - syncs the slash commands only when their definitions changed since the last sync (a hash kept in a small
   JSON file next to the database), so restarts do not spend Discord's command-update rate limit.
 
@@ -27,7 +29,6 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,10 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from .daily import DailyService, bundled_deck_files, load_bundled_decks
+from .clock import Clock, utc_now
+from .decks.library import bundled_deck_files
 from .i18n import MESSAGES, t
+from .services import Services
 from .settings import Settings
 from .store import Store, StoreError
 
@@ -62,17 +65,12 @@ def discover_cogs() -> tuple[str, ...]:
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG = 0, 1, 2
 
 StoreFactory = Callable[[], AbstractAsyncContextManager[Any]]
-Clock = Callable[[], datetime]
 
 #: The curated decks shipped with the project.
 CURATED_DECKS = Path(__file__).resolve().parent.parent / "data" / "decks"
 #: How often the scheduler loop looks for due posts and reveals (seconds): posts go out within this of
 #: their time. Each pass is a few indexed queries per guild.
 SCHEDULER_INTERVAL = 20.0
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 # A tutor bot never joins voice: discord.py's warnings about missing voice libraries would only worry a
@@ -147,8 +145,8 @@ class TutorBot(commands.Bot):
         self.clock: Clock = clock or utc_now
         self.scheduler_interval = scheduler_interval
         self.curated_decks = curated_decks
-        #: The daily-question service, made on the store in ``setup_hook`` (None without a real store).
-        self.daily: DailyService | None = None
+        #: Every feature's service, built on the store in ``setup_hook`` (None without a real store).
+        self.services: Services | None = None
         #: Names of the bundled decks stored at start-up.
         self.bundled_decks: list[str] = []
         self.command_hash_path = Path(command_hash_path) if command_hash_path is not None else None
@@ -158,16 +156,16 @@ class TutorBot(commands.Bot):
         self._resources = contextlib.AsyncExitStack()
 
     async def setup_hook(self) -> None:
-        from cogs.common import on_app_command_error
+        from cogs.kit.errors import on_app_command_error
 
         if self._open_store is not None:
             self.store = await self._resources.enter_async_context(self._open_store())
         if isinstance(self.store, Store):  # runner tests use stand-ins that are not a database
+            self.services = Services.build(self.store, self.clock)
             extra = self.settings.decks_dir if self.settings is not None else None
-            self.bundled_decks = await load_bundled_decks(
-                self.store, bundled_deck_files(self.curated_decks, extra)
+            self.bundled_decks = await self.services.decks.load_bundled(
+                bundled_deck_files(self.curated_decks, extra)
             )
-            self.daily = DailyService(self.store, self.clock)
         await self.tree.set_translator(CatalogueTranslator())
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         for name in self.extension_names:
@@ -181,11 +179,13 @@ class TutorBot(commands.Bot):
         if ready_task is not None and not ready_task.done():
             ready_task.cancel()
         try:
+            if self.services is not None:
+                await self.services.close()  # live quizzes keep their rounds while Discord is still there
             await super().close()
         finally:
             await self._resources.aclose()
             self.store = None
-            self.daily = None
+            self.services = None
 
     # ------------------------------------------------------------------------------------ command sync
     async def command_definitions(self) -> dict[str, Any]:

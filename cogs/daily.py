@@ -1,14 +1,14 @@
 """The daily question in Discord: the post and its Answer button and form, /answer, graded replies, the
-scheduler loop and the reveal.
+scheduler loop, and the channel the core posts in.
 
-Thin: every decision and every sentence comes from :class:`bot.daily.DailyService` (on ``bot.daily``); this
-cog sends, edits and acknowledges. Answering needs no privileged intent (the button opens a modal,
-``/answer`` takes the text); replies to the post are graded too when the bot has the message-content intent.
+Thin: every decision and every sentence comes from the core (``services.daily`` answers,
+``services.posting`` posts and reveals); this cog sends, edits and acknowledges, as the core's
+:class:`bot.daily.scheduler.Publisher`.
+Answering needs no privileged intent (the button opens a form, ``/answer`` takes the text); replies to the
+post are graded too when the bot has the message-content intent.
 
-One scheduler loop (``discord.ext.tasks``) runs :meth:`Daily.tick` every ``bot.scheduler_interval`` seconds
-and once at start-up (the catch-up after downtime). ``tick`` is a plain coroutine, so tests call it after
-moving the bot's clock instead of sleeping. Ticks, manual posts and manual reveals share one lock: two of
-them never act on the same guild at once.
+One scheduler loop (``discord.ext.tasks``) runs ``services.posting.tick`` every ``bot.scheduler_interval``
+seconds and once at start-up (the catch-up after downtime); tests call ``tick`` after moving the clock.
 """
 
 from __future__ import annotations
@@ -16,115 +16,49 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections import OrderedDict
-from collections.abc import Awaitable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Mapping
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.daily import (
-    MAX_ANSWER_CHARS,
-    REQUIRED_CHANNEL_PERMISSIONS,
-    AnswerOutcome,
-    Content,
-    DailyError,
-    DailyService,
-    PostJob,
-    RevealJob,
-    explain_failure,
-    failure_code,
-    missing_permissions,
-)
-from bot.i18n import language_from_locale, t
-from bot.store import Post
-from cogs.common import NO_PINGS, cmd, modal_submission, safe, send_private
-
-if TYPE_CHECKING:
-    from bot.runner import TutorBot
+from bot.content import Content, Markup
+from bot.daily import render
+from bot.daily.results import AnswerOutcome
+from bot.daily.rules import MAX_ANSWER_CHARS, REQUIRED_CHANNEL_PERMISSIONS, failure_code, missing_permissions
+from bot.daily.scheduler import Refused, Sent
+from bot.errors import UserError
+from bot.i18n import t
+from bot.services import Services
+from cogs.kit.access import cmd, language, services_of
+from cogs.kit.embeds import to_embed
+from cogs.kit.errors import guarded
+from cogs.kit.forms import answer_form, submitted_answer
+from cogs.kit.markup import DISCORD, safe
+from cogs.kit.replies import NO_PINGS, send_private
 
 log = logging.getLogger(__name__)
 
 #: The Answer button's custom_id: stable, so posts made before a restart keep working (persistent view).
 ANSWER_BUTTON_ID = "daily:answer"
-#: The answer form's custom_id names the post's message; its text input has a fixed one.
-MODAL_ID = re.compile(r"daily:modal:(?P<message>\d+)")
-ANSWER_INPUT = "daily:modal:text"
+#: The answer form's custom_id names the post's message.
+FORM_ID = re.compile(r"daily:modal:(?P<message>\d{1,20})")
 #: Seconds of work before an answer is acknowledged with "thinking…" (Discord allows 3 s to respond).
 DEFER_AFTER = 1.5
 #: Answers in progress beyond which a new one is acknowledged ("thinking…") before it is graded.
 BUSY_ANSWERS = 64
 #: The reaction on a graded reply when the member's DMs are closed: "recorded", never the grade itself.
 RECORDED = "📝"
-#: Display names kept for the reveal's top scorers (members are not cached without the members intent).
-NAMES_KEPT = 5000
-
-COLOURS = {
-    "question": 0x2563EB,
-    "closed": 0x94A3B8,
-    "feedback": 0x16A34A,
-    "reveal": 0x9333EA,
-    "info": 0x475569,
-    "error": 0xDC2626,
-}
 
 
-def to_embed(content: Content) -> discord.Embed:
-    """A :class:`bot.daily.Content` as a Discord embed."""
-    embed = discord.Embed(
-        title=content.title,
-        description=content.description or None,
-        colour=COLOURS.get(content.kind, COLOURS["info"]),
-        url=content.url,
-    )
-    for item in content.fields:
-        embed.add_field(name=item.name, value=item.value, inline=item.inline)
-    if content.footer:
-        embed.set_footer(text=content.footer)
-    return embed
-
-
-def channel_problem(channel: discord.abc.GuildChannel | None, me: discord.Member | None) -> str | None:
+def channel_problem(channel: object, me: discord.Member | None) -> str | None:
     """Why the bot cannot post in ``channel`` (a failure code for the status), or None when it can."""
-    if channel is None or me is None or not isinstance(channel, discord.TextChannel):
+    if me is None or not isinstance(channel, discord.TextChannel):
         return failure_code(text="channel_missing")
     perms = channel.permissions_for(me)
     missing = missing_permissions({name: getattr(perms, name) for name in REQUIRED_CHANNEL_PERMISSIONS})
     return failure_code(permissions=missing) if missing else None
-
-
-@dataclass
-class TickReport:
-    """What one scheduler pass did (for logs and tests)."""
-
-    posted: list[int] = field(default_factory=list)  # post ids sent
-    revealed: list[int] = field(default_factory=list)  # post ids revealed
-    failed: list[int] = field(default_factory=list)  # guild ids whose post or reveal failed
-
-
-def answer_modal(message_id: int, lang: str) -> discord.ui.Modal:
-    """The answer form for the post ``message_id``: one paragraph input.
-
-    Only a form: discord.py does not keep it (it is stopped before it is sent), and its submission is handled
-    by custom id in :meth:`Daily.on_interaction`, so a form opened before a restart is still graded after it.
-    """
-    modal = discord.ui.Modal(
-        title=t("daily.modal.title", lang), custom_id=f"daily:modal:{message_id}", timeout=None
-    )
-    modal.add_item(
-        discord.ui.TextInput(
-            label=t("daily.modal.label", lang),
-            style=discord.TextStyle.paragraph,
-            placeholder=t("daily.modal.placeholder", lang),
-            max_length=MAX_ANSWER_CHARS,
-            custom_id=ANSWER_INPUT,
-        )
-    )
-    modal.stop()
-    return modal
 
 
 class AnswerView(discord.ui.View):
@@ -144,64 +78,87 @@ class AnswerView(discord.ui.View):
 
 
 class Daily(commands.Cog):
-    """/answer, the post's button and form, replies to the post, the scheduler and the reveal."""
+    """/answer, the post's button and form, replies to the post, the scheduler; the core's publisher."""
 
-    def __init__(self, bot: TutorBot) -> None:
+    markup: Markup = DISCORD
+
+    def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
-        self.lock = asyncio.Lock()
-        #: Completed scheduler passes (tests wait on it).
-        self.ticks = 0
         self._answering = 0  # answers being graded and recorded right now
-        self._names: OrderedDict[int, str] = OrderedDict()
 
     @property
-    def service(self) -> DailyService | None:
-        return self.bot.daily
+    def services(self) -> Services | None:
+        return services_of(self.bot)
 
     async def cog_load(self) -> None:
-        if self.service is None:
+        services = self.services
+        if services is None:
             return  # no database (runner tests): commands answer, nothing is scheduled
+        services.posting.publisher = self
         self.bot.add_view(AnswerView(self))
-        self.scheduler.change_interval(seconds=self.bot.scheduler_interval)
+        self.scheduler.change_interval(seconds=getattr(self.bot, "scheduler_interval", 20.0))
         self.scheduler.start()
 
     async def cog_unload(self) -> None:
         self.scheduler.cancel()
+        services = self.services
+        if services is not None and services.posting.publisher is self:
+            services.posting.publisher = None
 
-    # ------------------------------------------------------------------------------------------ helpers
+    # ------------------------------------------------------------------------------------- the publisher
 
-    async def lang_of(self, guild: discord.Guild | None) -> str:
-        locale = str(guild.preferred_locale) if guild is not None else None
-        return await self.language(guild.id if guild is not None else None, locale)
+    def present(self, guild_id: int) -> bool:
+        return self.bot.get_guild(guild_id) is not None
 
-    async def language(self, guild_id: int | None, locale: str | None) -> str:
-        """The guild's language (cached by the service: every answer needs it)."""
-        if self.service is None:
-            return language_from_locale(locale)
-        return await self.service.language(guild_id, locale)
+    def channel_problem(self, guild_id: int, channel_id: int | None) -> str | None:
+        guild = self.bot.get_guild(guild_id)
+        channel = self.bot.get_channel(channel_id) if channel_id is not None else None
+        return channel_problem(channel, guild.me if guild is not None else None)
 
-    async def interaction_language(self, interaction: discord.Interaction) -> str:
-        locale = interaction.guild_locale
-        return await self.language(interaction.guild_id, str(locale) if locale is not None else None)
+    def _channel(self, channel_id: int) -> discord.TextChannel:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise Refused(10003, "Unknown Channel")
+        return channel
 
-    def forget_name(self, member_id: int) -> None:
-        self._names.pop(member_id, None)
+    async def send_question(self, channel_id: int, content: Content, lang: str) -> Sent:
+        view = AnswerView(self, t("common.answer", lang))
+        return await self._send(channel_id, content, view)
 
-    def remember_name(self, user: discord.abc.User) -> None:
-        self._names[user.id] = user.display_name
-        self._names.move_to_end(user.id)
-        while len(self._names) > NAMES_KEPT:
-            self._names.popitem(last=False)
+    async def send(self, channel_id: int, content: Content) -> Sent:
+        return await self._send(channel_id, content, None)
 
-    async def names_of(self, guild: discord.Guild | None, member_ids: tuple[int, ...]) -> dict[int, str]:
+    async def _send(self, channel_id: int, content: Content, view: discord.ui.View | None) -> Sent:
+        channel = self._channel(channel_id)
+        try:
+            if view is None:
+                message = await channel.send(embed=to_embed(content), allowed_mentions=NO_PINGS)
+            else:
+                message = await channel.send(embed=to_embed(content), view=view, allowed_mentions=NO_PINGS)
+        except discord.HTTPException as exc:
+            raise Refused(exc.code, exc.text) from exc
+        return Sent(channel.id, message.id, message.jump_url)
+
+    async def close_question(self, channel_id: int, message_id: int, content: Content) -> None:
+        try:
+            await (
+                self._channel(channel_id)
+                .get_partial_message(message_id)
+                .edit(embed=to_embed(content), view=None)
+            )
+        except discord.HTTPException as exc:
+            raise Refused(exc.code, exc.text) from exc
+
+    async def names(self, guild_id: int, member_ids: tuple[int, ...]) -> Mapping[int, str]:
         """Display names for the reveal: remembered from answers, else asked of Discord (one call each)."""
-        names: dict[int, str] = {}
+        services = self.services
+        names: dict[int, str] = dict(services.names.known(member_ids)) if services is not None else {}
+        guild = self.bot.get_guild(guild_id)
         for member_id in member_ids:
-            if member_id in self._names:
-                names[member_id] = self._names[member_id]
+            if member_id in names or guild is None:
                 continue
-            member = guild.get_member(member_id) if guild is not None else None
-            if member is None and guild is not None:
+            member = guild.get_member(member_id)
+            if member is None:
                 try:
                     member = await guild.fetch_member(member_id)
                 except discord.HTTPException:
@@ -210,29 +167,38 @@ class Daily(commands.Cog):
                 names[member_id] = member.display_name
         return names
 
+    def remember_name(self, user: discord.abc.User) -> None:
+        services = self.services
+        if services is not None:
+            services.names.remember(user.id, user.display_name)
+
     # ------------------------------------------------------------------------------------------ answering
 
     async def open_answer_form(self, interaction: discord.Interaction) -> None:
         """The Answer button: the form, or the first grade for a second attempt, or why it is closed."""
-        service, message = self.service, interaction.message
-        lang = await self.interaction_language(interaction)
-        if service is None or interaction.guild_id is None or message is None:
-            await send_private(interaction, t("common.error.not_set_up", lang))
-            return
-        try:
-            earlier = await service.before_answer(interaction.guild_id, interaction.user.id, message.id)
-        except DailyError as error:
-            await send_private(interaction, error.message(lang, safe))
-            return
-        if earlier is not None:
-            await send_private(interaction, embed=to_embed(earlier.render(lang, safe)))
-            return
-        await interaction.response.send_modal(answer_modal(message.id, lang))
+        async with guarded(interaction) as lang:
+            services, message = self.services, interaction.message
+            if services is None or interaction.guild_id is None or message is None:
+                raise UserError("common.error.not_set_up")
+            earlier = await services.daily.before_answer(
+                interaction.guild_id, interaction.user.id, message.id
+            )
+            if earlier is not None:
+                await send_private(interaction, embed=to_embed(render.feedback(earlier, lang, DISCORD)))
+                return
+            form = answer_form(
+                f"daily:modal:{message.id}",
+                title=t("daily.modal.title", lang),
+                label=t("daily.modal.label", lang),
+                placeholder=t("daily.modal.placeholder", lang),
+                max_length=MAX_ANSWER_CHARS,
+            )
+            await interaction.response.send_modal(form)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """A submitted answer form, recognised by its custom id (so also one opened before a restart)."""
-        submitted = modal_submission(interaction, MODAL_ID, ANSWER_INPUT)
+        submitted = submitted_answer(interaction, FORM_ID)
         if submitted is None:
             return
         match, text = submitted
@@ -242,13 +208,13 @@ class Daily(commands.Cog):
         self, interaction: discord.Interaction, text: str, *, message_id: int | None = None
     ) -> None:
         """Grade and record an answer from the form or /answer; reply privately with the feedback."""
-        service = self.service
-        lang = await self.interaction_language(interaction)
-        if service is None or interaction.guild_id is None:
+        services = self.services
+        lang = await language(interaction)
+        if services is None or interaction.guild_id is None:
             await send_private(interaction, t("common.error.not_set_up", lang))
             return
         self.remember_name(interaction.user)
-        work = service.answer(interaction.guild_id, interaction.user.id, text, message_id=message_id)
+        work = services.daily.answer(interaction.guild_id, interaction.user.id, text, message_id=message_id)
         await self._respond(interaction, lang, work)
 
     async def _respond(
@@ -269,18 +235,18 @@ class Daily(commands.Cog):
         timer = asyncio.get_running_loop().call_later(delay, defer)
         self._answering += 1
         try:
-            outcome: AnswerOutcome | DailyError = await work
-        except DailyError as error:
+            outcome: AnswerOutcome | UserError = await work
+        except UserError as error:
             outcome = error
         finally:
             self._answering -= 1
             timer.cancel()
             for task in deferring:
                 await task  # the acknowledgement must be done before the follow-up
-        if isinstance(outcome, DailyError):
-            content, embed = outcome.message(lang, safe), None
+        if isinstance(outcome, UserError):
+            content, embed = outcome.message(lang, DISCORD), None
         else:
-            content, embed = None, to_embed(outcome.render(lang, safe))
+            content, embed = None, to_embed(render.feedback(outcome, lang, DISCORD))
         if deferring:  # the "thinking…" message becomes the feedback
             await interaction.edit_original_response(content=content, embed=embed, allowed_mentions=NO_PINGS)
         else:
@@ -305,7 +271,7 @@ class Daily(commands.Cog):
             or reference is None
             or reference.message_id is None
             or not message.content
-            or self.service is None
+            or self.services is None
         ):
             return
         resolved = reference.resolved
@@ -315,22 +281,22 @@ class Daily(commands.Cog):
         await self.grade_reply(message, reference.message_id)
 
     async def grade_reply(self, message: discord.Message, post_message_id: int) -> None:
-        service = self.service
+        services = self.services
         guild = message.guild
-        assert service is not None and guild is not None
+        assert services is not None and guild is not None
         outcome: AnswerOutcome | None = None
-        refusal: DailyError | None = None
+        refusal: UserError | None = None
         try:
-            outcome = await service.answer(
+            outcome = await services.daily.answer(
                 guild.id, message.author.id, message.content, message_id=post_message_id
             )
-        except DailyError as error:
+        except UserError as error:
             if error.key == "daily.error.unknown_post":
                 return  # a reply to another message of the bot
             refusal = error
         self.remember_name(message.author)
-        lang = await self.lang_of(guild)
-        settings = await service.settings(guild.id)
+        lang = await services.language(guild.id, str(guild.preferred_locale))
+        settings = await services.guild_settings(guild.id)
         deleted = False
         channel = message.channel
         if (
@@ -349,10 +315,12 @@ class Daily(commands.Cog):
         try:
             if outcome is not None:
                 await message.author.send(
-                    content=intro, embed=to_embed(outcome.render(lang, safe)), allowed_mentions=NO_PINGS
+                    content=intro,
+                    embed=to_embed(render.feedback(outcome, lang, DISCORD)),
+                    allowed_mentions=NO_PINGS,
                 )
             elif refusal is not None:
-                await message.author.send(content=refusal.message(lang, safe), allowed_mentions=NO_PINGS)
+                await message.author.send(content=refusal.message(lang, DISCORD), allowed_mentions=NO_PINGS)
         except discord.HTTPException:  # DMs closed (403 50007)
             if outcome is None:
                 return
@@ -372,8 +340,11 @@ class Daily(commands.Cog):
 
     @tasks.loop(seconds=20)
     async def scheduler(self) -> None:
+        services = self.services
+        if services is None:
+            return
         try:
-            await self.tick()
+            await services.posting.tick()
         except Exception:
             # Keep the loop alive: the next pass retries from the stored state.
             log.exception("scheduler pass failed; the next pass tries again")
@@ -382,165 +353,6 @@ class Daily(commands.Cog):
     async def _wait_until_ready(self) -> None:
         await self.bot.wait_until_ready()
 
-    async def tick(self) -> TickReport:
-        """One scheduler pass: every due reveal, then every due post, decided from the stored state."""
-        service = self.service
-        report = TickReport()
-        if service is None:
-            return report
-        async with self.lock:
-            for job in await service.due_jobs():
-                try:
-                    if isinstance(job, RevealJob):
-                        await self._reveal(job.post, early=job.early, report=report)
-                    elif isinstance(job, PostJob):
-                        await self._post(job.guild_id, job.slot, report=report)
-                except Exception:
-                    # One guild's problem must not hold up the others.
-                    log.exception("scheduled job %r failed", job)
-            self.ticks += 1
-        return report
 
-    def _text_channel(self, channel_id: int | None) -> discord.TextChannel | None:
-        channel = self.bot.get_channel(channel_id) if channel_id is not None else None
-        return channel if isinstance(channel, discord.TextChannel) else None
-
-    async def _post(
-        self, guild_id: int, slot: datetime | None, *, report: TickReport | None = None
-    ) -> tuple[discord.Message | None, str | None]:
-        """Post the guild's question for ``slot`` (None: a manual post). Returns (message, failure)."""
-        service = self.service
-        assert service is not None
-        guild = self.bot.get_guild(guild_id)
-        if guild is None:
-            return None, None  # not (yet) in this guild: the post stays due
-        settings = await service.require_settings(guild_id)
-        channel = self._text_channel(settings.channel_id)
-        problem = channel_problem(channel, guild.me)
-        prepared = None
-        if problem is None:
-            try:
-                prepared = await service.prepare_post(guild_id, slot)
-            except DailyError:
-                problem = failure_code(text="empty_deck")
-        if problem is None and prepared is None:
-            return None, None  # already posted by another pass
-        message = None
-        if problem is None and prepared is not None and channel is not None:
-            view = AnswerView(self, t("common.answer", prepared.lang))
-            try:
-                message = await channel.send(
-                    embed=to_embed(prepared.render(safe)), view=view, allowed_mentions=NO_PINGS
-                )
-            except discord.HTTPException as exc:
-                problem = failure_code(discord_code=exc.code, text=exc.text)
-        if problem is not None or message is None or prepared is None or channel is None:
-            problem = problem or "unknown"
-            if slot is not None:  # a manual post's failure is told to the teacher at once instead
-                await service.post_failed(guild_id, problem, due_since=slot)
-            if report is not None:
-                report.failed.append(guild_id)
-            return None, problem
-        post = await service.post_sent(prepared, channel.id, message.id)
-        if report is not None:
-            report.posted.append(post.id)
-        log.info("guild %s: posted question %s (post %s)", guild_id, post.card_id, post.id)
-        return message, None
-
-    async def _reveal(
-        self, post: Post, *, early: bool = False, report: TickReport | None = None
-    ) -> tuple[discord.Message | None, str | None]:
-        """Reveal a post: the answer key and the class's results, then the post loses its button."""
-        service = self.service
-        assert service is not None
-        guild = self.bot.get_guild(post.guild_id)
-        if guild is None:
-            return None, None
-        channel = self._text_channel(post.channel_id)
-        if channel is None:
-            # The post's channel is gone: there is nowhere to reveal it. Counting this as a failure would
-            # hold up the guild's next posts (in another channel) for a reveal that can never happen.
-            log.warning(
-                "guild %s: the channel of post %s is gone; its reveal is skipped", post.guild_id, post.id
-            )
-            await service.reveal_sent(post.id)
-            return None, failure_code(text="channel_missing")
-        problem = channel_problem(channel, guild.me)
-        if problem is not None:
-            await service.post_failed(post.guild_id, problem, due_since=post.closes_at)
-            if report is not None:
-                report.failed.append(post.guild_id)
-            return None, problem
-        reveal = await service.prepare_reveal(post, early=early)
-        names = await self.names_of(guild, reveal.top_member_ids)
-        try:
-            message = await channel.send(
-                embed=to_embed(reveal.render(names, safe)), allowed_mentions=NO_PINGS
-            )
-        except discord.HTTPException as exc:
-            problem = failure_code(discord_code=exc.code, text=exc.text)
-            await service.post_failed(post.guild_id, problem, due_since=reveal.post.closes_at)
-            if report is not None:
-                report.failed.append(post.guild_id)
-            return None, problem
-        await service.reveal_sent(post.id)
-        if report is not None:
-            report.revealed.append(post.id)
-        closed = reveal.closed_question(safe)
-        if closed is not None and post.message_id is not None:
-            try:
-                await channel.get_partial_message(post.message_id).edit(embed=to_embed(closed), view=None)
-            except discord.HTTPException as exc:
-                log.info("could not close the daily post %s: %s", post.message_id, exc)
-        return message, None
-
-    # ------------------------------------------------------------------------------------------ manual
-
-    async def post_now(self, guild_id: int) -> tuple[discord.Message, Post]:
-        """/tutor post-now: reveal the open question, if any, then post the next one now.
-
-        Raises DailyError with what the teacher should be told.
-        """
-        service = self.service
-        if service is None:
-            raise DailyError("common.error.not_set_up")
-        async with self.lock:
-            settings = await service.require_settings(guild_id)
-            channel_mention = f"<#{settings.channel_id}>"
-            previous = await service.open_post(guild_id)
-            if previous is not None:
-                await self._reveal(previous, early=previous.closes_at > service.now())
-            message, problem = await self._post(guild_id, None)
-            if problem is not None:
-                raise DailyError(
-                    "tutor.post_now.failed",
-                    reason=lambda lang: explain_failure(problem, lang, channel=channel_mention),
-                )
-            if message is None:
-                raise DailyError("tutor.post_now.already")
-            post = await service.open_post(guild_id)
-            assert post is not None
-            return message, post
-
-    async def reveal_now(self, guild_id: int) -> discord.Message:
-        """/tutor reveal-now: close the open question and reveal it. Raises DailyError."""
-        service = self.service
-        if service is None:
-            raise DailyError("common.error.not_set_up")
-        async with self.lock:
-            settings = await service.require_settings(guild_id)
-            post = await service.open_post(guild_id)
-            if post is None:
-                raise DailyError("tutor.reveal_now.none")
-            message, problem = await self._reveal(post, early=post.closes_at > service.now())
-            if message is None:
-                channel_mention = f"<#{post.channel_id or settings.channel_id}>"
-                raise DailyError(
-                    "tutor.reveal_now.failed",
-                    reason=lambda lang: explain_failure(problem, lang, channel=channel_mention),
-                )
-            return message
-
-
-async def setup(bot: Any) -> None:
+async def setup(bot: commands.Bot) -> None:
     await bot.add_cog(Daily(bot))

@@ -1,68 +1,39 @@
 """/tutor: set up and run the daily question (teachers), export the scores, and forget-me (everyone).
 
-Thin: checks and sentences come from :class:`bot.daily.DailyService`; posting and revealing go through the
-daily cog (``cogs.daily``), which owns the scheduler's lock. Teacher commands need Manage Server or the
-guild's teacher role (``teacher_only``); there are no default member permissions on the group, so members
-with only the teacher role still see the commands (and ``/tutor forget-me`` is for everyone).
+Thin: checks and sentences come from the core (``services.daily``), and posting and revealing go through
+``services.posting``, which owns the scheduler's lock. Teacher commands need Manage Server or the guild's
+teacher role (``teacher_only``); there are no default member permissions on the group, so members with only
+the teacher role still see the commands (and ``/tutor forget-me`` is for everyone).
 """
 
 from __future__ import annotations
 
 import io
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.daily import REQUIRED_CHANNEL_PERMISSIONS, DailyError, DailyService, SetupRequest, timezone_names
+from bot.daily import render
+from bot.daily.results import SetupRequest
+from bot.daily.rules import REQUIRED_CHANNEL_PERMISSIONS, timezone_names
+from bot.errors import UserError
 from bot.i18n import t, tn
-from bot.scheduling import discord_timestamp
-from cogs.common import cmd as describe
-from cogs.common import language as guild_language
-from cogs.common import safe, send_private, teacher_only
-from cogs.daily import Daily, to_embed
-
-if TYPE_CHECKING:
-    from bot.runner import TutorBot
+from bot.services import Services
+from cogs.kit.access import cmd as describe
+from cogs.kit.access import language as guild_language
+from cogs.kit.access import services_of, teacher_only
+from cogs.kit.embeds import to_embed
+from cogs.kit.markup import DISCORD
+from cogs.kit.replies import send_private
+from cogs.kit.views import ConfirmView, LiveViews
 
 log = logging.getLogger(__name__)
 
 #: How long the forget-me confirmation waits for a click.
 CONFIRM_SECONDS = 120.0
-
-
-class ForgetView(discord.ui.View):
-    """Erase my data / Cancel, on an ephemeral message only its member sees."""
-
-    def __init__(self, daily: Daily, service: DailyService, guild_id: int, member_id: int, lang: str) -> None:
-        super().__init__(timeout=CONFIRM_SECONDS)
-        self.daily, self.service = daily, service
-        self.guild_id, self.member_id, self.lang = guild_id, member_id, lang
-        erase: discord.ui.Button[ForgetView] = discord.ui.Button(
-            label=t("tutor.forget.button", lang), style=discord.ButtonStyle.danger
-        )
-        cancel: discord.ui.Button[ForgetView] = discord.ui.Button(
-            label=t("common.cancel", lang), style=discord.ButtonStyle.secondary
-        )
-        erase.callback = self.erase  # type: ignore[method-assign]
-        cancel.callback = self.cancel  # type: ignore[method-assign]
-        self.add_item(erase)
-        self.add_item(cancel)
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.member_id
-
-    async def erase(self, interaction: discord.Interaction) -> None:
-        await self.service.forget(self.guild_id, self.member_id)
-        self.daily.forget_name(self.member_id)  # the name kept for the reveal's top scorers
-        self.stop()
-        await interaction.response.edit_message(content=t("tutor.forget.done", self.lang), view=None)
-
-    async def cancel(self, interaction: discord.Interaction) -> None:
-        self.stop()
-        await interaction.response.edit_message(content=t("common.cancelled", self.lang), view=None)
 
 
 class Tutor(commands.Cog):
@@ -72,22 +43,18 @@ class Tutor(commands.Cog):
         guild_only=True,
     )
 
-    def __init__(self, bot: TutorBot) -> None:
+    def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
+        self._views = LiveViews()
 
-    @property
-    def daily(self) -> Daily:
-        # Looked up by name, not isinstance: discord.py executes an extension's module afresh at each load.
-        cog = self.bot.get_cog("Daily")
-        if cog is None:
-            raise RuntimeError("cogs.tutor needs cogs.daily loaded (it posts and reveals)")
-        return cog  # type: ignore[return-value]
+    async def cog_unload(self) -> None:
+        self._views.stop_all()
 
-    async def _service(self, interaction: discord.Interaction) -> DailyService | None:
-        service = self.bot.daily
-        if service is None:
+    async def _services(self, interaction: discord.Interaction) -> Services | None:
+        services = services_of(self.bot)
+        if services is None:
             await send_private(interaction, t("common.error.not_set_up", await guild_language(interaction)))
-        return service
+        return services
 
     # ------------------------------------------------------------------------------------------ setup
 
@@ -136,9 +103,9 @@ class Tutor(commands.Cog):
         teacher_role: discord.Role | None = None,
         private_answers: bool | None = None,
     ) -> None:
-        service = await self._service(interaction)
+        services = await self._services(interaction)
         guild = interaction.guild
-        if service is None or guild is None:
+        if services is None or guild is None:
             return
         perms = channel.permissions_for(guild.me)
         request = SetupRequest(
@@ -158,22 +125,23 @@ class Tutor(commands.Cog):
             guild_locale=str(interaction.guild_locale) if interaction.guild_locale else None,
         )
         try:
-            result = await service.setup(request)
-        except DailyError as error:
-            lang = await service.language(guild.id, request.guild_locale)
-            await send_private(interaction, error.message(language.value if language else lang, safe))
+            result = await services.daily.setup(request)
+        except UserError as error:
+            lang = await services.language(guild.id, request.guild_locale)
+            await send_private(interaction, error.message(language.value if language else lang, DISCORD))
             return
-        await send_private(interaction, embed=to_embed(result.render(result.settings.language, safe)))
+        summary = render.setup_summary(result, result.settings.language, DISCORD)
+        await send_private(interaction, embed=to_embed(summary))
 
     @setup.autocomplete("deck")
     async def _deck_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        service = self.bot.daily
-        if service is None or interaction.guild_id is None:
+        services = services_of(self.bot)
+        if services is None or interaction.guild_id is None:
             return []
-        names = await service.deck_names(interaction.guild_id, current)
-        return [app_commands.Choice(name=name, value=name) for name in names]
+        choices = await services.decks.choices(interaction.guild_id, current)
+        return [app_commands.Choice(name=c.value, value=c.value) for c in choices]
 
     @setup.autocomplete("timezone")
     async def _timezone_choices(
@@ -188,16 +156,12 @@ class Tutor(commands.Cog):
     )
     @teacher_only()
     async def status(self, interaction: discord.Interaction) -> None:
-        service = await self._service(interaction)
-        if service is None or interaction.guild_id is None:
+        services = await self._services(interaction)
+        if services is None or interaction.guild_id is None:
             return
         lang = await guild_language(interaction)
-        try:
-            status = await service.status(interaction.guild_id)
-        except DailyError as error:
-            await send_private(interaction, error.message(lang, safe))
-            return
-        await send_private(interaction, embed=to_embed(status.render(lang, safe)))
+        status = await services.daily.status(interaction.guild_id)
+        await send_private(interaction, embed=to_embed(render.status(status, lang, DISCORD)))
 
     @tutor.command(name="pause", description=describe("Pause the daily question", "tutor.cmd.pause"))
     @teacher_only()
@@ -210,47 +174,40 @@ class Tutor(commands.Cog):
         await self._set_paused(interaction, False)
 
     async def _set_paused(self, interaction: discord.Interaction, paused: bool) -> None:
-        service = await self._service(interaction)
-        if service is None or interaction.guild_id is None:
+        services = await self._services(interaction)
+        if services is None or interaction.guild_id is None:
             return
         lang = await guild_language(interaction)
-        try:
-            await service.set_paused(interaction.guild_id, paused)
-            status = await service.status(interaction.guild_id)
-        except DailyError as error:
-            await send_private(interaction, error.message(lang, safe))
-            return
+        await services.daily.set_paused(interaction.guild_id, paused)
         if paused:
             await send_private(interaction, t("tutor.pause.done", lang))
             return
-        when = status.next_post
-        shown = f"{discord_timestamp(when, 'F')} ({discord_timestamp(when, 'R')})" if when else "—"
+        when = (await services.daily.status(interaction.guild_id)).next_post
+        shown = render.when(DISCORD, when) if when else "—"
         await send_private(interaction, t("tutor.resume.done", lang, when=shown))
 
     @tutor.command(name="post-now", description=describe("Post the next question now", "tutor.cmd.post_now"))
     @teacher_only()
     async def post_now(self, interaction: discord.Interaction) -> None:
-        service = await self._service(interaction)
-        if service is None or interaction.guild_id is None:
+        services = await self._services(interaction)
+        if services is None or interaction.guild_id is None:
             return
         lang = await guild_language(interaction)
         # Posting (and revealing the question it replaces) takes a few calls to Discord.
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            message, post = await self.daily.post_now(interaction.guild_id)
-        except DailyError as error:
-            await send_private(interaction, error.message(lang, safe))
+            posted = await services.posting.post_now(interaction.guild_id)
+        except UserError as error:
+            await send_private(interaction, error.message(lang, DISCORD))
             return
-        await send_private(
-            interaction,
-            t(
-                "tutor.post_now.done",
-                lang,
-                channel=message.channel.mention if hasattr(message.channel, "mention") else "",
-                url=message.jump_url,
-                when=f"{discord_timestamp(post.closes_at, 'F')} ({discord_timestamp(post.closes_at, 'R')})",
-            ),
+        text = t(
+            "tutor.post_now.done",
+            lang,
+            channel=DISCORD.channel(posted.sent.channel_id),
+            url=posted.sent.url,
+            when=render.when(DISCORD, posted.post.closes_at),
         )
+        await send_private(interaction, text)
 
     @tutor.command(
         name="reveal-now",
@@ -258,17 +215,17 @@ class Tutor(commands.Cog):
     )
     @teacher_only()
     async def reveal_now(self, interaction: discord.Interaction) -> None:
-        service = await self._service(interaction)
-        if service is None or interaction.guild_id is None:
+        services = await self._services(interaction)
+        if services is None or interaction.guild_id is None:
             return
         lang = await guild_language(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            message = await self.daily.reveal_now(interaction.guild_id)
-        except DailyError as error:
-            await send_private(interaction, error.message(lang, safe))
+            sent = await services.posting.reveal_now(interaction.guild_id)
+        except UserError as error:
+            await send_private(interaction, error.message(lang, DISCORD))
             return
-        await send_private(interaction, t("tutor.reveal_now.done", lang, url=message.jump_url))
+        await send_private(interaction, t("tutor.reveal_now.done", lang, url=sent.url))
 
     # ------------------------------------------------------------------------------------------ data
 
@@ -277,11 +234,11 @@ class Tutor(commands.Cog):
     )
     @teacher_only()
     async def export(self, interaction: discord.Interaction) -> None:
-        service = await self._service(interaction)
-        if service is None or interaction.guild_id is None:
+        services = await self._services(interaction)
+        if services is None or interaction.guild_id is None:
             return
         lang = await guild_language(interaction)
-        text = await service.export_csv(interaction.guild_id)
+        text = await services.daily.export_csv(interaction.guild_id)
         members = max(0, len(text.splitlines()) - 1)  # the header line
         file = discord.File(io.BytesIO(text.encode("utf-8")), filename=f"scores-{interaction.guild_id}.csv")
         await send_private(
@@ -293,9 +250,9 @@ class Tutor(commands.Cog):
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         # Removed from a server (kicked, or the server deleted): keep nothing about its members.
-        service = self.bot.daily
-        if service is not None:
-            deleted = await service.forget_guild(guild.id)
+        services = services_of(self.bot)
+        if services is not None:
+            deleted = await services.daily.forget_guild(guild.id)
             log.info("removed from guild %s: %d stored rows about it deleted", guild.id, deleted)
 
     @tutor.command(
@@ -305,12 +262,27 @@ class Tutor(commands.Cog):
         ),
     )
     async def forget_me(self, interaction: discord.Interaction) -> None:
-        service = await self._service(interaction)
-        if service is None or interaction.guild_id is None:
+        services = await self._services(interaction)
+        if services is None or interaction.guild_id is None:
             return
         lang = await guild_language(interaction)
-        view = ForgetView(self.daily, service, interaction.guild_id, interaction.user.id, lang)
+        guild_id, member_id = interaction.guild_id, interaction.user.id
+
+        async def erase(click: discord.Interaction) -> None:
+            await services.daily.forget(guild_id, member_id)
+            services.names.forget(member_id)  # the name kept for the reveal's top scorers
+            await click.response.edit_message(content=t("tutor.forget.done", lang), view=None)
+
+        view = ConfirmView(
+            owner_id=member_id,
+            lang=lang,
+            confirm_label=t("tutor.forget.button", lang),
+            on_confirm=erase,
+            live=self._views,
+            danger=True,
+        )
         await send_private(interaction, t("tutor.forget.confirm", lang), view=view)
+        view.origin = interaction
 
 
 async def setup(bot: Any) -> None:

@@ -1,4 +1,5 @@
-"""Suite-wide set-up: the fake Discord's fixtures (``fake_discord``, ``start_bot``, ``discord_problems``)."""
+"""Suite-wide set-up: the fake Discord's fixtures (``fake_discord``, ``start_bot``, ``discord_problems``)
+and the class server of ``support.classroom`` (``clock``, ``decks``, ``klass``)."""
 
 import sys
 from pathlib import Path
@@ -10,4 +11,4 @@ ROOT = str(Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-pytest_plugins = ["fakediscord.fixtures"]
+pytest_plugins = ["fakediscord.fixtures", "support.classroom"]

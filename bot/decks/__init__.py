@@ -6,25 +6,27 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 from .csv_import import parse_csv
 from .model import SCHEMA_VERSION, Card, Deck, DeckError, DeckWarning, Item
+from .names import MAX_DECK_NAME, BadDeckName, check_deck_name, deck_name
 from .source import MAX_DECK_BYTES, decode_deck_bytes
 from .text_import import parse_notes
 from .yaml_format import dump_deck, parse_yaml
 
 __all__ = [
     "MAX_DECK_BYTES",
+    "MAX_DECK_NAME",
     "SCHEMA_VERSION",
     "SUPPORTED_SUFFIXES",
+    "BadDeckName",
     "Card",
     "Deck",
     "DeckError",
     "DeckWarning",
     "Item",
+    "check_deck_name",
     "deck_name",
     "dump_deck",
     "load_deck",
@@ -61,10 +63,3 @@ def load_deck(path: str | Path) -> Deck:
     except OSError as exc:
         raise DeckError("decks.file.unreadable", path=str(path), reason=exc.strerror or str(exc)) from None
     return load_deck_bytes(data, str(path))
-
-
-def deck_name(path_or_title: str) -> str:
-    """A short name for a deck, safe to show and to type: lower-case letters, digits and dashes."""
-    stem = Path(path_or_title).stem if "/" in path_or_title or "." in path_or_title else path_or_title
-    ascii_only = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")[:40] or "deck"

@@ -32,8 +32,8 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot import scoring
 from bot.decks.model import Card, Deck, Item
+from bot.rules import scoring
 
 from .errors import DatabaseLocked, DeckInUse, InvalidValue, PostClosed, StoreError, UnknownRecord
 from .records import (

@@ -4,192 +4,23 @@ the tests call ``Daily.tick()`` after moving the clock instead of sleeping.
 """
 
 # A plain ``timeout=`` like asyncio.wait_for's is the clearest API for a test helper.
-# ruff: noqa: ASYNC109
 
 from __future__ import annotations
 
 import asyncio
 import re
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import discord
-import pytest
-from fakediscord import Channel, FakeDiscord, Guild, Member, Message
-from fakediscord.fixtures import BotStarter, DiscordProblems
+from fakediscord import FakeDiscord, Message
+from fakediscord.fixtures import DiscordProblems
+from support.classroom import MONTREAL, POST_AT, Class, epoch
 
 from bot.decks.model import Card
 from bot.grading import grade_reply
-from bot.runner import CURATED_DECKS, TutorBot
-from bot.store import Post, Store
-from cogs.daily import ANSWER_BUTTON_ID, Daily
-
-MONTREAL = "America/Montreal"
-# A small deck whose cards all have four plainly named items, so every figure of a test is known whichever
-# card the guild's shuffle posts first.
-TEST_DECK = """\
-schema: 1
-title: General knowledge
-language: en
-cards:
-  - question: Name the four seasons.
-    items:
-      - {answer: Spring, detail: When flowers bloom.}
-      - {answer: Summer, detail: The warmest season.}
-      - {answer: Autumn, detail: When leaves fall., aliases: [fall]}
-      - {answer: Winter, detail: The coldest season.}
-  - question: Name the four planets closest to the Sun.
-    items:
-      - {answer: Mercury, detail: The smallest planet.}
-      - {answer: Venus, detail: The hottest planet.}
-      - {answer: Earth, detail: Our home.}
-      - {answer: Mars, detail: The red planet.}
-  - question: Name the four cardinal directions.
-    items:
-      - {answer: North, detail: Where the compass points.}
-      - {answer: East, detail: Where the sun rises.}
-      - {answer: South, detail: Opposite north.}
-      - {answer: West, detail: Where the sun sets.}
-"""
-# Monday 10 March 2025, 07:00 in Montreal (EDT since the day before: UTC-4).
-START = datetime(2025, 3, 10, 11, 0, tzinfo=UTC)
-POST_AT = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)  # 08:00 EDT
-
-
-class Clock:
-    """The bot's clock, moved by the test."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-def epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
-async def until(predicate: Callable[[], Any], timeout: float = 2.0, what: str = "") -> Any:
-    """Poll ``predicate`` (for state the fake's REST waits do not see, such as a pass with no REST call)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (value := predicate()):
-        if loop.time() > deadline:
-            raise TimeoutError(f"timed out waiting for {what or predicate}")
-        await asyncio.sleep(0.005)
-    return value
-
-
-@dataclass
-class Class:
-    """A class server: a teacher (Manage Server), students, the questions channel, the bot's clock and DB."""
-
-    fake: FakeDiscord
-    start_bot: BotStarter
-    guild: Guild
-    questions: Channel
-    teacher: Member
-    students: dict[str, Member]
-    clock: Clock
-    db: Path
-    decks: Path | None
-    bot: TutorBot | None = None
-
-    def make_bot(self, *, message_content: bool = False) -> TutorBot:
-        return TutorBot(
-            extensions=["cogs.daily", "cogs.tutor"],
-            open_store=lambda: Store.open(self.db, clock=self.clock),
-            clock=self.clock,
-            curated_decks=self.decks,
-            message_content=message_content,
-            scheduler_interval=3600,  # only the start-up pass runs by itself
-        )
-
-    async def start(self, *, message_content: bool = False) -> TutorBot:
-        self.bot = await self.start_bot(self.make_bot(message_content=message_content))
-        await until(lambda: self.cog.ticks >= 1, what="the start-up scheduler pass")
-        return self.bot
-
-    async def restart(self, *, message_content: bool = False) -> TutorBot:
-        assert self.bot is not None
-        await self.start_bot.stop(self.bot)
-        return await self.start(message_content=message_content)
-
-    @property
-    def cog(self) -> Daily:
-        assert self.bot is not None
-        cog = self.bot.get_cog("Daily")
-        assert cog is not None and type(cog).__name__ == "Daily"  # a fresh module at each extension load
-        return cog  # type: ignore[return-value]
-
-    @property
-    def store(self) -> Store:
-        assert self.bot is not None and self.bot.store is not None
-        return self.bot.store  # type: ignore[no-any-return]
-
-    async def tick_at(self, moment: datetime) -> Any:
-        self.clock.set(moment)
-        return await self.cog.tick()
-
-    async def setup(self, **options: Any) -> Any:
-        values = {"channel": self.questions, "time": "08:00", "timezone": MONTREAL, "deck": "general"}
-        values.update(options)
-        return await self.fake.slash(self.guild, self.teacher, "tutor setup", values)
-
-    def posts(self) -> list[Message]:
-        return self.fake.messages_in(self.questions, by_bot=True)
-
-    async def card_of(self, message: Message) -> tuple[Post, Card]:
-        post = await self.store.post_for_message(message.id)
-        assert post is not None and post.card_id is not None
-        stored = await self.store.get_card(post.card_id)
-        assert stored is not None
-        return post, stored.card
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(START)
-
-
-@pytest.fixture
-def decks(tmp_path: Path) -> Path:
-    folder = tmp_path / "decks"
-    folder.mkdir()
-    (folder / "general.yaml").write_text(TEST_DECK, encoding="utf-8")
-    return folder
-
-
-@pytest.fixture
-def klass(
-    fake_discord: FakeDiscord, start_bot: BotStarter, clock: Clock, tmp_path: Path, decks: Path
-) -> Class:
-    fake = fake_discord
-    guild = fake.add_guild("Classe", channels=("general", "questions"))
-    prof = fake.add_role(guild, "Prof", permissions=discord.Permissions(manage_guild=True))
-    students = {name: fake.add_member(guild, name) for name in ("alice", "bob_smith", "carol")}
-    return Class(
-        fake=fake,
-        start_bot=start_bot,
-        guild=guild,
-        questions=guild.channel("questions"),
-        teacher=fake.add_member(guild, "teacher", roles=[prof]),
-        students=students,
-        clock=clock,
-        db=tmp_path / "tutor.db",
-        decks=decks,
-    )
+from bot.runner import CURATED_DECKS
+from cogs.daily import ANSWER_BUTTON_ID
 
 
 def assert_no_pings(messages: list[Message]) -> None:
@@ -275,7 +106,7 @@ async def test_a_day_of_the_daily_question(klass: Class, discord_problems: Disco
 
     # The deadline passes: the reveal.
     clock.set(deadline - timedelta(seconds=1))
-    assert (await klass.cog.tick()).revealed == []
+    assert (await klass.posting.tick()).revealed == []
     report = await klass.tick_at(deadline)
     assert report.revealed == [post.id]
     _, reveal = klass.posts()
@@ -297,7 +128,7 @@ async def test_a_day_of_the_daily_question(klass: Class, discord_problems: Disco
     assert reveal.embed.get("url", "").endswith(f"/{post_message.id}")
     # The post lost its button and says it is closed.
     assert post_message.buttons == [] and "Closed" in post_message.text
-    assert (await klass.cog.tick()).revealed == []  # revealed once
+    assert (await klass.posting.tick()).revealed == []  # revealed once
 
     # Nobody was pinged by anything the bot sent.
     assert_no_pings(klass.posts() + fake.dms_to(carol))
@@ -354,7 +185,7 @@ async def test_a_restart_mid_day_posts_nothing_twice_and_reveals_once(klass: Cla
     messages = klass.posts()
     assert len(messages) == 2 and messages[1].embed["title"] == "Answer key"
     assert "3 participants" in messages[1].text
-    assert (await klass.cog.tick()).revealed == []
+    assert (await klass.posting.tick()).revealed == []
     await klass.restart()
     assert len(klass.posts()) == 2
     assert (await klass.store.get_post(post.id)).revealed_at is not None
@@ -371,7 +202,7 @@ async def test_a_bot_down_at_post_time_posts_once_when_back(klass: Class) -> Non
     post, _ = await klass.card_of(post_message)
     assert post.slot == POST_AT and post.posted_at == klass.clock.now
     assert post.closes_at == POST_AT + timedelta(days=1)
-    assert (await klass.cog.tick()).posted == []
+    assert (await klass.posting.tick()).posted == []
     await klass.restart()
     assert klass.posts() == [post_message]
 

@@ -262,7 +262,7 @@ async def test_in_french(klass: Class):
 
 async def test_the_page_buttons_go_away_when_they_expire(klass: Class, monkeypatch: pytest.MonkeyPatch):
     # The bot loaded its own copy of the cog module (discord.py extensions): patch that one.
-    monkeypatch.setattr(sys.modules["cogs.leaderboard"], "PAGER_TIMEOUT", 0.2)
+    monkeypatch.setattr(sys.modules["cogs.kit.views"], "PAGER_TIMEOUT", 0.2)
     board = (await klass.slash(klass.students[0], "leaderboard")).message
     assert board.buttons
     await klass.fake.wait_until(lambda: not board.buttons, timeout=3.0, what="the buttons to go")

@@ -222,7 +222,7 @@ async def test_an_idle_session_says_clearly_that_it_expired(
 
     second = await start_bot(make_bot(stocked))
     later = datetime.now(UTC) + timedelta(hours=2)
-    second.get_cog("Practice").clock = lambda: later
+    second.services.practice.clock = lambda: later
     expired = await fake.click(alice, post, label="Answer")
     assert expired.kind == "update message"
     assert post.content == (

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fakediscord import Channel, FakeDiscord, Guild, InteractionResult, Member, Message
 from fakediscord.fixtures import BotStarter
+from support import Clock
 
 from bot.decks import Card, Deck, Item
 from bot.runner import TutorBot
@@ -27,17 +28,6 @@ FORCES = Card(
 )
 PILIERS = Card("Quels sont les 3 piliers ?", (Item("Veille"), Item("Objectifs"), Item("Mesure")))
 MINI = Deck(title="Mini", cards=(FORCES, PILIERS))
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def at(self, seconds: float) -> None:
-        self.now = START + timedelta(seconds=seconds)
 
 
 class ManualTimer:
@@ -78,7 +68,7 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture
@@ -111,9 +101,9 @@ async def start_quiz_bot(start_bot: BotStarter, db: Path, clock: Clock, timer: M
             command_hash_path=db.with_suffix(".commands.json"),
         )
     )
-    cog = bot.get_cog("Quiz")
-    cog.timer, cog.clock, cog.round_seconds, cog.pause_seconds = timer, clock, 30, 5
-    cog.rng = random.Random(7)
+    quizzes = bot.services.quiz
+    quizzes.sleep, quizzes.clock, quizzes.round_seconds, quizzes.pause_seconds = timer, clock, 30, 5
+    quizzes.rng = random.Random(7)
     return bot
 
 
@@ -368,10 +358,10 @@ async def test_the_bot_cannot_post_in_the_channel(
     clock.at(1)
     await answer(fake, members["bob"], first, answer_for(question_of(first), "some"))
     fake.deny_bot(channel)
-    task = bot.get_cog("Quiz").by_channel[channel.id].task
+    task = bot.services.quiz.by_channel[channel.id].task
     await timer.finish()
     await asyncio.wait_for(task, 3)  # the quiz task ends on its own, without an error
-    assert not bot.get_cog("Quiz").by_channel
+    assert not bot.services.quiz.by_channel
     async with Store.open(mini) as store:
         board = await store.leaderboard(guild.id, "all", now=START, tz=UTC, category="quiz")
         assert [row.member_id for row in board.rows] == [members["bob"].id]

@@ -461,7 +461,7 @@ async def test_in_french(klass: Class):
 
 async def test_an_unanswered_preview_expires_and_saves_nothing(klass: Class, monkeypatch: pytest.MonkeyPatch):
     # The bot loaded its own copy of the cog module (discord.py extensions): patch that one.
-    monkeypatch.setattr(sys.modules["cogs.teacher"], "CONFIRM_TIMEOUT", 0.2)
+    monkeypatch.setattr(sys.modules["cogs.kit.views"], "CONFIRM_TIMEOUT", 0.2)
     before = await klass.decks()
     preview = await klass.run(klass.teacher, "deck import", file=("notes.txt", NOTES))
     message = preview.message

@@ -12,12 +12,10 @@ from datetime import timedelta
 import discord
 from fakediscord import FakeDiscord
 from fakediscord.fixtures import DiscordProblems
-from test_daily_e2e import POST_AT, Class, clock, decks, epoch, klass
+from support import until
+from support.classroom import POST_AT, Class, epoch
 
-from bot.scheduling import MAX_POST_ATTEMPTS
-
-__all__ = ["clock", "decks", "klass"]  # fixtures shared with the daily tests
-
+from bot.rules.scheduling import MAX_POST_ATTEMPTS
 
 # ------------------------------------------------------------------------------------------------- rights
 
@@ -141,7 +139,6 @@ async def test_a_channel_the_bot_cannot_post_in(
 
 
 async def until_bot_sees_denied(klass: Class) -> None:
-    from test_daily_e2e import until
 
     assert klass.bot is not None
 
@@ -153,7 +150,6 @@ async def until_bot_sees_denied(klass: Class) -> None:
 
 
 async def until_bot_sees_allowed(klass: Class) -> None:
-    from test_daily_e2e import until
 
     assert klass.bot is not None
 
@@ -186,7 +182,7 @@ async def test_pause_resume_post_now_and_reveal_now(klass: Class, fake_discord: 
     resumed = await fake.slash(klass.guild, klass.teacher, "tutor resume")
     tomorrow = POST_AT + timedelta(days=1)
     assert f"<t:{epoch(tomorrow)}:F>" in resumed.text
-    assert (await klass.cog.tick()).posted == []
+    assert (await klass.posting.tick()).posted == []
 
     # Post now: a question at once, open until the next slot.
     posted = await fake.slash(klass.guild, klass.teacher, "tutor post-now")
@@ -214,7 +210,7 @@ async def test_pause_resume_post_now_and_reveal_now(klass: Class, fake_discord: 
     nothing = await fake.slash(klass.guild, klass.teacher, "tutor reveal-now")
     assert "no open question to reveal" in nothing.text
     # The scheduler does not reveal or post twice for what was done by hand.
-    report = await klass.cog.tick()
+    report = await klass.posting.tick()
     assert report.posted == [] and report.revealed == []
 
 

@@ -1,0 +1,124 @@
+"""What the daily-question service hands back: plain records, rendered by :mod:`bot.daily.render`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeAlias
+
+from bot.decks import Card
+from bot.grading import Grade
+from bot.store import AnswerResult, DeckInfo, GuildSettings, Post, PostStats
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    """A graded answer: ``grade`` is None when it was a second attempt (``result`` is then the first one)."""
+
+    post: Post
+    card: Card
+    grade: Grade | None
+    result: AnswerResult
+    #: The question no longer takes answers (the answer key is out, or about to be).
+    closed: bool = False
+
+    @property
+    def already_answered(self) -> bool:
+        return self.result.already_answered
+
+    @property
+    def total(self) -> int:
+        return len(self.card.items)
+
+    @property
+    def shown_score(self) -> int:
+        """The score as items: 6 for 6/8 (after the anti-spray penalty)."""
+        return round(self.result.score * self.total)
+
+
+@dataclass(frozen=True, slots=True)
+class Reveal:
+    """Everything the reveal of a post shows; the surface adds the top scorers' names."""
+
+    post: Post
+    card: Card | None
+    stats: PostStats
+    lang: str
+
+    @property
+    def top_member_ids(self) -> tuple[int, ...]:
+        return tuple(scorer.member_id for scorer in self.stats.top)
+
+
+@dataclass(frozen=True, slots=True)
+class SetupRequest:
+    """What /tutor setup was given. ``None``: not given (keep the current value, else the default).
+
+    ``missing_permissions`` is what the bot lacks in the channel (see
+    :func:`bot.daily.rules.missing_permissions`), and ``guild_locale`` the guild's preferred locale, for the
+    default language.
+    """
+
+    guild_id: int
+    channel_id: int
+    time: str
+    timezone: str
+    deck: str
+    days: str | None = None
+    window_hours: float | None = None
+    language: str | None = None
+    teacher_role_id: int | None = None
+    private_answers: bool | None = None
+    missing_permissions: tuple[str, ...] = ()
+    guild_locale: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetupResult:
+    settings: GuildSettings
+    deck: DeckInfo
+    next_post: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A guild's daily question at a glance (/tutor status)."""
+
+    settings: GuildSettings
+    deck: DeckInfo | None
+    now: datetime
+    next_post: datetime | None
+    open_post: Post | None
+    answers: int
+    retry_at: datetime | None
+    gave_up: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PostJob:
+    """Post the guild's question for ``slot`` now."""
+
+    guild_id: int
+    slot: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RevealJob:
+    """Reveal ``post``; ``early`` closes it first (a new post supersedes it before its deadline)."""
+
+    post: Post
+    early: bool = False
+
+
+Job: TypeAlias = PostJob | RevealJob
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPost:
+    """A claimed post, ready to send: the card, its deadline if sent now, and where to send it."""
+
+    post: Post
+    card: Card
+    channel_id: int
+    closes_at: datetime
+    lang: str

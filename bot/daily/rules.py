@@ -1,0 +1,123 @@
+"""The daily question's pure rules: a guild's schedule, whether it can post, what a failure means.
+
+Functions of the stored set-up and of ``now`` only (the scheduling arithmetic itself is
+:mod:`bot.rules.scheduling`), so a restarted bot, or a second scheduler pass, decides the same thing.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.i18n import join_list, t
+from bot.rules.scheduling import DEFAULT_ANSWER_WINDOW, Schedule, parse_post_time
+from bot.store import GuildSettings
+
+#: The permissions the bot needs in the question's channel (names of ``discord.Permissions`` attributes).
+REQUIRED_CHANNEL_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+#: What Discord accepts in a modal's text input (and what /answer accepts).
+MAX_ANSWER_CHARS = 4000
+#: How many top scorers the reveal names.
+TOP_SCORERS = 3
+DEFAULT_WINDOW_HOURS = int(DEFAULT_ANSWER_WINDOW.total_seconds() // 3600)
+
+
+def schedule_of(settings: GuildSettings) -> Schedule:
+    """The guild's posting rule, from its stored set-up."""
+    return Schedule(
+        post_time=parse_post_time(settings.post_time),
+        timezone=ZoneInfo(settings.timezone),
+        days=settings.weekdays,
+        answer_window=timedelta(hours=settings.answer_window_hours),
+    )
+
+
+def is_ready(settings: GuildSettings) -> bool:
+    """Whether the guild has what posting needs: a channel, a deck and at least one day."""
+    return settings.channel_id is not None and settings.active_deck_id is not None and settings.days_mask != 0
+
+
+def missing_permissions(have: Mapping[str, bool]) -> tuple[str, ...]:
+    """The required channel permissions ``have`` lacks (``have``: permission name → granted)."""
+    return tuple(name for name in REQUIRED_CHANNEL_PERMISSIONS if not have.get(name, False))
+
+
+def permission_names(names: Iterable[str], lang: str) -> str:
+    """Permissions as Discord's settings name them: ``View Channel, Send Messages and Embed Links``."""
+    return join_list((t(f"tutor.perm.{name}", lang) for name in names), lang)
+
+
+def failure_code(*, permissions: Iterable[str] = (), discord_code: int | None = None, text: str = "") -> str:
+    """What went wrong with a post, as stored in the guild's ``last_error`` (see :func:`explain_failure`)."""
+    names = tuple(permissions)
+    if names:
+        return "permissions:" + ",".join(names)
+    if discord_code is not None:
+        return f"discord:{discord_code}:{text}"
+    return text or "unknown"
+
+
+def explain_failure(error: str | None, lang: str, *, channel: str) -> str:
+    """A stored failure in words for the teacher, with what to do about it (``channel`` as shown)."""
+    error = error or "unknown"
+    kind, _, rest = error.partition(":")
+    if kind == "permissions":
+        return t(
+            "tutor.failure.permissions",
+            lang,
+            channel=channel,
+            permissions=permission_names(rest.split(","), lang),
+        )
+    if kind == "discord":
+        code, _, text = rest.partition(":")
+        if code in ("50013", "50001"):
+            return t(
+                "tutor.failure.permissions",
+                lang,
+                channel=channel,
+                permissions=permission_names(REQUIRED_CHANNEL_PERMISSIONS, lang),
+            )
+        if code == "10003":
+            return t("tutor.failure.channel_missing", lang)
+        return t("tutor.failure.discord", lang, code=code, text=text[:200])
+    if kind == "channel_missing":
+        return t("tutor.failure.channel_missing", lang)
+    if kind == "empty_deck":
+        return t("scheduling.error.empty_deck", lang)
+    return t("tutor.failure.unknown", lang, text=error[:200])
+
+
+def failures_since(settings: GuildSettings, moment: datetime) -> int:
+    """The guild's failed attempts that belong to what is due since ``moment`` (older ones are stale)."""
+    if settings.failure_count <= 0 or settings.last_failure_at is None:
+        return 0
+    return settings.failure_count if settings.last_failure_at >= moment else 0
+
+
+def setup_changed_at(settings: GuildSettings, fallback: datetime) -> datetime:
+    """Slots before the last change of the set-up (set-up, pause, resume) are not caught up: setting up or
+    resuming at 09:00 does not post the 08:00 question (bot.rules.scheduling.due_actions, created_at)."""
+    return settings.updated_at or settings.created_at or fallback
+
+
+def days_mask(days: Iterable[int]) -> int:
+    return sum(1 << day for day in set(days))
+
+
+def timezone_names(typed: str, limit: int = 25) -> list[str]:
+    """IANA zone names for autocompletion: those starting with what was typed, then those containing it."""
+    wanted = "_".join(typed.strip().split()).lower()
+    zones = _zone_names()
+    starting = [z for z in zones if z.lower().startswith(wanted)]
+    containing = [z for z in zones if wanted in z.lower() and not z.lower().startswith(wanted)]
+    return (starting + containing)[:limit]
+
+
+@functools.cache
+def _zone_names() -> tuple[str, ...]:
+    # Scanning tzdata is slow: once per process.
+    return tuple(
+        sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    )

@@ -1,0 +1,254 @@
+"""Posting and revealing the daily question: the scheduler's pass, /tutor post-now and /tutor reveal-now.
+
+The loop is core; sending is the surface's. A :class:`Publisher` (the daily cog, on Discord) says whether
+the bot can post in a channel and sends, edits and names; the :class:`DailyRunner` decides what to send
+from the stored state (:meth:`bot.daily.service.DailyService.due_jobs`) and records what was sent. Ticks,
+manual posts and manual reveals share one lock: two of them never act on the same guild at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from bot.content import Content, Markup
+from bot.errors import ChannelRef, UserError
+from bot.store import Post
+
+from . import render
+from .results import PostJob, RevealJob
+from .rules import explain_failure, failure_code
+from .service import DailyError, DailyService
+
+log = logging.getLogger(__name__)
+
+
+class Refused(Exception):
+    """The surface refused a send or an edit: ``code`` and ``text`` as the surface gives them."""
+
+    def __init__(self, code: int | None, text: str) -> None:
+        super().__init__(f"{code}: {text}")
+        self.code = code
+        self.text = text
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    channel_id: int
+    message_id: int
+    url: str
+
+
+class Publisher(Protocol):
+    """Where the daily question is posted (the daily cog implements it on Discord)."""
+
+    markup: Markup
+
+    def present(self, guild_id: int) -> bool:
+        """Whether this process can reach the guild now (not yet, after a restart: the post stays due)."""
+        ...
+
+    def channel_problem(self, guild_id: int, channel_id: int | None) -> str | None:
+        """Why the bot cannot post in the channel (a failure code, see ``failure_code``), or None."""
+        ...
+
+    async def send_question(self, channel_id: int, content: Content, lang: str) -> Sent:
+        """The post with its Answer button. Raises Refused."""
+        ...
+
+    async def send(self, channel_id: int, content: Content) -> Sent:
+        """Raises Refused."""
+        ...
+
+    async def close_question(self, channel_id: int, message_id: int, content: Content) -> None:
+        """The post as it reads once closed, without its button. Raises Refused."""
+        ...
+
+    async def names(self, guild_id: int, member_ids: tuple[int, ...]) -> Mapping[int, str]: ...
+
+
+@dataclass
+class TickReport:
+    """What one scheduler pass did (for logs and tests)."""
+
+    posted: list[int] = field(default_factory=list)  # post ids sent
+    revealed: list[int] = field(default_factory=list)  # post ids revealed
+    failed: list[int] = field(default_factory=list)  # guild ids whose post or reveal failed
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    sent: Sent
+    post: Post
+
+
+class DailyRunner:
+    """The daily question's actions on a publisher, for one bot process."""
+
+    def __init__(self, service: DailyService) -> None:
+        self.service = service
+        self.publisher: Publisher | None = None
+        self.lock = asyncio.Lock()
+        #: Completed scheduler passes (tests wait on it).
+        self.ticks = 0
+
+    def _publisher(self) -> Publisher:
+        if self.publisher is None:
+            raise DailyError("common.error.not_set_up")
+        return self.publisher
+
+    async def tick(self) -> TickReport:
+        """One scheduler pass: every due reveal, then every due post, decided from the stored state."""
+        report = TickReport()
+        if self.publisher is None:
+            return report
+        async with self.lock:
+            for job in await self.service.due_jobs():
+                try:
+                    if isinstance(job, RevealJob):
+                        await self._reveal(job.post, early=job.early, report=report)
+                    elif isinstance(job, PostJob):
+                        await self._post(job.guild_id, job.slot, report=report)
+                except Exception:
+                    # One guild's problem must not hold up the others.
+                    log.exception("scheduled job %r failed", job)
+            self.ticks += 1
+        return report
+
+    async def _post(
+        self, guild_id: int, slot: datetime | None, *, report: TickReport | None = None
+    ) -> tuple[Sent | None, str | None]:
+        """Post the guild's question for ``slot`` (None: a manual post). Returns (sent, failure)."""
+        service, publisher = self.service, self._publisher()
+        if not publisher.present(guild_id):
+            return None, None  # not (yet) in this guild: the post stays due
+        settings = await service.require_settings(guild_id)
+        problem = publisher.channel_problem(guild_id, settings.channel_id)
+        prepared = None
+        if problem is None:
+            try:
+                prepared = await service.prepare_post(guild_id, slot)
+            except DailyError:
+                problem = failure_code(text="empty_deck")
+        if problem is None and prepared is None:
+            return None, None  # already posted by another pass
+        sent = None
+        if problem is None and prepared is not None:
+            try:
+                sent = await publisher.send_question(
+                    prepared.channel_id, render.post(prepared, publisher.markup), prepared.lang
+                )
+            except Refused as refused:
+                problem = failure_code(discord_code=refused.code, text=refused.text)
+        if problem is not None or sent is None or prepared is None:
+            problem = problem or "unknown"
+            if slot is not None:  # a manual post's failure is told to the teacher at once instead
+                await service.post_failed(guild_id, problem, due_since=slot)
+            if report is not None:
+                report.failed.append(guild_id)
+            return None, problem
+        post = await service.post_sent(prepared, sent.channel_id, sent.message_id)
+        if report is not None:
+            report.posted.append(post.id)
+        log.info("guild %s: posted question %s (post %s)", guild_id, post.card_id, post.id)
+        return sent, None
+
+    async def _reveal(
+        self, post: Post, *, early: bool = False, report: TickReport | None = None
+    ) -> tuple[Sent | None, str | None]:
+        """Reveal a post: the answer key and the class's results, then the post loses its button."""
+        service, publisher = self.service, self._publisher()
+        if not publisher.present(post.guild_id):
+            return None, None
+        problem = publisher.channel_problem(post.guild_id, post.channel_id)
+        if problem == failure_code(text="channel_missing"):
+            # The post's channel is gone: there is nowhere to reveal it. Counting this as a failure would
+            # hold up the guild's next posts (in another channel) for a reveal that can never happen.
+            log.warning(
+                "guild %s: the channel of post %s is gone; its reveal is skipped", post.guild_id, post.id
+            )
+            await service.reveal_sent(post.id)
+            return None, problem
+        if problem is not None:
+            await service.post_failed(post.guild_id, problem, due_since=post.closes_at)
+            if report is not None:
+                report.failed.append(post.guild_id)
+            return None, problem
+        assert post.channel_id is not None
+        reveal = await service.prepare_reveal(post, early=early)
+        names = await publisher.names(post.guild_id, reveal.top_member_ids)
+        try:
+            sent = await publisher.send(post.channel_id, render.reveal(reveal, names, publisher.markup))
+        except Refused as refused:
+            problem = failure_code(discord_code=refused.code, text=refused.text)
+            await service.post_failed(post.guild_id, problem, due_since=reveal.post.closes_at)
+            if report is not None:
+                report.failed.append(post.guild_id)
+            return None, problem
+        await service.reveal_sent(post.id)
+        if report is not None:
+            report.revealed.append(post.id)
+        closed = render.closed_question(reveal, publisher.markup)
+        if closed is not None and post.message_id is not None:
+            try:
+                await publisher.close_question(post.channel_id, post.message_id, closed)
+            except Refused as refused:
+                log.info("could not close the daily post %s: %s", post.message_id, refused)
+        return sent, None
+
+    async def post_now(self, guild_id: int) -> Posted:
+        """/tutor post-now: reveal the open question, if any, then post the next one now.
+
+        Raises UserError with what the teacher should be told.
+        """
+        service = self.service
+        async with self.lock:
+            settings = await service.require_settings(guild_id)
+            channel = ChannelRef(settings.channel_id or 0)
+            previous = await service.open_post(guild_id)
+            if previous is not None:
+                await self._reveal(previous, early=previous.closes_at > service.now())
+            sent, problem = await self._post(guild_id, None)
+            if problem is not None:
+                raise _failed("tutor.post_now.failed", problem, channel)
+            if sent is None:
+                raise DailyError("tutor.post_now.already")
+            post = await service.open_post(guild_id)
+            assert post is not None
+            return Posted(sent, post)
+
+    async def reveal_now(self, guild_id: int) -> Sent:
+        """/tutor reveal-now: close the open question and reveal it. Raises UserError."""
+        service = self.service
+        async with self.lock:
+            settings = await service.require_settings(guild_id)
+            post = await service.open_post(guild_id)
+            if post is None:
+                raise DailyError("tutor.reveal_now.none")
+            sent, problem = await self._reveal(post, early=post.closes_at > service.now())
+            if sent is None:
+                raise _failed(
+                    "tutor.reveal_now.failed",
+                    problem,
+                    ChannelRef(post.channel_id or settings.channel_id or 0),
+                )
+            return sent
+
+
+def _failed(key: str, problem: str | None, channel: ChannelRef) -> UserError:
+    return DailyError(key, reason=_Reason(problem, channel))
+
+
+@dataclass(frozen=True, slots=True)
+class _Reason:
+    """Why a manual post or reveal failed, told with the channel as the surface writes it."""
+
+    problem: str | None
+    channel: ChannelRef
+
+    def render(self, lang: str, markup: Markup) -> str:
+        return explain_failure(self.problem, lang, channel=markup.channel(self.channel.id))

@@ -1,0 +1,464 @@
+"""The daily question without Discord: set-up, the post, answers, what the scheduler must do, and the reveal.
+
+``cogs/daily.py`` and ``cogs/tutor.py`` turn interactions into calls on :class:`DailyService` and its records
+(:mod:`bot.daily.results`) into messages (:mod:`bot.daily.render`). Time: the service reads its injected
+clock once per call. Decisions (what is due, retries, the answer window) are the rules of
+:mod:`bot.daily.rules` and :mod:`bot.rules.scheduling` applied to what the store holds, so a restarted bot
+(or a second scheduler pass) decides the same thing and posts nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time as monotonic_time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.clock import Clock, checked_now
+from bot.decks import Card
+from bot.errors import ChannelRef, Moment, UserError, UserErrors
+from bot.grading import grade_reply
+from bot.i18n import SUPPORTED_LANGUAGES, language_from_locale
+from bot.rules.scheduling import (
+    MAX_POST_ATTEMPTS,
+    EmptyDeckError,
+    PostDue,
+    RevealDue,
+    ScheduleError,
+    answer_window_from_hours,
+    choose_card,
+    closes_at,
+    due_actions,
+    next_slot,
+    parse_days,
+    parse_post_time,
+    parse_timezone,
+    retry_delay,
+    should_retry,
+)
+from bot.store import GuildSettings, Post, PostClosed, Store, UnknownRecord
+
+from .results import (
+    AnswerOutcome,
+    Job,
+    PostJob,
+    PreparedPost,
+    Reveal,
+    RevealJob,
+    SetupRequest,
+    SetupResult,
+    Status,
+)
+from .rules import (
+    DEFAULT_WINDOW_HOURS,
+    MAX_ANSWER_CHARS,
+    TOP_SCORERS,
+    days_mask,
+    failures_since,
+    is_ready,
+    permission_names,
+    schedule_of,
+    setup_changed_at,
+)
+
+log = logging.getLogger(__name__)
+
+# Cards and guild settings read on every answer are cached this long (seconds of real time). Short enough
+# that a re-imported deck or a changed setting shows up at once for practical purposes; long enough that a
+# class answering at the same minute reads them once.
+_CACHE_SECONDS = 10.0
+
+
+class DailyError(UserError):
+    """A refusal of the daily question (no open question, closed, not set up...)."""
+
+
+@dataclass
+class _Cached:
+    value: Any
+    at: float = field(default_factory=monotonic_time.monotonic)
+
+    def fresh(self) -> bool:
+        return monotonic_time.monotonic() - self.at < _CACHE_SECONDS
+
+
+class DailyService:
+    """The daily question on top of the store, for one bot process.
+
+    Methods raise :class:`DailyError` for what the user should be told; everything else is a bug or a
+    store failure.
+    """
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._cards: dict[int, _Cached] = {}
+        self._settings: dict[int, _Cached] = {}
+        # The open post of each guild, as /answer reads it: a class answering at once reads it once. This
+        # process's own posts and reveals refresh it; the store still refuses an answer to a closed post.
+        self._open: dict[int, _Cached] = {}
+
+    def now(self) -> datetime:
+        return checked_now(self.clock)
+
+    # ------------------------------------------------------------------------------------------ reads
+
+    async def settings(self, guild_id: int, *, fresh: bool = False) -> GuildSettings | None:
+        """The guild's set-up, cached briefly (answers read it for their language)."""
+        cached = self._settings.get(guild_id)
+        if not fresh and cached is not None and cached.fresh():
+            return cached.value  # type: ignore[no-any-return]
+        settings = await self.store.get_guild(guild_id)
+        self._settings[guild_id] = _Cached(settings)
+        return settings
+
+    def _remember(self, settings: GuildSettings) -> GuildSettings:
+        self._settings[settings.guild_id] = _Cached(settings)
+        return settings
+
+    async def language(self, guild_id: int | None, locale: str | None) -> str:
+        """The guild's chosen language, else the language of ``locale`` (its preferred locale)."""
+        if guild_id is not None:
+            settings = await self.settings(guild_id)
+            if settings is not None and settings.language in SUPPORTED_LANGUAGES:
+                return settings.language
+        return language_from_locale(locale)
+
+    async def card(self, card_id: int) -> Card | None:
+        cached = self._cards.get(card_id)
+        if cached is not None and cached.fresh():
+            return cached.value  # type: ignore[no-any-return]
+        stored = await self.store.get_card(card_id)
+        card = stored.card if stored is not None else None
+        self._cards[card_id] = _Cached(card)
+        return card
+
+    async def deck_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
+        """Deck names for autocompletion: those containing what was typed, the guild's own first."""
+        wanted = typed.strip().lower()
+        names = [d.name for d in await self.store.list_decks(guild_id) if d.card_count]
+        starting = [n for n in names if n.lower().startswith(wanted)]
+        containing = [n for n in names if wanted in n.lower() and n not in starting]
+        return list(dict.fromkeys(starting + containing))[:limit]
+
+    # ------------------------------------------------------------------------------------------ set-up
+
+    async def setup(self, request: SetupRequest) -> SetupResult:
+        """Check every value and save the set-up, or raise :class:`UserErrors` listing every problem."""
+        now = self.now()
+        current = await self.store.get_guild(request.guild_id)
+        problems: list[DailyError] = []
+
+        def check(parse: Callable[[], Any]) -> Any:
+            try:
+                return parse()
+            except ScheduleError as error:
+                # Text values are what the teacher typed (escaped when shown); numbers are the bot's bounds.
+                typed = {k: v for k, v in error.values.items() if isinstance(v, str)}
+                bounds = {k: v for k, v in error.values.items() if not isinstance(v, str)}
+                problems.append(DailyError(error.key, user=typed, **bounds))
+                return None
+
+        post_time = check(lambda: parse_post_time(request.time))
+        zone = check(lambda: parse_timezone(request.timezone))
+        days = None
+        if request.days is not None:
+            days = check(lambda: parse_days(request.days or ""))
+        hours = None
+        if request.window_hours is not None:
+            window = check(lambda: answer_window_from_hours(float(request.window_hours or 0)))
+            if window is not None:
+                # The store keeps whole hours.
+                hours = max(1, round(window.total_seconds() / 3600))
+        language = request.language
+        if language is not None and language not in SUPPORTED_LANGUAGES:
+            problems.append(DailyError("tutor.setup.error.language", user={"value": language}))
+            language = None
+        deck = await self.store.find_deck(request.guild_id, request.deck)
+        if deck is None:
+            problems.append(DailyError("common.error.unknown_deck", user={"name": request.deck}))
+        elif deck.card_count == 0:
+            problems.append(DailyError(EmptyDeckError().key))
+        if request.missing_permissions:
+            names = request.missing_permissions
+            problems.append(
+                DailyError(
+                    "tutor.setup.error.permissions",
+                    channel=ChannelRef(request.channel_id),
+                    permissions=lambda lang: permission_names(names, lang),
+                )
+            )
+        if problems:
+            raise UserErrors("tutor.setup.error.header", problems)
+        assert post_time is not None and zone is not None and deck is not None
+        if language is None:
+            language = current.language if current is not None else language_from_locale(request.guild_locale)
+        settings = GuildSettings(
+            guild_id=request.guild_id,
+            channel_id=request.channel_id,
+            post_time=f"{post_time:%H:%M}",
+            timezone=zone.key,
+            days_mask=days_mask(days) if days is not None else (current.days_mask if current else 0b1111111),
+            active_deck_id=deck.id,
+            answer_window_hours=hours
+            if hours is not None
+            else (current.answer_window_hours if current else DEFAULT_WINDOW_HOURS),
+            language=language,
+            teacher_role_id=request.teacher_role_id
+            if request.teacher_role_id is not None
+            else (current.teacher_role_id if current else None),
+            private_answers=request.private_answers
+            if request.private_answers is not None
+            else (current.private_answers if current else False),
+            paused=current.paused if current is not None else False,
+        )
+        saved = self._remember(await self.store.save_guild(settings))
+        return SetupResult(settings=saved, deck=deck, next_post=next_slot(schedule_of(saved), now))
+
+    async def require_settings(self, guild_id: int) -> GuildSettings:
+        settings = await self.settings(guild_id, fresh=True)
+        if settings is None or not is_ready(settings):
+            raise DailyError("common.error.not_set_up")
+        return settings
+
+    async def set_paused(self, guild_id: int, paused: bool) -> GuildSettings:
+        await self.require_settings(guild_id)
+        return self._remember(await self.store.update_guild(guild_id, paused=paused))
+
+    async def status(self, guild_id: int) -> Status:
+        settings = await self.require_settings(guild_id)
+        now = self.now()
+        deck = await self.store.get_deck_info(settings.active_deck_id) if settings.active_deck_id else None
+        schedule = schedule_of(settings)
+        last = await self.store.last_post(guild_id, sent_only=True)
+        open_post = last if last is not None and last.revealed_at is None else None
+        answers = (await self.store.post_stats(open_post.id, top=0)).participants if open_post else 0
+        next_post = None if settings.paused else next_slot(schedule, now)
+        retry_at, gave_up = None, False
+        if settings.failure_count and settings.last_failure_at is not None:
+            if settings.failure_count >= MAX_POST_ATTEMPTS:
+                gave_up = True
+            else:
+                retry_at = settings.last_failure_at + retry_delay(settings.failure_count)
+        return Status(settings, deck, now, next_post, open_post, answers, retry_at, gave_up)
+
+    # ------------------------------------------------------------------------------------------ scheduler
+
+    async def due_jobs(self) -> list[Job]:
+        """What the scheduler must do now, in order: reveals (oldest first), then posts.
+
+        Decided from stored state only, so a restarted bot catches up exactly once: a reveal is due while
+        the post is not marked revealed, a post while its slot is newer than the last sent post's.
+        """
+        now = self.now()
+        guilds = {g.guild_id: g for g in await self.store.guilds()}
+        jobs: list[Job] = []
+        for post in await self.store.posts_to_reveal(now):
+            settings = guilds.get(post.guild_id)
+            if settings is not None and not should_retry(
+                failures_since(settings, post.closes_at), settings.last_failure_at, now
+            ):
+                continue  # failing: retried with the post's backoff, shown in /tutor status
+            jobs.append(RevealJob(post))
+        for settings in guilds.values():
+            if not is_ready(settings):
+                continue
+            schedule = schedule_of(settings)
+            last = await self.store.last_post(settings.guild_id, sent_only=True)
+            still_open = last is not None and last.revealed_at is None and last.closes_at > now
+            actions = due_actions(
+                schedule,
+                now,
+                last_post_slot=last.slot if last is not None else None,
+                paused=settings.paused,
+                created_at=setup_changed_at(settings, now),
+                open_closes_at=last.closes_at if still_open and last is not None else None,
+            )
+            posts = [a for a in actions if isinstance(a, PostDue)]
+            if not posts:
+                continue
+            due = posts[0]
+            failures = failures_since(settings, due.slot)
+            if not should_retry(failures, settings.last_failure_at if failures else None, now):
+                continue
+            for action in actions:
+                if isinstance(action, RevealDue) and action.early and last is not None:
+                    jobs.append(RevealJob(last, early=True))
+            jobs.append(PostJob(settings.guild_id, due.slot))
+        return jobs
+
+    async def prepare_post(self, guild_id: int, slot: datetime | None = None) -> PreparedPost | None:
+        """Claim the guild's post for ``slot`` (None: a manual post now) and return it ready to send.
+
+        None when that slot was already posted (another pass got there first). A post claimed earlier but
+        never sent (a failure, a crash) is sent with the card it was claimed with.
+        """
+        now = self.now()
+        settings = await self.require_settings(guild_id)
+        assert settings.active_deck_id is not None and settings.channel_id is not None
+        schedule = schedule_of(settings)
+        deck = await self.store.load_deck(settings.active_deck_id)
+        if not deck.card_ids:
+            raise DailyError(EmptyDeckError().key)
+        posted = await self.store.cards_posted(guild_id, deck.id)
+        card_id = choose_card(deck.card_ids, posted, seed=guild_id)
+        deadline = closes_at(now, schedule)
+        claim = await self.store.claim_post(
+            guild_id, slot or now, card_id, closes_at=deadline, channel_id=settings.channel_id
+        )
+        post = claim.post
+        if post.posted_at is not None:
+            return None
+        card = await self.card(post.card_id) if post.card_id is not None else None
+        if card is None:  # the claimed card was removed meanwhile: nothing sensible to send for it
+            raise DailyError(EmptyDeckError().key)
+        return PreparedPost(post, card, settings.channel_id, deadline, settings.language)
+
+    async def post_sent(self, prepared: PreparedPost, channel_id: int, message_id: int) -> Post:
+        """Record the sent message; the answer window runs from now, as the post says."""
+        now = self.now()
+        post = await self.store.set_post_message(
+            prepared.post.id, channel_id, message_id, now, closes_at=prepared.closes_at
+        )
+        await self.store.reset_post_failures(prepared.post.guild_id)
+        self._settings.pop(prepared.post.guild_id, None)
+        self._open.pop(prepared.post.guild_id, None)
+        return post
+
+    async def post_failed(self, guild_id: int, error: str, *, due_since: datetime | None = None) -> int:
+        """Count a failed post (or reveal) for /tutor status and the retry backoff; returns the count.
+
+        Failures older than ``due_since`` belong to an earlier slot and are forgotten first.
+        """
+        settings = await self.store.get_guild(guild_id)
+        if settings is None:
+            return 0
+        if due_since is not None and settings.failure_count and failures_since(settings, due_since) == 0:
+            await self.store.reset_post_failures(guild_id)
+        count = await self.store.record_post_failure(guild_id, error)
+        self._settings.pop(guild_id, None)
+        log.warning("guild %s: posting failed (%d/%d): %s", guild_id, count, MAX_POST_ATTEMPTS, error)
+        return count
+
+    async def open_post(self, guild_id: int) -> Post | None:
+        """The guild's last sent post if not revealed yet (open, or closed and awaiting its reveal)."""
+        last = await self.store.last_post(guild_id, sent_only=True)
+        return last if last is not None and last.revealed_at is None else None
+
+    async def prepare_reveal(self, post: Post, *, early: bool = False) -> Reveal:
+        """The reveal of ``post``; ``early`` closes its window now first (reveal-now, or superseded)."""
+        now = self.now()
+        if early:
+            post = await self.store.close_post(post.id, now)
+            self._open.pop(post.guild_id, None)
+        stats = await self.store.post_stats(post.id, top=TOP_SCORERS)
+        card = await self.card(post.card_id) if post.card_id is not None else None
+        settings = await self.settings(post.guild_id)
+        lang = settings.language if settings is not None else "en"
+        return Reveal(stats.post, card, stats, lang)
+
+    async def reveal_sent(self, post_id: int) -> bool:
+        """Mark the post revealed; False if it already was."""
+        done = await self.store.mark_revealed(post_id, self.now())
+        self._open.clear()
+        return done
+
+    # ------------------------------------------------------------------------------------------ answers
+
+    async def answer(
+        self, guild_id: int, member_id: int, reply: str, *, message_id: int | None = None
+    ) -> AnswerOutcome:
+        """Grade and record a member's answer to the guild's open question (or to the post ``message_id``).
+
+        One scored answer per member per question: a second attempt returns the first grade, unchanged.
+        """
+        now = self.now()
+        if message_id is not None:
+            post = await self._post_of_message(guild_id, message_id, now)
+            if post is None or post.guild_id != guild_id:
+                raise DailyError("daily.error.unknown_post")
+        else:
+            post = await self._open_post(guild_id, now)
+            if post is None:
+                raise await self._no_open_question(guild_id, now)
+        card = await self.card(post.card_id) if post.card_id is not None else None
+        if card is None:
+            raise DailyError("daily.error.closed")
+        text = reply.strip()[:MAX_ANSWER_CHARS]
+        if not text:
+            raise DailyError("daily.error.empty")
+        if not post.is_open(now) or post.revealed_at is not None:
+            earlier = await self.store.get_answer(post.id, member_id)
+            if earlier is not None:
+                return AnswerOutcome(post, card, None, earlier, closed=True)
+            raise DailyError("daily.error.closed")
+        grade = grade_reply(card.items, text, question=card.question)
+        try:
+            result = await self.store.record_answer(post.id, member_id, text, grade.matched, grade.score, now)
+        except PostClosed:
+            raise DailyError("daily.error.closed") from None
+        except UnknownRecord:
+            raise DailyError("daily.error.unknown_post") from None
+        return AnswerOutcome(post, card, None if result.already_answered else grade, result)
+
+    async def before_answer(self, guild_id: int, member_id: int, message_id: int) -> AnswerOutcome | None:
+        """Before opening the answer form on the post ``message_id``: the member's first grade if they
+        already answered (a second attempt gets it without typing again), None if they may answer.
+
+        Raises DailyError when the post is closed or not a question of the day.
+        """
+        now = self.now()
+        post = await self._post_of_message(guild_id, message_id, now)
+        if post is None or post.guild_id != guild_id or post.card_id is None:
+            raise DailyError("daily.error.unknown_post")
+        earlier = await self.store.get_answer(post.id, member_id)
+        closed = not post.is_open(now) or post.revealed_at is not None
+        if earlier is not None:
+            card = await self.card(post.card_id)
+            if card is not None:
+                return AnswerOutcome(post, card, None, earlier, closed=closed)
+        if closed:
+            raise DailyError("daily.error.closed")
+        return None
+
+    async def _open_post(self, guild_id: int, now: datetime) -> Post | None:
+        cached = self._open.get(guild_id)
+        if cached is not None and cached.fresh() and (cached.value is None or cached.value.is_open(now)):
+            return cached.value  # type: ignore[no-any-return]
+        post = await self.store.open_post(guild_id, now)
+        self._open[guild_id] = _Cached(post)
+        return post
+
+    async def _post_of_message(self, guild_id: int, message_id: int, now: datetime) -> Post | None:
+        # The Answer button and its form name the post's message: usually the guild's open post, cached.
+        cached = self._open.get(guild_id)
+        if cached is not None and cached.fresh() and cached.value is not None:
+            post: Post = cached.value
+            if post.message_id == message_id and post.is_open(now):
+                return post
+        return await self.store.post_for_message(message_id)
+
+    async def _no_open_question(self, guild_id: int, now: datetime) -> DailyError:
+        settings = await self.settings(guild_id)
+        if settings is None or not is_ready(settings):
+            return DailyError("common.error.not_set_up")
+        if settings.paused:
+            return DailyError("daily.error.no_open_paused")
+        when = next_slot(schedule_of(settings), now)
+        return DailyError("daily.error.no_open", when=Moment(when, "FR"))
+
+    # ------------------------------------------------------------------------------------------ data
+
+    async def export_csv(self, guild_id: int) -> str:
+        return await self.store.export_scores_csv(guild_id)
+
+    async def forget(self, guild_id: int, member_id: int) -> int:
+        return await self.store.forget_member(guild_id, member_id)
+
+    async def forget_guild(self, guild_id: int) -> int:
+        """Everything about a guild the bot was removed from: its set-up, decks, posts and scores."""
+        self._settings.pop(guild_id, None)
+        self._open.pop(guild_id, None)
+        return await self.store.forget_guild(guild_id)

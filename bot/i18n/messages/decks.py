@@ -1,0 +1,290 @@
+"""Messages of the deck importers: why a file is not a deck (``DeckError``), what to review (``DeckWarning``).
+
+A key's ``.hint`` entry, when there is one, says how to fix the problem; ``describe(lang)`` shows it in
+parentheses after the message. They are fragments, lower-case, shown after ``file:line:`` on the command line
+and inside a sentence of ``bot/i18n/messages/teacher.py`` on Discord.
+
+Values named ``{question}``, ``{answer}``, ``{text}``, ``{note}``, ``{head}``, ``{key}``, ``{suffix}``,
+``{schema}``, ``{language}``, ``{allowed}``, ``{problem}`` and ``{reason}`` are user text or a library's
+explanation: shown as they are, never translated (English writes them with ``!r``, as Python quotes them).
+``{what}`` is one of the ``decks.what.*`` phrases, translated with the message.
+"""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # Reading the bytes (bot/decks/source.py), for every format.
+    "decks.source.too_large": {
+        "en": "the file is {size} MB; a deck may be at most {limit} kB",
+        "fr": "le fichier fait {size} Mo ; un paquet peut faire au plus {limit} ko",
+    },
+    "decks.source.too_large.hint": {
+        "en": "split the course into several decks",
+        "fr": "découpez le cours en plusieurs paquets",
+    },
+    "decks.source.binary": {
+        "en": "this is a binary file, not a text deck",
+        "fr": "c'est un fichier binaire, pas un paquet en texte",
+    },
+    "decks.source.binary.hint": {
+        "en": "export the notes as plain text (.txt), CSV or YAML",
+        "fr": "exportez les notes en texte brut (.txt), en CSV ou en YAML",
+    },
+    "decks.source.not_utf8": {
+        "en": "the file is not UTF-8 text",
+        "fr": "le fichier n'est pas du texte UTF-8",
+    },
+    "decks.source.not_utf8.hint": {
+        "en": "save it again as UTF-8 (most editors offer it in 'Save as')",
+        "fr": "enregistrez-le de nouveau en UTF-8 (la plupart des éditeurs le proposent dans "
+        "« Enregistrer sous »)",
+    },
+    "decks.source.empty": {"en": "the file is empty", "fr": "le fichier est vide"},
+    "decks.source.empty.hint": {
+        "en": "write a question, then its answers below it",
+        "fr": "écrivez une question, puis ses réponses en dessous",
+    },
+    "decks.source.control_characters": {
+        "en": "the file is full of control characters; it is not a text deck",
+        "fr": "le fichier est plein de caractères de contrôle : ce n'est pas un paquet en texte",
+    },
+    "decks.source.control_characters.hint": {
+        "en": "export the notes as plain text (.txt), CSV or YAML",
+        "fr": "exportez les notes en texte brut (.txt), en CSV ou en YAML",
+    },
+    # Finding the file and its format (bot/decks/__init__.py).
+    "decks.file.unknown_format": {
+        "en": "unknown deck format {suffix!r}",
+        "fr": "format de paquet inconnu : « {suffix} »",
+    },
+    "decks.file.unknown_format.hint": {
+        "en": "use .yaml, .txt or .csv",
+        "fr": "utilisez un fichier .yaml, .txt ou .csv",
+    },
+    "decks.file.no_extension": {
+        "en": "unknown deck format '(no extension)'",
+        "fr": "format de paquet inconnu : le nom du fichier n'a pas d'extension",
+    },
+    "decks.file.no_extension.hint": {
+        "en": "use .yaml, .txt or .csv",
+        "fr": "utilisez un fichier .yaml, .txt ou .csv",
+    },
+    "decks.file.missing": {"en": "no such file", "fr": "ce fichier n'existe pas"},
+    "decks.file.folder": {
+        "en": "this is a folder, not a deck file",
+        "fr": "c'est un dossier, pas un fichier de paquet",
+    },
+    "decks.file.unreadable": {
+        "en": "cannot read the file: {reason}",
+        "fr": "impossible de lire le fichier : {reason}",
+    },
+    # Spreadsheets (bot/decks/csv_import.py).
+    "decks.csv.no_answers": {
+        "en": "this row has a question but no answers column",
+        "fr": "cette ligne a une question, mais pas de colonne de réponses",
+    },
+    "decks.csv.no_answers.hint": {
+        "en": "write the answers in the second column, separated by '|'",
+        "fr": "écrivez les réponses dans la deuxième colonne, séparées par « | »",
+    },
+    "decks.csv.no_question": {
+        "en": "this row has answers but no question",
+        "fr": "cette ligne a des réponses, mais pas de question",
+    },
+    "decks.csv.empty_answers": {
+        "en": "the answers cell is empty",
+        "fr": "la cellule des réponses est vide",
+    },
+    "decks.csv.unreadable": {
+        "en": "not a readable CSV file: {reason}",
+        "fr": "ce fichier CSV est illisible : {reason}",
+    },
+    "decks.csv.no_question_found": {"en": "no question found", "fr": "aucune question trouvée"},
+    "decks.csv.no_question_found.hint": {
+        "en": "one card a row: question, then answers",
+        "fr": "une carte par ligne : la question, puis les réponses",
+    },
+    "decks.csv.extra_columns": {
+        "en": "columns after the second are ignored",
+        "fr": "les colonnes après la deuxième sont ignorées",
+    },
+    # Course notes (bot/decks/text_import.py).
+    "decks.text.no_text": {"en": "the file has no text", "fr": "le fichier ne contient aucun texte"},
+    "decks.text.answer_first": {
+        "en": "an answer comes before any question",
+        "fr": "une réponse vient avant toute question",
+    },
+    "decks.text.answer_first.hint": {
+        "en": "put the question on the line above the answers",
+        "fr": "mettez la question sur la ligne au-dessus des réponses",
+    },
+    "decks.text.no_answers": {
+        "en": "the question {question!r} has no answers",
+        "fr": "la question « {question} » n'a aucune réponse",
+    },
+    "decks.text.no_answers.hint": {
+        "en": "write its answers below it, one per line, or remove the question",
+        "fr": "écrivez ses réponses en dessous, une par ligne, ou retirez la question",
+    },
+    "decks.text.no_question_found": {"en": "no question found", "fr": "aucune question trouvée"},
+    "decks.text.no_question_found.hint": {
+        "en": "a question is a line ending with '?' or ':', followed by its answers",
+        "fr": "une question est une ligne qui se termine par « ? » ou « : », suivie de ses réponses",
+    },
+    "decks.text.note_kept": {
+        "en": "note kept out of the answers: {note!r}",
+        "fr": "note laissée hors des réponses : « {note} »",
+    },
+    "decks.text.glued_bullet": {
+        "en": "a bullet glued to the line was split off",
+        "fr": "une puce collée à la ligne en a été séparée",
+    },
+    "decks.text.glued_bullet_text": {
+        "en": "a bullet glued to the line was split off: {text!r}",
+        "fr": "une puce collée à la ligne en a été séparée : « {text} »",
+    },
+    "decks.text.heading_question": {
+        "en": "a heading over a list read as a question: {text!r}",
+        "fr": "un titre au-dessus d'une liste a été lu comme une question : « {text} »",
+    },
+    "decks.text.text_before": {
+        "en": "text before the first question ignored: {text!r}",
+        "fr": "texte avant la première question ignoré : « {text} »",
+    },
+    "decks.text.text_after_list": {
+        "en": "text after a bullet list kept as a note: {text!r}",
+        "fr": "texte après une liste à puces gardé comme note : « {text} »",
+    },
+    "decks.text.read_as_list": {
+        "en": "'{text}…' read as a list: {head!r} and {count} items; review it",
+        "fr": "« {text}… » lu comme une liste : « {head} » et {count} éléments ; à vérifier",
+    },
+    "decks.text.count_mismatch": {
+        "en": "the question announces {expected} answers but {found} were found",
+        "fr": "la question annonce {expected} réponses, mais j'en trouve {found}",
+    },
+    "decks.text.singular_question": {
+        "en": "the question asks for one thing but {lines} lines follow; "
+        "check which one is the answer and which are details",
+        "fr": "la question demande une seule chose, mais {lines} lignes suivent ; "
+        "vérifiez laquelle est la réponse et lesquelles sont des détails",
+    },
+    "decks.text.duplicate_answer": {
+        "en": "the answer {answer!r} is listed twice",
+        "fr": "la réponse « {answer} » figure deux fois",
+    },
+    # YAML decks (bot/decks/yaml_format.py). The YAML keys (title, cards, question, items, answer...) are
+    # the format's own words: they stay in English in both languages.
+    "decks.yaml.invalid": {
+        "en": "not valid YAML: {problem}",
+        "fr": "ce n'est pas du YAML valide : {problem}",
+    },
+    "decks.yaml.invalid.hint": {
+        "en": "check the indentation and quote text that contains ': '",
+        "fr": "vérifiez l'indentation et mettez entre guillemets le texte qui contient un deux-points",
+    },
+    "decks.yaml.empty": {"en": "the file is empty", "fr": "le fichier est vide"},
+    "decks.yaml.empty.hint": {
+        "en": "start with 'title:' and 'cards:'",
+        "fr": "commencez par « title: » et « cards: »",
+    },
+    "decks.yaml.not_mapping": {
+        "en": "{what} must be a mapping of keys (like 'question: ...')",
+        "fr": "{what} doit être une suite de clés (comme « question: ... »)",
+    },
+    "decks.yaml.unknown_key": {
+        "en": "unknown key {key!r} in {what}",
+        "fr": "clé « {key} » inconnue dans {what}",
+    },
+    "decks.yaml.unknown_key.hint": {"en": "allowed keys: {allowed}", "fr": "clés permises : {allowed}"},
+    "decks.yaml.duplicate_key": {
+        "en": "the key {key!r} appears twice in {what}",
+        "fr": "la clé « {key} » apparaît deux fois dans {what}",
+    },
+    "decks.yaml.not_text": {"en": "{what} must be text", "fr": "{what} doit être du texte"},
+    "decks.yaml.not_text.hint": {
+        "en": "put it on one line, in quotes if it has a colon",
+        "fr": "écrivez ce texte sur une seule ligne, entre guillemets s'il contient un deux-points",
+    },
+    "decks.yaml.empty_text": {"en": "{what} is empty", "fr": "{what} est vide"},
+    "decks.yaml.schema": {
+        "en": "unsupported schema {schema!r}; this version reads schema {version}",
+        "fr": "schéma « {schema} » non pris en charge ; cette version lit le schéma {version}",
+    },
+    "decks.yaml.schema.hint": {
+        "en": "upgrade the bot, or write 'schema: {version}'",
+        "fr": "mettez le bot à jour, ou écrivez « schema: {version} »",
+    },
+    "decks.yaml.no_title": {"en": "the deck has no 'title'", "fr": "le paquet n'a pas de « title »"},
+    "decks.yaml.no_title.hint": {
+        "en": "add a line 'title: <name of the course>'",
+        "fr": "ajoutez une ligne « title: <nom du cours> »",
+    },
+    "decks.yaml.unknown_language": {
+        "en": "unknown language {language!r}",
+        "fr": "langue « {language} » inconnue",
+    },
+    "decks.yaml.unknown_language.hint": {"en": "use fr or en", "fr": "utilisez fr ou en"},
+    "decks.yaml.no_cards": {"en": "the deck has no 'cards'", "fr": "le paquet n'a pas de « cards »"},
+    "decks.yaml.no_cards.hint": {
+        "en": "add 'cards:' with a list of questions",
+        "fr": "ajoutez « cards: » avec une liste de questions",
+    },
+    "decks.yaml.cards_not_list": {
+        "en": "'cards' must be a non-empty list",
+        "fr": "« cards » doit être une liste non vide",
+    },
+    "decks.yaml.cards_not_list.hint": {
+        "en": "each card starts with '- question:'",
+        "fr": "chaque carte commence par « - question: »",
+    },
+    "decks.yaml.no_question": {
+        "en": "card {card} has no 'question'",
+        "fr": "la carte {card} n'a pas de « question »",
+    },
+    "decks.yaml.no_items": {
+        "en": "card {card} ({question!r}) has no items",
+        "fr": "la carte {card} (« {question} ») n'a aucun élément",
+    },
+    "decks.yaml.no_items.hint": {
+        "en": "add 'items:' with at least one '- answer: ...'",
+        "fr": "ajoutez « items: » avec au moins un « - answer: ... »",
+    },
+    "decks.yaml.no_answer": {
+        "en": "item {item} of card {card} has no 'answer'",
+        "fr": "l'élément {item} de la carte {card} n'a pas de « answer »",
+    },
+    "decks.yaml.no_answer.hint": {
+        "en": "the answer is the key a student must name",
+        "fr": "la réponse (answer) est ce que l'élève doit nommer",
+    },
+    "decks.yaml.aliases_not_list": {
+        "en": "the aliases of item {item} of card {card} must be a list of text",
+        "fr": "les alias de l'élément {item} de la carte {card} doivent être une liste de textes",
+    },
+    "decks.yaml.duplicate_answer": {
+        "en": "card {card}: the answer {answer!r} is listed twice",
+        "fr": "carte {card} : la réponse « {answer} » figure deux fois",
+    },
+    # The parts of a YAML deck that messages name ({what}).
+    "decks.what.deck": {"en": "the deck", "fr": "le paquet"},
+    "decks.what.title": {"en": "the title", "fr": "le titre"},
+    "decks.what.language": {"en": "the language", "fr": "la langue"},
+    "decks.what.card": {"en": "card {card}", "fr": "la carte {card}"},
+    "decks.what.question": {"en": "the question of card {card}", "fr": "la question de la carte {card}"},
+    "decks.what.item": {"en": "item {item} of card {card}", "fr": "l'élément {item} de la carte {card}"},
+    "decks.what.answer": {
+        "en": "the answer of item {item} of card {card}",
+        "fr": "la réponse de l'élément {item} de la carte {card}",
+    },
+    "decks.what.detail": {
+        "en": "the detail of item {item} of card {card}",
+        "fr": "le détail de l'élément {item} de la carte {card}",
+    },
+    "decks.what.alias": {
+        "en": "the alias of item {item} of card {card}",
+        "fr": "l'alias de l'élément {item} de la carte {card}",
+    },
+    "decks.what.an_alias": {
+        "en": "an alias of item {item} of card {card}",
+        "fr": "un alias de l'élément {item} de la carte {card}",
+    },
+}

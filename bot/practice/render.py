@@ -1,0 +1,146 @@
+"""What a practice session says: the question, the full feedback, the summary, an ended session.
+
+Pure functions of :mod:`bot.practice.service`'s steps, the language and a :class:`bot.content.Markup`.
+"""
+
+from __future__ import annotations
+
+from bot.content import PLAIN, Content, Kind, Markup
+from bot.i18n import format_percent, t, tn
+
+from .service import Feedback, Gone, Question, Started, Summary
+
+
+def score_kind(score: float) -> Kind:
+    """Feedback's colour follows the score: good from 90 %, partial from 40 %, poor below."""
+    return "good" if score >= 0.9 else "partial" if score >= 0.4 else "poor"
+
+
+def started(started: Started, lang: str, markup: Markup = PLAIN) -> Content:
+    """The first question of a new session, introduced by what the session holds (due, new, ahead)."""
+    intro = t(
+        "practice.started",
+        lang,
+        deck=f"**{markup.text(started.question.deck_title, 150)}**",
+        count=started.question.total,
+        due=started.due,
+        new=started.new,
+        ahead=started.ahead,
+    )
+    return question(started.question, lang, markup, intro=intro)
+
+
+def question(question: Question, lang: str, markup: Markup = PLAIN, *, intro: str | None = None) -> Content:
+    lines = [intro, ""] if intro else []
+    lines += [f"**{markup.text(question.question, 1500)}**", "", t("practice.how_to", lang)]
+    return Content(
+        title=t(
+            "practice.question_title",
+            lang,
+            n=question.number,
+            total=question.total,
+            deck=markup.text(question.deck_title, 150),
+        ),
+        description="\n".join(lines),
+        footer=tn("practice.expected", question.item_count, lang),
+    ).clipped()
+
+
+def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
+    q = feedback.question
+    lines = [f"**{markup.text(q.question, 1000)}**", ""]
+    lines.append(f"**{t('practice.found_header', lang, count=feedback.found_count)}**")
+    if not feedback.found:
+        lines.append(t("practice.found_none", lang))
+    for found in feedback.found:
+        values = {"item": f"**{markup.text(found.answer, 200)}**", "part": markup.text(found.part, 200)}
+        if found.via == "alias":
+            lines.append(t("practice.found_item_alias", lang, **values))
+        elif found.via == "detail":
+            lines.append(t("practice.found_item_detail", lang, **values))
+        else:
+            lines.append(t("practice.found_item", lang, **values))
+    lines.append("")
+    if feedback.missed:
+        lines.append(f"**{t('practice.missed_header', lang, count=len(feedback.missed))}**")
+        for missed in feedback.missed:
+            item = f"**{markup.text(missed.answer, 200)}**"
+            if missed.detail:
+                lines.append(
+                    t("practice.missed_item_detail", lang, item=item, detail=markup.text(missed.detail, 400))
+                )
+            else:
+                lines.append(t("practice.missed_item", lang, item=item))
+    else:
+        lines.append(t("practice.all_found", lang))
+    if feedback.unmatched:
+        lines += ["", f"**{t('practice.unmatched_header', lang)}**"]
+        lines += [
+            t("practice.unmatched_item", lang, part=markup.text(part, 200))
+            for part in feedback.unmatched[:10]
+        ]
+    if feedback.penalty:
+        lines.append(
+            tn(
+                "practice.penalty",
+                feedback.penalty,
+                lang,
+                extra=len(feedback.unmatched),
+                cost=feedback.penalty,
+            )
+        )
+    lines += [
+        "",
+        t(
+            "practice.score",
+            lang,
+            found=feedback.found_count,
+            total=feedback.total,
+            percent=format_percent(feedback.score, lang),
+        ),
+        t(
+            "practice.points",
+            lang,
+            points=tn("common.points", feedback.points, lang),
+            total=tn("common.points", feedback.practice_points, lang),
+        ),
+        t("practice.next_review", lang, when=markup.time(feedback.due, "R")),
+    ]
+    return Content(
+        title=t(
+            "practice.feedback_title",
+            lang,
+            n=q.number,
+            total=q.total,
+            found=feedback.found_count,
+            count=feedback.total,
+            percent=format_percent(feedback.score, lang),
+        ),
+        description="\n".join(lines),
+        kind=score_kind(feedback.score),
+    ).clipped()
+
+
+def summary(summary: Summary, lang: str, markup: Markup = PLAIN) -> Content:
+    if summary.answered:
+        text = t(
+            "practice.summary",
+            lang,
+            answered=summary.answered,
+            total=summary.total,
+            average=format_percent(summary.average, lang),
+            best=format_percent(summary.best, lang),
+            points=tn("common.points", summary.points, lang),
+        )
+    else:
+        text = t("practice.summary_none", lang)
+    return Content(
+        title=t("practice.summary_title", lang, deck=markup.text(summary.deck_title, 150)),
+        description=f"{text}\n\n{t('practice.again', lang)}",
+    ).clipped()
+
+
+def gone(gone: Gone, lang: str, lifetime_minutes: int) -> str:
+    if gone.reason == "expired":
+        return t("practice.error.expired", lang, minutes=lifetime_minutes)
+    return t("practice.error.ended", lang)

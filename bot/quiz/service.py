@@ -1,0 +1,257 @@
+"""Live quizzes without Discord: the game loop of each running quiz, one per channel, and the answers to them.
+
+Each running quiz is a :class:`RunningQuiz` with its own task: post a round's question, wait the round's time
+(through the service's ``sleep``, which tests replace), close the round, post its results and the standings,
+pause, and at the end the final scoreboard; the results go to the quiz leaderboard before the final message.
+Where the quiz is played is a :class:`QuizTable`, which the cog implements on a channel; it raises
+:class:`TableGone` when it can no longer post (a lost permission, Discord unreachable), which ends the quiz
+with the rounds played kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.content import PLAIN, Content, Markup
+from bot.decks.library import DeckLibrary
+from bot.i18n import t
+from bot.store import Store
+
+from . import render
+from .game import DEFAULT_ROUND_SECONDS, Quiz, QuizAnswer, QuizError, QuizRound
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+#: Seconds between a round's scoreboard and the next question.
+PAUSE_SECONDS = 8.0
+
+
+class TableGone(Exception):
+    """The quiz's channel can no longer be posted in (the surface's own error, as text for the log)."""
+
+
+class QuizTable(Protocol):
+    """Where a quiz is played. Content is rendered by the service; the table only shows it."""
+
+    async def show_round(self, content: Content, quiz: Quiz, played: QuizRound) -> None:
+        """Post the round's question with its Answer button."""
+        ...
+
+    async def close_round(self, content: Content) -> None:
+        """The round's question without its button (a deleted question is no reason to fail)."""
+        ...
+
+    async def say(self, content: Content | str) -> None: ...
+
+
+class RunningQuiz:
+    """One quiz being played: its loop in its own task, with its own error handling."""
+
+    def __init__(self, service: QuizService, quiz: Quiz, table: QuizTable, lang: str) -> None:
+        self.service = service
+        self.quiz = quiz
+        self.table = table
+        self.lang = lang
+        self.task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self._round_open = False
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def request_stop(self) -> None:
+        """End after the round in progress is scored (its time is cut short)."""
+        self._stopping.set()
+
+    async def run(self) -> None:
+        try:
+            await self._play()
+        except asyncio.CancelledError:
+            # The bot is shutting down: keep the rounds played; the channel is not told (Discord may be gone).
+            await self._save_quietly()
+            raise
+        except TableGone as error:
+            ref = secrets.token_hex(3)
+            log.warning(
+                "quiz %s in channel %s stopped (ref %s): %s", self.quiz.id, self.quiz.channel_id, ref, error
+            )
+            await self._save_quietly()
+            await self._say_failed(ref)
+        except Exception:
+            ref = secrets.token_hex(3)
+            log.exception("quiz %s failed (ref %s)", self.quiz.id, ref)
+            await self._save_quietly()
+            await self._say_failed(ref)
+        finally:
+            self.service.forget(self)
+
+    async def _play(self) -> None:
+        quiz, lang, table, service = self.quiz, self.lang, self.table, self.service
+        markup = service.markup
+        while quiz.has_next and not self.stopping:
+            played = quiz.start_round()
+            await table.show_round(render.question(quiz, played, lang, markup), quiz, played)
+            self._round_open = True
+            await self._wait(quiz.round_seconds)
+            result = quiz.close_round()
+            self._round_open = False
+            await table.close_round(render.question(quiz, played, lang, markup, open_=False))
+            pause = quiz.has_next and not self.stopping
+            next_at = quiz.clock() + timedelta(seconds=service.pause_seconds) if pause else None
+            await table.say(render.round_result(quiz, result, lang, next_at, markup))
+            if pause:
+                await self._wait(service.pause_seconds)
+        # Saved before the final message: whoever reads the scoreboard can already find it on the leaderboard.
+        await quiz.save(service.store)
+        await table.say(render.final(quiz, lang, markup))
+
+    async def _wait(self, seconds: float) -> None:
+        """The service's sleep, cut short by a stop request."""
+        if self.stopping:
+            return
+        timer = asyncio.ensure_future(self.service.sleep(seconds))
+        stop = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({timer, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in (timer, stop):
+                waiter.cancel()
+            await asyncio.gather(timer, stop, return_exceptions=True)
+
+    async def _save_quietly(self) -> None:
+        if self.quiz.saved or not self.quiz.standings():
+            return
+        try:
+            await self.quiz.save(self.service.store)
+        except Exception:
+            log.exception("could not save the results of quiz %s", self.quiz.id)
+
+    async def _say_failed(self, ref: str) -> None:
+        # The open round's button first (a click would only be told the quiz is over), then the notice.
+        current = self.quiz.current
+        if self._round_open and current is not None:
+            with contextlib.suppress(TableGone):
+                await self.table.close_round(
+                    render.question(self.quiz, current, self.lang, self.service.markup, open_=False)
+                )
+        try:
+            await self.table.say(t("quiz.error.failed", self.lang, ref=ref))
+        except TableGone:
+            log.warning("could not tell channel %s that quiz %s stopped", self.quiz.channel_id, self.quiz.id)
+
+
+class QuizService:
+    """Every running quiz of this process, by channel and by quiz id (for their buttons and forms)."""
+
+    def __init__(
+        self,
+        store: Store,
+        decks: DeckLibrary,
+        clock: Clock,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        round_seconds: float = DEFAULT_ROUND_SECONDS,
+        pause_seconds: float = PAUSE_SECONDS,
+    ) -> None:
+        self.store = store
+        self.decks = decks
+        self.clock = clock
+        #: How a round's time passes; tests replace it with a timer they fire themselves.
+        self.sleep = sleep
+        self.round_seconds = round_seconds
+        self.pause_seconds = pause_seconds
+        #: The cards drawn; tests fix it.
+        self.rng: random.Random | None = None
+        #: How the loop writes members and times; the cog sets Discord's.
+        self.markup: Markup = PLAIN
+        self.by_channel: dict[int, RunningQuiz] = {}
+        self.by_id: dict[str, RunningQuiz] = {}
+
+    async def prepare(
+        self, guild_id: int, channel_id: int, deck: str | None, rounds: int | None, starter_id: int
+    ) -> Quiz:
+        """A quiz for the channel, not started yet. Raises QuizError when one runs there, UserError for
+        an unknown or empty deck."""
+        if channel_id in self.by_channel:
+            raise QuizError("quiz.error.busy")
+        playable = await self.decks.playable(guild_id, deck, "quiz")
+        if channel_id in self.by_channel:  # another /quiz start won the race while the deck loaded
+            raise QuizError("quiz.error.busy")
+        return Quiz.from_deck(
+            playable,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            rounds=rounds,
+            round_seconds=self.round_seconds,
+            clock=self.clock,
+            rng=self.rng,
+            starter_id=starter_id,
+        )
+
+    def claim(self, quiz: Quiz, table: QuizTable, lang: str) -> RunningQuiz:
+        """Register ``quiz`` as its channel's quiz (before announcing it); ``start`` then runs it."""
+        if quiz.channel_id in self.by_channel:
+            raise QuizError("quiz.error.busy")
+        running = RunningQuiz(self, quiz, table, lang)
+        self.by_channel[quiz.channel_id] = running
+        self.by_id[quiz.id] = running
+        return running
+
+    def start(self, running: RunningQuiz) -> None:
+        running.task = asyncio.create_task(running.run(), name=f"quiz {running.quiz.id}")
+
+    def forget(self, running: RunningQuiz) -> None:
+        if self.by_channel.get(running.quiz.channel_id) is running:
+            del self.by_channel[running.quiz.channel_id]
+        self.by_id.pop(running.quiz.id, None)
+
+    def stop(self, channel_id: int, member_id: int, *, teacher: bool) -> None:
+        """/quiz stop: who started it, or a teacher. Raises QuizError otherwise."""
+        running = self.by_channel.get(channel_id)
+        if running is None:
+            raise QuizError("quiz.error.not_running")
+        if member_id != running.quiz.starter_id and not teacher:
+            raise QuizError("quiz.error.not_starter")
+        running.request_stop()
+
+    def _running(self, quiz_id: str, guild_id: int | None) -> RunningQuiz:
+        running = self.by_id.get(quiz_id)
+        # A button or form of another server's quiz is not this member's to answer.
+        if running is None or running.quiz.guild_id != guild_id:
+            raise QuizError("quiz.error.over")
+        return running
+
+    def language_of(self, quiz_id: str) -> str | None:
+        running = self.by_id.get(quiz_id)
+        return running.lang if running is not None else None
+
+    def can_answer(
+        self, quiz_id: str, guild_id: int | None, member_id: int, round_number: int
+    ) -> tuple[Quiz, QuizRound]:
+        """The quiz and its open round, if the member may answer it (the Answer button). Raises QuizError."""
+        running = self._running(quiz_id, guild_id)
+        return running.quiz, running.quiz.check_can_answer(member_id, round_number)
+
+    def submit(
+        self, quiz_id: str, guild_id: int | None, member_id: int, round_number: int, reply: str
+    ) -> QuizAnswer:
+        """Grade a member's answer to a round. Raises QuizError (over, closed, already answered)."""
+        return self._running(quiz_id, guild_id).quiz.submit(member_id, round_number, reply)
+
+    async def close(self) -> None:
+        """Stop every quiz with the process, keeping the rounds played."""
+        running = list(self.by_channel.values())
+        for quiz in running:
+            if quiz.task is not None:
+                quiz.task.cancel()
+        await asyncio.gather(*(q.task for q in running if q.task is not None), return_exceptions=True)

@@ -1,0 +1,148 @@
+"""The teacher tools without Discord: /stats of a posted question, and the deck library (import with a
+preview, list, show, export, remove).
+
+Reads and writes go through the store; the deck rules (what may be removed, what a typed name means) are the
+deck library's (:mod:`bot.decks.library`). Parsing an upload and drawing a chart run in a thread, so the
+event loop keeps serving other members.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot import charts
+from bot.clock import Clock, checked_now
+from bot.decks import Card, Deck, dump_deck
+from bot.decks.library import DeckLibrary
+from bot.errors import UserError
+from bot.store import DeckInfo, Post, PostStats, Store
+
+from . import render
+from .upload import import_name, parse_upload
+
+#: Recent questions offered by /stats' autocomplete (Discord shows at most 25).
+RECENT_QUESTIONS = 25
+
+
+@dataclass(frozen=True, slots=True)
+class StatsView:
+    stats: PostStats
+    card: Card | None
+    labels: list[str]
+    open: bool
+    chart_png: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    guild_id: int
+    filename: str
+    name: str
+    deck: Deck
+    existing: DeckInfo | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionChoice:
+    label: str
+    value: str
+
+
+class TeacherService:
+    def __init__(self, store: Store, decks: DeckLibrary, clock: Clock) -> None:
+        self.store = store
+        self.decks = decks
+        self.clock = clock
+
+    # ---------------------------------------------------------------------------------------------- stats
+
+    async def question_choices(self, guild_id: int, typed: str, lang: str) -> list[QuestionChoice]:
+        """Autocomplete for /stats: the guild's recent questions, newest first, ``date — question``."""
+        settings = await self.store.get_guild(guild_id)
+        tz = settings.tz if settings is not None else ZoneInfo("UTC")
+        wanted = typed.strip().casefold()
+        choices = []
+        for post in await self.store.recent_posts(guild_id, RECENT_QUESTIONS):
+            card = await self.store.get_card(post.card_id) if post.card_id is not None else None
+            label = render.question_choice(post.slot, card.card.question if card else None, tz, lang)
+            if wanted in label.casefold():
+                choices.append(QuestionChoice(label, str(post.id)))
+        return choices
+
+    async def find_post(self, guild_id: int, question: str | None) -> Post:
+        """The last sent post, the one autocomplete chose (its id), or the newest whose question matches.
+
+        Raises ``UserError("teacher.stats.no_post" | "teacher.stats.unknown_question")``.
+        """
+        if question is None:
+            post = await self.store.last_post(guild_id, sent_only=True)
+            if post is None:
+                raise UserError("teacher.stats.no_post")
+            return post
+        typed = question.strip()
+        if typed.isdigit() and len(typed) < 20:
+            found = await self.store.get_post(int(typed))
+            # An id from another server is not this teacher's to read.
+            if found is not None and found.guild_id == guild_id and found.posted_at is not None:
+                return found
+        wanted = typed.casefold()
+        if wanted:
+            for post in await self.store.recent_posts(guild_id, 50):
+                stored = await self.store.get_card(post.card_id) if post.card_id is not None else None
+                if stored is not None and wanted in stored.card.question.casefold():
+                    return post
+        raise UserError("teacher.stats.unknown_question", user={"question": question})
+
+    async def stats(self, guild_id: int, question: str | None, lang: str) -> StatsView:
+        post = await self.find_post(guild_id, question)
+        stats = await self.store.post_stats(post.id)
+        stored = await self.store.get_card(post.card_id) if post.card_id is not None else None
+        card = stored.card if stored is not None else None
+        labels = render.item_labels(card, len(stats.items), lang)
+        png = None
+        if stats.participants:
+            rates = [(labels[item.position], item.rate) for item in stats.items]
+            png = await asyncio.to_thread(charts.hit_rate_chart, rates, lang=lang)
+        return StatsView(stats, card, labels, post.is_open(checked_now(self.clock)), png)
+
+    # ---------------------------------------------------------------------------------------------- decks
+
+    async def preview_import(self, guild_id: int, filename: str, data: bytes) -> ImportPreview:
+        """The deck in an upload, parsed (in a thread) but not stored. Raises UploadError."""
+        deck = await asyncio.to_thread(parse_upload, data, filename)
+        name = import_name(filename)
+        return ImportPreview(guild_id, filename, name, deck, await self.store.find_deck(guild_id, name))
+
+    async def save_import(self, preview: ImportPreview) -> bool:
+        """Store the previewed deck; True when it is the guild's active deck (the class uses it now)."""
+        deck_id = await self.store.save_deck(preview.guild_id, preview.name, preview.deck)
+        settings = await self.store.get_guild(preview.guild_id)
+        return settings is not None and settings.active_deck_id == deck_id
+
+    async def deck_list(self, guild_id: int) -> tuple[list[DeckInfo], int | None]:
+        """The decks the guild can use, and the id of its active deck."""
+        settings = await self.store.get_guild(guild_id)
+        return await self.store.list_decks(
+            guild_id
+        ), settings.active_deck_id if settings is not None else None
+
+    async def deck(self, guild_id: int, typed: str) -> tuple[DeckInfo, Deck]:
+        """A deck the guild can use, loaded. Raises UserError for a bad or unknown name."""
+        info = await self.decks.find(guild_id, typed)
+        return info, (await self.store.load_deck(info.id)).deck
+
+    async def export(self, guild_id: int, typed: str) -> tuple[DeckInfo, str]:
+        """The deck as canonical YAML (``tutorbot deck check`` accepts it unchanged)."""
+        info, deck = await self.deck(guild_id, typed)
+        return info, dump_deck(deck)
+
+    async def removable(self, guild_id: int, typed: str) -> DeckInfo:
+        """The deck a teacher asks to remove, if it may be removed. Raises UserError."""
+        info = await self.decks.find(guild_id, typed)
+        await self.decks.check_removable(guild_id, info)
+        return info
+
+    async def remove(self, guild_id: int, info: DeckInfo) -> None:
+        await self.decks.remove(guild_id, info)

@@ -1,0 +1,16 @@
+"""The one deck autocomplete: the guild's decks, then the bundled ones (the deck library decides)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from .access import services_of
+
+
+async def deck_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    services = services_of(interaction.client)
+    if services is None or interaction.guild_id is None:
+        return []
+    choices = await services.decks.choices(interaction.guild_id, current)
+    return [app_commands.Choice(name=c.label, value=c.value) for c in choices]

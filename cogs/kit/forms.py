@@ -1,0 +1,63 @@
+"""The one answer form (a modal with one paragraph input), and reading a submitted form by its custom id.
+
+Forms are recognised by their custom id, not by a Modal object kept in memory (discord.py is told not to keep
+them), so a form opened before a restart of the bot is still answered after it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+#: The answer input's custom id, the same in every form.
+ANSWER_INPUT = "answer:text"
+
+
+def answer_form(
+    custom_id: str, *, title: str, label: str, placeholder: str, max_length: int
+) -> discord.ui.Modal:
+    """The answer form: one paragraph input (titles and labels at most 45 characters)."""
+    modal = discord.ui.Modal(title=title[:45], custom_id=custom_id, timeout=None)
+    modal.add_item(
+        discord.ui.TextInput(
+            label=label[:45],
+            style=discord.TextStyle.paragraph,
+            placeholder=placeholder[:100],
+            max_length=max_length,
+            custom_id=ANSWER_INPUT,
+        )
+    )
+    # Stopped before it is sent, discord.py does not keep it: the submission reaches the cog's
+    # on_interaction, which also works for a form opened before a restart.
+    modal.stop()
+    return modal
+
+
+def submitted_text(components: list[dict[str, Any]], custom_id: str) -> str:
+    """The value of text input ``custom_id`` in a modal submission (rows or labels, at any depth)."""
+    for component in components:
+        if component.get("custom_id") == custom_id and "value" in component:
+            return str(component.get("value") or "")
+        children = list(component.get("components") or ())
+        if isinstance(component.get("component"), dict):
+            children.append(component["component"])
+        found = submitted_text(children, custom_id)
+        if found:
+            return found
+    return ""
+
+
+def submitted_answer(
+    interaction: discord.Interaction, custom_id: re.Pattern[str]
+) -> tuple[re.Match[str], str] | None:
+    """For a submitted answer form whose custom id matches ``custom_id``: the match and the text typed;
+    None for any other interaction."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return None
+    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+    match = custom_id.fullmatch(str(data.get("custom_id", "")))
+    if match is None:
+        return None
+    return match, submitted_text(list(data.get("components") or ()), ANSWER_INPUT)

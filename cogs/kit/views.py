@@ -1,0 +1,150 @@
+"""The one confirmation view and the one pager: buttons under a private or public message that only the
+member who asked may use, which stop with the bot and take themselves away when they expire."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from bot.i18n import t
+
+from .errors import report_error
+from .replies import NO_PINGS, send_private
+
+#: Seconds a preview or a confirmation waits for a click (an interaction token lasts 15 minutes).
+CONFIRM_TIMEOUT = 600.0
+#: Seconds page buttons keep working.
+PAGER_TIMEOUT = 300.0
+
+
+class LiveViews:
+    """The views a cog has running, stopped with the cog (so no timeout task outlives the bot)."""
+
+    def __init__(self) -> None:
+        self._views: set[discord.ui.View] = set()
+
+    def add(self, view: discord.ui.View) -> None:
+        self._views.add(view)
+
+    def discard(self, view: discord.ui.View) -> None:
+        self._views.discard(view)
+
+    def stop_all(self) -> None:
+        for view in self._views:
+            view.stop()
+        self._views.clear()
+
+
+class OwnedView(discord.ui.View):
+    """A view only ``owner_id`` may click (anyone else is told privately), registered in ``live``."""
+
+    def __init__(self, *, owner_id: int, lang: str, live: LiveViews, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.lang = lang
+        self.live = live
+        live.add(self)
+        #: The interaction whose response carries the view (to take the buttons away at the timeout).
+        self.origin: discord.Interaction | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await send_private(interaction, t("common.error.not_yours", self.lang))
+        return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await report_error(interaction, error, self.lang)
+
+    def finish(self) -> None:
+        self.stop()  # one decision: later clicks reach nothing
+        self.live.discard(self)
+
+
+class ConfirmView(OwnedView):
+    """Confirm / Cancel under a private preview; nothing happens until the member who asked clicks."""
+
+    def __init__(
+        self,
+        *,
+        owner_id: int,
+        lang: str,
+        confirm_label: str,
+        on_confirm: Callable[[discord.Interaction], Awaitable[None]],
+        live: LiveViews,
+        danger: bool = False,
+        expired_key: str = "common.error.expired",
+    ) -> None:
+        super().__init__(owner_id=owner_id, lang=lang, live=live, timeout=CONFIRM_TIMEOUT)
+        self.on_confirm = on_confirm
+        self.expired_key = expired_key
+        self.confirm.label = confirm_label
+        self.confirm.style = discord.ButtonStyle.danger if danger else discord.ButtonStyle.success
+        self.cancel.label = t("common.cancel", lang)
+
+    @discord.ui.button(style=discord.ButtonStyle.success)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        self.finish()
+        await self.on_confirm(interaction)
+
+    @discord.ui.button(style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        self.finish()
+        await interaction.response.edit_message(
+            content=t("common.cancelled", self.lang), embed=None, view=None, allowed_mentions=NO_PINGS
+        )
+
+    async def on_timeout(self) -> None:
+        self.live.discard(self)
+        if self.origin is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.origin.edit_original_response(
+                    content=t(self.expired_key, self.lang), embed=None, view=None
+                )
+
+
+#: Renders a 0-based page: (embed, the page actually shown, pages).
+PageRenderer = Callable[[int], Awaitable[tuple[discord.Embed, int, int]]]
+
+
+class Pager(OwnedView):
+    """Previous/Next under a message; only the member who asked may turn the pages."""
+
+    def __init__(
+        self, *, owner_id: int, lang: str, render: PageRenderer, page: int, pages: int, live: LiveViews
+    ) -> None:
+        super().__init__(owner_id=owner_id, lang=lang, live=live, timeout=PAGER_TIMEOUT)
+        self.render = render
+        self.page = page
+        self.previous_page.label = t("common.previous_page", lang)
+        self.next_page.label = t("common.next_page", lang)
+        self._update(pages)
+
+    def _update(self, pages: int) -> None:
+        self.previous_page.disabled = self.page <= 0
+        self.next_page.disabled = self.page >= pages - 1
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        embed, self.page, pages = await self.render(self.page + step)
+        self._update(pages)
+        await interaction.response.edit_message(embed=embed, view=self, allowed_mentions=NO_PINGS)
+
+    @discord.ui.button(style=discord.ButtonStyle.secondary, emoji="◀️")
+    async def previous_page(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(style=discord.ButtonStyle.secondary, emoji="▶️")
+    async def next_page(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await self._turn(interaction, +1)
+
+    async def on_timeout(self) -> None:
+        self.live.discard(self)
+        # Take the buttons away rather than leave ones that no longer answer.
+        if self.origin is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.origin.edit_original_response(view=None)

@@ -1,0 +1,107 @@
+"""The leaderboard and /rank texts: medals, pages, the caller's own line, rank fields, both languages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from support import MARK
+
+from bot.i18n import NBSP
+from bot.leaderboard import render as lb
+from bot.store import HistoryEntry, Leaderboard, LeaderboardRow, MemberStats
+
+
+def board(rows: list[LeaderboardRow], *, total: int, me: LeaderboardRow | None = None) -> Leaderboard:
+    return Leaderboard(rows=tuple(rows), total=total, me=me, start=None, end=None)
+
+
+def test_medals_for_the_first_three_ranks_ties_included():
+    assert [lb.medal(rank) for rank in (1, 2, 3, 4, 11)] == ["🥇", "🥈", "🥉", "**4.**", "**11.**"]
+    rows = [LeaderboardRow(1, 10, 50, 5), LeaderboardRow(1, 11, 50, 6), LeaderboardRow(3, 12, 40, 4)]
+    lines = lb.row_lines(rows, "en", MARK, highlight=12)
+    assert lines[0] == "🥇 <@10> — 50 points · 5 answers"
+    assert lines[1].startswith("🥇 <@11>")
+    assert lines[2] == "__🥉 <@12> — 40 points · 4 answers__"  # the caller stands out
+    assert lb.row_lines([LeaderboardRow(4, 13, 1, 1)], "fr", MARK) == ["**4.** <@13> — 1 point · 1 réponse"]
+    assert lb.row_lines([LeaderboardRow(4, 13, 1500, 2)], "fr", MARK) == [
+        f"**4.** <@13> — 1{NBSP}500 points · 2 réponses"
+    ]
+
+
+def test_pages():
+    assert [lb.page_count(n) for n in (0, 1, 10, 11, 25)] == [1, 1, 1, 2, 3]
+    assert lb.offset_of(0, 25) == (0, 0)
+    assert lb.offset_of(2, 25) == (2, 20)
+    assert lb.offset_of(7, 25) == (2, 20)  # past the end: the last page
+    assert lb.offset_of(-1, 25) == (0, 0)
+    assert lb.footer(1, 25, "en") == "Page 2/3 · 25 members ranked"
+    assert lb.footer(0, 1, "fr") == "Page 1/1 · 1 membre classé"
+
+
+def test_the_callers_line_inside_or_outside_the_page():
+    me = LeaderboardRow(14, 99, 12, 3)
+    assert (
+        lb.caller_line(board([], total=25, me=me), 99, "en", MARK) == "<@99>: rank **14** of 25 — 12 points"
+    )
+    assert (
+        lb.caller_line(board([], total=25, me=me), 99, "fr", MARK)
+        == f"<@99>{NBSP}: rang **14** sur 25 — 12 points"
+    )
+    assert lb.caller_line(board([], total=25), 99, "en", MARK) == "<@99> has no points for this period yet."
+
+
+def test_titles_and_period_ranges_in_the_guilds_timezone():
+    assert lb.title("week", "en") == "Leaderboard — This week"
+    assert lb.title("all", "fr", deck="cours-2") == "Classement — Depuis le début — cours-2"
+    with pytest.raises(ValueError, match="unknown period"):
+        lb.period_label("year", "en")  # type: ignore[arg-type]
+    tz = ZoneInfo("America/Montreal")
+    week = Leaderboard(
+        rows=(),
+        total=0,
+        me=None,
+        start=datetime(2024, 3, 4, 5, 0, tzinfo=UTC),  # Monday 00:00 in Montreal
+        end=datetime(2024, 3, 11, 4, 0, tzinfo=UTC),  # next Monday 00:00 (after the DST change)
+    )
+    assert lb.period_range(week, tz, "en") == "From 03/04 to 03/10"
+    assert lb.period_range(week, tz, "fr") == "Du 04/03 au 10/03"
+    assert lb.period_range(board([], total=0), tz, "en") is None
+
+
+def test_rank_fields_and_chart_points():
+    stats = MemberStats(
+        guild_id=1,
+        member_id=2,
+        points=1234,
+        answers=7,
+        average_score=5 / 6,
+        streak=1,
+        best_streak=4,
+        rank=3,
+        ranked=12,
+        last_answered_at=None,
+    )
+    assert lb.rank_fields(stats, "en") == [
+        ("Points", "1,234"),
+        ("Rank", "#3 of 12"),
+        ("Answers", "7"),
+        ("Average score", "83%"),
+        ("Current streak", "1 question in a row"),
+        ("Best streak", "4 questions in a row"),
+    ]
+    fields = dict(lb.rank_fields(stats, "fr"))
+    assert fields["Rang"] == "3 sur 12"
+    assert fields["Score moyen"] == f"83{NBSP}%"
+    assert fields["Meilleure série"] == "4 questions d'affilée"
+
+    older = datetime(2024, 3, 4, tzinfo=UTC)
+    newer = datetime(2024, 3, 5, tzinfo=UTC)
+    history = [
+        HistoryEntry(2, newer, 1, "Q", 0.5, 5, (0,), newer),
+        HistoryEntry(1, older, 1, "Q", 1.0, 10, (0, 1), older),
+    ]
+    assert lb.score_points(history) == [(older, 1.0), (newer, 0.5)]
+    assert lb.chart_caption(1, "en") == "The chart shows the score of the last answer."
+    assert lb.chart_caption(8, "fr") == "Le graphique montre les scores des 8 dernières réponses."

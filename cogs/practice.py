@@ -19,7 +19,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import UserError
 from bot.i18n import t, tn
 from bot.practice import render
 from bot.practice.service import (
@@ -31,7 +30,7 @@ from bot.practice.service import (
     Question,
     Summary,
 )
-from cogs.kit.access import cmd, services_of
+from cogs.kit.access import cmd, require_services
 from cogs.kit.autocomplete import deck_choices
 from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
@@ -125,10 +124,7 @@ class Practice(commands.Cog):
 
     @property
     def sessions(self) -> PracticeService:
-        services = services_of(self.bot)
-        if services is None:
-            raise UserError("common.error.not_set_up")
-        return services.practice
+        return require_services(self.bot).practice
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(PracticeButton)

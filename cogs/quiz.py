@@ -23,7 +23,7 @@ from bot.i18n import t
 from bot.quiz import render
 from bot.quiz.game import MAX_ANSWER_CHARS, MAX_ROUNDS, Quiz, QuizRound
 from bot.quiz.service import QuizService, TableGone
-from cogs.kit.access import cmd, is_teacher, language, services_of
+from cogs.kit.access import cmd, is_teacher, language, require_services, services_of
 from cogs.kit.autocomplete import deck_choices
 from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
@@ -119,10 +119,7 @@ class QuizCog(commands.Cog, name="Quiz"):
 
     @property
     def quizzes(self) -> QuizService:
-        services = services_of(self.bot)
-        if services is None:
-            raise UserError("common.error.not_set_up")
-        return services.quiz
+        return require_services(self.bot).quiz
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(QuizAnswerButton)

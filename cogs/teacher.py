@@ -23,23 +23,15 @@ from discord.ext import commands
 from bot.decks import deck_name
 from bot.errors import UserError
 from bot.i18n import t
-from bot.services import Services
 from bot.teacher import render
 from bot.teacher.upload import check_upload
-from cogs.kit.access import cmd, is_teacher, language, services_of, teacher_only
+from cogs.kit.access import cmd, is_teacher, language, require_services, services_of, teacher_only
 from cogs.kit.autocomplete import deck_choices
 from cogs.kit.embeds import files_of, to_embed
 from cogs.kit.errors import guarded
 from cogs.kit.markup import DISCORD
 from cogs.kit.replies import NO_PINGS, send_private
 from cogs.kit.views import ConfirmView, LiveViews
-
-
-def _services(interaction: discord.Interaction) -> Services:
-    services = services_of(interaction.client)
-    if services is None:
-        raise UserError("common.error.not_set_up")
-    return services
 
 
 async def question_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -82,7 +74,7 @@ class Teacher(commands.Cog):
     @app_commands.autocomplete(question=question_choices)
     async def stats(self, interaction: discord.Interaction, question: str | None = None) -> None:
         assert interaction.guild_id is not None  # guild_only
-        services = _services(interaction)
+        services = require_services(interaction.client)
         lang = await language(interaction)
         post = await services.teacher.find_post(interaction.guild_id, question)  # refusals before "thinking…"
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -108,7 +100,7 @@ class Teacher(commands.Cog):
     )
     async def deck_import(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         assert interaction.guild_id is not None  # the group is guild_only
-        services, lang = _services(interaction), await language(interaction)
+        services, lang = require_services(interaction.client), await language(interaction)
         check_upload(file.filename, file.size)  # before downloading a megabyte for nothing
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with guarded(interaction, lang):
@@ -146,7 +138,7 @@ class Teacher(commands.Cog):
     @deck.command(name="list", description=cmd("The decks this server can use", "teacher.cmd.deck.list"))
     async def deck_list(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        services, lang = _services(interaction), await language(interaction)
+        services, lang = require_services(interaction.client), await language(interaction)
         decks, active = await services.teacher.deck_list(interaction.guild_id)
         content = render.deck_list(decks, interaction.guild_id, active, lang, DISCORD)
         await send_private(interaction, embed=to_embed(content))
@@ -157,7 +149,7 @@ class Teacher(commands.Cog):
     @app_commands.autocomplete(name=deck_choices)
     async def deck_show(self, interaction: discord.Interaction, name: str) -> None:
         assert interaction.guild_id is not None
-        services, lang = _services(interaction), await language(interaction)
+        services, lang = require_services(interaction.client), await language(interaction)
         info, deck = await services.teacher.deck(interaction.guild_id, name)
         content = render.deck_show(
             info, deck, answers=await is_teacher(interaction), lang=lang, markup=DISCORD
@@ -174,7 +166,7 @@ class Teacher(commands.Cog):
     @app_commands.autocomplete(name=deck_choices)
     async def deck_export(self, interaction: discord.Interaction, name: str) -> None:
         assert interaction.guild_id is not None
-        services, lang = _services(interaction), await language(interaction)
+        services, lang = require_services(interaction.client), await language(interaction)
         info, text = await services.teacher.export(interaction.guild_id, name)
         message = t(
             "teacher.deck.exported",
@@ -197,7 +189,7 @@ class Teacher(commands.Cog):
     async def deck_remove(self, interaction: discord.Interaction, name: str) -> None:
         assert interaction.guild_id is not None
         guild_id = interaction.guild_id
-        services, lang = _services(interaction), await language(interaction)
+        services, lang = require_services(interaction.client), await language(interaction)
         info = await services.teacher.removable(guild_id, name)
         shown = DISCORD.text(info.name)
 

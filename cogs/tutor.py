@@ -21,10 +21,9 @@ from bot.daily.results import SetupRequest
 from bot.daily.rules import REQUIRED_CHANNEL_PERMISSIONS, timezone_names
 from bot.errors import UserError
 from bot.i18n import t, tn
-from bot.services import Services
 from cogs.kit.access import cmd as describe
 from cogs.kit.access import language as guild_language
-from cogs.kit.access import services_of, teacher_only
+from cogs.kit.access import require_services, services_of, teacher_only
 from cogs.kit.embeds import to_embed
 from cogs.kit.markup import DISCORD
 from cogs.kit.replies import send_private
@@ -49,12 +48,6 @@ class Tutor(commands.Cog):
 
     async def cog_unload(self) -> None:
         self._views.stop_all()
-
-    async def _services(self, interaction: discord.Interaction) -> Services | None:
-        services = services_of(self.bot)
-        if services is None:
-            await send_private(interaction, t("common.error.not_set_up", await guild_language(interaction)))
-        return services
 
     # ------------------------------------------------------------------------------------------ setup
 
@@ -103,10 +96,9 @@ class Tutor(commands.Cog):
         teacher_role: discord.Role | None = None,
         private_answers: bool | None = None,
     ) -> None:
-        services = await self._services(interaction)
+        services = require_services(self.bot)
         guild = interaction.guild
-        if services is None or guild is None:
-            return
+        assert guild is not None  # the group is guild_only
         perms = channel.permissions_for(guild.me)
         request = SetupRequest(
             guild_id=guild.id,
@@ -156,9 +148,8 @@ class Tutor(commands.Cog):
     )
     @teacher_only()
     async def status(self, interaction: discord.Interaction) -> None:
-        services = await self._services(interaction)
-        if services is None or interaction.guild_id is None:
-            return
+        services = require_services(self.bot)
+        assert interaction.guild_id is not None  # the group is guild_only
         lang = await guild_language(interaction)
         status = await services.daily.status(interaction.guild_id)
         await send_private(interaction, embed=to_embed(render.status(status, lang, DISCORD)))
@@ -174,9 +165,8 @@ class Tutor(commands.Cog):
         await self._set_paused(interaction, False)
 
     async def _set_paused(self, interaction: discord.Interaction, paused: bool) -> None:
-        services = await self._services(interaction)
-        if services is None or interaction.guild_id is None:
-            return
+        services = require_services(self.bot)
+        assert interaction.guild_id is not None  # the group is guild_only
         lang = await guild_language(interaction)
         await services.daily.set_paused(interaction.guild_id, paused)
         if paused:
@@ -189,17 +179,12 @@ class Tutor(commands.Cog):
     @tutor.command(name="post-now", description=describe("Post the next question now", "tutor.cmd.post_now"))
     @teacher_only()
     async def post_now(self, interaction: discord.Interaction) -> None:
-        services = await self._services(interaction)
-        if services is None or interaction.guild_id is None:
-            return
+        services = require_services(self.bot)
+        assert interaction.guild_id is not None  # the group is guild_only
         lang = await guild_language(interaction)
         # Posting (and revealing the question it replaces) takes a few calls to Discord.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            posted = await services.posting.post_now(interaction.guild_id)
-        except UserError as error:
-            await send_private(interaction, error.message(lang, DISCORD))
-            return
+        posted = await services.posting.post_now(interaction.guild_id)  # a refusal is told privately
         text = t(
             "tutor.post_now.done",
             lang,
@@ -215,16 +200,11 @@ class Tutor(commands.Cog):
     )
     @teacher_only()
     async def reveal_now(self, interaction: discord.Interaction) -> None:
-        services = await self._services(interaction)
-        if services is None or interaction.guild_id is None:
-            return
+        services = require_services(self.bot)
+        assert interaction.guild_id is not None  # the group is guild_only
         lang = await guild_language(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            sent = await services.posting.reveal_now(interaction.guild_id)
-        except UserError as error:
-            await send_private(interaction, error.message(lang, DISCORD))
-            return
+        sent = await services.posting.reveal_now(interaction.guild_id)  # a refusal is told privately
         await send_private(interaction, t("tutor.reveal_now.done", lang, url=sent.url))
 
     # ------------------------------------------------------------------------------------------ data
@@ -234,9 +214,8 @@ class Tutor(commands.Cog):
     )
     @teacher_only()
     async def export(self, interaction: discord.Interaction) -> None:
-        services = await self._services(interaction)
-        if services is None or interaction.guild_id is None:
-            return
+        services = require_services(self.bot)
+        assert interaction.guild_id is not None  # the group is guild_only
         lang = await guild_language(interaction)
         text = await services.daily.export_csv(interaction.guild_id)
         members = max(0, len(text.splitlines()) - 1)  # the header line
@@ -262,9 +241,8 @@ class Tutor(commands.Cog):
         ),
     )
     async def forget_me(self, interaction: discord.Interaction) -> None:
-        services = await self._services(interaction)
-        if services is None or interaction.guild_id is None:
-            return
+        services = require_services(self.bot)
+        assert interaction.guild_id is not None  # the group is guild_only
         lang = await guild_language(interaction)
         guild_id, member_id = interaction.guild_id, interaction.user.id
 

@@ -15,6 +15,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.errors import UserError
 from bot.i18n import language_from_locale
 from bot.services import Services
 
@@ -28,6 +29,14 @@ def services_of(client: discord.Client) -> Services | None:
     """The core's services the runner built on the store (None before, or without a database)."""
     services = getattr(client, "services", None)
     return services if isinstance(services, Services) else None
+
+
+def require_services(client: discord.Client) -> Services:
+    """The services, or a private "not set up" for the member (a bot running without a database)."""
+    services = services_of(client)
+    if services is None:
+        raise UserError("common.error.not_set_up")
+    return services
 
 
 def locale_of(interaction: discord.Interaction) -> str | None:

@@ -119,8 +119,8 @@ async def test_a_failing_migration_leaves_the_file_at_its_previous_version(
     async with Store.open(db_path):
         pass
     broken = (*MIGRATIONS, ("CREATE TABLE half_done (x INTEGER)", "THIS IS NOT SQL"))
-    monkeypatch.setattr("bot.store.store.MIGRATIONS", broken)
-    monkeypatch.setattr("bot.store.store.SCHEMA_VERSION", len(broken))
+    monkeypatch.setattr("bot.store.connection.MIGRATIONS", broken)
+    monkeypatch.setattr("bot.store.connection.SCHEMA_VERSION", len(broken))
     with pytest.raises(StoreError, match="syntax error"):
         async with Store.open(db_path):
             pass

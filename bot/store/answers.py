@@ -123,8 +123,13 @@ async def answer_batch(db: Conn, batch: Sequence[PendingAnswer]) -> list[AnswerR
     one statement inserting the new answers and one updating the totals, row after row as the answers came.
     """
     pairs = json.dumps(sorted({(pending.post_id, pending.member_id) for pending in batch}))
-    max_answer_id, context = next(iter(await db.fetch(_ANSWER_CONTEXT, (pairs,))))
-    next_id = (max_answer_id or 0) + 1
+    # Another process recording answers of these guilds waits until this transaction ends (PostgreSQL; on
+    # SQLite, BEGIN IMMEDIATE already did it): the context read next stays true until the commit.
+    guilds = await db.fetch(_BATCH_GUILDS, (json.dumps(sorted({pending.post_id for pending in batch})),))
+    await db.lock_guilds(int(row[0]) for row in guilds)
+    row = await db.fetchrow(_ANSWER_CONTEXT, (pairs,))
+    context = row[0] if row is not None else "[]"
+    fresh_ids = iter(await db.next_ids("answers", len(batch)))
     posts: dict[int, _BatchPost] = {}
     totals: dict[tuple[int, int], _Totals] = {}
     answered: dict[tuple[int, int], int] = {}
@@ -198,7 +203,7 @@ async def answer_batch(db: Conn, batch: Sequence[PendingAnswer]) -> list[AnswerR
         if pending.at >= post.closes_at:
             outcomes.append(PostClosed(f"post {post_id} closed at {_at(post.closes_at).isoformat()}"))
             continue
-        answer_id, next_id = next_id, next_id + 1
+        answer_id = next(fresh_ids)
         firsts[post_id, member_id] = _FirstAnswer(
             answer_id, pending.score, pending.points, pending.credited, pending.at
         )
@@ -274,10 +279,23 @@ async def answer_batch(db: Conn, batch: Sequence[PendingAnswer]) -> list[AnswerR
     if new_answers:
         # At most MAX_ANSWER_BATCH rows of 10 values each: well under SQLite's 32,766 bound parameters.
         await db.execute(_insert_answers(len(new_answers)), [value for row in new_answers for value in row])
-        await db.execute(
-            _upsert_member_totals(len(new_totals)), [value for row in new_totals for value in row]
-        )
+        merged = _last_per_member(new_totals)
+        await db.execute(_upsert_member_totals(len(merged)), [value for row in merged for value in row])
     return outcomes
+
+
+def _last_per_member(totals: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """One totals row per member (PostgreSQL refuses to upsert a row twice in one statement): their totals
+    after their last answer of the batch, with the scores of all of them and the latest answer time."""
+    merged: dict[tuple[int, int], tuple[Any, ...]] = {}
+    for row in totals:
+        key = (row[0], row[1])
+        earlier = merged.get(key)
+        if earlier is None:
+            merged[key] = row
+        else:
+            merged[key] = (*row[:4], earlier[4] + row[4], *row[5:9], max(earlier[9], row[9]))
+    return list(merged.values())
 
 
 # ---------------------------------------------------------------------- SQL
@@ -289,15 +307,12 @@ async def answer_batch(db: Conn, batch: Sequence[PendingAnswer]) -> list[AnswerR
 
 # The context of a batch, as JSON in one row: for each distinct (post, member) pair given as a JSON array
 # of [post_id, member_id], the post (guild_id null: no such post), the member's totals in the post's guild,
-# and the id of their answer to it if any. Integers only: JSON keeps them exact. Also the largest answer id:
-# the batch hands out the next ones, as SQLite would (largest + 1), while its write transaction keeps anyone
-# else out.
+# and the id of their answer to it if any. Integers only: JSON keeps them exact.
 _ANSWER_CONTEXT = """
 WITH wanted (post_id, member_id) AS (
     SELECT DISTINCT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)
 )
-SELECT (SELECT max(id) FROM answers) AS max_answer_id,
-       json_group_array(json_array(
+SELECT json_group_array(json_array(
            w.post_id, w.member_id, p.guild_id, p.deck_id, p.slot, p.posted_at, p.closes_at,
            (SELECT q.id FROM posts q
              WHERE q.guild_id = p.guild_id AND q.slot < p.slot AND q.posted_at IS NOT NULL
@@ -310,9 +325,15 @@ LEFT JOIN member_totals t ON t.guild_id = p.guild_id AND t.member_id = w.member_
 LEFT JOIN answers a ON a.post_id = p.id AND a.member_id = w.member_id
 """
 
+# The guilds of a batch's posts (given as a JSON array of ids), to keep other writers of them out.
+_BATCH_GUILDS = """
+SELECT DISTINCT guild_id FROM posts WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))
+"""
+
 # The first grades of the answers already recorded (only when some are answered again).
 _FIRST_ANSWERS = """
-SELECT id, score, points, matched, answered_at FROM answers WHERE id IN (SELECT value FROM json_each(?))
+SELECT id, score, points, matched, answered_at FROM answers
+WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))
 """
 
 # A member's history in a guild for a late answer, as JSON in one row: [slot, post id, answered] for each
@@ -336,20 +357,15 @@ def _insert_answers(rows: int) -> str:
 
 @functools.cache
 def _upsert_member_totals(rows: int) -> str:
-    """A row per recorded answer, in their order (SQLite takes VALUES rows in order): the member's totals
-    after that answer; score_sum adds up and last_answered_at keeps the latest, as one statement per answer
-    would."""
+    """A row per member of the batch (see _last_per_member): their totals after their last answer;
+    score_sum adds up and last_answered_at keeps the latest, as one statement per answer would."""
     return (
         "INSERT INTO member_totals (guild_id, member_id, points, answers, score_sum, streak, best_streak, "
         "last_post_id, last_slot, last_answered_at) VALUES " + ", ".join([_ANSWER_ROW] * rows) + " "
         "ON CONFLICT (guild_id, member_id) DO UPDATE SET points = excluded.points, "
-        "answers = excluded.answers, score_sum = score_sum + excluded.score_sum, "
+        "answers = excluded.answers, score_sum = member_totals.score_sum + excluded.score_sum, "
         "streak = excluded.streak, best_streak = excluded.best_streak, "
         "last_post_id = excluded.last_post_id, last_slot = excluded.last_slot, "
-        "last_answered_at = max(coalesce(last_answered_at, 0), excluded.last_answered_at)"
+        "last_answered_at = CASE WHEN member_totals.last_answered_at >= excluded.last_answered_at "
+        "THEN member_totals.last_answered_at ELSE excluded.last_answered_at END"
     )
-
-
-# The page, the caller's row with its rank, the rank of the page's first row and the number of ranked members,
-# told apart by ``part``; ranks inside the page follow from the first one (see leaderboard). Counting members
-# with more points is cheap with the totals tables' (points DESC) indexes, and on a materialized period sum.

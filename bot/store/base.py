@@ -44,6 +44,14 @@ class Conn(Protocol):
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
+    async def lock_guilds(self, guild_ids: Iterable[int]) -> None:
+        """Keep other processes' answer writes of these guilds out until the transaction ends."""
+        ...
+
+    async def next_ids(self, table: str, count: int) -> list[int]:
+        """``count`` ids for new rows of ``table``, handed out inside the current write transaction."""
+        ...
+
 
 class Engine(Protocol):
     """How a store reaches its database (connection.SqliteEngine, postgres.PostgresEngine)."""

@@ -27,6 +27,7 @@ T = TypeVar("T")
 Synchronous = Literal["NORMAL", "FULL"]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+_TABLES = {"answers": "answers"}  # the tables whose ids next_ids hands out (never a caller's text in SQL)
 
 
 class SqliteConn:
@@ -51,6 +52,15 @@ class SqliteConn:
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self.db.executemany(sql, rows)
+
+    async def lock_guilds(self, guild_ids: Iterable[int]) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already keeps every other writer of the file out."""
+
+    async def next_ids(self, table: str, count: int) -> list[int]:
+        # What SQLite itself would hand out (largest + 1), while the write transaction keeps others out.
+        row = await self.fetchrow(f"SELECT coalesce(max(id), 0) FROM {_TABLES[table]}")
+        first = int(row[0]) + 1 if row is not None else 1
+        return list(range(first, first + count))
 
 
 class SqliteEngine:

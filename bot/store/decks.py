@@ -31,7 +31,8 @@ class DeckStore(StoreBase):
         async def work(db: Conn) -> int:
             rows = list(
                 await db.fetch(
-                    "SELECT id FROM decks WHERE coalesce(guild_id, 0) = coalesce(?, 0) AND name = ?",
+                    "SELECT id FROM decks "
+                    "WHERE coalesce(guild_id, 0) = coalesce(CAST(? AS BIGINT), 0) AND name = ?",
                     (guild_id, name),
                 )
             )
@@ -147,7 +148,8 @@ class DeckStore(StoreBase):
         async def work(db: Conn) -> None:
             rows = list(
                 await db.fetch(
-                    "SELECT id FROM decks WHERE coalesce(guild_id, 0) = coalesce(?, 0) AND name = ?",
+                    "SELECT id FROM decks "
+                    "WHERE coalesce(guild_id, 0) = coalesce(CAST(? AS BIGINT), 0) AND name = ?",
                     (guild_id, name.strip()),
                 )
             )

@@ -71,9 +71,9 @@ class ExportStore(StoreBase):
                     streak,
                     row["best_streak"],
                     last.isoformat() if last else "",
-                    row["practice_points"],
+                    int(row["practice_points"]),
                     row["practice_answers"],
-                    row["quiz_points"],
+                    int(row["quiz_points"]),
                     row["quizzes"],
                 ]
             )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import fields, replace
 from typing import Any
 
 from .base import Conn, Row, StoreBase
+from .dialect import is_foreign_key_violation
 from .errors import InvalidValue, UnknownRecord
 from .records import GuildSettings, from_epoch
 
@@ -26,7 +26,12 @@ class GuildStore(StoreBase):
         """Create or replace a guild's set-up; the post-failure bookkeeping is left as it is."""
         settings.validate()
         now = self._now()
-        values = {name: getattr(settings, name) for name in _GUILD_FIELDS}
+        # Booleans as 0/1: the columns are integers on both engines.
+        values = {
+            name: int(value) if isinstance(value, bool) else value
+            for name in _GUILD_FIELDS
+            for value in (getattr(settings, name),)
+        }
         columns = ", ".join(values)
         placeholders = ", ".join(f":{name}" for name in values)
         updates = ", ".join(f"{name} = excluded.{name}" for name in values)
@@ -43,8 +48,8 @@ class GuildStore(StoreBase):
 
         try:
             return await self._write(work)
-        except sqlite3.IntegrityError as error:
-            if "FOREIGN KEY" not in str(error):
+        except Exception as error:
+            if not is_foreign_key_violation(error):
                 raise
             raise UnknownRecord(
                 f"deck {settings.active_deck_id} does not exist; pick one from list_decks()"

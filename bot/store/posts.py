@@ -34,7 +34,9 @@ class PostStore(StoreBase):
             inserted = list(
                 await db.fetch(
                     "INSERT INTO posts (guild_id, deck_id, card_id, channel_id, slot, claimed_at, closes_at) "
-                    "SELECT ?, deck_id, id, ?, ?, ?, ? FROM cards WHERE id = ? "
+                    # Casts: in a SELECT list, PostgreSQL cannot tell a parameter's type from its column.
+                    "SELECT CAST(? AS BIGINT), deck_id, id, CAST(? AS BIGINT), CAST(? AS BIGINT), "
+                    "CAST(? AS BIGINT), CAST(? AS BIGINT) FROM cards WHERE id = ? "
                     f"ON CONFLICT (guild_id, slot) DO NOTHING RETURNING {_POST_COLUMNS}",
                     (guild_id, channel_id, slot_at, now, closes, card_id),
                 )
@@ -110,7 +112,8 @@ class PostStore(StoreBase):
         """Posts sent and still taking answers, newest slot first (optionally of one guild)."""
         rows = await self._fetch(
             f"SELECT {_POST_COLUMNS} FROM posts WHERE closes_at > :now AND posted_at IS NOT NULL "
-            "AND revealed_at IS NULL AND (:guild IS NULL OR guild_id = :guild) ORDER BY slot DESC",
+            "AND revealed_at IS NULL AND (CAST(:guild AS BIGINT) IS NULL OR guild_id = :guild) "
+            "ORDER BY slot DESC",
             {"now": to_epoch(now), "guild": guild_id},
         )
         return [_post(row) for row in rows]
@@ -143,8 +146,9 @@ class PostStore(StoreBase):
         async def work(db: Conn) -> Post:
             rows = list(
                 await db.fetch(
-                    f"UPDATE posts SET closes_at = min(closes_at, ?) WHERE id = ? RETURNING {_POST_COLUMNS}",
-                    (to_epoch(at), post_id),
+                    "UPDATE posts SET closes_at = CASE WHEN closes_at <= :at THEN closes_at ELSE :at END "
+                    f"WHERE id = :post RETURNING {_POST_COLUMNS}",
+                    {"at": to_epoch(at), "post": post_id},
                 )
             )
             if not rows:

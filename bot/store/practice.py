@@ -67,7 +67,7 @@ class PracticeStore(StoreBase):
                 "INSERT INTO reviews (member_id, card_id, guild_id, state, due, reviews, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (member_id, card_id) DO UPDATE SET "
                 "guild_id = excluded.guild_id, state = excluded.state, due = excluded.due, "
-                "reviews = reviews + 1, updated_at = excluded.updated_at",
+                "reviews = reviews.reviews + 1, updated_at = excluded.updated_at",
                 (member_id, card_id, guild_id, state, due_at, at),
             )
             await db.execute(
@@ -80,7 +80,7 @@ class PracticeStore(StoreBase):
                 iter(
                     await db.fetch(
                         "SELECT coalesce(sum(points), 0) FROM practice_answers "
-                        "WHERE guild_id IS ? AND member_id = ?",
+                        "WHERE guild_id IS NOT DISTINCT FROM ? AND member_id = ?",
                         (guild_id, member_id),
                     )
                 )
@@ -93,7 +93,7 @@ class PracticeStore(StoreBase):
         """(practice points, practice answers) of a member in a guild (None: direct messages)."""
         rows = await self._fetch(
             "SELECT coalesce(sum(points), 0), count(*) FROM practice_answers "
-            "WHERE guild_id IS ? AND member_id = ?",
+            "WHERE guild_id IS NOT DISTINCT FROM ? AND member_id = ?",
             (guild_id, member_id),
         )
         return int(rows[0][0]), int(rows[0][1])
@@ -108,7 +108,7 @@ class PracticeStore(StoreBase):
         async def work(db: Conn) -> None:
             await db.execute(
                 "DELETE FROM practice_sessions "
-                "WHERE coalesce(guild_id, 0) = coalesce(?, 0) AND member_id = ?",
+                "WHERE coalesce(guild_id, 0) = coalesce(CAST(? AS BIGINT), 0) AND member_id = ?",
                 (guild_id, member_id),
             )
             await db.execute(
@@ -122,7 +122,8 @@ class PracticeStore(StoreBase):
     async def load_practice_session(self, guild_id: int | None, member_id: int) -> PracticeSession | None:
         """The member's saved session, expired or not (compare ``expires_at`` to say it expired)."""
         rows = await self._fetch(
-            "SELECT * FROM practice_sessions WHERE coalesce(guild_id, 0) = coalesce(?, 0) AND member_id = ?",
+            "SELECT * FROM practice_sessions "
+            "WHERE coalesce(guild_id, 0) = coalesce(CAST(? AS BIGINT), 0) AND member_id = ?",
             (guild_id, member_id),
         )
         if not rows:
@@ -140,7 +141,7 @@ class PracticeStore(StoreBase):
         async def work(db: Conn) -> None:
             await db.execute(
                 "DELETE FROM practice_sessions "
-                "WHERE coalesce(guild_id, 0) = coalesce(?, 0) AND member_id = ?",
+                "WHERE coalesce(guild_id, 0) = coalesce(CAST(? AS BIGINT), 0) AND member_id = ?",
                 (guild_id, member_id),
             )
 

@@ -74,12 +74,15 @@ class RankingStore(StoreBase):
                 page_rows.append(row)
             elif row["part"] == "me":
                 me = LeaderboardRow(
-                    rank=row["rank"], member_id=row["member_id"], points=row["points"], answers=row["answers"]
+                    rank=int(row["rank"]),
+                    member_id=row["member_id"],
+                    points=int(row["points"]),
+                    answers=int(row["answers"]),
                 )
             elif row["part"] == "first":
-                first_rank = row["rank"]
+                first_rank = int(row["rank"])
             else:
-                total = row["rank"]
+                total = int(row["rank"])
         page_rows.sort(key=lambda row: (-row["points"], row["member_id"]))
         page: list[LeaderboardRow] = []
         for index, row in enumerate(page_rows):
@@ -91,7 +94,7 @@ class RankingStore(StoreBase):
                 rank = page[-1].rank
             else:
                 rank = offset + index + 1
-            page.append(LeaderboardRow(rank, row["member_id"], row["points"], row["answers"]))
+            page.append(LeaderboardRow(rank, row["member_id"], int(row["points"]), int(row["answers"])))
         return Leaderboard(rows=tuple(page), total=total, me=me, start=start, end=end)
 
     async def member_stats(self, guild_id: int, member_id: int, now: datetime) -> MemberStats | None:
@@ -205,6 +208,9 @@ class RankingStore(StoreBase):
         return await self._read(work)
 
 
+# The page, the caller's row with its rank, the rank of the page's first row and the number of ranked members,
+# told apart by ``part``; ranks inside the page follow from the first one (see leaderboard). Counting members
+# with more points is cheap with the totals tables' (points DESC) indexes, and on a materialized period sum.
 _RANKED = """
 WITH totals (member_id, points, answers) AS {materialized} ({source}),
 page AS (
@@ -269,6 +275,6 @@ SELECT t.points, t.answers, t.score_sum, t.streak, t.best_streak, t.last_answere
          WHERE p.guild_id = t.guild_id AND p.posted_at IS NOT NULL AND p.slot > t.last_slot) AS posts_since,
        coalesce((SELECT p.closes_at > :now FROM posts p
                   WHERE p.guild_id = t.guild_id AND p.posted_at IS NOT NULL
-                  ORDER BY p.slot DESC LIMIT 1), 0) AS newest_open
+                  ORDER BY p.slot DESC LIMIT 1), FALSE) AS newest_open
 FROM member_totals t WHERE t.guild_id = :guild AND t.member_id = :member
 """

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .base import Conn, Engine
+from .dialect import is_unique_violation
 from .errors import StoreError
 from .records import AnswerResult
 
@@ -136,7 +137,7 @@ class Writer:
         else:
             settle(write.future, result)
 
-    async def _record_batch(self, batch: list[PendingAnswer]) -> None:
+    async def _record_batch(self, batch: list[PendingAnswer], *, retried: bool = False) -> None:
         """One transaction for the batch (lock held); each answer's future gets its result or its error.
 
         Errors that belong to one answer (unknown post, closed post) are decided from the context read
@@ -155,7 +156,11 @@ class Writer:
             for pending in batch:
                 settle(pending.future, error)
         except Exception as error:
-            if len(batch) == 1:
+            if len(batch) == 1 and is_unique_violation(error) and not retried:
+                # Another writer recorded the same answer meanwhile: the constraint refused this one; read
+                # again, it now finds the first grade.
+                await self._record_batch(batch, retried=True)
+            elif len(batch) == 1:
                 settle(batch[0].future, error)
             else:
                 for pending in batch:

@@ -11,6 +11,9 @@ from store_support import MONDAY, SAMPLE_DECK
 
 from bot.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 
+# About SQLite itself (its file, its pragmas, its connection): the PostgreSQL half is in test_store_postgres.
+pytestmark = pytest.mark.sqlite_only
+
 # Rows that every schema version since the first can hold, written with plain SQL the way an older bot did.
 _V1_ROWS = (
     "INSERT INTO decks (id, guild_id, name, title, language, created_at, updated_at) "

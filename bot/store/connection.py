@@ -26,7 +26,7 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 T = TypeVar("T")
 Synchronous = Literal["NORMAL", "FULL"]
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_HEADER = b"SQLite format 3\x00"
 _TABLES = {"answers": "answers"}  # the tables whose ids next_ids hands out (never a caller's text in SQL)
 
 
@@ -156,9 +156,9 @@ def check_file(path: Path) -> None:
         if not os.access(path, os.R_OK):
             raise StoreError(f"{path} cannot be read by this user; fix its permissions {hint}")
         with path.open("rb") as file:
-            head = file.read(len(_SQLITE_HEADER))
+            head = file.read(len(SQLITE_HEADER))
         # An empty file is a valid empty database: SQLite writes the header on the first change.
-        if head and head != _SQLITE_HEADER:
+        if head and head != SQLITE_HEADER:
             raise StoreError(
                 f"{path} is not a SQLite database (it starts with {head[:16]!r}); nothing was changed. "
                 f"Move it away {hint}"

@@ -37,7 +37,7 @@ _MIGRATION_LOCK = 0x7475746F72  # "tutor": one process migrates at a time
 _CONNECT_TIMEOUT = 10.0
 
 # What a dropped or unreachable server looks like from asyncpg.
-_GONE: tuple[type[BaseException], ...] = (
+GONE: tuple[type[BaseException], ...] = (
     OSError,
     TimeoutError,
     asyncpg.PostgresConnectionError,
@@ -158,14 +158,14 @@ class PostgresEngine:
                         return result
                     except BaseException as error:
                         if began and not db.is_closed():
-                            with contextlib.suppress(*_GONE, asyncpg.PostgresError):
+                            with contextlib.suppress(*GONE, asyncpg.PostgresError):
                                 await db.execute("ROLLBACK")
-                        if not began and attempt == 1 and isinstance(error, _GONE):
+                        if not began and attempt == 1 and isinstance(error, GONE):
                             raise _Retry from None
                         raise
             except _Retry:
                 continue
-            except _GONE as error:
+            except GONE as error:
                 raise self.unavailable(error) from error
         raise AssertionError("unreachable")
 
@@ -174,7 +174,7 @@ class PostgresEngine:
             try:
                 async with self.pool().acquire() as db:
                     return await work(PostgresConn(db))
-            except _GONE as error:
+            except GONE as error:
                 if attempt == 2:
                     raise self.unavailable(error) from error
         raise AssertionError("unreachable")
@@ -182,7 +182,7 @@ class PostgresEngine:
     async def close(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
-            with contextlib.suppress(*_GONE):
+            with contextlib.suppress(*GONE):
                 await asyncio.wait_for(pool.close(), timeout=10)
 
 
@@ -210,7 +210,7 @@ async def open_postgres(url: str, *, pool: int | None = None) -> PostgresEngine:
         ) from error
     except (ValueError, asyncpg.ClientConfigurationError) as error:
         raise StoreError(f"TUTOR_DB is not a usable PostgreSQL URL ({where}): {error}") from error
-    except _GONE as error:
+    except GONE as error:
         reason = str(error).strip() or type(error).__name__
         raise StoreError(
             f"cannot reach PostgreSQL at {where} ({reason}); is the server running and TUTOR_DB right?"
@@ -223,7 +223,7 @@ async def open_postgres(url: str, *, pool: int | None = None) -> PostgresEngine:
             await migrate(db, where)
     except BaseException as error:
         await engine.close()
-        if isinstance(error, _GONE):
+        if isinstance(error, GONE):
             raise StoreError(f"lost PostgreSQL at {where} while checking the schema ({error})") from error
         if isinstance(error, asyncpg.PostgresError):
             raise StoreError(f"PostgreSQL at {where}: {error}") from error

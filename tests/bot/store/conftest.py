@@ -8,7 +8,6 @@ Without it, the PostgreSQL half is skipped and says how to enable it. Modules or
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,16 +15,10 @@ from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
+from pg_server import PG_URL, SKIP_PG
 from store_support import GUILD, SAMPLE_DECK, MakePost
 
 from bot.store import GuildSettings, Post, Store
-
-PG_URL = os.environ.get("TUTOR_TEST_PG", "").strip()
-SKIP_PG = (
-    "PostgreSQL half of the store tests skipped: TUTOR_TEST_PG is not set. Run .ci/run (it starts a "
-    "throwaway PostgreSQL 15), or set TUTOR_TEST_PG=postgresql://user:password@host:port/tutor_test to a "
-    "database whose name contains 'test' (the tests wipe it)"
-)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -70,6 +63,15 @@ async def target(engine: str, db_path: Path) -> str | Path:
     """What Store.open takes: the SQLite file, or the PostgreSQL URL of a freshly emptied database."""
     if engine == "sqlite":
         return db_path
+    if not PG_URL:
+        pytest.skip(SKIP_PG)
+    await wipe_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+async def pg_url() -> str:
+    """The PostgreSQL test database, emptied (for the tests about PostgreSQL itself)."""
     if not PG_URL:
         pytest.skip(SKIP_PG)
     await wipe_postgres(PG_URL)

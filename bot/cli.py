@@ -4,6 +4,7 @@
     tutorbot deck convert PATH -o OUT.yaml an import written in canonical YAML, for review
     tutorbot practice [--deck PATH] [--count N] [--lang fr|en]
     tutorbot run                           the Discord bot (needs DISCORD_TOKEN)
+    tutorbot db migrate --from FILE --to URL  copy a SQLite database into an empty PostgreSQL one
     tutorbot auto                          what ``make run`` does: the bot with a token, practice without
 
 Errors are one clear line on stderr and a non-zero exit code, never a traceback.
@@ -88,6 +89,27 @@ def _practice(args: argparse.Namespace) -> int:
     return run_terminal_practice(deck_path=Path(args.deck), count=args.count, lang=args.lang, db=args.db)
 
 
+def _db_migrate(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .store import StoreError
+    from .store.postgres import is_postgres_url, redact
+    from .store.transfer import copy_to_postgres
+
+    if not is_postgres_url(args.target):
+        print("tutorbot: --to must be a postgresql:// (or postgres://) URL", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        counts = asyncio.run(copy_to_postgres(args.source, args.target, say=print))
+    except StoreError as exc:
+        print(f"tutorbot: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(
+        f"copied {sum(counts.values()):,} rows of {args.source} into {redact(args.target)}; row counts match"
+    )
+    return EXIT_OK
+
+
 def _run(_args: argparse.Namespace) -> int:
     import asyncio
 
@@ -131,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     practice.add_argument("--lang", choices=("fr", "en"), default=None, help="language of the session")
     practice.add_argument("--db", default=None, help="SQLite file (default: TUTOR_DB or tutorbot.db)")
     practice.set_defaults(handler=_practice)
+
+    db = commands.add_parser("db", help="database tools")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    migrate = db_commands.add_parser("migrate", help="copy a SQLite database into an empty PostgreSQL one")
+    migrate.add_argument("--from", dest="source", required=True, help="the SQLite file (left untouched)")
+    migrate.add_argument("--to", dest="target", required=True, help="postgresql://user:password@host/db")
+    migrate.set_defaults(handler=_db_migrate)
 
     run = commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
     run.set_defaults(handler=_run)

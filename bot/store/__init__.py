@@ -1,6 +1,15 @@
-"""Persistence for the bot: the SQLite store (settings, decks, posts, answers, scores) and its records."""
+"""Persistence for the bot: the store (settings, decks, posts, answers, scores) on SQLite or PostgreSQL, and
+its records."""
 
-from .errors import DatabaseLocked, DeckInUse, InvalidValue, PostClosed, StoreError, UnknownRecord
+from .errors import (
+    DatabaseLocked,
+    DeckInUse,
+    InvalidValue,
+    PostClosed,
+    StoreError,
+    StoreUnavailable,
+    UnknownRecord,
+)
 from .records import (
     ALL_DAYS,
     AnswerResult,
@@ -48,6 +57,7 @@ __all__ = [
     "Review",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "StoredCard",
     "StoredDeck",
     "TopScorer",

@@ -25,3 +25,9 @@ class PostClosed(StoreError):
 
 class InvalidValue(StoreError, ValueError):
     """A value the store refuses to save (bad time, unknown timezone, naive datetime, ...)."""
+
+
+class StoreUnavailable(StoreError):
+    """The database server cannot be reached right now (down, restarting, network); nothing was recorded.
+
+    Callers tell the member to try again; the store reconnects by itself once the server is back."""

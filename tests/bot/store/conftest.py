@@ -1,15 +1,56 @@
-"""Fixtures for the store tests: a fresh database per test, a small deck, and a way to make open posts."""
+"""Fixtures for the store tests: a fresh database per test, a small deck, and a way to make open posts.
+
+Every test that takes ``store`` (or ``target``) runs on both engines: SQLite always, PostgreSQL when
+TUTOR_TEST_PG names a database the tests may wipe (``.ci/run`` starts a throwaway server and sets it).
+Without it, the PostgreSQL half is skipped and says how to enable it. Modules or tests about SQLite itself
+(its files, pragmas, locks) are marked ``sqlite_only``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import asyncpg
 import pytest
+from pg_server import PG_URL, SKIP_PG
 from store_support import GUILD, SAMPLE_DECK, MakePost
 
 from bot.store import GuildSettings, Post, Store
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a test of SQLite itself (its file, pragmas, locks)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" not in metafunc.fixturenames:
+        return
+    engines = (
+        ["sqlite"] if metafunc.definition.get_closest_marker("sqlite_only") else ["sqlite", "postgresql"]
+    )
+    metafunc.parametrize("engine", engines, indirect=True)
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+async def wipe_postgres(url: str) -> None:
+    """An empty database for the next test: its schema dropped and made again."""
+    name = urlsplit(url).path.lstrip("/")
+    if "test" not in name:
+        raise RuntimeError(
+            f"TUTOR_TEST_PG must name a test database (its name contains 'test'), not {name!r}"
+        )
+    db = await asyncpg.connect(url)
+    try:
+        await db.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
+    finally:
+        await db.close()
 
 
 @pytest.fixture
@@ -18,8 +59,28 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    async with Store.open(db_path) as opened:
+async def target(engine: str, db_path: Path) -> str | Path:
+    """What Store.open takes: the SQLite file, or the PostgreSQL URL of a freshly emptied database."""
+    if engine == "sqlite":
+        return db_path
+    if not PG_URL:
+        pytest.skip(SKIP_PG)
+    await wipe_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+async def pg_url() -> str:
+    """The PostgreSQL test database, emptied (for the tests about PostgreSQL itself)."""
+    if not PG_URL:
+        pytest.skip(SKIP_PG)
+    await wipe_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+async def store(target: str | Path) -> AsyncIterator[Store]:
+    async with Store.open(target) as opened:
         yield opened
 
 

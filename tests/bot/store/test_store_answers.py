@@ -232,4 +232,5 @@ async def test_forget_guild_deletes_the_guild_and_its_decks_but_not_bundled_ones
     assert counts[0][0] == 0
     assert await store.get_answer(theirs.id, 7) is not None
     assert await store.integrity_check() == "ok"
-    assert not await store._fetch("PRAGMA foreign_key_check")
+    if store.engine == "sqlite":  # PostgreSQL checks every foreign key as rows change
+        assert not await store._fetch("PRAGMA foreign_key_check")

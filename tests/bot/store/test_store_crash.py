@@ -17,6 +17,9 @@ from bot.store import Store
 
 REPO = Path(__file__).resolve().parents[3]
 
+# About SQLite itself (its file, its pragmas, its connection): the PostgreSQL half is in test_store_postgres.
+pytestmark = pytest.mark.sqlite_only
+
 # Records answers as fast as it can, member after member, each to every post in turn, and prints each one
 # only after record_answer returned: a printed line is an acknowledged answer.
 _WRITER = """

@@ -16,6 +16,9 @@ from store_support import GUILD, MONDAY, OTHER_GUILD, SAMPLE_DECK, MakePost
 
 from bot.store import AnswerResult, GuildSettings, PostClosed, Store, UnknownRecord
 
+# About SQLite itself (its file, its pragmas, its connection): the PostgreSQL half is in test_store_postgres.
+pytestmark = pytest.mark.sqlite_only
+
 DAY = timedelta(days=1)
 
 

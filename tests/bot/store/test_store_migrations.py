@@ -11,6 +11,9 @@ from store_support import MONDAY, SAMPLE_DECK
 
 from bot.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 
+# About SQLite itself (its file, its pragmas, its connection): the PostgreSQL half is in test_store_postgres.
+pytestmark = pytest.mark.sqlite_only
+
 # Rows that every schema version since the first can hold, written with plain SQL the way an older bot did.
 _V1_ROWS = (
     "INSERT INTO decks (id, guild_id, name, title, language, created_at, updated_at) "
@@ -119,8 +122,8 @@ async def test_a_failing_migration_leaves_the_file_at_its_previous_version(
     async with Store.open(db_path):
         pass
     broken = (*MIGRATIONS, ("CREATE TABLE half_done (x INTEGER)", "THIS IS NOT SQL"))
-    monkeypatch.setattr("bot.store.store.MIGRATIONS", broken)
-    monkeypatch.setattr("bot.store.store.SCHEMA_VERSION", len(broken))
+    monkeypatch.setattr("bot.store.connection.MIGRATIONS", broken)
+    monkeypatch.setattr("bot.store.connection.SCHEMA_VERSION", len(broken))
     with pytest.raises(StoreError, match="syntax error"):
         async with Store.open(db_path):
             pass

@@ -19,6 +19,9 @@ from bot.store import SCHEMA_VERSION, DatabaseLocked, Store, StoreError
 
 REPO = Path(__file__).resolve().parents[3]
 
+# About SQLite itself (its file, its pragmas, its connection): the PostgreSQL half is in test_store_postgres.
+pytestmark = pytest.mark.sqlite_only
+
 # Opens the store in a child process and prints the outcome, so that file permissions can be tested as a
 # user that lacks root's power to write anything.
 _OPEN_SCRIPT = """

@@ -1,0 +1,249 @@
+"""Decks and their cards: saving (a re-import keeps deck and card ids), loading, listing, removing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from bot.decks.model import Card, Deck, Item
+from bot.decks.names import MAX_DECK_NAME, BadDeckName, check_deck_name
+
+from .base import Conn, Row, StoreBase
+from .base import at as _at
+from .errors import DeckInUse, InvalidValue, UnknownRecord
+from .records import DeckInfo, StoredCard, StoredDeck
+
+
+class DeckStore(StoreBase):
+    """The Store's deck methods."""
+
+    async def save_deck(self, guild_id: int | None, name: str, deck: Deck) -> int:
+        """Store a deck under ``name`` for a guild (None: bundled), replacing one of the same name atomically.
+
+        A replaced deck keeps its id, and its cards keep their ids when their question is unchanged, so
+        history, statistics and practice reviews survive a re-import (adding aliases, fixing a detail).
+        Cards that disappear are deleted, or retired (kept without a position) when posts or reviews use them.
+        """
+        name = _deck_name(name)
+        if not deck.cards:
+            raise InvalidValue(f"deck {name!r} has no cards; a deck needs at least one question")
+        now = self._now()
+
+        async def work(db: Conn) -> int:
+            rows = list(
+                await db.fetch(
+                    "SELECT id FROM decks "
+                    "WHERE coalesce(guild_id, 0) = coalesce(CAST(? AS BIGINT), 0) AND name = ?",
+                    (guild_id, name),
+                )
+            )
+            old: dict[str, list[int]] = {}
+            if rows:
+                deck_id = int(rows[0][0])
+                await db.execute(
+                    "UPDATE decks SET name = ?, title = ?, language = ?, source = ?, updated_at = ? "
+                    "WHERE id = ?",
+                    (name, deck.title, deck.language, deck.source, now, deck_id),
+                )
+                for card_id, question in await db.fetch(
+                    "SELECT id, question FROM cards WHERE deck_id = ? "
+                    "ORDER BY position IS NULL, position, id",
+                    (deck_id,),
+                ):
+                    old.setdefault(question, []).append(card_id)
+                # Park every card first so new positions can be handed out in any order without tripping
+                # UNIQUE (deck_id, position).
+                await db.execute("UPDATE cards SET position = NULL WHERE deck_id = ?", (deck_id,))
+            else:
+                inserted = await db.fetch(
+                    "INSERT INTO decks (guild_id, name, title, language, source, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (guild_id, name, deck.title, deck.language, deck.source, now, now),
+                )
+                deck_id = int(next(iter(inserted))[0])
+            items: list[tuple[int, int, str, str, str]] = []
+            for position, card in enumerate(deck.cards):
+                same = old.get(card.question)
+                if same:
+                    card_id = same.pop(0)
+                    await db.execute(
+                        "UPDATE cards SET position = ?, line = ? WHERE id = ?", (position, card.line, card_id)
+                    )
+                    await db.execute("DELETE FROM items WHERE card_id = ?", (card_id,))
+                else:
+                    inserted = await db.fetch(
+                        "INSERT INTO cards (deck_id, position, question, line) VALUES (?, ?, ?, ?) "
+                        "RETURNING id",
+                        (deck_id, position, card.question, card.line),
+                    )
+                    card_id = int(next(iter(inserted))[0])
+                items.extend(
+                    (
+                        card_id,
+                        index,
+                        item.answer,
+                        item.detail,
+                        json.dumps(list(item.aliases), ensure_ascii=False),
+                    )
+                    for index, item in enumerate(card.items)
+                )
+            await db.executemany(
+                "INSERT INTO items (card_id, position, answer, detail, aliases) VALUES (?, ?, ?, ?, ?)", items
+            )
+            leftovers = [(card_id,) for ids in old.values() for card_id in ids]
+            await db.executemany(
+                "DELETE FROM cards WHERE id = ? "
+                "AND NOT EXISTS (SELECT 1 FROM posts WHERE card_id = cards.id) "
+                "AND NOT EXISTS (SELECT 1 FROM reviews WHERE card_id = cards.id)",
+                leftovers,
+            )
+            return deck_id
+
+        return await self._write(work)
+
+    async def load_deck(self, deck_id: int) -> StoredDeck:
+        """The deck with its current cards in order, and their ids."""
+
+        async def work(db: Conn) -> StoredDeck:
+            heads = list(await db.fetch("SELECT * FROM decks WHERE id = ?", (deck_id,)))
+            if not heads:
+                raise UnknownRecord(f"deck {deck_id} does not exist (removed?); pick one from list_decks()")
+            rows = await db.fetch(
+                "SELECT c.id AS card_id, c.question, c.line, i.answer, i.detail, i.aliases "
+                "FROM cards c LEFT JOIN items i ON i.card_id = c.id "
+                "WHERE c.deck_id = ? AND c.position IS NOT NULL ORDER BY c.position, i.position",
+                (deck_id,),
+            )
+            return _stored_deck(heads[0], rows)
+
+        return await self._read(work)
+
+    async def find_deck(self, guild_id: int | None, name: str) -> DeckInfo | None:
+        """The deck a guild means by ``name``: its own first, else a bundled one."""
+        rows = await self._fetch(
+            f"{_DECK_INFO} WHERE (d.guild_id = ? OR d.guild_id IS NULL) AND d.name = ? "
+            "GROUP BY d.id ORDER BY d.guild_id IS NULL LIMIT 1",
+            (guild_id, name.strip()),
+        )
+        return _deck_info(rows[0]) if rows else None
+
+    async def get_deck_info(self, deck_id: int) -> DeckInfo | None:
+        rows = await self._fetch(f"{_DECK_INFO} WHERE d.id = ? GROUP BY d.id", (deck_id,))
+        return _deck_info(rows[0]) if rows else None
+
+    async def list_decks(self, guild_id: int | None) -> list[DeckInfo]:
+        """The guild's own decks, then the bundled ones, each by name (None: bundled only)."""
+        rows = await self._fetch(
+            f"{_DECK_INFO} WHERE d.guild_id = ? OR d.guild_id IS NULL "
+            "GROUP BY d.id ORDER BY d.guild_id IS NULL, d.name",
+            (guild_id,),
+        )
+        return [_deck_info(row) for row in rows]
+
+    async def remove_deck(self, guild_id: int | None, name: str) -> None:
+        """Delete a guild's own deck (None: a bundled deck). Scores earned on it are kept.
+
+        Refused with DeckInUse while any guild has it as its active deck.
+        """
+
+        async def work(db: Conn) -> None:
+            rows = list(
+                await db.fetch(
+                    "SELECT id FROM decks "
+                    "WHERE coalesce(guild_id, 0) = coalesce(CAST(? AS BIGINT), 0) AND name = ?",
+                    (guild_id, name.strip()),
+                )
+            )
+            if not rows:
+                raise UnknownRecord(f"there is no deck named {name!r} here; see the deck list")
+            deck_id = int(rows[0][0])
+            users = [
+                int(row[0])
+                for row in await db.fetch(
+                    "SELECT guild_id FROM guilds WHERE active_deck_id = ? ORDER BY guild_id", (deck_id,)
+                )
+            ]
+            if users:
+                where = "this server" if users == [guild_id] else f"{len(users)} server(s)"
+                raise DeckInUse(
+                    f"deck {name!r} is the active deck of {where}; "
+                    "choose another deck with /tutor setup first"
+                )
+            await db.execute("DELETE FROM deck_totals WHERE deck_id = ?", (deck_id,))
+            await db.execute("DELETE FROM decks WHERE id = ?", (deck_id,))
+
+        await self._write(work)
+
+    async def get_card(self, card_id: int) -> StoredCard | None:
+        """One card with its items, also a retired one (old posts still show their question)."""
+
+        async def work(db: Conn) -> StoredCard | None:
+            rows = list(
+                await db.fetch(
+                    "SELECT c.id AS card_id, c.deck_id, c.position, c.question, c.line, "
+                    "i.answer, i.detail, i.aliases "
+                    "FROM cards c LEFT JOIN items i ON i.card_id = c.id WHERE c.id = ? ORDER BY i.position",
+                    (card_id,),
+                )
+            )
+            if not rows:
+                return None
+            first = rows[0]
+            return StoredCard(
+                id=first["card_id"], deck_id=first["deck_id"], position=first["position"], card=_card(rows)
+            )
+
+        return await self._read(work)
+
+
+# The one deck-name rule will live in bot/decks/names.py; until then the store keeps its own check here.
+_DECK_INFO = (
+    "SELECT d.id, d.guild_id, d.name, d.title, d.language, d.updated_at, count(c.id) AS card_count "
+    "FROM decks d LEFT JOIN cards c ON c.deck_id = d.id AND c.position IS NOT NULL"
+)
+
+
+def _deck_name(name: str) -> str:
+    """The one deck-name rule (bot.decks.names), refused as an invalid value."""
+    try:
+        return check_deck_name(name)
+    except BadDeckName:
+        raise InvalidValue(
+            f"a deck name has 1 to {MAX_DECK_NAME} letters, digits, spaces or dashes, got {name!r}"
+        ) from None
+
+
+def _deck_info(row: Row) -> DeckInfo:
+    return DeckInfo(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        name=row["name"],
+        title=row["title"],
+        language=row["language"],
+        card_count=row["card_count"],
+        updated_at=_at(row["updated_at"]),
+    )
+
+
+def _card(rows: Sequence[Row]) -> Card:
+    items = tuple(
+        Item(answer=row["answer"], detail=row["detail"], aliases=tuple(json.loads(row["aliases"])))
+        for row in rows
+        if row["answer"] is not None
+    )
+    return Card(question=rows[0]["question"], items=items, line=rows[0]["line"])
+
+
+def _stored_deck(head: Row, rows: Iterable[Row]) -> StoredDeck:
+    grouped: dict[int, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row["card_id"], []).append(row)
+    deck = Deck(
+        title=head["title"],
+        cards=tuple(_card(card_rows) for card_rows in grouped.values()),
+        language=head["language"],
+        source=head["source"],
+    )
+    return StoredDeck(
+        id=head["id"], guild_id=head["guild_id"], name=head["name"], deck=deck, card_ids=tuple(grouped)
+    )

@@ -1,0 +1,270 @@
+"""PostgreSQL as the shared store: the connection pool, the start-up checks, the migrations, and the engine
+the Store runs its SQL through when ``TUTOR_DB`` is a ``postgresql://`` URL.
+
+The driver is asyncpg: asyncio-native, with its own pool, the binary protocol and COPY. Every statement goes
+through the dialect (dialect.py) so the domain modules' SQL is the one SQLite runs. Reads take any pooled
+connection; writes still go through the one writer of the process (call order, group commit), each on a
+pooled connection in a READ COMMITTED transaction. Processes that record answers of the same guild are kept
+apart by a transaction-scoped advisory lock per guild (answers.answer_batch), as BEGIN IMMEDIATE keeps them
+apart on SQLite; the UNIQUE constraints stay the last word on duplicates.
+
+A server that is down, restarting or unreachable is a StoreUnavailable at run time (nothing was committed;
+the caller tells the member to retry). The pool drops broken connections and opens new ones on its own, so
+the store works again as soon as the server is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from .base import Conn, Params, Row
+from .dialect import POSTGRES
+from .errors import InvalidValue, StoreError, StoreUnavailable
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+T = TypeVar("T")
+
+#: Connections per process when TUTOR_DB_POOL is not set: the writer's, and a few for concurrent reads.
+DEFAULT_POOL = 5
+_MIGRATION_LOCK = 0x7475746F72  # "tutor": one process migrates at a time
+_CONNECT_TIMEOUT = 10.0
+
+# What a dropped or unreachable server looks like from asyncpg.
+GONE: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+)
+
+
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def pool_size(value: str | None = None) -> int:
+    """TUTOR_DB_POOL, checked: a whole number of connections from 2 (the writer and one reader) to 100."""
+    text = os.environ.get("TUTOR_DB_POOL", "") if value is None else value
+    if not text.strip():
+        return DEFAULT_POOL
+    try:
+        size = int(text)
+    except ValueError:
+        raise InvalidValue(f"TUTOR_DB_POOL must be a whole number of connections, not {text!r}") from None
+    if not 2 <= size <= 100:
+        raise InvalidValue(f"TUTOR_DB_POOL must be between 2 and 100 connections, got {size}")
+    return size
+
+
+class PostgresConn:
+    """The Conn of the PostgreSQL engine: asyncpg's connection, with the SQL adapted by the dialect."""
+
+    dialect = POSTGRES
+
+    def __init__(self, db: asyncpg.Connection) -> None:
+        self.db = db
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        return list(await self.db.fetch(POSTGRES.sql(sql), *POSTGRES.params(sql, params)))
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
+        row: Row | None = await self.db.fetchrow(POSTGRES.sql(sql), *POSTGRES.params(sql, params))
+        return row
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        status: str = await self.db.execute(POSTGRES.sql(sql), *POSTGRES.params(sql, params))
+        last = status.rsplit(" ", 1)[-1]  # "DELETE 3", "INSERT 0 1", "UPDATE 0"
+        return int(last) if last.isdigit() else 0
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        if rows:
+            await self.db.executemany(POSTGRES.sql(sql), rows)
+
+    async def lock_guilds(self, guild_ids: Iterable[int]) -> None:
+        """Keep other processes' writes of these guilds' answers out until this transaction ends; in id
+        order, so two processes never wait on each other."""
+        for guild_id in sorted(set(guild_ids)):
+            await self.db.execute("SELECT pg_advisory_xact_lock($1)", guild_id)
+
+    async def next_ids(self, table: str, count: int) -> list[int]:
+        """``count`` fresh ids of ``table``'s identity column (never handed out twice, whoever asks)."""
+        rows = await self.db.fetch(
+            "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)", table, count
+        )
+        return [int(row[0]) for row in rows]
+
+
+class PostgresEngine:
+    """A pool of connections to one PostgreSQL database."""
+
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+        self._pool: asyncpg.Pool | None = pool
+        self.target = url
+        self._where = redact(url)
+        self.write_lock = asyncio.Lock()  # the writer's; reads do not take it
+
+    @property
+    def closed(self) -> bool:
+        return self._pool is None
+
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise StoreError("the store is closed; open it again with Store.open(url)")
+        return self._pool
+
+    def unavailable(self, error: BaseException) -> StoreUnavailable:
+        reason = str(error).strip() or type(error).__name__
+        return StoreUnavailable(
+            f"the PostgreSQL server at {self._where} is unavailable ({reason}); nothing was recorded, "
+            "try again in a moment"
+        )
+
+    async def transaction(self, work: Callable[[Conn], Awaitable[T]]) -> T:
+        """``work`` in a transaction, committed before this returns.
+
+        A connection found dead at BEGIN (the server restarted since it was pooled) is replaced once: nothing
+        was sent yet. Lost later, the outcome is unknown to us and the caller hears StoreUnavailable; every
+        write of the store is safe to repeat (a repeated answer gets its first grade back).
+        """
+        for attempt in (1, 2):
+            try:
+                async with self.pool().acquire() as db:
+                    began = False
+                    try:
+                        await db.execute("BEGIN")
+                        began = True
+                        result = await work(PostgresConn(db))
+                        await db.execute("COMMIT")
+                        return result
+                    except BaseException as error:
+                        if began and not db.is_closed():
+                            with contextlib.suppress(*GONE, asyncpg.PostgresError):
+                                await db.execute("ROLLBACK")
+                        if not began and attempt == 1 and isinstance(error, GONE):
+                            raise _Retry from None
+                        raise
+            except _Retry:
+                continue
+            except GONE as error:
+                raise self.unavailable(error) from error
+        raise AssertionError("unreachable")
+
+    async def read(self, work: Callable[[Conn], Awaitable[T]]) -> T:
+        for attempt in (1, 2):
+            try:
+                async with self.pool().acquire() as db:
+                    return await work(PostgresConn(db))
+            except GONE as error:
+                if attempt == 2:
+                    raise self.unavailable(error) from error
+        raise AssertionError("unreachable")
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            with contextlib.suppress(*GONE):
+                await asyncio.wait_for(pool.close(), timeout=10)
+
+
+class _Retry(Exception):
+    """A pooled connection that was dead before the transaction began."""
+
+
+async def open_postgres(url: str, *, pool: int | None = None) -> PostgresEngine:
+    """Connect, check and migrate; every failure is one StoreError line that says what to do."""
+    size = pool_size() if pool is None else pool_size(str(pool))
+    where = redact(url)
+    try:
+        connection_pool = await asyncpg.create_pool(
+            url, min_size=1, max_size=size, timeout=_CONNECT_TIMEOUT, command_timeout=60
+        )
+    except asyncpg.InvalidPasswordError as error:
+        raise StoreError(
+            f"PostgreSQL at {where} refused the password ({error}); fix the user or password in TUTOR_DB"
+        ) from error
+    except asyncpg.InvalidAuthorizationSpecificationError as error:
+        raise StoreError(f"PostgreSQL at {where} refused the connection: {error}; check TUTOR_DB") from error
+    except asyncpg.InvalidCatalogNameError as error:
+        raise StoreError(
+            f"PostgreSQL at {where}: {error}; create it (createdb) or fix the name in TUTOR_DB"
+        ) from error
+    except (ValueError, asyncpg.ClientConfigurationError) as error:
+        raise StoreError(f"TUTOR_DB is not a usable PostgreSQL URL ({where}): {error}") from error
+    except GONE as error:
+        reason = str(error).strip() or type(error).__name__
+        raise StoreError(
+            f"cannot reach PostgreSQL at {where} ({reason}); is the server running and TUTOR_DB right?"
+        ) from error
+    except asyncpg.PostgresError as error:
+        raise StoreError(f"PostgreSQL at {where} refused the connection: {error}") from error
+    engine = PostgresEngine(connection_pool, url)
+    try:
+        async with connection_pool.acquire() as db:
+            await migrate(db, where)
+    except BaseException as error:
+        await engine.close()
+        if isinstance(error, GONE):
+            raise StoreError(f"lost PostgreSQL at {where} while checking the schema ({error})") from error
+        if isinstance(error, asyncpg.PostgresError):
+            raise StoreError(f"PostgreSQL at {where}: {error}") from error
+        raise
+    return engine
+
+
+async def schema_version(db: asyncpg.Connection) -> int:
+    present = await db.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
+    if not present:
+        return 0
+    return int(await db.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
+
+
+async def migrate(db: asyncpg.Connection, where: str) -> None:
+    """Apply the missing migrations, each in its own transaction with its version bump; the same numbered
+    migrations as SQLite's, through the dialect. An advisory lock keeps two processes starting together from
+    applying the same step."""
+    while True:
+        async with db.transaction():
+            await db.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+            version = await schema_version(db)
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{where} has schema version {version}, newer than this bot knows ({SCHEMA_VERSION}); "
+                    "it was written by a newer tutorbot. Upgrade the bot; nothing was changed"
+                )
+            if version == 0:
+                tables = await db.fetchval(
+                    "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+                )
+                if tables:
+                    raise StoreError(
+                        f"{where} holds tables of another program (no tutorbot schema_version); nothing was "
+                        "changed. Point TUTOR_DB at an empty database"
+                    )
+                await db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+                await db.execute("INSERT INTO schema_version VALUES (0)")
+            if version == SCHEMA_VERSION:
+                return
+            for statement in MIGRATIONS[version]:
+                for translated in POSTGRES.ddl(statement):
+                    await db.execute(translated)
+            await db.execute("UPDATE schema_version SET version = $1", version + 1)

@@ -1,0 +1,202 @@
+"""Daily posts: the claim of a guild's slot (one post per guild and slot), sending, closing, the reveal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .base import Conn, Row, StoreBase
+from .base import at as _at
+from .errors import UnknownRecord
+from .records import Claim, Post, from_epoch, to_epoch
+
+
+class PostStore(StoreBase):
+    """The Store's daily-post methods."""
+
+    async def claim_post(
+        self,
+        guild_id: int,
+        slot: datetime,
+        card_id: int,
+        *,
+        closes_at: datetime,
+        channel_id: int | None = None,
+    ) -> Claim:
+        """Claim the guild's post for a scheduled slot, before sending it.
+
+        Idempotent: when the slot is already claimed (a restart, a second loop), the existing post comes
+        back with ``created=False`` and the given card is ignored. A post whose ``message_id`` is still None
+        was claimed but never sent: send it and call set_post_message.
+        """
+        slot_at, closes, now = to_epoch(slot), to_epoch(closes_at), self._now()
+
+        async def work(db: Conn) -> Claim:
+            inserted = list(
+                await db.fetch(
+                    "INSERT INTO posts (guild_id, deck_id, card_id, channel_id, slot, claimed_at, closes_at) "
+                    # Casts: in a SELECT list, PostgreSQL cannot tell a parameter's type from its column.
+                    "SELECT CAST(? AS BIGINT), deck_id, id, CAST(? AS BIGINT), CAST(? AS BIGINT), "
+                    "CAST(? AS BIGINT), CAST(? AS BIGINT) FROM cards WHERE id = ? "
+                    f"ON CONFLICT (guild_id, slot) DO NOTHING RETURNING {_POST_COLUMNS}",
+                    (guild_id, channel_id, slot_at, now, closes, card_id),
+                )
+            )
+            if inserted:
+                return Claim(_post(inserted[0]), created=True)
+            existing = list(
+                await db.fetch(
+                    f"SELECT {_POST_COLUMNS} FROM posts WHERE guild_id = ? AND slot = ?", (guild_id, slot_at)
+                )
+            )
+            if existing:
+                return Claim(_post(existing[0]), created=False)
+            raise UnknownRecord(f"card {card_id} does not exist; reload the deck before posting")
+
+        return await self._write(work)
+
+    async def set_post_message(
+        self,
+        post_id: int,
+        channel_id: int,
+        message_id: int,
+        posted_at: datetime,
+        *,
+        closes_at: datetime | None = None,
+    ) -> Post:
+        """Record that the post was sent (and, when the window starts at sending time, when it closes)."""
+        posted, closes = to_epoch(posted_at), None if closes_at is None else to_epoch(closes_at)
+
+        async def work(db: Conn) -> Post:
+            rows = list(
+                await db.fetch(
+                    f"UPDATE posts SET channel_id = ?, message_id = ?, posted_at = ?, "
+                    f"closes_at = coalesce(?, closes_at) WHERE id = ? RETURNING {_POST_COLUMNS}",
+                    (channel_id, message_id, posted, closes, post_id),
+                )
+            )
+            if not rows:
+                raise UnknownRecord(f"post {post_id} does not exist")
+            return _post(rows[0])
+
+        return await self._write(work)
+
+    async def get_post(self, post_id: int) -> Post | None:
+        rows = await self._fetch(f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
+        return _post(rows[0]) if rows else None
+
+    async def post_for_message(self, message_id: int) -> Post | None:
+        """The post a Discord message is (for replies and the Answer button)."""
+        rows = await self._fetch(f"SELECT {_POST_COLUMNS} FROM posts WHERE message_id = ?", (message_id,))
+        return _post(rows[0]) if rows else None
+
+    async def last_post(self, guild_id: int, *, sent_only: bool = False) -> Post | None:
+        """The guild's post with the latest slot: sent or only claimed, or with ``sent_only`` the latest sent
+        one (a claimed post whose sending failed leaves its slot due for a retry)."""
+        rows = await self._fetch(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE guild_id = ? AND (posted_at IS NOT NULL OR NOT ?) "
+            "ORDER BY slot DESC LIMIT 1",
+            (guild_id, sent_only),
+        )
+        return _post(rows[0]) if rows else None
+
+    async def recent_posts(self, guild_id: int, limit: int = 10) -> list[Post]:
+        """The guild's sent posts, newest first."""
+        rows = await self._fetch(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE guild_id = ? AND posted_at IS NOT NULL "
+            "ORDER BY slot DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_post(row) for row in rows]
+
+    async def open_posts(self, now: datetime, guild_id: int | None = None) -> list[Post]:
+        """Posts sent and still taking answers, newest slot first (optionally of one guild)."""
+        rows = await self._fetch(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE closes_at > :now AND posted_at IS NOT NULL "
+            "AND revealed_at IS NULL AND (CAST(:guild AS BIGINT) IS NULL OR guild_id = :guild) "
+            "ORDER BY slot DESC",
+            {"now": to_epoch(now), "guild": guild_id},
+        )
+        return [_post(row) for row in rows]
+
+    async def open_post(self, guild_id: int, now: datetime) -> Post | None:
+        """The guild's newest post still taking answers (what /answer answers)."""
+        posts = await self.open_posts(now, guild_id)
+        return posts[0] if posts else None
+
+    async def pending_posts(self, now: datetime) -> list[Post]:
+        """Posts claimed but never sent whose window has not closed yet: send them (after a crash)."""
+        rows = await self._fetch(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE closes_at > ? AND posted_at IS NULL ORDER BY slot",
+            (to_epoch(now),),
+        )
+        return [_post(row) for row in rows]
+
+    async def posts_to_reveal(self, now: datetime) -> list[Post]:
+        """Posts sent whose window has closed and whose answer key is not revealed yet, oldest first."""
+        rows = await self._fetch(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE revealed_at IS NULL AND closes_at <= ? "
+            "AND posted_at IS NOT NULL ORDER BY closes_at",
+            (to_epoch(now),),
+        )
+        return [_post(row) for row in rows]
+
+    async def close_post(self, post_id: int, at: datetime) -> Post:
+        """Close a post's window now (reveal-now); a window already closed stays as it was."""
+
+        async def work(db: Conn) -> Post:
+            rows = list(
+                await db.fetch(
+                    "UPDATE posts SET closes_at = CASE WHEN closes_at <= :at THEN closes_at ELSE :at END "
+                    f"WHERE id = :post RETURNING {_POST_COLUMNS}",
+                    {"at": to_epoch(at), "post": post_id},
+                )
+            )
+            if not rows:
+                raise UnknownRecord(f"post {post_id} does not exist")
+            return _post(rows[0])
+
+        return await self._write(work)
+
+    async def mark_revealed(self, post_id: int, at: datetime) -> bool:
+        """Mark the answer key as revealed; False when it already was (so nobody reveals twice)."""
+        revealed = to_epoch(at)
+
+        async def work(db: Conn) -> bool:
+            rows = await db.fetch(
+                "UPDATE posts SET revealed_at = ? WHERE id = ? AND revealed_at IS NULL RETURNING id",
+                (revealed, post_id),
+            )
+            return bool(list(rows))
+
+        return await self._write(work)
+
+    async def cards_posted(self, guild_id: int, deck_id: int) -> list[int]:
+        """Card ids of the guild's posts from this deck, in slot order (claimed ones included)."""
+        rows = await self._fetch(
+            "SELECT card_id FROM posts WHERE guild_id = ? AND deck_id = ? AND card_id IS NOT NULL "
+            "ORDER BY slot",
+            (guild_id, deck_id),
+        )
+        return [int(row[0]) for row in rows]
+
+
+_POST_COLUMNS = (
+    "id, guild_id, deck_id, card_id, channel_id, message_id, slot, claimed_at, posted_at, closes_at, "
+    "revealed_at"
+)
+
+
+def _post(row: Row) -> Post:
+    return Post(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        deck_id=row["deck_id"],
+        card_id=row["card_id"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        slot=_at(row["slot"]),
+        claimed_at=_at(row["claimed_at"]),
+        posted_at=from_epoch(row["posted_at"]),
+        closes_at=_at(row["closes_at"]),
+        revealed_at=from_epoch(row["revealed_at"]),
+    )

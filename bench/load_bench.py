@@ -36,14 +36,9 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "tests") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tests"))  # the fake lives with the tests
-
-from fakediscord import FakeDiscord, Guild, InteractionResult, Member  # noqa: E402
-
-from bot.runner import TutorBot  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.runner import TutorBot
+from bot.store import Store
+from tests.fakediscord import FakeDiscord, Guild, InteractionResult, Member
 
 MEMBERS = 1_000
 ARRIVAL_SECONDS = 1.0

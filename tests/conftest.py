@@ -1,13 +1,19 @@
-"""Suite-wide set-up: the fake Discord's fixtures (``fake_discord``, ``start_bot``, ``discord_problems``)."""
+"""Suite-wide set-up: the fake Discord's fixtures (``fake_discord``, ``start_bot``, ``discord_problems``).
+
+The repository root is on ``sys.path`` (``pythonpath`` in pyproject.toml), so the project (``bot``,
+``cogs``) and the fake (``tests.fakediscord``) import the same way under ``pytest`` and ``python -m pytest``.
+"""
 
 import sys
-from pathlib import Path
 
-# ``python -m pytest`` puts the repository root on sys.path, the ``pytest`` script does not; make both
-# import the project (``bot``, ``cogs``) the same way. ``tests/`` itself is on sys.path (a conftest in a
-# directory without ``__init__.py``), which is how the fake is importable as ``fakediscord``.
-ROOT = str(Path(__file__).resolve().parent.parent)
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+import pytest
 
-pytest_plugins = ["fakediscord.fixtures"]
+pytest_plugins = ["tests.fakediscord.fixtures"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The fake's former top-level name (``import fakediscord``, from when ``tests/`` itself was on sys.path),
+    # kept for the tests that still use it: the same module objects under both names, so one class each.
+    for name, module in list(sys.modules.items()):
+        if name == "tests.fakediscord" or name.startswith("tests.fakediscord."):
+            sys.modules.setdefault(name.removeprefix("tests."), module)

@@ -33,6 +33,14 @@ class Snowflakes:
         self._last = max(value, self._last + 1)
         return self._last
 
+    def next_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next snowflake whose guild would be on shard ``shard_id`` of ``shard_count``."""
+        value = self.next()
+        while (value >> 22) % shard_count != shard_id:
+            self._last = (((value >> 22) + 1) << 22) - 1  # the shard is read from the timestamp: next ms
+            value = self.next()
+        return value
+
 
 def snowflake_of(obj: Any) -> int:
     """The id of a model object, a discord.py object, or an id given as int/str."""

@@ -73,11 +73,15 @@ class World:
         everyone_permissions: int | discord.Permissions | None = None,
         bot_permissions: int | discord.Permissions | None = None,
         locale: str = "en-US",
+        on_shard: tuple[int, int] | None = None,
     ) -> Guild:
-        """A guild the bot is in: @everyone, the bot's managed role, the owner and the bot as members."""
+        """A guild the bot is in: @everyone, the bot's managed role, the owner and the bot as members.
+
+        ``on_shard=(shard_id, shard_count)`` picks an id that Discord's formula puts on that shard.
+        """
         if isinstance(owner, str) or owner is None:
             owner = self.add_user(owner or f"{name.lower().replace(' ', '-')}-owner")
-        gid = self.ids.next()
+        gid = self.ids.next() if on_shard is None else self.ids.next_on_shard(*on_shard)
         guild = Guild(gid, name, owner.id, preferred_locale=locale)
         guild.roles[gid] = Role(
             gid, gid, "@everyone", perm_value(everyone_permissions, DEFAULT_EVERYONE_PERMISSIONS)

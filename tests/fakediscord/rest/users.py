@@ -18,7 +18,7 @@ ROUTES: tuple[RouteSpec, ...] = (
     ("GET", "/users/{user_id}", "_get_user", True),
     ("GET", "/oauth2/applications/@me", "_get_application", True),
     ("GET", "/gateway", "_get_gateway", False),
-    ("GET", "/gateway/bot", "_get_gateway", True),
+    ("GET", "/gateway/bot", "_get_gateway_bot", True),
 )
 
 
@@ -63,8 +63,18 @@ class UsersRoutes:
         }
 
     async def _get_gateway(self, req: Request) -> Any:
+        return {"url": self.gateway_url}
+
+    async def _get_gateway_bot(self, req: Request) -> Any:
+        """Where to connect, how many shards to use (``recommended_shards``), and the IDENTIFY budget."""
+        total = 1000
         return {
             "url": self.gateway_url,
-            "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
+            "shards": self.recommended_shards,
+            "session_start_limit": {
+                "total": total,
+                "remaining": max(0, total - self.identify_count),
+                "reset_after": 24 * 3600 * 1000,
+                "max_concurrency": 1,
+            },
         }

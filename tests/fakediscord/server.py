@@ -22,6 +22,7 @@ import discord
 import yarl
 from aiohttp import web
 
+from .control import CONTROL_PREFIX, ControlApi
 from .driver import Driver
 from .gateway import Gateway, GatewaySession
 from .options import CommandOptions
@@ -32,7 +33,7 @@ from .world import World
 __all__ = ["ApiError", "Call", "FakeDiscord", "GatewaySession"]
 
 
-class FakeDiscord(Driver, CommandOptions, Gateway, RestApi, World):
+class FakeDiscord(ControlApi, Driver, CommandOptions, Gateway, RestApi, World):
     """The fake Discord: a model (guilds, channels, members, messages), a REST API and a gateway."""
 
     def __init__(
@@ -48,19 +49,24 @@ class FakeDiscord(Driver, CommandOptions, Gateway, RestApi, World):
         self._init_driver()
         self._init_gateway()
         self._init_router()
+        self._init_control()
         self._runner: web.AppRunner | None = None
+        self.host = "127.0.0.1"
         self.port = 0
 
     # =============================================================================================== server
-    async def start(self) -> FakeDiscord:
+    async def start(self, *, port: int = 0, host: str = "127.0.0.1") -> FakeDiscord:
+        """Listen on ``host:port`` (0: any free port; ``port`` says which)."""
         self._loop = asyncio.get_running_loop()
+        self.host = host
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle_api)
         app.router.add_get("/gateway", self._handle_gateway)
         app.router.add_get("/attachments/{channel_id}/{attachment_id}/{filename}", self._handle_attachment)
+        self._add_control_routes(app)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, host, port)
         await site.start()
         self.port = self._runner.addresses[0][1]
         return self
@@ -82,7 +88,12 @@ class FakeDiscord(Driver, CommandOptions, Gateway, RestApi, World):
 
     @property
     def http_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def control_url(self) -> str:
+        """The control API (``control.py``) a test or a bench in another process drives the fake with."""
+        return self.http_url + CONTROL_PREFIX
 
     @property
     def api_base(self) -> str:
@@ -92,7 +103,7 @@ class FakeDiscord(Driver, CommandOptions, Gateway, RestApi, World):
     @property
     def gateway_url(self) -> str:
         """What ``DiscordWebSocket.DEFAULT_GATEWAY`` must be (also ``DISCORD_GATEWAY_URL``)."""
-        return f"ws://127.0.0.1:{self.port}/gateway"
+        return f"ws://{self.host}:{self.port}/gateway"
 
     @contextlib.contextmanager
     def redirected(self) -> Iterator[FakeDiscord]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from . import commands, guilds, interactions, messages, users
 from .commands import CommandRoutes
+from .faults import Fault, Hold
 from .guilds import GuildRoutes
 from .interactions import InteractionRoutes
 from .messages import MessageRoutes
-from .router import API_PREFIX, JSON, Call, Fault, FileUpload, Request, Router
+from .router import API_PREFIX, JSON, Call, FileUpload, Request, Router
 from .users import UsersRoutes
 
-__all__ = ["API_PREFIX", "JSON", "Call", "Fault", "FileUpload", "Request", "RestApi", "Router"]
+__all__ = ["API_PREFIX", "JSON", "Call", "Fault", "FileUpload", "Hold", "Request", "RestApi", "Router"]
 
 
 class RestApi(UsersRoutes, CommandRoutes, GuildRoutes, MessageRoutes, InteractionRoutes, Router):

@@ -9,7 +9,6 @@ the test on it). Responses carry ``Content-Type: application/json`` exactly: dis
 from __future__ import annotations
 
 import asyncio
-import fnmatch
 import json
 import re
 import urllib.parse
@@ -19,9 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ..validate import (
-    ApiError,
-)
+from ..validate import ApiError
+from .faults import Fault, Hold, matches
 
 API_PREFIX = "/api/v10"
 JSON = "application/json"
@@ -69,19 +67,6 @@ class Call:
 
 
 @dataclass
-class Fault:
-    """An error to answer instead of serving the next ``times`` calls matching ``method`` and ``pattern``."""
-
-    method: str
-    pattern: str
-    status: int
-    code: int
-    message: str
-    times: int
-    retry_after: float | None
-
-
-@dataclass
 class Request:
     """What a route handler receives: the matched path parameters, the query and the decoded body."""
 
@@ -111,6 +96,8 @@ class Router:
         self.calls: list[Call] = []
         self.unknown_routes: list[Call] = []
         self._faults: list[Fault] = []
+        #: Response holds set by ``hold_next``, oldest first.
+        self.holds: list[Hold] = []
         self._routes: list[tuple[str, str, re.Pattern[str], Handler, bool]] = [
             (method, template, compile_template(template), getattr(self, name), auth)
             for method, template, name, auth in self.ROUTES
@@ -123,12 +110,49 @@ class Router:
         *,
         status: int = 500,
         code: int = 0,
-        message: str = "Internal Server Error",
+        message: str | None = None,
         times: int = 1,
         retry_after: float | None = None,
-    ) -> None:
-        """Answer the next ``times`` matching calls with an error (429 with ``retry_after``: a rate limit)."""
-        self._faults.append(Fault(method.upper(), pattern, status, code, message, times, retry_after))
+        scope: str = "user",
+    ) -> Fault:
+        """Answer the next ``times`` calls matching ``method`` (``*``: any) and ``pattern`` with an error.
+
+        ``pattern``: a route template (``"/channels/{channel_id}/messages"``) or a glob on the path (``"*"``:
+        every route). 429 is a rate limit (``retry_after`` seconds; ``scope="global"`` for a global one);
+        500, 502 and 504 are Discord's server errors, which discord.py retries by itself.
+        """
+        if message is None:
+            message = "You are being rate limited." if status == 429 else f"{status}: Internal Server Error"
+        fault = Fault(method.upper(), pattern, status, code, message, times, retry_after, scope)
+        self._faults.append(fault)
+        return fault
+
+    def hold_next(
+        self,
+        method: str,
+        pattern: str,
+        *,
+        seconds: float | None = None,
+        times: int = 1,
+        before: bool = False,
+    ) -> Hold:
+        """Delay the response to the next ``times`` matching calls by ``seconds``, or until released.
+
+        By default the call is served first and only its response waits (``before=True``: it waits before
+        being served): kill the bot meanwhile, and Discord has the message while the bot never got its id.
+        ``await fake.wait_until(lambda: hold.held)`` waits for the call to arrive.
+        """
+        hold = Hold(f"hold-{len(self.holds) + 1}", method.upper(), pattern, seconds, times, before)
+        self.holds.append(hold)
+        return hold
+
+    def release_holds(self) -> int:
+        """Release every response still held; how many were."""
+        count = 0
+        for hold in self.holds:
+            count += len(hold.held)
+            hold.release()
+        return count
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         raw_path = request.rel_url.raw_path[len(API_PREFIX) :]
@@ -137,18 +161,20 @@ class Router:
         loop = asyncio.get_running_loop()
         call = Call(request.method, path, None, dict(request.query), body, files, loop.time())
         self.calls.append(call)
-        status, response = await self._serve(request, call, raw_path)
+        status, response, headers, raw = await self._serve(request, call, raw_path)
         call.status, call.response = status, response
         self._notify(call.interaction_id)
-        headers = {}
-        if status == 429:
-            headers = {"Via": "1.1 google", "X-RateLimit-Scope": "user", "Retry-After": "1"}
+        if raw is not None:  # an injected fault, already encoded as Discord would send it
+            text, content_type = raw
+            return web.Response(status=status, text=text, headers={**headers, "Content-Type": content_type})
         if status == 204 or response is None:
             return web.Response(status=204 if status < 300 else status, headers=headers)
         headers["Content-Type"] = JSON
         return web.Response(status=status, body=json.dumps(response).encode(), headers=headers)
 
-    async def _serve(self, request: web.Request, call: Call, raw_path: str) -> tuple[int, Any]:
+    async def _serve(
+        self, request: web.Request, call: Call, raw_path: str
+    ) -> tuple[int, Any, dict[str, str], tuple[str, str] | None]:
         for method, template, pattern, handler, auth in self._routes:
             if method != request.method:
                 continue
@@ -158,32 +184,51 @@ class Router:
             call.route = template
             call.params = {k: urllib.parse.unquote(v) for k, v in match.groupdict().items()}
             if auth and request.headers.get("Authorization") != f"Bot {self.token}":
-                return 401, {"message": "401: Unauthorized", "code": 0}
+                return 401, {"message": "401: Unauthorized", "code": 0}, {}, None
             fault = self._take_fault(call)
             if fault is not None:
-                return fault
+                status, text, headers, content_type = fault.response()
+                response = json.loads(text) if content_type == JSON else text
+                return status, response, headers, (text, content_type)
+            hold = self._take_hold(call)
+            if hold is not None and hold.before:
+                await self._wait_hold(hold, call)
             req = Request(request.method, call.params, call.query, call.json, call.files, call)
             try:
                 result = await handler(req)
             except ApiError as e:
-                return e.status, e.body()
-            return (204, None) if result is None else (200, result)
+                outcome: tuple[int, Any] = (e.status, e.body())
+            else:
+                outcome = (204, None) if result is None else (200, result)
+            if hold is not None and not hold.before:
+                await self._wait_hold(hold, call)
+            return outcome[0], outcome[1], {}, None
         self.unknown_routes.append(call)
-        return 404, {"message": "404: Not Found", "code": 0}
+        return 404, {"message": "404: Not Found", "code": 0}, {}, None
 
-    def _take_fault(self, call: Call) -> tuple[int, Any] | None:
+    def _take_fault(self, call: Call) -> Fault | None:
         for fault in self._faults:
-            if (
-                fault.times > 0
-                and fault.method == call.method
-                and (fault.pattern == call.route or fnmatch.fnmatchcase(call.path, fault.pattern))
-            ):
+            if fault.times > 0 and matches(fault.method, fault.pattern, call):
                 fault.times -= 1
-                body: dict[str, Any] = {"message": fault.message, "code": fault.code}
-                if fault.retry_after is not None:
-                    body.update(retry_after=fault.retry_after, **{"global": False})
-                return fault.status, body
+                fault.hits.append(call)
+                return fault
         return None
+
+    def _take_hold(self, call: Call) -> Hold | None:
+        for hold in self.holds:
+            if hold.times > 0 and matches(hold.method, hold.pattern, call):
+                hold.times -= 1
+                hold.caught.append(call)
+                return hold
+        return None
+
+    async def _wait_hold(self, hold: Hold, call: Call) -> None:
+        hold.held.append(call)
+        self._notify(everything=True)
+        try:
+            await hold.wait()
+        finally:
+            hold.held.remove(call)
 
     async def _read_body(self, request: web.Request) -> tuple[Any, list[FileUpload]]:
         ctype = request.headers.get("Content-Type", "")

@@ -183,14 +183,11 @@ class ControlApi:
                 delay = started + index * step - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
-            result = await self.slash(
-                _id(body.get("guild")),
-                int(item["user"]),
-                body["command"],
-                item.get("options") or {},
-                wait=False,
+            result = self._slash_interaction(
+                _id(body.get("guild")), int(item["user"]), body["command"], item.get("options") or {}
             )
-            ids.append(str(result.id))
+            # Created at its time whatever the bot's backlog: the connection's queue absorbs it, as Discord's.
+            ids.append(str(self._queue_interaction(result).id))
         return {"ids": ids, "started": started}
 
     async def _c_wait_interactions(self, request: web.Request, body: dict[str, Any]) -> Any:

@@ -326,6 +326,17 @@ class Driver:
             await result.wait_final()
         return result
 
+    def _queue_interaction(self, result: InteractionResult) -> InteractionResult:
+        """Create the interaction now and send it as soon as the connection takes it (Discord's own queue:
+        a bot that reads slowly does not slow down the members creating interactions)."""
+        self.interactions[result.id] = result
+        self._by_token[result.token] = result
+        result.created = asyncio.get_running_loop().time()
+        task = asyncio.get_running_loop().create_task(self.dispatch("INTERACTION_CREATE", result.payload))
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
+        return result
+
     def _where(
         self, guild: Guild | int | None, user: Any, in_channel: Channel | int | None
     ) -> tuple[Guild | None, User, Channel]:
@@ -383,10 +394,23 @@ class Driver:
         ``wait=False``.
         """
         values = {**(options or {}), **kwargs}
+        result = self._slash_interaction(guild, user, command, values, in_channel=in_channel, locale=locale)
+        return await self._run_interaction(result, wait=wait, timeout=timeout)
+
+    def _slash_interaction(
+        self,
+        guild: Guild | int | None,
+        user: User | Member | int,
+        command: str,
+        values: dict[str, Any],
+        *,
+        in_channel: Channel | int | None = None,
+        locale: str | None = None,
+    ) -> InteractionResult:
         g, u, ch = self._where(guild, user, in_channel)
         data = self._command_data(g, u, ch, command, values, focused=None)
         result, _ = self._interaction_base(2, u, g, ch, data, locale=locale)
-        return await self._run_interaction(result, wait=wait, timeout=timeout)
+        return result
 
     async def autocomplete(
         self,

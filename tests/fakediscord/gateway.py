@@ -64,6 +64,8 @@ class GatewaySession:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     #: False once the bot closed it (1000/1001) or it was invalidated: it cannot be resumed.
     resumable: bool = True
+    #: Set while the fake itself closes or invalidates the connection (the bot's reply is not its own close).
+    fake_closing: bool = False
     #: (event, guild id) of every dispatch sent on this session, in order (for routing assertions).
     dispatched: list[tuple[str, int | None]] = field(default_factory=list)
     _replay: collections.deque[tuple[int, str]] = field(
@@ -170,8 +172,10 @@ class Gateway:
             self._websockets.discard(ws)
             if session is not None and session.ws is ws:
                 session.ws = None
-                if ws.close_code in (1000, 1001):  # the bot ended the session itself
+                # The bot ended the session itself (a close the fake asked for is answered 1000 too).
+                if ws.close_code in (1000, 1001) and not session.fake_closing:
                     session.resumable = False
+                session.fake_closing = False
             self._notify()
         return ws
 
@@ -378,6 +382,7 @@ class Gateway:
         """
         session = self._open_session(shard)
         session.resumable = resumable
+        session.fake_closing = True
         assert session.ws is not None
         await session.ws.close(code=code, message=b"fake Discord dropped the connection")
         return session
@@ -390,5 +395,6 @@ class Gateway:
         """Send op 9 (invalid session) on a live connection; ``d: false``: the bot must identify anew."""
         session = self._open_session(shard)
         session.resumable = resumable
+        session.fake_closing = True
         assert session.ws is not None
         await session.ws.send_str(json.dumps({"op": 9, "d": resumable}))

@@ -24,6 +24,7 @@ from aiohttp import web
 
 from .control import CONTROL_PREFIX, ControlApi
 from .driver import Driver
+from .forge import Forgery
 from .gateway import Gateway, GatewaySession
 from .options import CommandOptions
 from .rest import API_PREFIX, Call, RestApi
@@ -33,7 +34,7 @@ from .world import World
 __all__ = ["ApiError", "Call", "FakeDiscord", "GatewaySession"]
 
 
-class FakeDiscord(ControlApi, Driver, CommandOptions, Gateway, RestApi, World):
+class FakeDiscord(ControlApi, Forgery, Driver, CommandOptions, Gateway, RestApi, World):
     """The fake Discord: a model (guilds, channels, members, messages), a REST API and a gateway."""
 
     def __init__(
@@ -49,6 +50,7 @@ class FakeDiscord(ControlApi, Driver, CommandOptions, Gateway, RestApi, World):
         self._init_driver()
         self._init_gateway()
         self._init_router()
+        self._init_messages()
         self._init_control()
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"

@@ -9,6 +9,7 @@ editing someone else's message, 50007 for a user whose DMs are closed.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -90,20 +91,54 @@ class MessageRoutes:
         self._known_channel(req, need=VIEW_CHANNEL | SEND_MESSAGES)
         return None
 
+    def _init_messages(self) -> None:
+        #: Seconds during which a nonce sent with ``enforce_nonce`` returns the message it created
+        #: (Discord: "a few minutes").
+        self.nonce_window = 300.0
+        #: Whether fetched messages (history, GET one) carry their nonce. Discord documents the nonce for
+        #: the create response and MESSAGE_CREATE; set False to check a bot does not rely on it elsewhere.
+        self.history_includes_nonce = True
+        self._nonces: dict[tuple[int, int, str], tuple[Message, float]] = {}
+
+    def _fetched(self, msg: Message) -> dict[str, Any]:
+        data = msg.payload(bot_id=self.bot_user.id)
+        if not self.history_includes_nonce:
+            data.pop("nonce", None)
+        return data
+
     async def _get_messages(self, req: Request) -> Any:
+        """History, newest first: ``limit`` (1-100, default 50), and ``before``, ``after`` or ``around``."""
         ch = self._known_channel(req, need=VIEW_CHANNEL | READ_MESSAGE_HISTORY)
-        found = list(reversed(self.messages_in(ch)))  # newest first
         q = req.query
-        if "before" in q:
-            found = [m for m in found if m.id < int(q["before"])]
-        if "after" in q:
-            found = [m for m in found if m.id > int(q["after"])]
-        limit = int(q.get("limit", 50))
-        return [m.payload(bot_id=self.bot_user.id) for m in found[:limit]]
+        try:
+            limit = int(q.get("limit", 50))
+        except ValueError:
+            raise invalid("limit", "Value is not int.") from None
+        if not 1 <= limit <= 100:
+            raise invalid("limit", "int value should be less than or equal to 100 and at least 1.")
+        anchors = [k for k in ("before", "after", "around") if k in q]
+        if len(anchors) > 1:
+            raise invalid(anchors[1], "before, after and around are mutually exclusive.")
+        try:
+            anchor = int(q[anchors[0]]) if anchors else None
+        except ValueError:
+            raise invalid(anchors[0], "Value is not snowflake.") from None
+        oldest_first = self.messages_in(ch)
+        if anchor is None:
+            found = oldest_first[-limit:]
+        elif anchors[0] == "before":
+            found = [m for m in oldest_first if m.id < anchor][-limit:]
+        elif anchors[0] == "after":  # the messages right after it, not the newest ones
+            found = [m for m in oldest_first if m.id > anchor][:limit]
+        else:
+            older = [m for m in oldest_first if m.id < anchor][-(limit // 2) :] if limit > 1 else []
+            newer = [m for m in oldest_first if m.id >= anchor][: limit - len(older)]
+            found = older + newer
+        return [self._fetched(m) for m in reversed(found)]
 
     async def _get_message(self, req: Request) -> Any:
         ch = self._known_channel(req, need=VIEW_CHANNEL | READ_MESSAGE_HISTORY)
-        return self._known_message(req, ch).payload(bot_id=self.bot_user.id)
+        return self._fetched(self._known_message(req, ch))
 
     async def _post_message(self, req: Request) -> Any:
         ch = self._known_channel(req, need=VIEW_CHANNEL)
@@ -122,11 +157,33 @@ class MessageRoutes:
             if perms & need != need:
                 raise ApiError(403, 50013, "Missing Permissions")
         validate_message(body, req.files, creating=True)
+        existing = self._enforced_nonce(ch, body)
+        if existing is not None:  # Discord returns the message this nonce created; nothing new is posted
+            return existing.payload(bot_id=self.bot_user.id)
         msg = self._new_bot_message(ch, body, req.files)
         msg.type = 19 if msg.message_reference else 0
         self.messages[msg.id] = msg
+        if msg.nonce is not None and body.get("enforce_nonce"):
+            self._nonces[(ch.id, self.bot_user.id, str(msg.nonce))] = (msg, asyncio.get_running_loop().time())
         await self._dispatch_message("MESSAGE_CREATE", msg)
         return msg.payload(bot_id=self.bot_user.id)
+
+    def _enforced_nonce(self, ch: Channel, body: dict[str, Any]) -> Message | None:
+        """The message created in this channel by the bot with the same nonce within ``nonce_window``."""
+        nonce = body.get("nonce")
+        if nonce is None:
+            return None
+        if isinstance(nonce, bool) or not isinstance(nonce, int | str) or len(str(nonce)) > 25:
+            raise invalid("nonce", "Must be an integer or a string of 25 or fewer characters.")
+        if not body.get("enforce_nonce"):
+            return None
+        found = self._nonces.get((ch.id, self.bot_user.id, str(nonce)))
+        if found is None:
+            return None
+        msg, created = found
+        if asyncio.get_running_loop().time() - created > self.nonce_window or msg.deleted:
+            return None
+        return msg
 
     def _new_bot_message(self, ch: Channel, body: dict[str, Any], files: list[FileUpload]) -> Message:
         referenced = None

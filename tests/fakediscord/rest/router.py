@@ -166,7 +166,8 @@ class Router:
         self._notify(call.interaction_id)
         if raw is not None:  # an injected fault, already encoded as Discord would send it
             text, content_type = raw
-            return web.Response(status=status, text=text, headers={**headers, "Content-Type": content_type})
+            headers = {**headers, "Content-Type": content_type}  # exactly: discord.py compares by equality
+            return web.Response(status=status, body=text.encode(), headers=headers)
         if status == 204 or response is None:
             return web.Response(status=204 if status < 300 else status, headers=headers)
         headers["Content-Type"] = JSON

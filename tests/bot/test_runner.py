@@ -14,11 +14,11 @@ from pathlib import Path
 import discord
 import pytest
 from discord import app_commands
-from fakediscord import FakeDiscord
-from fakediscord.fixtures import BotStarter, DiscordProblems
 
 from bot.runner import TutorBot, apply_discord_endpoints, discover_cogs, make_intents, run_bot
 from bot.settings import Settings, SettingsError, parse_dotenv
+from tests.fakediscord import FakeDiscord
+from tests.fakediscord.fixtures import BotStarter, DiscordProblems
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,14 +13,14 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import discord
-from fakediscord import FakeDiscord, Message
-from fakediscord.fixtures import DiscordProblems
-from support.classroom import MONTREAL, POST_AT, Class, epoch
 
 from bot.decks.model import Card
 from bot.grading import grade_reply
 from bot.runner import CURATED_DECKS
 from cogs.daily import ANSWER_BUTTON_ID
+from tests.fakediscord import FakeDiscord, Message
+from tests.fakediscord.fixtures import DiscordProblems
+from tests.support.classroom import MONTREAL, POST_AT, Class, epoch
 
 
 def assert_no_pings(messages: list[Message]) -> None:

@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fakediscord import ClientRefused, FakeDiscord, Guild, Member, Message
-from fakediscord.fixtures import BotStarter
 
 from bot.decks import Card, Deck, Item
 from bot.i18n import NBSP
 from bot.runner import TutorBot
 from bot.store import GuildSettings, Store
+from tests.fakediscord import ClientRefused, FakeDiscord, Guild, Member, Message
+from tests.fakediscord.fixtures import BotStarter
 
 NOW = datetime(2024, 3, 7, 15, 0, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\n"

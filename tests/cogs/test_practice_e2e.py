@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fakediscord import FakeDiscord, Guild, InteractionResult, Member
-from fakediscord.fixtures import BotStarter
 
 from bot.decks import Card, Deck, Item, load_deck
 from bot.runner import TutorBot
 from bot.store import Store
+from tests.fakediscord import FakeDiscord, Guild, InteractionResult, Member
+from tests.fakediscord.fixtures import BotStarter
 
 ROOT = Path(__file__).resolve().parents[2]
 COURS_2 = ROOT / "data" / "decks" / "cours-2.yaml"

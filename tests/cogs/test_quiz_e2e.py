@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fakediscord import Channel, FakeDiscord, Guild, InteractionResult, Member, Message
-from fakediscord.fixtures import BotStarter
-from support import Clock
 
 from bot.decks import Card, Deck, Item
 from bot.runner import TutorBot
 from bot.store import Store
+from tests.fakediscord import Channel, FakeDiscord, Guild, InteractionResult, Member, Message
+from tests.fakediscord.fixtures import BotStarter
+from tests.support import Clock
 
 START = datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
 FORCES = Card(

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import discord
 import pytest
-from fakediscord import FakeDiscord, Guild, InteractionResult, Member
-from fakediscord.fixtures import BotStarter, DiscordProblems
 
 from bot.decks import Card, Deck, Item, load_deck_bytes
 from bot.i18n import NBSP
 from bot.runner import TutorBot
 from bot.store import GuildSettings, Store, StoreError
+from tests.fakediscord import FakeDiscord, Guild, InteractionResult, Member
+from tests.fakediscord.fixtures import BotStarter, DiscordProblems
 
 NOW = datetime(2024, 3, 7, 15, 0, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\n"

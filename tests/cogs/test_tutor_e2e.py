@@ -10,12 +10,12 @@ import io
 from datetime import timedelta
 
 import discord
-from fakediscord import FakeDiscord
-from fakediscord.fixtures import DiscordProblems
-from support import until
-from support.classroom import POST_AT, Class, epoch
 
 from bot.rules.scheduling import MAX_POST_ATTEMPTS
+from tests.fakediscord import FakeDiscord
+from tests.fakediscord.fixtures import DiscordProblems
+from tests.support import until
+from tests.support.classroom import POST_AT, Class, epoch
 
 # ------------------------------------------------------------------------------------------------- rights
 

@@ -1,8 +1,8 @@
 """The project's loopback fake of Discord, for end-to-end tests of the real discord.py bot.
 
-Importable as ``fakediscord`` in tests (``tests/`` is on ``sys.path`` under pytest). The fixtures
-(``fake_discord``, ``start_bot``, ``discord_problems``) live in ``fakediscord.fixtures``, registered by
-``tests/conftest.py``::
+Importable as ``tests.fakediscord`` from the repository root (tests, ``bench/``; the old name ``fakediscord``
+still works under pytest). The fixtures (``fake_discord``, ``start_bot``, ``discord_problems``) live in
+``tests.fakediscord.fixtures``, registered by ``tests/conftest.py``. See ``README.md`` here::
 
     async def test_setup(fake_discord, start_bot, tmp_path):
         fake = fake_discord
@@ -24,20 +24,8 @@ Everything the bot did is recorded: ``fake.calls`` / ``fake.calls_to(method, pat
 """
 
 from .interactions import ClientRefused, InteractionNotAcknowledged, InteractionResult
-from .model import (
-    DEFAULT_BOT_PERMISSIONS,
-    DEFAULT_EVERYONE_PERMISSIONS,
-    Attachment,
-    Channel,
-    Guild,
-    Member,
-    Message,
-    Modal,
-    ModalInput,
-    Pings,
-    Role,
-    User,
-)
+from .model import Attachment, Channel, Guild, Member, Message, Modal, ModalInput, Role, User
+from .rules import DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, Pings
 from .server import ApiError, Call, FakeDiscord
 
 __all__ = [

@@ -12,8 +12,8 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from fakediscord import ClientRefused, FakeDiscord, InteractionNotAcknowledged
-from fakediscord.fixtures import BotStarter, DiscordProblems
+from tests.fakediscord import ClientRefused, FakeDiscord, InteractionNotAcknowledged
+from tests.fakediscord.fixtures import BotStarter, DiscordProblems
 
 # ----------------------------------------------------------------------------------------- the tiny demo bot
 

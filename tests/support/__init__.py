@@ -1,6 +1,6 @@
 """Doubles shared by the whole suite, and only those: one clock, waiting for state, decks and markup.
 
-Importable as ``support`` (``tests/`` is on ``sys.path`` under pytest, like ``fakediscord``).
+Importable as ``tests.support``, like the fake (``tests.fakediscord``).
 """
 
 from .clock import Clock

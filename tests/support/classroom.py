@@ -14,13 +14,13 @@ from typing import Any
 
 import discord
 import pytest
-from fakediscord import Channel, FakeDiscord, Guild, Member, Message
-from fakediscord.fixtures import BotStarter
 
 from bot.daily.scheduler import DailyRunner
 from bot.decks.model import Card
 from bot.runner import TutorBot
 from bot.store import Post, Store
+from tests.fakediscord import Channel, FakeDiscord, Guild, Member, Message
+from tests.fakediscord.fixtures import BotStarter
 
 from .clock import Clock
 from .waiting import until

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import MARK, Clock
 
 from bot.content import Content, Field
 from bot.daily import render
@@ -22,6 +21,7 @@ from bot.errors import UserErrors
 from bot.i18n import MESSAGES, NBSP
 from bot.rules.scheduling import DEFAULT_ANSWER_WINDOW, MAX_POST_ATTEMPTS
 from bot.store import GuildSettings, Store
+from tests.support import MARK, Clock
 
 GUILD = 4242
 CHANNEL = 77

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from support import MARK
 
 from bot.i18n import NBSP
 from bot.leaderboard import render as lb
 from bot.store import HistoryEntry, Leaderboard, LeaderboardRow, MemberStats
+from tests.support import MARK
 
 
 def board(rows: list[LeaderboardRow], *, total: int, me: LeaderboardRow | None = None) -> Leaderboard:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import Clock
 
 from bot.decks import Card, Deck, Item
 from bot.decks.library import DeckLibrary
@@ -23,6 +22,7 @@ from bot.practice.service import (
     Summary,
 )
 from bot.store import GuildSettings, Store
+from tests.support import Clock
 
 GUILD, ALICE, BOB = 111, 201, 202
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import Clock
 
 from bot.decks import Card, Deck, Item
 from bot.decks.library import DeckLibrary
@@ -16,6 +15,7 @@ from bot.errors import UserError
 from bot.quiz.game import ITEM_POINTS, SPEED_BONUS, Quiz, QuizError, answer_points, speed_bonus
 from bot.quiz.service import QuizService
 from bot.store import Store
+from tests.support import Clock
 
 GUILD, CHANNEL = 111, 5
 ALICE, BOB, CAROL = 201, 202, 203

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from support import MARK
 
 from bot import content
 from bot.decks import MAX_DECK_BYTES, Card, Deck, DeckWarning, Item, names
 from bot.i18n import NBSP
 from bot.store import ItemStat, Post, PostStats
 from bot.teacher import render, upload
+from tests.support import MARK
 
 NOTES = "Les 4 forces ?\n- Transparence\n- Rapidité\n- Interactivité\n- Mobilisation\n".encode()
 

@@ -125,8 +125,7 @@ async def answer_batch(db: Conn, batch: Sequence[PendingAnswer]) -> list[AnswerR
     pairs = json.dumps(sorted({(pending.post_id, pending.member_id) for pending in batch}))
     # Another process recording answers of these guilds waits until this transaction ends (PostgreSQL; on
     # SQLite, BEGIN IMMEDIATE already did it): the context read next stays true until the commit.
-    guilds = await db.fetch(_BATCH_GUILDS, (json.dumps(sorted({pending.post_id for pending in batch})),))
-    await db.lock_guilds(int(row[0]) for row in guilds)
+    await db.lock_guilds_of_posts(pending.post_id for pending in batch)
     row = await db.fetchrow(_ANSWER_CONTEXT, (pairs,))
     context = row[0] if row is not None else "[]"
     fresh_ids = iter(await db.next_ids("answers", len(batch)))
@@ -323,11 +322,6 @@ FROM wanted w
 LEFT JOIN posts p ON p.id = w.post_id
 LEFT JOIN member_totals t ON t.guild_id = p.guild_id AND t.member_id = w.member_id
 LEFT JOIN answers a ON a.post_id = p.id AND a.member_id = w.member_id
-"""
-
-# The guilds of a batch's posts (given as a JSON array of ids), to keep other writers of them out.
-_BATCH_GUILDS = """
-SELECT DISTINCT guild_id FROM posts WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))
 """
 
 # The first grades of the answers already recorded (only when some are answered again).

@@ -48,6 +48,10 @@ class Conn(Protocol):
         """Keep other processes' answer writes of these guilds out until the transaction ends."""
         ...
 
+    async def lock_guilds_of_posts(self, post_ids: Iterable[int]) -> None:
+        """lock_guilds for the guilds of these posts."""
+        ...
+
     async def next_ids(self, table: str, count: int) -> list[int]:
         """``count`` ids for new rows of ``table``, handed out inside the current write transaction."""
         ...

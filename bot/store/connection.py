@@ -56,6 +56,9 @@ class SqliteConn:
     async def lock_guilds(self, guild_ids: Iterable[int]) -> None:
         """Nothing to do: BEGIN IMMEDIATE already keeps every other writer of the file out."""
 
+    async def lock_guilds_of_posts(self, post_ids: Iterable[int]) -> None:
+        """Nothing to do either (see lock_guilds)."""
+
     async def next_ids(self, table: str, count: int) -> list[int]:
         # What SQLite itself would hand out (largest + 1), while the write transaction keeps others out.
         row = await self.fetchrow(f"SELECT coalesce(max(id), 0) FROM {_TABLES[table]}")

@@ -106,6 +106,14 @@ class PostgresConn:
         for guild_id in sorted(set(guild_ids)):
             await self.db.execute("SELECT pg_advisory_xact_lock($1)", guild_id)
 
+    async def lock_guilds_of_posts(self, post_ids: Iterable[int]) -> None:
+        # One round trip; the locks are taken in guild order, as the sorted subquery hands them out.
+        await self.db.execute(
+            "SELECT count(pg_advisory_xact_lock(guild_id)) FROM "
+            "(SELECT DISTINCT guild_id FROM posts WHERE id = ANY($1::bigint[]) ORDER BY guild_id) AS g",
+            sorted(set(post_ids)),
+        )
+
     async def next_ids(self, table: str, count: int) -> list[int]:
         """``count`` fresh ids of ``table``'s identity column (never handed out twice, whoever asks)."""
         rows = await self.db.fetch(

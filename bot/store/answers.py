@@ -127,8 +127,8 @@ async def answer_batch(db: Conn, batch: Sequence[PendingAnswer]) -> list[AnswerR
     # SQLite, BEGIN IMMEDIATE already did it): the context read next stays true until the commit.
     await db.lock_guilds_of_posts(pending.post_id for pending in batch)
     row = await db.fetchrow(_ANSWER_CONTEXT, (pairs,))
-    context = row[0] if row is not None else "[]"
-    fresh_ids = iter(await db.next_ids("answers", len(batch)))
+    largest, context = (row[0], row[1]) if row is not None else (None, "[]")
+    fresh_ids = iter(await db.next_ids("answers", len(batch), largest))
     posts: dict[int, _BatchPost] = {}
     totals: dict[tuple[int, int], _Totals] = {}
     answered: dict[tuple[int, int], int] = {}
@@ -306,12 +306,14 @@ def _last_per_member(totals: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 # The context of a batch, as JSON in one row: for each distinct (post, member) pair given as a JSON array
 # of [post_id, member_id], the post (guild_id null: no such post), the member's totals in the post's guild,
-# and the id of their answer to it if any. Integers only: JSON keeps them exact.
+# and the id of their answer to it if any. Integers only: JSON keeps them exact. Also the largest answer id:
+# on SQLite the batch hands out the next ones (largest + 1) while its write transaction keeps anyone else out.
 _ANSWER_CONTEXT = """
 WITH wanted (post_id, member_id) AS (
     SELECT DISTINCT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)
 )
-SELECT json_group_array(json_array(
+SELECT (SELECT max(id) FROM answers) AS max_answer_id,
+       json_group_array(json_array(
            w.post_id, w.member_id, p.guild_id, p.deck_id, p.slot, p.posted_at, p.closes_at,
            (SELECT q.id FROM posts q
              WHERE q.guild_id = p.guild_id AND q.slot < p.slot AND q.posted_at IS NOT NULL

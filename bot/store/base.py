@@ -52,8 +52,9 @@ class Conn(Protocol):
         """lock_guilds for the guilds of these posts."""
         ...
 
-    async def next_ids(self, table: str, count: int) -> list[int]:
-        """``count`` ids for new rows of ``table``, handed out inside the current write transaction."""
+    async def next_ids(self, table: str, count: int, largest: int | None) -> list[int]:
+        """``count`` ids for new rows of ``table``, handed out inside the current write transaction;
+        ``largest`` is the table's largest id, read in this transaction."""
         ...
 
 

@@ -114,8 +114,9 @@ class PostgresConn:
             sorted(set(post_ids)),
         )
 
-    async def next_ids(self, table: str, count: int) -> list[int]:
-        """``count`` fresh ids of ``table``'s identity column (never handed out twice, whoever asks)."""
+    async def next_ids(self, table: str, count: int, largest: int | None) -> list[int]:
+        """``count`` fresh ids of ``table``'s identity column, never handed out twice whoever asks (another
+        process may be inserting too: ``largest`` is no guide here)."""
         rows = await self.db.fetch(
             "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)", table, count
         )

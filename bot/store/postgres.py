@@ -78,8 +78,6 @@ def pool_size(value: str | None = None) -> int:
 class PostgresConn:
     """The Conn of the PostgreSQL engine: asyncpg's connection, with the SQL adapted by the dialect."""
 
-    dialect = POSTGRES
-
     def __init__(self, db: asyncpg.Connection) -> None:
         self.db = db
 

@@ -1,28 +1,41 @@
-"""Store benchmark: leaderboards, answer recording and size on a database of 1,000,000 answers.
+"""Store benchmark: leaderboards, answer recording and size on a database of 1,000,000 answers, on SQLite
+and on PostgreSQL in one run.
 
 The database (200 guilds, 20,000 members, 1,000,000 answers over 400 days) is generated once with bulk SQL
 and cached under the temporary folder, keyed by the schema version; later runs work on a copy of it. Set
 TUTORBOT_BENCH_FRESH=1 to generate it again.
+
+PostgreSQL: the same database copied in with ``tutorbot db migrate``'s code (COPY), then the same figures.
+The server is TUTOR_BENCH_PG (a URL of a database the bench may wipe), else a throwaway one started from the
+machine's PostgreSQL 15 (initdb in a temporary folder, a loopback port, removed at the end), else none: the
+PostgreSQL half says why it was skipped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
+import socket
 import sqlite3
 import statistics
+import subprocess
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import asyncpg
+
 from bot.decks.model import Card, Deck, Item
 from bot.store import SCHEMA_VERSION, GuildSettings, Store
+from bot.store.postgres import redact
+from bot.store.transfer import copy_to_postgres
 
 GUILDS = 200
 MEMBERS = 20_000
@@ -31,7 +44,7 @@ DAYS = 400  # one post per guild per day: 2,500 answers a day across all guilds
 CARDS_PER_DECK = 50
 ITEMS_PER_CARD = 8
 # Bump when the generated data changes, so a stale cached file is not reused.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 FIRST_DAY = datetime(2025, 1, 1, 7, 0, tzinfo=UTC)
 NOW = FIRST_DAY + timedelta(days=DAYS - 1, hours=12)  # midway through the last day
@@ -45,6 +58,9 @@ TIMEZONES = (
 )
 BASE_GUILD_ID = 900_000_000_000_000_000
 BASE_MEMBER_ID = 100_000_000_000_000_000
+# Message ids are 64-bit snowflakes like the others (version 1 made some past 2**63: SQLite kept them as
+# floats, PostgreSQL's BIGINT refuses them).
+BASE_MESSAGE_ID = 800_000_000_000_000_000
 
 LEADERBOARD_TARGET_MS = 20.0
 RECORD_TARGET_MS = 1.0
@@ -161,14 +177,21 @@ def _fill(path: Path, shapes: list[GuildShape], deck_ids: list[int]) -> None:
             WITH RECURSIVE days (day) AS (SELECT 0 UNION ALL SELECT day + 1 FROM days WHERE day < :days - 1)
             INSERT INTO posts (guild_id, deck_id, card_id, channel_id, message_id, slot, claimed_at,
                                posted_at, closes_at, revealed_at)
-            SELECT s.guild_id, dc.deck_id, dc.card_id, s.guild_id + 1, s.guild_id * 1000 + day,
+            SELECT s.guild_id, dc.deck_id, dc.card_id, s.guild_id + 1,
+                   :messages + (s.guild_id - :guilds) * 1000 + day,
                    :first + day * 86400, :first + day * 86400, :first + day * 86400,
                    :first + day * 86400 + 72000, :first + day * 86400 + 72000
             FROM shapes s CROSS JOIN days
             JOIN deck_cards dc ON dc.deck_index = (day + s.deck_parity) % 2 AND dc.position = day % :cards
             ORDER BY s.guild_id, day
             """,
-            {"days": DAYS, "first": first, "cards": CARDS_PER_DECK},
+            {
+                "days": DAYS,
+                "first": first,
+                "cards": CARDS_PER_DECK,
+                "messages": BASE_MESSAGE_ID,
+                "guilds": BASE_GUILD_ID,
+            },
         )
         # The k-th answer to a guild's post of day d comes from member (d * 7919 + k) mod members: distinct
         # members for one post, a different crowd each day. Scores in tenths, so points = 10 * score exactly.
@@ -336,6 +359,70 @@ async def _run(path: Path, shapes: list[GuildShape]) -> None:
     await _full_sync_recording(path, shapes[0])
 
 
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _as_postgres(command: str) -> None:
+    """Run a PostgreSQL tool; as root, as the postgres user (the server refuses root)."""
+    full = ["su", "postgres", "-s", "/bin/sh", "-c", command] if os.geteuid() == 0 else ["sh", "-c", command]
+    subprocess.run(full, check=True, capture_output=True, timeout=300)
+
+
+@contextlib.contextmanager
+def _postgres() -> Iterator[str | None]:
+    """The URL of an empty PostgreSQL database for the bench, or None (the reason printed)."""
+    given = os.environ.get("TUTOR_BENCH_PG", "").strip()
+    if given:
+        yield given
+        return
+    if not (PG_BIN / "initdb").is_file():
+        print(f"PostgreSQL: skipped, no TUTOR_BENCH_PG and no PostgreSQL 15 under {PG_BIN} to start one")
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="tutorbot-bench-pg-"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    data = folder / "data"
+    try:
+        _as_postgres(f"'{PG_BIN}/initdb' -D '{data}' -U tutor -A trust -E UTF8 --no-sync")
+        # Durable as in production (fsync and synchronous commit on); memory for a million answers.
+        options = f"-p {port} -k '{folder}' -c listen_addresses=127.0.0.1 -c shared_buffers=512MB"
+        _as_postgres(f"'{PG_BIN}/pg_ctl' -D '{data}' -l '{folder}/log' -w -t 60 -o \"{options}\" start")
+        print(f"PostgreSQL: a throwaway server on 127.0.0.1:{port} (TUTOR_BENCH_PG=url to use another)")
+        yield f"postgresql://tutor@127.0.0.1:{port}/postgres"
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            _as_postgres(f"'{PG_BIN}/pg_ctl' -D '{data}' -w -m fast stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+async def _run_postgres(url: str, source: Path, shapes: list[GuildShape]) -> None:
+    db = await asyncpg.connect(url)
+    try:
+        await db.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
+    finally:
+        await db.close()
+    started = time.perf_counter()
+    counts = await copy_to_postgres(source, url)
+    db = await asyncpg.connect(url)
+    try:
+        await db.execute("ANALYZE")
+        size = await db.fetchval("SELECT pg_database_size(current_database())")
+    finally:
+        await db.close()
+    print(
+        f"database load: {sum(counts.values()):,} rows copied into {redact(url)} with db migrate (COPY) "
+        f"in {time.perf_counter() - started:.1f} s; {size / 1e6:.0f} MB in PostgreSQL"
+    )
+    async with Store.open(url) as store:
+        deck_ids = [deck.id for deck in await store.list_decks(None)]
+        await _leaderboards(store, shapes, sorted(deck_ids))
+        await _recording(store, shapes[0])
+
+
 def main() -> None:
     shapes = guild_shapes()
     cached = cache_path()
@@ -354,12 +441,17 @@ def main() -> None:
         print(f"database generation: {shape} in {seconds:.1f} s (cached as {cached})")
     print(f"database size on disk: {cached.stat().st_size / 1e6:.0f} MB ({ANSWERS:,} answers)")
     work = cached.with_name(cached.name.replace(".sqlite", "-run.sqlite"))
+    print("-- SQLite --")
     try:
         shutil.copyfile(cached, work)  # the run records answers: keep the cached file pristine
         asyncio.run(_run(work, shapes))
     finally:
         for leftover in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
             leftover.unlink(missing_ok=True)
+    print("-- PostgreSQL --")
+    with _postgres() as url:
+        if url is not None:
+            asyncio.run(_run_postgres(url, cached, shapes))
 
 
 if __name__ == "__main__":

@@ -125,11 +125,10 @@ async def answer_batch(db: Conn, batch: Sequence[PendingAnswer]) -> list[AnswerR
     pairs = json.dumps(sorted({(pending.post_id, pending.member_id) for pending in batch}))
     # Another process recording answers of these guilds waits until this transaction ends (PostgreSQL; on
     # SQLite, BEGIN IMMEDIATE already did it): the context read next stays true until the commit.
-    guilds = await db.fetch(_BATCH_GUILDS, (json.dumps(sorted({pending.post_id for pending in batch})),))
-    await db.lock_guilds(int(row[0]) for row in guilds)
+    await db.lock_guilds_of_posts(pending.post_id for pending in batch)
     row = await db.fetchrow(_ANSWER_CONTEXT, (pairs,))
-    context = row[0] if row is not None else "[]"
-    fresh_ids = iter(await db.next_ids("answers", len(batch)))
+    largest, context = (row[0], row[1]) if row is not None else (None, "[]")
+    fresh_ids = iter(await db.next_ids("answers", len(batch), largest))
     posts: dict[int, _BatchPost] = {}
     totals: dict[tuple[int, int], _Totals] = {}
     answered: dict[tuple[int, int], int] = {}
@@ -307,12 +306,14 @@ def _last_per_member(totals: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 # The context of a batch, as JSON in one row: for each distinct (post, member) pair given as a JSON array
 # of [post_id, member_id], the post (guild_id null: no such post), the member's totals in the post's guild,
-# and the id of their answer to it if any. Integers only: JSON keeps them exact.
+# and the id of their answer to it if any. Integers only: JSON keeps them exact. Also the largest answer id:
+# on SQLite the batch hands out the next ones (largest + 1) while its write transaction keeps anyone else out.
 _ANSWER_CONTEXT = """
 WITH wanted (post_id, member_id) AS (
     SELECT DISTINCT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)
 )
-SELECT json_group_array(json_array(
+SELECT (SELECT max(id) FROM answers) AS max_answer_id,
+       json_group_array(json_array(
            w.post_id, w.member_id, p.guild_id, p.deck_id, p.slot, p.posted_at, p.closes_at,
            (SELECT q.id FROM posts q
              WHERE q.guild_id = p.guild_id AND q.slot < p.slot AND q.posted_at IS NOT NULL
@@ -323,11 +324,6 @@ FROM wanted w
 LEFT JOIN posts p ON p.id = w.post_id
 LEFT JOIN member_totals t ON t.guild_id = p.guild_id AND t.member_id = w.member_id
 LEFT JOIN answers a ON a.post_id = p.id AND a.member_id = w.member_id
-"""
-
-# The guilds of a batch's posts (given as a JSON array of ids), to keep other writers of them out.
-_BATCH_GUILDS = """
-SELECT DISTINCT guild_id FROM posts WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))
 """
 
 # The first grades of the answers already recorded (only when some are answered again).

@@ -51,8 +51,13 @@ class Conn(Protocol):
         """Keep other processes' answer writes of these guilds out until the transaction ends."""
         ...
 
-    async def next_ids(self, table: str, count: int) -> list[int]:
-        """``count`` ids for new rows of ``table``, handed out inside the current write transaction."""
+    async def lock_guilds_of_posts(self, post_ids: Iterable[int]) -> None:
+        """lock_guilds for the guilds of these posts."""
+        ...
+
+    async def next_ids(self, table: str, count: int, largest: int | None) -> list[int]:
+        """``count`` ids for new rows of ``table``, handed out inside the current write transaction;
+        ``largest`` is the table's largest id, read in this transaction."""
         ...
 
 

@@ -27,7 +27,6 @@ T = TypeVar("T")
 Synchronous = Literal["NORMAL", "FULL"]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-_TABLES = {"answers": "answers"}  # the tables whose ids next_ids hands out (never a caller's text in SQL)
 
 
 class SqliteConn:
@@ -44,11 +43,10 @@ class SqliteConn:
         return rows[0] if rows else None
 
     async def execute(self, sql: str, params: Params = ()) -> int:
+        # The cursor is left to the garbage collector, as aiosqlite's own execute_fetchall does: closing it
+        # would be one more trip to the database thread for every statement.
         cursor = await self.db.execute(sql, params)
-        try:
-            return max(cursor.rowcount, 0)
-        finally:
-            await cursor.close()
+        return max(cursor.rowcount, 0)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self.db.executemany(sql, rows)
@@ -56,10 +54,12 @@ class SqliteConn:
     async def lock_guilds(self, guild_ids: Iterable[int]) -> None:
         """Nothing to do: BEGIN IMMEDIATE already keeps every other writer of the file out."""
 
-    async def next_ids(self, table: str, count: int) -> list[int]:
+    async def lock_guilds_of_posts(self, post_ids: Iterable[int]) -> None:
+        """Nothing to do either (see lock_guilds)."""
+
+    async def next_ids(self, table: str, count: int, largest: int | None) -> list[int]:
         # What SQLite itself would hand out (largest + 1), while the write transaction keeps others out.
-        row = await self.fetchrow(f"SELECT coalesce(max(id), 0) FROM {_TABLES[table]}")
-        first = int(row[0]) + 1 if row is not None else 1
+        first = (largest or 0) + 1
         return list(range(first, first + count))
 
 

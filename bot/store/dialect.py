@@ -75,7 +75,7 @@ _TRIGGER = re.compile(r"^\s*CREATE TRIGGER (\w+)")
 
 
 class Dialect:
-    """SQLite's: the SQL as written."""
+    """SQLite's: the SQL as written (its engine runs the text as it is and does not call these)."""
 
     name = "sqlite"
 
@@ -154,5 +154,4 @@ def is_unique_violation(error: BaseException) -> bool:
     return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
 
 
-SQLITE = Dialect()
 POSTGRES = PostgresDialect()

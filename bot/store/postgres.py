@@ -78,8 +78,6 @@ def pool_size(value: str | None = None) -> int:
 class PostgresConn:
     """The Conn of the PostgreSQL engine: asyncpg's connection, with the SQL adapted by the dialect."""
 
-    dialect = POSTGRES
-
     def __init__(self, db: asyncpg.Connection) -> None:
         self.db = db
 
@@ -106,8 +104,17 @@ class PostgresConn:
         for guild_id in sorted(set(guild_ids)):
             await self.db.execute("SELECT pg_advisory_xact_lock($1)", guild_id)
 
-    async def next_ids(self, table: str, count: int) -> list[int]:
-        """``count`` fresh ids of ``table``'s identity column (never handed out twice, whoever asks)."""
+    async def lock_guilds_of_posts(self, post_ids: Iterable[int]) -> None:
+        # One round trip; the locks are taken in guild order, as the sorted subquery hands them out.
+        await self.db.execute(
+            "SELECT count(pg_advisory_xact_lock(guild_id)) FROM "
+            "(SELECT DISTINCT guild_id FROM posts WHERE id = ANY($1::bigint[]) ORDER BY guild_id) AS g",
+            sorted(set(post_ids)),
+        )
+
+    async def next_ids(self, table: str, count: int, largest: int | None) -> list[int]:
+        """``count`` fresh ids of ``table``'s identity column, never handed out twice whoever asks (another
+        process may be inserting too: ``largest`` is no guide here)."""
         rows = await self.db.fetch(
             "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)", table, count
         )

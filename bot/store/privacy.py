@@ -12,6 +12,7 @@ class PrivacyStore(StoreBase):
         """Delete everything stored about a member in a guild, in one transaction; returns rows deleted."""
 
         async def work(db: Conn) -> int:
+            await db.lock_guilds([guild_id])  # no answer of theirs recorded meanwhile by another process
             deleted = 0
             for sql in _FORGET_MEMBER:
                 deleted += await db.execute(sql, (guild_id, member_id))
@@ -24,6 +25,7 @@ class PrivacyStore(StoreBase):
         stay. One transaction; returns rows deleted."""
 
         async def work(db: Conn) -> int:
+            await db.lock_guilds([guild_id])
             deleted = 0
             for sql in _FORGET_GUILD:
                 deleted += await db.execute(sql, (guild_id,))

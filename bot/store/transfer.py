@@ -136,7 +136,14 @@ async def copy_to_postgres(
                         ]
                         cursor = source.execute(f"SELECT {', '.join(columns)} FROM {table}")
                         while rows := cursor.fetchmany(_CHUNK):
-                            await db.copy_records_to_table(table, records=rows, columns=columns)
+                            try:
+                                await db.copy_records_to_table(table, records=rows, columns=columns)
+                            except (OverflowError, TypeError, ValueError) as error:
+                                # SQLite keeps whatever it is given (an integer past 64 bits becomes a float).
+                                raise StoreError(
+                                    f"{table}: a value in {source_path} does not fit PostgreSQL's column "
+                                    f"({error}); fix or remove that row first. Nothing was copied"
+                                ) from error
                         copied = int(await db.fetchval(f"SELECT count(*) FROM {table}"))
                         if copied != counts[table]:
                             raise StoreError(

@@ -34,6 +34,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("engine", engines, indirect=True)
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say once, at the end of any run, that the PostgreSQL half was skipped and how to enable it."""
+    skipped = [
+        report for report in terminalreporter.stats.get("skipped", []) if "bot/store/" in report.nodeid
+    ]
+    if skipped and not PG_URL:
+        terminalreporter.write_line(f"{len(skipped)} store tests: {SKIP_PG}")
+
+
 @pytest.fixture
 def engine(request: pytest.FixtureRequest) -> str:
     return str(getattr(request, "param", "sqlite"))

@@ -282,7 +282,7 @@ def _setup_logging(level: str) -> Callable[[], None]:
 
 
 def _default_store(settings: Settings) -> StoreFactory:
-    return lambda: Store.open(settings.db_path)
+    return lambda: Store.open(settings.db_target, pool=settings.db_pool)
 
 
 async def run_bot(
@@ -296,7 +296,7 @@ async def run_bot(
 
     A missing or rejected token, or privileged intents not enabled in the Developer Portal, print one line on
     stderr and return 2; an unusable database or an unreachable server return 1. ``open_store`` defaults to
-    the SQLite store at ``settings.db_path``.
+    the store at ``settings.db_target`` (a SQLite file or a PostgreSQL URL).
     """
     if not settings.token:
         _say("DISCORD_TOKEN is not set: put the bot's token in the environment or in .env")
@@ -338,7 +338,7 @@ async def run_bot(
         )
         return EXIT_CONFIG
     except StoreError as exc:
-        _say(f"cannot open the database {settings.db_path}: {exc}")
+        _say(f"cannot open the database {settings.db_shown}: {exc}")
         return EXIT_ERROR
     except OSError as exc:  # aiohttp's connection errors
         _say(f"cannot reach Discord at {discord.http.Route.BASE}: {exc}")

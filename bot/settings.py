@@ -2,7 +2,9 @@
 
 ===========================  ==========================================================================
 ``DISCORD_TOKEN``            the bot's token (required to run the bot; a leading ``Bot `` is dropped)
-``TUTOR_DB``                 the SQLite file; default ``tutorbot.db`` in the working directory
+``TUTOR_DB``                 the SQLite file (default ``tutorbot.db`` in the working directory), or a
+                             PostgreSQL URL ``postgresql://user:password@host:5432/db``
+``TUTOR_DB_POOL``            connections per process to PostgreSQL (2 to 100; default 5)
 ``TUTOR_DECKS``              an extra folder of decks (optional; must exist)
 ``DISCORD_API_BASE``         REST base URL with the version, e.g. ``http://localhost:3001/api/v9``, to run
                              against a Discord-compatible server (Spacebar) or a test server (optional)
@@ -28,11 +30,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .store.errors import InvalidValue
+from .store.postgres import DEFAULT_POOL, is_postgres_url, pool_size, redact
+
 DEFAULT_DB = "tutorbot.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 KEYS = (
     "DISCORD_TOKEN",
     "TUTOR_DB",
+    "TUTOR_DB_POOL",
     "TUTOR_DECKS",
     "DISCORD_API_BASE",
     "DISCORD_GATEWAY_URL",
@@ -56,6 +62,10 @@ class Settings:
     token: str | None = None
     #: The SQLite file. Default: ``tutorbot.db`` in the working directory.
     db_path: Path = Path(DEFAULT_DB)
+    #: A PostgreSQL URL instead of the SQLite file (``TUTOR_DB=postgresql://...``).
+    db_url: str | None = None
+    #: Connections per process to PostgreSQL.
+    db_pool: int = DEFAULT_POOL
     decks_dir: Path | None = None
     api_base: str | None = None
     gateway_url: str | None = None
@@ -63,8 +73,21 @@ class Settings:
     message_content: bool = False
 
     @property
+    def db_target(self) -> str:
+        """What the store opens: the PostgreSQL URL, else the SQLite file."""
+        return self.db_url or str(self.db_path)
+
+    @property
+    def db_shown(self) -> str:
+        """The database as messages name it (a URL without its password)."""
+        return redact(self.db_url) if self.db_url else str(self.db_path)
+
+    @property
     def command_hash_path(self) -> Path:
-        """Where the runner keeps the hash of the synced slash-command definitions: next to the database."""
+        """Where the runner keeps the hash of the synced slash-command definitions: next to the SQLite file,
+        or in the working directory with PostgreSQL."""
+        if self.db_url:
+            return Path("tutorbot.commands.json")
         return self.db_path.with_name(self.db_path.name + ".commands.json")
 
     @classmethod
@@ -98,9 +121,16 @@ class Settings:
             level = "WARNING"
         if level not in LOG_LEVELS:
             raise SettingsError(f"TUTOR_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+        database = get("TUTOR_DB") or DEFAULT_DB
+        try:
+            pool = pool_size(get("TUTOR_DB_POOL") or "")
+        except InvalidValue as error:
+            raise SettingsError(str(error)) from None
         return cls(
             token=token,
-            db_path=Path(get("TUTOR_DB") or DEFAULT_DB).expanduser(),
+            db_path=Path(DEFAULT_DB if is_postgres_url(database) else database).expanduser(),
+            db_url=database if is_postgres_url(database) else None,
+            db_pool=pool,
             decks_dir=decks_dir,
             api_base=_url("DISCORD_API_BASE", get("DISCORD_API_BASE"), ("http://", "https://")),
             gateway_url=_url("DISCORD_GATEWAY_URL", get("DISCORD_GATEWAY_URL"), ("ws://", "wss://")),

@@ -156,7 +156,7 @@ TERMINAL_MEMBER = 0
 
 def database_path(explicit: str | None) -> str:
     """``--db``, else the bot's own database (``TUTOR_DB`` from the environment or ``.env``)."""
-    return explicit or str(Settings.from_env().db_path)
+    return explicit or Settings.from_env().db_target
 
 
 def run_terminal_practice(*, deck_path: Path, count: int | None, lang: str | None, db: str | None) -> int:

@@ -93,9 +93,20 @@ def test_environment_wins_over_dotenv(tmp_path: Path):
     assert settings.command_hash_path == Path("file.db.commands.json")
 
 
+def test_a_postgresql_url_is_kept_whole_and_never_shown_with_its_password(tmp_path: Path):
+    url = "postgresql://tutor:s3cret@db.example:5432/classes"
+    settings = Settings.from_env({"TUTOR_DB": url, "TUTOR_DB_POOL": "12"}, dotenv_path=None)
+    assert (settings.db_url, settings.db_target, settings.db_pool) == (url, url, 12)
+    assert "s3cret" not in settings.db_shown and "db.example:5432/classes" in settings.db_shown
+    assert settings.command_hash_path == Path("tutorbot.commands.json")  # no file to sit next to
+    assert Settings.from_env({}, dotenv_path=None).db_target == "tutorbot.db"
+
+
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
+        ({"TUTOR_DB_POOL": "many"}, "TUTOR_DB_POOL must be a whole number of connections"),
+        ({"TUTOR_DB_POOL": "1"}, "TUTOR_DB_POOL must be between 2 and 100"),
         ({"TUTOR_LOG_LEVEL": "loud"}, "TUTOR_LOG_LEVEL must be one of"),
         ({"DISCORD_API_BASE": "discord.com/api"}, "DISCORD_API_BASE must be a http or https URL"),
         ({"DISCORD_GATEWAY_URL": "http://x"}, "DISCORD_GATEWAY_URL must be a ws or wss URL"),

@@ -133,6 +133,10 @@ class Gateway:
             raise RuntimeError(f"no open session holds shard {shard_id} (open: {held})")
         return found[-1]
 
+    def shard_session_open(self, shard_id: int) -> bool:
+        """Whether some session holding shard ``shard_id`` is connected now."""
+        return any(s.open and s.shard_id == shard_id for s in self.sessions.values())
+
     async def wait_connected(self, timeout: float = 5.0, *, shards: int = 1) -> GatewaySession:
         """Wait until ``shards`` distinct shards have an open session; returns the latest session."""
 

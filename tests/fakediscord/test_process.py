@@ -95,3 +95,32 @@ async def test_what_a_user_could_not_do_is_refused_with_the_reason(remote: FakeD
     with pytest.raises(RemoteError, match="no guild") as unknown:
         await remote.slash(12345, alice.id, "answer")
     assert unknown.value.status == 404
+
+
+async def test_faults_are_injected_over_the_control_api(
+    remote: FakeDiscordProcess, discord_problems: DiscordProblems
+) -> None:
+    fake = remote
+    guild = await fake.add_guild("Remote", channels=["questions"])
+    (alice,) = await fake.add_members(guild.id, ["alice"])
+    with fake.redirected():
+        bot = AnswerBot()
+        task = await start(bot, fake)
+        try:
+            discord_problems.allow(r"rate limited")
+            await fake.fail_next("POST", "/interactions/*/callback", status=429, retry_after=0.2)
+            res = await fake.slash(guild.id, alice.id, "answer", {"text": "late"})
+            assert res.text == "got late" and res.elapsed is not None and res.elapsed >= 0.2
+            assert discord_problems.take(r"rate limited")
+
+            await fake.drop_gateway()
+            for _ in range(300):
+                if (await fake.state())["resume_count"] == 1:
+                    break
+                await asyncio.sleep(0.01)
+            state = await fake.state()
+            assert state["resume_count"] == 1 and state["identify_count"] == 1
+            assert (await fake.slash(guild.id, alice.id, "answer", {"text": "back"})).text == "got back"
+        finally:
+            await bot.close()
+            await asyncio.wait_for(task, 5)

@@ -251,9 +251,10 @@ class Gateway:
             await ws.send_str(json.dumps({"op": 9, "d": False}))  # invalid session, not resumable
             return None
         async with session.lock:
-            if session.open and session.ws is not ws:  # the old connection is replaced
-                await session.ws.close(code=4000)  # type: ignore[union-attr]
+            old = session.ws
             session.ws = ws
+            if old is not None and not old.closed and old is not ws:  # the old connection is replaced
+                await old.close(code=4000)
             after = int(d.get("seq") or 0)
             for seq, frame in list(session._replay):
                 if seq > after:

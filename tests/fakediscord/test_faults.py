@@ -210,7 +210,7 @@ async def test_a_dropped_connection_resumes_and_gets_the_events_it_missed(
     bot = await start_bot(FaultBot())
     session = await fake.drop_gateway()
     await fake.send_message(guild.channel("questions"), alice, "while you were away")  # kept for the RESUME
-    await fake.wait_until(lambda: fake.resume_count == 1 and session.open, what="the RESUME")
+    await fake.wait_until(lambda: fake.resume_count == 1 and session.open, what="the RESUME", timeout=5)
     await eventually(lambda: bot.seen, "the replayed message")
     assert bot.seen == ["while you were away"] and fake.identify_count == 1
     assert (await fake.slash(guild, alice, "ping")).text == "pong"

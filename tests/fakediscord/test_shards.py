@@ -15,7 +15,7 @@ import pytest
 from discord import app_commands
 
 from tests.fakediscord import FakeDiscord, Guild
-from tests.fakediscord.fixtures import BotStarter
+from tests.fakediscord.fixtures import BotStarter, DiscordProblems
 from tests.fakediscord.gateway import shard_of
 
 
@@ -128,7 +128,7 @@ async def test_a_client_without_shard_count_uses_the_recommended_count(
 
 
 async def test_two_sessions_on_the_same_shard_both_receive_its_events(
-    fake_discord: FakeDiscord, start_bot: BotStarter
+    fake_discord: FakeDiscord, start_bot: BotStarter, discord_problems: DiscordProblems
 ) -> None:
     # Discord documents that sessions with the same [shard_id, num_shards] may coexist (num_shards only
     # routes traffic): neither is invalidated, and both receive the shard's events. A bot run twice on one
@@ -144,6 +144,16 @@ async def test_two_sessions_on_the_same_shard_both_receive_its_events(
     await eventually(lambda: first.seen and second.seen, "the message on both sessions")
     assert first.seen == second.seen == [(guild.id, "to both")]
     assert not first.is_closed() and not second.is_closed()
+
+    # Interactions too: the first acknowledgement wins, the other instance gets 40060, as two instances of
+    # a bot on Discord do ("Interaction has already been acknowledged").
+    discord_problems.allow(r"Ignoring exception in command 'where'")
+    res = await fake.slash(guild, alice, "where")
+    await fake.wait_until(lambda: res.rejected, what="the second acknowledgement", key=res.id)
+    assert res.text in ("first shard 0", "second shard 0")
+    assert [c.error_code for c in res.rejected] == [40060]
+    await eventually(lambda: any("40060" in p for p in discord_problems.problems), "the loser's error log")
+    discord_problems.take(r"40060")
 
 
 async def raw_identify(fake: FakeDiscord, shard: list[int]) -> int | None:

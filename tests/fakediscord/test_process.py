@@ -29,7 +29,17 @@ class AnswerBot(commands.Bot):
         @self.tree.command(name="post", description="Post in this channel")
         async def post(interaction: discord.Interaction) -> None:
             assert isinstance(interaction.channel, discord.TextChannel)
-            await interaction.channel.send("posted", nonce="post-1")  # discord.py adds enforce_nonce
+            view = discord.ui.View(timeout=None)
+            button: discord.ui.Button[discord.ui.View] = discord.ui.Button(label="OK", custom_id="ok")
+            view.add_item(button)
+
+            async def clicked(click: discord.Interaction) -> None:
+                await click.response.send_message(f"clicked by {click.user.name}", ephemeral=True)
+
+            button.callback = clicked  # type: ignore[method-assign]
+            await interaction.channel.send(
+                "posted", nonce="post-1", view=view
+            )  # discord.py adds enforce_nonce
             await interaction.response.send_message("done", ephemeral=True)
 
         await self.tree.sync()
@@ -79,6 +89,10 @@ async def test_a_bot_runs_against_a_fake_in_another_process(remote: FakeDiscordP
             await fake.slash(guild.id, alice.id, "post", in_channel=guild.channel("questions"))
             (posted,) = [m for m in await fake.messages_in(guild.channel("questions")) if not m["flags"] & 64]
             assert posted["content"] == "posted" and posted["nonce"] == "post-1"
+            found = await fake.wait_for_message(guild.channel("questions"), since=posted["seq"] - 1)
+            assert found["id"] == posted["id"]
+            click = await fake.click(alice.id, int(posted["id"]), label="OK")
+            assert click.text == "clicked by alice"
             state = await fake.state()
             assert state["identify_count"] == 1 and state["global_commands"] == ["answer", "post"]
         finally:

@@ -247,6 +247,21 @@ async def test_an_unresumable_drop_gets_a_new_session_too(
     assert (await fake.slash(guild, alice, "ping")).text == "pong"
 
 
+async def test_an_invalid_session_on_a_live_connection_makes_the_bot_identify_anew(
+    fake_discord: FakeDiscord, start_bot: BotStarter
+) -> None:
+    fake = fake_discord
+    guild, alice = world(fake)
+    await start_bot(FaultBot())
+    first = fake.session
+    await fake.invalidate_session()  # op 9, d: false
+    await fake.wait_until(
+        lambda: fake.identify_count == 2 and fake.connected, what="a new IDENTIFY", timeout=5
+    )
+    assert fake.session is not first and fake.resume_count == 0
+    assert (await fake.slash(guild, alice, "ping")).text == "pong"
+
+
 async def test_an_interaction_without_a_token_kills_a_bare_discord_py_client(
     fake_discord: FakeDiscord, start_bot: BotStarter, discord_problems: DiscordProblems
 ) -> None:

@@ -66,8 +66,10 @@ class GatewaySession:
     resumable: bool = True
     #: Set while the fake itself closes or invalidates the connection (the bot's reply is not its own close).
     fake_closing: bool = False
-    #: (event, guild id) of every dispatch sent on this session, in order (for routing assertions).
-    dispatched: list[tuple[str, int | None]] = field(default_factory=list)
+    #: (event, guild id) of the dispatches sent on this session, in order (the last REPLAY_LIMIT).
+    dispatched: collections.deque[tuple[str, int | None]] = field(
+        default_factory=lambda: collections.deque(maxlen=REPLAY_LIMIT)
+    )
     _replay: collections.deque[tuple[int, str]] = field(
         default_factory=lambda: collections.deque(maxlen=REPLAY_LIMIT)
     )

@@ -21,6 +21,9 @@ still works under pytest). The fixtures (``fake_discord``, ``start_bot``, ``disc
 
 Everything the bot did is recorded: ``fake.calls`` / ``fake.calls_to(method, pattern)``,
 ``fake.messages_in(channel)``, ``fake.dms_to(user)``, ``fake.interactions``, ``fake.global_commands``.
+It speaks shards (``add_guild(on_shard=(i, n))``), injects faults (``fail_next``, ``hold_next``,
+``drop_gateway``, ``refuse_next_resume``, ``forge_click``...), and runs in its own process
+(``python -m tests.fakediscord serve``; ``tests.fakediscord.remote.FakeDiscordProcess``).
 """
 
 from .interactions import ClientRefused, InteractionNotAcknowledged, InteractionResult

@@ -66,8 +66,10 @@ class GatewaySession:
     resumable: bool = True
     #: Set while the fake itself closes or invalidates the connection (the bot's reply is not its own close).
     fake_closing: bool = False
-    #: (event, guild id) of every dispatch sent on this session, in order (for routing assertions).
-    dispatched: list[tuple[str, int | None]] = field(default_factory=list)
+    #: (event, guild id) of the dispatches sent on this session, in order (the last REPLAY_LIMIT).
+    dispatched: collections.deque[tuple[str, int | None]] = field(
+        default_factory=lambda: collections.deque(maxlen=REPLAY_LIMIT)
+    )
     _replay: collections.deque[tuple[int, str]] = field(
         default_factory=lambda: collections.deque(maxlen=REPLAY_LIMIT)
     )
@@ -132,6 +134,10 @@ class Gateway:
             held = sorted({s.shard for s in self.sessions.values() if s.open})
             raise RuntimeError(f"no open session holds shard {shard_id} (open: {held})")
         return found[-1]
+
+    def shard_session_open(self, shard_id: int) -> bool:
+        """Whether some session holding shard ``shard_id`` is connected now."""
+        return any(s.open and s.shard_id == shard_id for s in self.sessions.values())
 
     async def wait_connected(self, timeout: float = 5.0, *, shards: int = 1) -> GatewaySession:
         """Wait until ``shards`` distinct shards have an open session; returns the latest session."""
@@ -247,9 +253,10 @@ class Gateway:
             await ws.send_str(json.dumps({"op": 9, "d": False}))  # invalid session, not resumable
             return None
         async with session.lock:
-            if session.open and session.ws is not ws:  # the old connection is replaced
-                await session.ws.close(code=4000)  # type: ignore[union-attr]
+            old = session.ws
             session.ws = ws
+            if old is not None and not old.closed and old is not ws:  # the old connection is replaced
+                await old.close(code=4000)
             after = int(d.get("seq") or 0)
             for seq, frame in list(session._replay):
                 if seq > after:

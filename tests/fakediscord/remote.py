@@ -255,6 +255,19 @@ class FakeDiscordProcess:
         )
         return [RemoteInteraction.from_json(r) for r in d["results"]]
 
+    async def click(
+        self, user: int, message: int, custom_id: str | None = None, *, label: str | None = None
+    ) -> RemoteInteraction:
+        """Click a button on a message, by custom id or label."""
+        body = {"user": user, "message": message, "custom_id": custom_id, "label": label}
+        return RemoteInteraction.from_json(await self.request("POST", "/click", body))
+
+    async def submit_modal(self, user: int, values: dict[str, Any]) -> RemoteInteraction:
+        """Fill and submit the last modal the bot opened for this user (keys: labels or custom ids)."""
+        return RemoteInteraction.from_json(
+            await self.request("POST", "/modal", {"user": user, "values": values})
+        )
+
     async def send_message(self, channel: int, author: int, content: str) -> dict[str, Any]:
         return await self.request(
             "POST", "/messages", {"channel": channel, "author": author, "content": content}

@@ -210,7 +210,7 @@ async def test_a_dropped_connection_resumes_and_gets_the_events_it_missed(
     bot = await start_bot(FaultBot())
     session = await fake.drop_gateway()
     await fake.send_message(guild.channel("questions"), alice, "while you were away")  # kept for the RESUME
-    await fake.wait_until(lambda: fake.resume_count == 1 and session.open, what="the RESUME")
+    await fake.wait_until(lambda: fake.resume_count == 1 and session.open, what="the RESUME", timeout=5)
     await eventually(lambda: bot.seen, "the replayed message")
     assert bot.seen == ["while you were away"] and fake.identify_count == 1
     assert (await fake.slash(guild, alice, "ping")).text == "pong"
@@ -244,6 +244,21 @@ async def test_an_unresumable_drop_gets_a_new_session_too(
     await fake.wait_until(
         lambda: fake.identify_count == 2 and fake.connected, what="a new IDENTIFY", timeout=5
     )
+    assert (await fake.slash(guild, alice, "ping")).text == "pong"
+
+
+async def test_an_invalid_session_on_a_live_connection_makes_the_bot_identify_anew(
+    fake_discord: FakeDiscord, start_bot: BotStarter
+) -> None:
+    fake = fake_discord
+    guild, alice = world(fake)
+    await start_bot(FaultBot())
+    first = fake.session
+    await fake.invalidate_session()  # op 9, d: false
+    await fake.wait_until(
+        lambda: fake.identify_count == 2 and fake.connected, what="a new IDENTIFY", timeout=5
+    )
+    assert fake.session is not first and fake.resume_count == 0
     assert (await fake.slash(guild, alice, "ping")).text == "pong"
 
 

@@ -29,7 +29,17 @@ class AnswerBot(commands.Bot):
         @self.tree.command(name="post", description="Post in this channel")
         async def post(interaction: discord.Interaction) -> None:
             assert isinstance(interaction.channel, discord.TextChannel)
-            await interaction.channel.send("posted", nonce="post-1")  # discord.py adds enforce_nonce
+            view = discord.ui.View(timeout=None)
+            button: discord.ui.Button[discord.ui.View] = discord.ui.Button(label="OK", custom_id="ok")
+            view.add_item(button)
+
+            async def clicked(click: discord.Interaction) -> None:
+                await click.response.send_message(f"clicked by {click.user.name}", ephemeral=True)
+
+            button.callback = clicked  # type: ignore[method-assign]
+            await interaction.channel.send(
+                "posted", nonce="post-1", view=view
+            )  # discord.py adds enforce_nonce
             await interaction.response.send_message("done", ephemeral=True)
 
         await self.tree.sync()
@@ -79,6 +89,10 @@ async def test_a_bot_runs_against_a_fake_in_another_process(remote: FakeDiscordP
             await fake.slash(guild.id, alice.id, "post", in_channel=guild.channel("questions"))
             (posted,) = [m for m in await fake.messages_in(guild.channel("questions")) if not m["flags"] & 64]
             assert posted["content"] == "posted" and posted["nonce"] == "post-1"
+            found = await fake.wait_for_message(guild.channel("questions"), since=posted["seq"] - 1)
+            assert found["id"] == posted["id"]
+            click = await fake.click(alice.id, int(posted["id"]), label="OK")
+            assert click.text == "clicked by alice"
             state = await fake.state()
             assert state["identify_count"] == 1 and state["global_commands"] == ["answer", "post"]
         finally:
@@ -95,3 +109,32 @@ async def test_what_a_user_could_not_do_is_refused_with_the_reason(remote: FakeD
     with pytest.raises(RemoteError, match="no guild") as unknown:
         await remote.slash(12345, alice.id, "answer")
     assert unknown.value.status == 404
+
+
+async def test_faults_are_injected_over_the_control_api(
+    remote: FakeDiscordProcess, discord_problems: DiscordProblems
+) -> None:
+    fake = remote
+    guild = await fake.add_guild("Remote", channels=["questions"])
+    (alice,) = await fake.add_members(guild.id, ["alice"])
+    with fake.redirected():
+        bot = AnswerBot()
+        task = await start(bot, fake)
+        try:
+            discord_problems.allow(r"rate limited")
+            await fake.fail_next("POST", "/interactions/*/callback", status=429, retry_after=0.2)
+            res = await fake.slash(guild.id, alice.id, "answer", {"text": "late"})
+            assert res.text == "got late" and res.elapsed is not None and res.elapsed >= 0.2
+            assert discord_problems.take(r"rate limited")
+
+            await fake.drop_gateway()
+            for _ in range(300):
+                if (await fake.state())["resume_count"] == 1:
+                    break
+                await asyncio.sleep(0.01)
+            state = await fake.state()
+            assert state["resume_count"] == 1 and state["identify_count"] == 1
+            assert (await fake.slash(guild.id, alice.id, "answer", {"text": "back"})).text == "got back"
+        finally:
+            await bot.close()
+            await asyncio.wait_for(task, 5)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -12,7 +15,7 @@ import pytest
 from discord import app_commands
 
 from tests.fakediscord import FakeDiscord, Guild
-from tests.fakediscord.fixtures import BotStarter
+from tests.fakediscord.fixtures import BotStarter, DiscordProblems
 from tests.fakediscord.gateway import shard_of
 
 
@@ -125,7 +128,7 @@ async def test_a_client_without_shard_count_uses_the_recommended_count(
 
 
 async def test_two_sessions_on_the_same_shard_both_receive_its_events(
-    fake_discord: FakeDiscord, start_bot: BotStarter
+    fake_discord: FakeDiscord, start_bot: BotStarter, discord_problems: DiscordProblems
 ) -> None:
     # Discord documents that sessions with the same [shard_id, num_shards] may coexist (num_shards only
     # routes traffic): neither is invalidated, and both receive the shard's events. A bot run twice on one
@@ -141,6 +144,16 @@ async def test_two_sessions_on_the_same_shard_both_receive_its_events(
     await eventually(lambda: first.seen and second.seen, "the message on both sessions")
     assert first.seen == second.seen == [(guild.id, "to both")]
     assert not first.is_closed() and not second.is_closed()
+
+    # Interactions too: the first acknowledgement wins, the other instance gets 40060, as two instances of
+    # a bot on Discord do ("Interaction has already been acknowledged").
+    discord_problems.allow(r"Ignoring exception in command 'where'")
+    res = await fake.slash(guild, alice, "where")
+    await fake.wait_until(lambda: res.rejected, what="the second acknowledgement", key=res.id)
+    assert res.text in ("first shard 0", "second shard 0")
+    assert [c.error_code for c in res.rejected] == [40060]
+    await eventually(lambda: any("40060" in p for p in discord_problems.problems), "the loser's error log")
+    discord_problems.take(r"40060")
 
 
 async def raw_identify(fake: FakeDiscord, shard: list[int]) -> int | None:
@@ -173,3 +186,47 @@ async def test_too_many_guilds_for_one_session_is_closed_with_4011(
     fake_discord.add_guild("Two", on_shard=(1, 2))
     assert await raw_identify(fake_discord, [0, 1]) == 4011  # unsharded: two guilds, one too many
     assert await raw_identify(fake_discord, [1, 2]) is None  # sharded: one guild on this shard
+
+
+#: The repository root, where ``tests.fakediscord`` is importable from.
+ROOT = Path(__file__).resolve().parents[2]
+CHILD = """
+import asyncio, os, discord, yarl
+from tests.fakediscord.test_shards import ShardBot
+
+discord.http.Route.BASE = os.environ["DISCORD_API_BASE"]
+discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["DISCORD_GATEWAY_URL"])
+bot = ShardBot("process B", shard_ids=[1], shard_count=2, sync=False)
+bot._connection.guild_ready_timeout = 0.05
+asyncio.run(bot.start(os.environ["DISCORD_TOKEN"]))
+"""
+
+
+async def test_two_processes_hold_different_shards(fake_discord: FakeDiscord, start_bot: BotStarter) -> None:
+    fake = fake_discord
+    first, second = two_guilds(fake)
+    alice = fake.add_member(first, "alice")
+    bob = fake.add_member(second, "bob")
+    await start_bot(ShardBot("process A", shard_ids=[0], shard_count=2, sync=True))
+    env = {
+        **os.environ,
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "DISCORD_TOKEN": fake.token,
+    }
+    child = await asyncio.create_subprocess_exec(sys.executable, "-c", CHILD, cwd=ROOT, env=env)
+    try:
+        await fake.wait_connected(shards=2, timeout=20)
+        assert (await fake.slash(second, bob, "where")).text == "process B shard 1"
+        assert (await fake.slash(first, alice, "where")).text == "process A shard 0"
+
+        child.kill()  # kill -9: no clean close, so shard 1's session stays resumable
+        await child.wait()
+        await fake.wait_until(lambda: not fake.shard_session_open(1), what="shard 1 gone", timeout=5)
+        assert (await fake.slash(first, alice, "where")).text == "process A shard 0"  # shard 0 unaffected
+        (lost,) = [s for s in fake.sessions.values() if s.shard_id == 1]
+        assert lost.resumable and not lost.open
+    finally:
+        if child.returncode is None:
+            child.kill()
+            await child.wait()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import struct
-import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -93,11 +92,10 @@ def test_labels_are_shortened_and_undrawable_characters_dropped():
     assert "\U0001f9d1" not in charts._label("prof \U0001f9d1\u200d\U0001f3eb ok")  # a glyph DejaVu lacks
 
 
-def test_fast_and_safe_from_several_threads():
-    charts.hit_rate_chart([("warm-up", 0.5)], lang="en")
-    started = time.perf_counter()
+def test_safe_from_several_threads():
+    # Charts are drawn in worker threads (asyncio.to_thread): the same input gives the same picture from any.
+    # Their speed is not a test's business (bench/ measures speed).
     expected = charts.recent_scores_chart(scores(30), tz=MONTREAL, lang="en")
-    assert time.perf_counter() - started < 1.0
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(
             pool.map(lambda _: charts.recent_scores_chart(scores(30), tz=MONTREAL, lang="en"), range(8))

@@ -43,8 +43,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "écrivez une question, puis ses réponses en dessous",
     },
     "decks.source.control_characters": {
-        "en": "the file is full of control characters; it is not a text deck",
-        "fr": "le fichier est plein de caractères de contrôle : ce n'est pas un paquet en texte",
+        "en": "the file has {count} control characters (the first on this line); it is not a text deck",
+        "fr": "le fichier contient {count} caractères de contrôle (le premier sur cette ligne) : ce n'est "
+        "pas un paquet en texte",
     },
     "decks.source.control_characters.hint": {
         "en": "export the notes as plain text (.txt), CSV or YAML",
@@ -312,6 +313,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "columns after the second are ignored",
         "fr": "les colonnes après la deuxième sont ignorées",
     },
+    "decks.csv.continued_row": {
+        "en": "this row has no question: its answers were added to the card of line {card_line}; if it is a "
+        "new card, write its question in the first column",
+        "fr": "cette ligne n'a pas de question : ses réponses ont été ajoutées à la carte de la ligne "
+        "{card_line} ; si c'est une nouvelle carte, écrivez sa question dans la première colonne",
+    },
+    "decks.csv.commas_kept": {
+        "en": "the cell {text!r} has commas but the rest of the file does not separate answers with "
+        "commas: kept as one answer; to make several, separate them with '|'",
+        "fr": "la cellule « {text} » contient des virgules, mais le reste du fichier ne sépare pas les "
+        "réponses par des virgules : gardée comme une seule réponse ; pour en faire plusieurs, "
+        "séparez-les par « | »",
+    },
+    "decks.csv.commas_split": {
+        "en": "the answers are separated by commas throughout the file ({count} cells): split at the "
+        "commas; to keep a comma inside an answer, separate the answers with '|' instead",
+        "fr": "les réponses sont séparées par des virgules dans tout le fichier ({count} cellules) : "
+        "découpées aux virgules ; pour garder une virgule dans une réponse, séparez plutôt les "
+        "réponses par « | »",
+    },
+    "decks.csv.ignored_columns": {
+        "en": "columns ignored: {columns}",
+        "fr": "colonnes ignorées : {columns}",
+    },
+    "decks.csv.detail_needs_one_answer": {
+        "en": "the detail and aliases columns were ignored: this row has several answers",
+        "fr": "les colonnes de détail et d'alias ont été ignorées : cette ligne a plusieurs réponses",
+    },
     # Course notes (bot/decks/text_import.py).
     "decks.text.no_text": {"en": "the file has no text", "fr": "le fichier ne contient aucun texte"},
     "decks.text.answer_first": {
@@ -350,6 +379,36 @@ MESSAGES: dict[str, dict[str, str]] = {
     "decks.text.heading_question": {
         "en": "a heading over a list read as a question: {text!r}",
         "fr": "un titre au-dessus d'une liste a été lu comme une question : « {text} »",
+    },
+    "decks.text.instruction_question": {
+        "en": "{text!r} read as a new question because it starts with {verb!r}; if it is an answer of the "
+        "card above, write it as a bullet ('- …')",
+        "fr": "« {text} » lu comme une nouvelle question parce qu'il commence par « {verb} » ; si c'est une "
+        "réponse de la carte au-dessus, écrivez-le en puce (« - … »)",
+    },
+    "decks.text.unmarked_question": {
+        "en": "{text!r} read as a question although it has no '?'; if it is an answer, write it as a bullet "
+        "('- …')",
+        "fr": "« {text} » lu comme une question bien qu'il n'ait pas de « ? » ; si c'est une réponse, "
+        "écrivez-le en puce (« - … »)",
+    },
+    "decks.text.section_heading": {
+        "en": "{text!r} read as a section title, not a question, since another heading or question follows "
+        "it; to make it a question, write its answers below it",
+        "fr": "« {text} » lu comme un titre de section, pas comme une question, car un autre titre ou une "
+        "question le suit ; pour en faire une question, écrivez ses réponses en dessous",
+    },
+    "decks.text.sub_bullets_folded": {
+        "en": "{count} deeper line(s) under {answer!r} folded into its detail; to make them answers of "
+        "their own, write them at the level of the other bullets",
+        "fr": "{count} ligne(s) en retrait sous « {answer} » ajoutée(s) à son détail ; pour en faire des "
+        "réponses à part entière, écrivez-les au niveau des autres puces",
+    },
+    "decks.text.answer_commas": {
+        "en": "the answer line was read as {count} answers separated by commas; if it is one answer, put "
+        "its explanation after a colon ('Answer: detail')",
+        "fr": "la ligne de réponse a été lue comme {count} réponses séparées par des virgules ; si c'est une "
+        "seule réponse, mettez son explication après un deux-points (« Réponse : détail »)",
     },
     "decks.text.text_before": {
         "en": "text before the first question ignored: {text!r}",

@@ -245,6 +245,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the title is {length} characters long; a title may be at most {limit}",
         "fr": "le titre fait {length} caractères ; un titre peut en faire au plus {limit}",
     },
+    # The comments 'tutorbot deck convert' writes at the top of the file (bot/decks/review.py).
+    "decks.review.imported": {
+        "en": "Imported from {source} by 'tutorbot deck convert'.",
+        "fr": "Importé de {source} par « tutorbot deck convert ».",
+    },
+    "decks.review.warnings": {
+        "en": "{count} warning(s) in comments: check each guess, then delete its comment.",
+        "fr": "{count} avertissement(s) en commentaire : vérifiez chaque choix, puis effacez son commentaire.",
+    },
     # Where a message points, when several are listed.
     "decks.where.line": {"en": "line {line}:", "fr": "ligne {line} :"},
     "decks.where.more_errors": {
@@ -528,6 +537,50 @@ MESSAGES: dict[str, dict[str, str]] = {
     "decks.yaml.duplicate_answer": {
         "en": "card {card}: the answer {answer!r} is listed twice",
         "fr": "carte {card} : la réponse « {answer} » figure deux fois",
+    },
+    "decks.yaml.alias": {
+        "en": "YAML anchors and aliases ('&name', '*name') are not allowed in a deck",
+        "fr": "les ancres et alias YAML (« &nom », « *nom ») ne sont pas permis dans un paquet",
+    },
+    "decks.yaml.alias.hint": {
+        "en": "write each card and item out in full; a reused card can make a small file expand into "
+        "millions of items",
+        "fr": "écrivez chaque carte et chaque élément en entier ; une carte réutilisée peut faire d'un petit "
+        "fichier des millions d'éléments",
+    },
+    "decks.yaml.tag": {
+        "en": "the YAML tag {tag!r} is not allowed in a deck",
+        "fr": "l'étiquette YAML « {tag} » n'est pas permise dans un paquet",
+    },
+    "decks.yaml.tag.hint": {
+        "en": "a deck holds only text: remove the tag (the word after '!' or '!!')",
+        "fr": "un paquet ne contient que du texte : retirez l'étiquette (le mot après « ! » ou « !! »)",
+    },
+    "decks.yaml.too_deep": {
+        "en": "the YAML is nested deeper than {limit} levels here; a deck needs 6 at most",
+        "fr": "le YAML est imbriqué sur plus de {limit} niveaux ici ; un paquet en demande 6 au plus",
+    },
+    "decks.yaml.too_deep.hint": {
+        "en": "look for stray '[' or '{' brackets, or a list indented inside a list by mistake",
+        "fr": "cherchez des crochets « [ » ou accolades « { » en trop, ou une liste indentée par erreur dans "
+        "une autre",
+    },
+    "decks.yaml.key_without_colon": {
+        "en": "{what} reads {text!r}: it looks like the key {key!r} without its colon",
+        "fr": "{what} se lit « {text} » : on dirait la clé « {key} » sans son deux-points",
+    },
+    "decks.yaml.key_without_colon.hint": {
+        "en": "write '{key}: {rest}' (a colon, then a space)",
+        "fr": "écrivez « {key}: {rest} » (un deux-points, puis une espace)",
+    },
+    "decks.yaml.too_long": {
+        "en": "{what} is {length} characters long; it may be at most {limit}",
+        "fr": "{what} fait {length} caractères ; au plus {limit} sont permis",
+    },
+    "decks.yaml.too_long.hint": {
+        "en": "keep the answer to the words a student must name and put explanations in 'detail'",
+        "fr": "gardez dans la réponse les mots que l'élève doit nommer et mettez les explications dans "
+        "« detail »",
     },
     # The parts of a YAML deck that messages name ({what}).
     "decks.what.deck": {"en": "the deck", "fr": "le paquet"},

@@ -62,7 +62,7 @@ _ENCODING_NAMES = {
     "utf_16_le": "UTF-16 (little-endian, no BOM)",
     "utf_16_be": "UTF-16 (big-endian, no BOM)",
     "utf_32": "UTF-32",
-    "cp1252": "Windows-1252",
+    "cp1252": "Windows-1252 (Latin-1)",
     "latin_1": "Latin-1 (ISO-8859-1)",
     "iso8859_15": "Latin-9 (ISO-8859-15)",
     "mac_roman": "Mac OS Roman",

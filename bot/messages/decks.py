@@ -570,8 +570,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{what} se lit « {text} » : on dirait la clé « {key} » sans son deux-points",
     },
     "decks.yaml.key_without_colon.hint": {
-        "en": "write '{key}: {rest}' (a colon, then a space)",
-        "fr": "écrivez « {key}: {rest} » (un deux-points, puis une espace)",
+        "en": "write '{key}: {rest}', with a space after the colon",
+        "fr": "écrivez « {key}: {rest} », avec une espace après le deux-points",
     },
     "decks.yaml.too_long": {
         "en": "{what} is {length} characters long; it may be at most {limit}",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .csv_import import parse_csv
 from .model import SCHEMA_VERSION, Card, Deck, DeckError, DeckWarning, Item
-from .limits import MAX_CARDS, MAX_DECK_BYTES, MAX_ITEMS
+from .limits import MAX_CARDS, MAX_DECK_BYTES, MAX_ITEMS, MAX_WARNINGS
 from .source import read_deck_text
 from .text_import import parse_notes
 from .yaml_format import dump_deck, parse_yaml
@@ -94,11 +94,18 @@ def load_deck_bytes(data: bytes, filename: str) -> Deck:
             deck = _with_warnings(deck, DeckWarning("decks.file.read_as_sheet", None))
     else:
         deck = parse_notes(text, path=filename, fallback_title=Path(filename).stem, markdown=kind == "markdown")
-    return _with_warnings(deck, *decoded.warnings) if decoded.warnings else deck
+    return _with_warnings(deck, *decoded.warnings)
 
 
 def _with_warnings(deck: Deck, *first: DeckWarning) -> Deck:
-    return replace(deck, warnings=(*first, *deck.warnings))
+    """The deck with ``first`` ahead of its own warnings, at most MAX_WARNINGS of them then "and N more"."""
+    warnings = (*first, *deck.warnings)
+    more = [w for w in warnings if w.key == "decks.where.more_warnings"]
+    kept = [w for w in warnings if w.key != "decks.where.more_warnings"]
+    hidden = sum(int(str(w.values["count"])) for w in more) + max(0, len(kept) - MAX_WARNINGS)
+    if hidden:
+        kept = [*kept[:MAX_WARNINGS], DeckWarning("decks.where.more_warnings", None, count=hidden)]
+    return deck if tuple(kept) == deck.warnings else replace(deck, warnings=tuple(kept))
 
 
 def load_deck(path: str | Path) -> Deck:

@@ -47,11 +47,11 @@ _ROLE_WORDS = {
 }  # fmt: skip
 _ANKI_COLUMN = re.compile(r"^(?P<what>guid|notetype|deck|tags)\s+column$")
 _HTML_TAG = re.compile(
-    r"</?(?:br|div|p|b|i|u|s|span|li|ul|ol|font|strong|em|sup|sub|a|img|hr|h[1-6]|table|tr|td|th)\b[^>]*>",
+    r"</?(?:br|div|p|b|i|u|s|span|li|ul|ol|font|strong|em|sup|sub|a|img|hr|h[1-6]|table|tr|td|th)\b[^<>]{0,300}>",
     re.IGNORECASE,
 )
 _HTML_BREAK = re.compile(r"<\s*br\s*/?\s*>|</\s*(?:div|p|li|tr|h[1-6])\s*>", re.IGNORECASE)
-_ANKI_MEDIA = re.compile(r"\[sound:[^\]]*\]")
+_ANKI_MEDIA = re.compile(r"\[sound:[^\]]{0,300}\]")
 _CELL_SEPARATORS = re.compile(r"\s*(?:\||;|\n)\s*")
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 

@@ -21,6 +21,7 @@ MAX_QUESTION_CHARS = 300
 MAX_ANSWER_CHARS = 200  # what a student must name: a few words, never a paragraph
 MAX_DETAIL_CHARS = 1000
 MAX_ALIAS_CHARS = 100
+MAX_WARNINGS = 100  # kept per file, then one "and N more": a preview a teacher can read
 
 
 def too_many_cards(path: str, line: int | None) -> DeckError:

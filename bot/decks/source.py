@@ -190,15 +190,15 @@ def read_deck_text(data: bytes, *, path: str) -> DecodedText:
     text = text.translate(_INVISIBLE)
     if not text.strip():
         raise DeckError("decks.source.empty", path=path)
-    controls = _CONTROL.findall(text)
-    if controls:
-        first = _CONTROL.search(text)
-        line = text[: first.start()].count("\n") + 1 if first else None
+    first = _CONTROL.search(text)
+    if first:
+        count = len(_CONTROL.findall(text))
+        line = text[: first.start()].count("\n") + 1
         # A stray one or two (a pasted page break) are removed; many mean the file is not text at all.
-        if len(controls) > 10:
-            raise DeckError("decks.source.control_characters", path=path, line=line, count=len(controls))
+        if count > 10:
+            raise DeckError("decks.source.control_characters", path=path, line=line, count=count)
         text = _CONTROL.sub("", text)
-        warnings.append(DeckWarning("decks.source.control_removed", line, count=len(controls)))
+        warnings.append(DeckWarning("decks.source.control_removed", line, count=count))
     bidi = _BIDI.search(text)
     if bidi:
         warnings.append(DeckWarning("decks.source.bidi_removed", text[: bidi.start()].count("\n") + 1))

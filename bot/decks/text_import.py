@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .limits import MAX_CARDS, check_card_size, too_many_cards
+from .limits import MAX_CARDS, MAX_ITEMS, MAX_WARNINGS, check_card_size, too_many_cards
 from .model import Card, Deck, DeckError, DeckWarning, Item
 from .notes_lines import (
     SECONDARY_MARKERS,
@@ -134,10 +134,36 @@ def _answer_pieces(line: NoteLine, warnings: list[DeckWarning]) -> list[str]:
     return [body] if body else []
 
 
+class _Lines:
+    """The file's lines read one at a time as the parser reaches them, so a cap stops the reading early."""
+
+    def __init__(self, text: str, markdown: bool) -> None:
+        self._source = (
+            line
+            for number, raw in enumerate(text.split("\n"), start=1)
+            if (line := read_line(number, raw, markdown=markdown)) is not None
+        )
+        self._read: list[NoteLine] = []
+
+    def get(self, index: int) -> NoteLine | None:
+        while len(self._read) <= index:
+            line = next(self._source, None)
+            if line is None:
+                return None
+            self._read.append(line)
+        return self._read[index]
+
+    def __getitem__(self, index: int) -> NoteLine:
+        line = self.get(index)
+        if line is None:
+            raise IndexError(index)
+        return line
+
+
 class _Notes:
     """The parser's state while it reads the lines in order."""
 
-    def __init__(self, lines: list[NoteLine], path: str, markdown: bool) -> None:
+    def __init__(self, lines: _Lines, path: str, markdown: bool) -> None:
         self.lines = lines
         self.path = path
         self.markdown = markdown
@@ -145,16 +171,20 @@ class _Notes:
         self.warnings: list[DeckWarning] = []
         self.numbered_questions = False
         self.last_question_number = 0
+        self.omitted_warnings = 0
 
     @property
     def card(self) -> _RawCard | None:
         return self.cards[-1] if self.cards else None
 
     def warn(self, key: str, line: int | None, /, **values: object) -> None:
-        self.warnings.append(DeckWarning(key, line, **values))
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(DeckWarning(key, line, **values))
+        else:
+            self.omitted_warnings += 1
 
     def following(self, index: int) -> NoteLine | None:
-        return self.lines[index + 1] if index + 1 < len(self.lines) else None
+        return self.lines.get(index + 1)
 
     def start_card(self, line: NoteLine, question: str) -> None:
         card = self.card
@@ -199,6 +229,9 @@ class _Notes:
         assert card is not None
         if not card.items:
             card.style, card.marker, card.indent = style, line.marker, line.indent
+        if len(card.items) >= MAX_ITEMS:
+            raise DeckError("decks.limits.too_many_items", path=self.path, line=card.line, card=len(self.cards),
+                            question=card.question[:60], count=len(card.items) + 1, limit=MAX_ITEMS)  # fmt: skip
         card.items.append(_RawItem(text, line.number))
 
     def fold(self, line: NoteLine, text: str, *, by_depth: bool) -> None:
@@ -345,14 +378,13 @@ class _Notes:
         self.add_item(line, text, "plain")
 
 
-def _title(lines: list[NoteLine], notes: _Notes) -> tuple[str | None, int]:
+def _title(lines: _Lines, notes: _Notes) -> tuple[str | None, int]:
     """The deck's title and where the cards start: a first line that is no question, over one."""
-    first = lines[0]
+    first, second = lines[0], lines.get(1)
     if first.heading == 1:
         return first.body, 1
-    if len(lines) < 2 or first.bullet or first.letter or first.question_prefix or notes.question_reason(first):
+    if second is None or first.bullet or first.letter or first.question_prefix or notes.question_reason(first):
         return None, 0
-    second = lines[1]
     starts_card = second.question_prefix or bool(notes.question_reason(second)) or second.heading > 0
     if starts_card or notes.answers_follow(1):
         return first.body, 1
@@ -363,20 +395,19 @@ def parse_notes(
     text: str, *, path: str = "<notes>", fallback_title: str = "Deck", markdown: bool = False
 ) -> Deck:
     """Parse course notes (Markdown with ``markdown=True``) into a deck, or raise :class:`DeckError`."""
-    lines = [
-        line
-        for number, raw in enumerate(text.split("\n"), start=1)
-        if (line := read_line(number, raw, markdown=markdown)) is not None
-    ]
-    if not lines:
+    lines = _Lines(text, markdown)
+    if lines.get(0) is None:
         raise DeckError("decks.text.no_text", path=path)
     notes = _Notes(lines, path, markdown)
-    title, start = _title(lines, notes)
-    for index in range(start, len(lines)):
+    title, index = _title(lines, notes)
+    while lines.get(index) is not None:
         notes.read(index)
+        index += 1
     if not notes.cards:
         raise DeckError("decks.text.no_question_found", path=path)
     warnings = notes.warnings
+    if notes.omitted_warnings:
+        warnings.append(DeckWarning("decks.where.more_warnings", None, count=notes.omitted_warnings))
     built: list[Card] = []
     for number, raw_card in enumerate(notes.cards, start=1):
         if not raw_card.items:
@@ -429,6 +460,7 @@ _ENGLISH_HINTS = re.compile(r"\b(?:the|and|what|which|are|is|of|with|for|how)\b"
 
 
 def guess_language(text: str) -> str:
-    french = len(_FRENCH_HINTS.findall(text))
-    english = len(_ENGLISH_HINTS.findall(text))
+    sample = text[:20_000]  # the first pages tell; a whole megabyte would only cost time
+    french = len(_FRENCH_HINTS.findall(sample))
+    english = len(_ENGLISH_HINTS.findall(sample))
     return "en" if english > french else "fr"

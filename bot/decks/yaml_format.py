@@ -68,8 +68,13 @@ def _line(node: yaml.Node | yaml.Event | None) -> int | None:
 def _check_events(text: str, path: str) -> None:
     """Refuse anchors, aliases, foreign tags and deep nesting, before any node is built."""
     depth = 0
+    cards = 0  # nodes of the sequences two levels down: the cards of "cards:"
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if depth == 2 and isinstance(event, yaml.NodeEvent):
+                cards += 1
+                if cards > MAX_CARDS:
+                    raise too_many_cards(path, _line(event))
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise DeckError("decks.yaml.alias", path=path, line=_line(event))
             tag = getattr(event, "tag", None)

@@ -256,6 +256,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # Where a message points, when several are listed.
     "decks.where.line": {"en": "line {line}:", "fr": "ligne {line} :"},
+    "decks.where.more_warnings": {
+        "en": "… and {count} more warning(s) not shown",
+        "fr": "… et {count} autre(s) avertissement(s) non montré(s)",
+    },
     "decks.where.more_errors": {
         "en": "… and {count} more error(s) not shown",
         "fr": "… et {count} autre(s) erreur(s) non montrée(s)",
@@ -561,8 +565,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "le YAML est imbriqué sur plus de {limit} niveaux ici ; un paquet en demande 6 au plus",
     },
     "decks.yaml.too_deep.hint": {
-        "en": "look for stray '[' or '{' brackets, or a list indented inside a list by mistake",
-        "fr": "cherchez des crochets « [ » ou accolades « { » en trop, ou une liste indentée par erreur dans "
+        "en": "look for stray '[' or '{{' brackets, or a list indented inside a list by mistake",
+        "fr": "cherchez des crochets « [ » ou accolades « {{ » en trop, ou une liste indentée par erreur dans "
         "une autre",
     },
     "decks.yaml.key_without_colon": {

@@ -98,25 +98,38 @@ def _indent_of(raw: str) -> int:
 def _unwrap(text: str, mark: str, *, inside_words: bool) -> str:
     """``**a** b`` -> ``a b``: pairs of ``mark`` around text that does not start or end with a space.
 
-    A split and one pass, not a regular expression: the line's length bounds the work whatever it holds.
-    Underscores inside words (``snake_case``) are kept when ``inside_words`` is false.
+    One pass over the marks, not a regular expression: the line's length bounds the work whatever it holds.
+    With ``inside_words`` false (underscores), a mark touching a letter on its outer side is no emphasis
+    (``snake_case``).
     """
-    parts = text.split(mark)
-    if len(parts) < 3:
+    positions = []
+    start = text.find(mark)
+    while start != -1:
+        positions.append(start)
+        start = text.find(mark, start + len(mark))
+    if len(positions) < 2:
         return text
-    out = [parts[0]]
-    index = 1
-    while index + 1 < len(parts):
-        before, inner, after = out[-1], parts[index], parts[index + 1]
-        emphasis = bool(inner) and not inner[0].isspace() and not inner[-1].isspace()
-        if emphasis and not inside_words:
-            emphasis = not (before[-1:].isalnum() or after[:1].isalnum())
-        out.append(inner if emphasis else mark + inner + mark)
-        out.append(after)
-        index += 2
-    if index < len(parts):
-        out.append(mark + parts[index])
-    return "".join(out)
+    size = len(mark)
+    removed: list[int] = []
+    opener: int | None = None
+    for position in positions:
+        before = text[position - 1 : position] if position else " "
+        after = text[position + size : position + size + 1] or " "
+        outer_ok = inside_words or not before.isalnum()
+        closer_ok = inside_words or not after.isalnum()
+        if opener is not None and not before.isspace() and closer_ok and position > opener + size:
+            removed.extend((opener, position))
+            opener = None
+        elif not after.isspace() and outer_ok:
+            opener = position
+    if not removed:
+        return text
+    pieces, last = [], 0
+    for position in removed:
+        pieces.append(text[last:position])
+        last = position + size
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def strip_markdown(text: str) -> str:

@@ -368,7 +368,15 @@ class _Notes:
             self.warn("decks.text.text_before", line.number, text=text[:50])
             return
         if card.style in ("bullet", "letter"):
-            self.warn("decks.text.text_after_list", line.number, text=text[:50])
+            following = self.following(index)
+            starts_card = following is not None and (
+                following.question_prefix or (not following.bullet and self.question_reason(following) == "mark")
+            )
+            if starts_card and len(text.split()) <= 6 and not text.endswith("."):
+                # "Partie 2 : la Conquête" between a list and the next question: a section title.
+                self.warn("decks.text.section_heading", line.number, text=text[:50])
+            else:
+                self.warn("decks.text.text_after_list", line.number, text=text[:50])
             return
         if is_inline_question_list(text):
             for word in text.split("?"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import re
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -18,9 +19,13 @@ from bot.i18n import t
 from .model import Deck, DeckWarning
 from .yaml_format import deck_to_data
 
+_LINE_BREAKS = re.compile(r"[\r\n\t ]+")
+
+
 def _comment(warning: DeckWarning, lang: str) -> str:
     where = t("decks.where.line", lang, line=warning.line) + " " if warning.line else ""
-    return " ".join(f"{where}{warning.describe(lang)}".split())  # one line each: a comment cannot span lines
+    # One line each (a comment cannot span lines); no-break spaces of French typography are kept.
+    return _LINE_BREAKS.sub(" ", f"{where}{warning.describe(lang)}").strip()
 
 
 def warnings_by_card(deck: Deck) -> tuple[list[DeckWarning], dict[int, list[DeckWarning]]]:

@@ -129,7 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("-o", "--output", required=True, help="the YAML file to write")
     convert.add_argument("--force", action="store_true", help="overwrite the output file")
     convert.add_argument(
-        "--lang", choices=("fr", "en"), default=None, help="language of the warning comments (default: the deck's)"
+        "--lang",
+        choices=("fr", "en"),
+        default=None,
+        help="language of the warning comments (default: the deck's)",
     )
     convert.set_defaults(handler=_deck_convert)
 

@@ -16,8 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from .csv_import import parse_csv
-from .model import SCHEMA_VERSION, Card, Deck, DeckError, DeckWarning, Item
 from .limits import MAX_CARDS, MAX_DECK_BYTES, MAX_ITEMS, MAX_WARNINGS
+from .model import SCHEMA_VERSION, Card, Deck, DeckError, DeckWarning, Item
 from .source import read_deck_text
 from .text_import import parse_notes
 from .yaml_format import dump_deck, parse_yaml
@@ -93,7 +93,9 @@ def load_deck_bytes(data: bytes, filename: str) -> Deck:
         if suffix in (".txt", ".md"):
             deck = _with_warnings(deck, DeckWarning("decks.file.read_as_sheet", None))
     else:
-        deck = parse_notes(text, path=filename, fallback_title=Path(filename).stem, markdown=kind == "markdown")
+        deck = parse_notes(
+            text, path=filename, fallback_title=Path(filename).stem, markdown=kind == "markdown"
+        )
     return _with_warnings(deck, *decoded.warnings)
 
 

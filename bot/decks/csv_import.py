@@ -37,8 +37,12 @@ _ROLE_WORDS = {
         "a", "r", "rep", "definition", "definitions", "bonne reponse", "reponses attendues", "expected",
         "expected answers", "solution", "solutions", "derriere", "ans",
     },
-    "detail": {"detail", "details", "explication", "explications", "explanation", "explanations", "precision"},
-    "alias": {"alias", "aliases", "synonymes", "synonyms", "synonyme", "synonym", "variantes", "also accepted"},
+    "detail": {
+        "detail", "details", "explication", "explications", "explanation", "explanations", "precision",
+    },
+    "alias": {
+        "alias", "aliases", "synonymes", "synonyms", "synonyme", "synonym", "variantes", "also accepted",
+    },
     "ignore": {
         "tags", "tag", "notes", "note", "commentaire", "commentaires", "comment", "comments", "source",
         "chapitre", "chapter", "page", "deck", "paquet", "type", "notetype", "guid", "id", "numero", "no",
@@ -260,7 +264,9 @@ class _Sheet:
             seen: set[str] = set()
             for item in items:
                 if item.answer.casefold() in seen:
-                    self.warnings.append(DeckWarning("decks.text.duplicate_answer", row.line, answer=item.answer))
+                    self.warnings.append(
+                        DeckWarning("decks.text.duplicate_answer", row.line, answer=item.answer)
+                    )
                 seen.add(item.answer.casefold())
             cards.append(Card(row.question, tuple(items), line=row.line))
         return cards

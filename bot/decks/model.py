@@ -205,5 +205,7 @@ class DeckError(ValueError):
     def __str__(self) -> str:
         lines = [error._one_line() for error in self.errors]
         if self.omitted:
-            lines.append(f"{self.path or '<deck>'}: " + t("decks.where.more_errors", _ENGLISH, count=self.omitted))
+            lines.append(
+                f"{self.path or '<deck>'}: " + t("decks.where.more_errors", _ENGLISH, count=self.omitted)
+            )
         return "\n".join(lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import itertools
 import re
 
 from ruamel.yaml import YAML
@@ -33,7 +34,7 @@ def warnings_by_card(deck: Deck) -> tuple[list[DeckWarning], dict[int, list[Deck
     starts = [card.line or 0 for card in deck.cards]
     general: list[DeckWarning] = []
     by_card: dict[int, list[DeckWarning]] = {}
-    ordered = all(a <= b for a, b in zip(starts, starts[1:], strict=False)) and all(starts)
+    ordered = all(a <= b for a, b in itertools.pairwise(starts)) and all(starts)
     for warning in deck.warnings:
         if not warning.line or not ordered or warning.line < starts[0]:
             general.append(warning)

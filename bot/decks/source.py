@@ -97,7 +97,9 @@ def _zip_kind(data: bytes) -> str:
             return kind
     document = _OPENDOCUMENT.search(data[:200])
     if document:
-        return "decks.source.spreadsheet_odf" if document[1] == b"spreadsheet" else "decks.source.opendocument"
+        return (
+            "decks.source.spreadsheet_odf" if document[1] == b"spreadsheet" else "decks.source.opendocument"
+        )
     return "decks.source.zip"
 
 
@@ -185,7 +187,9 @@ def read_deck_text(data: bytes, *, path: str) -> DecodedText:
     text, codec = _decode(data, path)
     warnings: list[DeckWarning] = []
     if codec not in ("utf-8", "utf-8-sig"):
-        warnings.append(DeckWarning("decks.source.encoding", None, encoding=_ENCODING_NAMES.get(codec, codec)))
+        warnings.append(
+            DeckWarning("decks.source.encoding", None, encoding=_ENCODING_NAMES.get(codec, codec))
+        )
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
     text = text.translate(_INVISIBLE)
     if not text.strip():

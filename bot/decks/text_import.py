@@ -230,8 +230,15 @@ class _Notes:
         if not card.items:
             card.style, card.marker, card.indent = style, line.marker, line.indent
         if len(card.items) >= MAX_ITEMS:
-            raise DeckError("decks.limits.too_many_items", path=self.path, line=card.line, card=len(self.cards),
-                            question=card.question[:60], count=len(card.items) + 1, limit=MAX_ITEMS)  # fmt: skip
+            raise DeckError(
+                "decks.limits.too_many_items",
+                path=self.path,
+                line=card.line,
+                card=len(self.cards),
+                question=card.question[:60],
+                count=len(card.items) + 1,
+                limit=MAX_ITEMS,
+            )
         card.items.append(_RawItem(text, line.number))
 
     def fold(self, line: NoteLine, text: str, *, by_depth: bool) -> None:
@@ -370,7 +377,8 @@ class _Notes:
         if card.style in ("bullet", "letter"):
             following = self.following(index)
             starts_card = following is not None and (
-                following.question_prefix or (not following.bullet and self.question_reason(following) == "mark")
+                following.question_prefix
+                or (not following.bullet and self.question_reason(following) == "mark")
             )
             if starts_card and len(text.split()) <= 6 and not text.endswith("."):
                 # "Partie 2 : la Conquête" between a list and the next question: a section title.
@@ -391,7 +399,13 @@ def _title(lines: _Lines, notes: _Notes) -> tuple[str | None, int]:
     first, second = lines[0], lines.get(1)
     if first.heading == 1:
         return first.body, 1
-    if second is None or first.bullet or first.letter or first.question_prefix or notes.question_reason(first):
+    if (
+        second is None
+        or first.bullet
+        or first.letter
+        or first.question_prefix
+        or notes.question_reason(first)
+    ):
         return None, 0
     starts_card = second.question_prefix or bool(notes.question_reason(second)) or second.heading > 0
     if starts_card or notes.answers_follow(1):

@@ -49,9 +49,7 @@ MAX_DEPTH = 8  # deck > cards > card > items > item > aliases is 6; two more for
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Plain scalars whose YAML 1.1 type is not text but which a teacher means as text ("No", "1914", "3.5"):
 # read as written.
-_TEXT_TAGS = {
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "timestamp", "null")
-}
+_TEXT_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "timestamp", "null")}
 _STANDARD_TAGS = _TEXT_TAGS | {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "!"}
 # "- answer Gas", "- answer:Gas", "- question Quoi ?": a key whose colon (or the space after it) is missing.
 _KEY_WITHOUT_COLON = re.compile(r"^(?P<key>answer|detail|aliases|question|items)(?::(?=\S)|\s+)(?P<rest>.+)$")
@@ -144,8 +142,14 @@ class _Validator:
         match = _KEY_WITHOUT_COLON.match(str(node.value)) if not node.style else None  # plain, not quoted
         if not match:
             return False
-        self.error(node, "decks.yaml.key_without_colon", what=what, text=str(node.value)[:60],
-                   key=match["key"], rest=match["rest"][:40])  # fmt: skip
+        self.error(
+            node,
+            "decks.yaml.key_without_colon",
+            what=what,
+            text=str(node.value)[:60],
+            key=match["key"],
+            rest=match["rest"][:40],
+        )
         return True
 
     def text(self, node: yaml.Node, what: Phrase, limit: int, *, required: bool = True) -> str | None:
@@ -206,7 +210,11 @@ class _Validator:
             raise DeckError.several(self.errors, omitted=self.omitted)
         assert title is not None
         return Deck(
-            title=title, cards=tuple(cards), language=language, warnings=tuple(self.warnings), source=self.path
+            title=title,
+            cards=tuple(cards),
+            language=language,
+            warnings=tuple(self.warnings),
+            source=self.path,
         )
 
     def card(self, node: yaml.Node, number: int) -> Card | None:
@@ -231,8 +239,14 @@ class _Validator:
             self.error(items_node or node, "decks.yaml.no_items", card=number, question=(question or "")[:40])
             return None
         if len(items_node.value) > MAX_ITEMS:
-            self.error(items_node, "decks.limits.too_many_items", card=number, question=(question or "")[:60],
-                       count=len(items_node.value), limit=MAX_ITEMS)  # fmt: skip
+            self.error(
+                items_node,
+                "decks.limits.too_many_items",
+                card=number,
+                question=(question or "")[:60],
+                count=len(items_node.value),
+                limit=MAX_ITEMS,
+            )
             return None
         items = [self.item(item_node, number, i) for i, item_node in enumerate(items_node.value, 1)]
         if question is None or any(item is None for item in items):
@@ -275,8 +289,13 @@ class _Validator:
                 aliases = [self.text(aliases_node, what("alias"), MAX_ALIAS_CHARS)]
             elif isinstance(aliases_node, yaml.SequenceNode):
                 if len(aliases_node.value) > MAX_ALIASES:
-                    self.error(aliases_node, "decks.limits.too_many_aliases", answer=(answer or "")[:40],
-                               count=len(aliases_node.value), limit=MAX_ALIASES)  # fmt: skip
+                    self.error(
+                        aliases_node,
+                        "decks.limits.too_many_aliases",
+                        answer=(answer or "")[:40],
+                        count=len(aliases_node.value),
+                        limit=MAX_ALIASES,
+                    )
                     return None
                 aliases = [self.text(a, what("an_alias"), MAX_ALIAS_CHARS) for a in aliases_node.value]
             else:

@@ -61,7 +61,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "decks.source.encoding": {
         "en": "the file is not UTF-8; it was read as {encoding}: check that the accents are right",
-        "fr": "le fichier n'est pas en UTF-8 ; il a été lu en {encoding} : vérifiez que les accents sont bons",
+        "fr": "le fichier n'est pas en UTF-8 ; il a été lu en {encoding} : vérifiez que les accents "
+        "sont bons",
     },
     "decks.source.bad_unicode": {
         "en": "the file says it is {encoding} but is not valid {encoding}",
@@ -252,7 +253,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "decks.review.warnings": {
         "en": "{count} warning(s) in comments: check each guess, then delete its comment.",
-        "fr": "{count} avertissement(s) en commentaire : vérifiez chaque choix, puis effacez son commentaire.",
+        "fr": "{count} avertissement(s) en commentaire : vérifiez chaque choix, puis effacez son "
+        "commentaire.",
     },
     # Where a message points, when several are listed.
     "decks.where.line": {"en": "line {line}:", "fr": "ligne {line} :"},
@@ -566,8 +568,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "decks.yaml.too_deep.hint": {
         "en": "look for stray '[' or '{{' brackets, or a list indented inside a list by mistake",
-        "fr": "cherchez des crochets « [ » ou accolades « {{ » en trop, ou une liste indentée par erreur dans "
-        "une autre",
+        "fr": "cherchez des crochets « [ » ou accolades « {{ » en trop, ou une liste indentée par erreur "
+        "dans une autre",
     },
     "decks.yaml.key_without_colon": {
         "en": "{what} reads {text!r}: it looks like the key {key!r} without its colon",

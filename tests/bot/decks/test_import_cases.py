@@ -1,4 +1,4 @@
-"""The importer's choices where notes could mean two things, and the warning that says how to mean the other."""
+"""The importer's choices where notes could mean two things, and the warning saying how to mean the other."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ def test_numbered_questions_with_numbered_answers_below_each():
 
 def test_an_answer_that_starts_with_a_verb_is_not_a_question():
     text = "What affects prices?\nState regulation\nSupply and demand\nList building\n"
-    assert shape(text) == [("What affects prices?", ["State regulation", "Supply and demand", "List building"])]
+    assert shape(text) == [
+        ("What affects prices?", ["State regulation", "Supply and demand", "List building"])
+    ]
     assert shape("Quels défis ?\n- Accepter la critique\n- Rester authentique\n")[0][1] == [
         "Accepter la critique",
         "Rester authentique",
@@ -41,7 +43,9 @@ def test_an_answer_that_starts_with_a_verb_is_not_a_question():
 
 
 def test_an_instruction_after_a_list_is_a_new_question_and_says_how_to_keep_it_an_answer():
-    deck = parse_notes("Quels océans ?\n- Pacifique\nNommez deux provinces\n- Québec\n- Ontario\n", path="n.txt")
+    deck = parse_notes(
+        "Quels océans ?\n- Pacifique\nNommez deux provinces\n- Québec\n- Ontario\n", path="n.txt"
+    )
     assert [len(card.items) for card in deck.cards] == [1, 2]
     (warning,) = deck.warnings
     assert (warning.key, warning.line) == ("decks.text.instruction_question", 3)
@@ -50,7 +54,10 @@ def test_an_instruction_after_a_list_is_a_new_question_and_says_how_to_keep_it_a
 
 
 def test_a_question_without_its_mark_after_plain_answers():
-    text = "Quel est le rôle du maire ?\nDiriger le conseil\nQuelles sont les compétences de la ville\nVoirie\nLoisirs\n"
+    text = (
+        "Quel est le rôle du maire ?\nDiriger le conseil\n"
+        "Quelles sont les compétences de la ville\nVoirie\nLoisirs\n"
+    )
     assert [len(items) for _, items in shape(text)] == [1, 2]
     assert keys(text) == [("decks.text.unmarked_question", 3)]
 
@@ -58,8 +65,13 @@ def test_a_question_without_its_mark_after_plain_answers():
 def test_lettered_lines_under_a_question_are_items_under_an_item_details():
     under_question = shape("Quelles colonies ?\na) Le Bas-Canada\nb) Le Haut-Canada\n")
     assert under_question == [("Quelles colonies ?", ["Le Bas-Canada", "Le Haut-Canada"])]
-    deck = parse_notes("Quelles politiques ?\n- Création:\na. Guide\nb. Politique\n- Formation\n", path="n.txt")
-    assert [(i.answer, i.detail) for i in deck.cards[0].items] == [("Création", "Guide; Politique"), ("Formation", "")]
+    deck = parse_notes(
+        "Quelles politiques ?\n- Création:\na. Guide\nb. Politique\n- Formation\n", path="n.txt"
+    )
+    assert [(i.answer, i.detail) for i in deck.cards[0].items] == [
+        ("Création", "Guide; Politique"),
+        ("Formation", ""),
+    ]
     assert not deck.warnings  # letters under an item are the usual way to write its details
 
 
@@ -101,7 +113,10 @@ def test_a_question_without_answers_is_still_an_error():
 
 def test_qa_pairs_with_several_answer_lines():
     text = "Q: What are the states of matter?\nA: solid\nliquid\ngas\nQ: What is ice?\nA: Frozen water\n"
-    assert shape(text) == [("What are the states of matter?", ["solid", "liquid", "gas"]), ("What is ice?", ["Frozen water"])]
+    assert shape(text) == [
+        ("What are the states of matter?", ["solid", "liquid", "gas"]),
+        ("What is ice?", ["Frozen water"]),
+    ]
 
 
 def test_markdown_keeps_underscores_inside_words_and_strips_emphasis():
@@ -115,19 +130,24 @@ def test_markdown_keeps_underscores_inside_words_and_strips_emphasis():
 def test_a_yaml_deck_saved_as_txt_and_a_tab_sheet_saved_as_txt_are_read_as_such():
     yaml_deck = load_deck_bytes(b"title: T\ncards:\n  - question: Q?\n    items: [a, b]\n", "deck.txt")
     assert [i.answer for i in yaml_deck.cards[0].items] == ["a", "b"]
-    sheet = load_deck_bytes("Q1 ?\tun\tdeux\nQ2 ?\ttrois\n".encode(), "export.txt")
+    sheet = load_deck_bytes(b"Q1 ?\tun\tdeux\nQ2 ?\ttrois\n", "export.txt")
     assert [len(c.items) for c in sheet.cards] == [2, 1]
     assert sheet.warnings[0].key == "decks.file.read_as_sheet"
 
 
 def test_a_sheet_row_without_question_continues_the_card_above():
-    deck = load_deck_bytes("Question,Réponses\nQuelles couleurs ?,Bleu\n,Blanc\nQui ?,Moi\n".encode(), "deck.csv")
+    deck = load_deck_bytes(
+        "Question,Réponses\nQuelles couleurs ?,Bleu\n,Blanc\nQui ?,Moi\n".encode(), "deck.csv"
+    )
     assert [[i.answer for i in c.items] for c in deck.cards] == [["Bleu", "Blanc"], ["Moi"]]
     assert [(w.key, w.line) for w in deck.warnings] == [("decks.csv.continued_row", 3)]
 
 
 def test_a_sheet_header_names_detail_alias_and_ignored_columns():
-    text = "Question,Réponse,Détail,Synonymes,Tags\nQui a fondé Québec ?,Champlain,en 1608,Samuel de Champlain,h\n"
+    text = (
+        "Question,Réponse,Détail,Synonymes,Tags\n"
+        "Qui a fondé Québec ?,Champlain,en 1608,Samuel de Champlain,h\n"
+    )
     deck = load_deck_bytes(text.encode(), "deck.csv")
     (item,) = deck.cards[0].items
     assert (item.answer, item.detail, item.aliases) == ("Champlain", "en 1608", ("Samuel de Champlain",))

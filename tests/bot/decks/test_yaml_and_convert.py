@@ -1,5 +1,5 @@
-"""YAML decks report every mistake at once; ``deck convert`` writes warnings as comments and loads back unchanged;
-legacy encodings are read and named."""
+"""YAML decks report every mistake at once; ``deck convert`` writes warnings as comments and loads back
+unchanged; legacy encodings are read and named."""
 
 from __future__ import annotations
 
@@ -37,7 +37,10 @@ def test_every_mistake_is_reported_with_its_line():
         ("decks.yaml.no_items", 8),
         ("decks.yaml.unknown_key", 9),
     ]
-    assert error.errors[0].message == "item 1 of card 1 reads 'answer Gas': it looks like the key 'answer' without its colon"
+    assert (
+        error.errors[0].message
+        == "item 1 of card 1 reads 'answer Gas': it looks like the key 'answer' without its colon"
+    )
     assert error.errors[0].hint == "write 'answer: Gas', with a space after the colon"
     assert str(error).split("\n")[1].startswith("deck.yaml:6: item 2 of card 1 reads 'answer:Solid'")
     french = error.describe_all("fr")
@@ -55,7 +58,10 @@ def test_at_most_twenty_errors_then_a_count():
 def test_a_single_error_keeps_its_one_line_shape():
     error = yaml_errors("title: T\ncards:\n  - question: Q?\n")
     assert error.errors == (error,)
-    assert str(error) == "deck.yaml:3: card 1 ('Q?') has no items (add 'items:' with at least one '- answer: ...')"
+    assert (
+        str(error)
+        == "deck.yaml:3: card 1 ('Q?') has no items (add 'items:' with at least one '- answer: ...')"
+    )
 
 
 def test_yes_no_and_numbers_are_read_as_the_teacher_wrote_them():
@@ -78,10 +84,16 @@ def test_convert_writes_each_warning_next_to_its_card_and_loads_back_unchanged(t
     text = out.read_text(encoding="utf-8")
     lines = text.split("\n")
     # The warnings about card 2 ("Desert", line 15 of the notes) stand right above card 2.
-    card2 = next(i for i, line in enumerate(lines) if line.startswith("  - question: What are the main biomes?"))
+    card2 = next(
+        i for i, line in enumerate(lines) if line.startswith("  - question: What are the main biomes?")
+    )
     assert lines[card2 - 1].strip().startswith("# line 15: 1 deeper line(s) under 'Desert'")
     card1 = next(i for i, line in enumerate(lines) if "What are the trophic levels" in line)
-    assert [line.strip()[:10] for line in lines[card1 - 3 : card1]] == ["# line 4: ", "# line 7: ", "# line 10:"]
+    assert [line.strip()[:10] for line in lines[card1 - 3 : card1]] == [
+        "# line 4: ",
+        "# line 7: ",
+        "# line 10:",
+    ]
     again = load_deck(out)
     original = load_deck(source)
     assert not again.warnings
@@ -97,7 +109,9 @@ def test_convert_comments_are_in_the_decks_language_unless_asked(tmp_path):
     assert "# line 3: 'Citez" in (tmp_path / "en.yaml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in FOLDER.iterdir() if p.suffix in (".txt", ".csv", ".md")))
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in FOLDER.iterdir() if p.suffix in (".txt", ".csv", ".md"))
+)
 def test_every_importable_teacher_file_converts_and_loads_back_unchanged(tmp_path, name):
     try:
         original = load_deck(FOLDER / name)
@@ -121,7 +135,10 @@ def test_text_that_yaml_would_misread_round_trips():
     deck = Deck(
         title="#1: Tricky — « titre »",
         cards=(
-            Card("Quoi : ceci ?", tuple(Item(text, f"detail of {text}", (text + "!",)) for text in cleaned[:12])),
+            Card(
+                "Quoi : ceci ?",
+                tuple(Item(text, f"detail of {text}", (text + "!",)) for text in cleaned[:12]),
+            ),
             Card("- What?", tuple(Item(text) for text in cleaned[12:])),
         ),
         language="fr",
@@ -137,7 +154,12 @@ def test_convert_never_leaves_half_a_file(tmp_path):
     code, _, err = run("deck", "convert", str(FOLDER / "lit-terms.md"), "-o", str(out))
     assert code == 1 and "exists" in err and out.read_text(encoding="utf-8") == "keep me"
     code, _, err = run("deck", "convert", str(FOLDER / "study-guide.txt"), "-o", str(tmp_path / "new.yaml"))
-    assert code == 1 and "PDF" in err and not list(tmp_path.glob("new.yaml*")) and not list(tmp_path.glob(".new*"))
+    assert (
+        code == 1
+        and "PDF" in err
+        and not list(tmp_path.glob("new.yaml*"))
+        and not list(tmp_path.glob(".new*"))
+    )
 
 
 @pytest.mark.parametrize(
@@ -167,5 +189,6 @@ def test_utf8_with_or_without_bom_needs_no_warning():
 
 
 def test_a_file_that_claims_utf16_but_is_not_is_refused_with_its_line():
-    error = pytest.raises(DeckError, load_deck_bytes, b"\xff\xfe" + "Q ?\n- a\n".encode("utf-16-le") + b"\x00\xd8", "x.txt")
+    with pytest.raises(DeckError) as error:
+        load_deck_bytes(b"\xff\xfe" + "Q ?\n- a\n".encode("utf-16-le") + b"\x00\xd8", "x.txt")
     assert error.value.key == "decks.source.bad_unicode" and "UTF-16" in str(error.value)

@@ -95,6 +95,9 @@ def _indent_of(raw: str) -> int:
     return width
 
 
+_MAX_MARKS = 64  # emphasis marks in one line; past that it is not emphasis, and not worth the time
+
+
 def _unwrap(text: str, mark: str, *, inside_words: bool) -> str:
     """``**a** b`` -> ``a b``: pairs of ``mark`` around text that does not start or end with a space.
 
@@ -107,8 +110,8 @@ def _unwrap(text: str, mark: str, *, inside_words: bool) -> str:
     while start != -1:
         positions.append(start)
         start = text.find(mark, start + len(mark))
-    if len(positions) < 2:
-        return text
+    if len(positions) < 2 or len(positions) > _MAX_MARKS:
+        return text  # no emphasis, or a line of stars that is no Markdown emphasis either
     size = len(mark)
     removed: list[int] = []
     opener: int | None = None
@@ -184,7 +187,7 @@ def read_line(number: int, raw: str, *, markdown: bool) -> NoteLine | None:
         if match:
             heading = len(match["hashes"])
             raw = match["body"]
-    text = clean(raw)
+    text = clean(strip_markdown(raw) if markdown else raw)
     if not text:
         return None
     marker, body, value = "", text, None
@@ -195,11 +198,8 @@ def read_line(number: int, raw: str, *, markdown: bool) -> NoteLine | None:
             value, marker = int(marker[:-1]), "1."
         if markdown:
             body = _MD_CHECKBOX.sub("", body)
-    if markdown:
-        body = clean(strip_markdown(body))
-        text = clean(strip_markdown(text))
-        if not body:
-            return None
+    if not body:
+        return None
     letter = not marker and not heading and bool(_LETTER.match(text))
     if letter:
         letter_match = _LETTER.match(text)

@@ -172,6 +172,7 @@ class _Notes:
         self.numbered_questions = False
         self.last_question_number = 0
         self.omitted_warnings = 0
+        self._reason_of: tuple[int, str] = (0, "")
 
     @property
     def card(self) -> _RawCard | None:
@@ -214,15 +215,19 @@ class _Notes:
 
     def question_reason(self, line: NoteLine) -> str:
         """Why a line reads as a question: ``mark`` (``?``, ``:``), ``verb``, ``asks``, or ``""``."""
+        if line.number == self._reason_of[0]:
+            return self._reason_of[1]  # asked of the next line, then of the same line when it is read
+        reason = ""
         if is_inline_question_list(line.body):
-            return ""
-        if ends_like_question(line.body):
-            return "mark"
-        if instruction_verb(line.body):
-            return "verb"
-        if asks_without_mark(line.body):
-            return "asks"
-        return ""
+            reason = ""
+        elif ends_like_question(line.body):
+            reason = "mark"
+        elif instruction_verb(line.body):
+            reason = "verb"
+        elif asks_without_mark(line.body):
+            reason = "asks"
+        self._reason_of = (line.number, reason)
+        return reason
 
     def add_item(self, line: NoteLine, text: str, style: str) -> None:
         card = self.card

@@ -45,7 +45,7 @@ SUPPORTED_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".csv", ".tsv")
 _ANKI_HEADER = re.compile(r"#(?:separator|html|notetype|deck|tags|columns|guid)\b[^:\n]*:", re.IGNORECASE)
 _YAML_START = re.compile(r"(?:schema|title)\s*:")
 _YAML_CARDS = re.compile(r"^cards\s*:", re.MULTILINE)
-_MARKDOWN = re.compile(r"^\s{0,3}#{1,6}\s+\S|\*\*\S", re.MULTILINE)
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S", re.MULTILINE)
 
 
 def _looks_tab_separated(text: str) -> bool:
@@ -71,7 +71,9 @@ def _format_of(text: str, suffix: str) -> str:
         return "yaml"
     if _looks_tab_separated(text):
         return "csv"
-    if suffix == ".md" or _MARKDOWN.search(text):
+    # Notes saved as .txt are Markdown when they have its headings (two at least: one "# 3 pages" line is
+    # no heading); "**" alone may be what the teacher typed.
+    if suffix == ".md" or len(_MARKDOWN_HEADING.findall(text[:100_000])) >= 2:
         return "markdown"
     return "notes"
 

@@ -116,17 +116,25 @@ def _item(text: str) -> Item:
 
 
 def _pick_delimiter(body: str) -> str:
-    """The delimiter most rows use the same number of times, outside quoted cells."""
-    sample = _QUOTED.sub('""', body[:50_000])
-    lines = [line for line in sample.split("\n") if line.strip()][:50]
-    best, best_score = ",", (0, 0)
+    """The delimiter most rows use, outside quoted cells, that leaves a question in the first cell.
+
+    ``Q?,a; b; c`` uses both ``,`` and ``;`` on every row: only ``,`` gives a first cell ending with ``?``.
+    """
+    raw_lines = [line for line in body[:50_000].split("\n") if line.strip()][:50]
+    lines = [_QUOTED.sub('""', line) for line in raw_lines]
+    best, best_score = ",", (0, 0, 0)
     for delimiter in ("\t", ";", ",", "|"):
         counts = [line.count(delimiter) for line in lines]
         used = [count for count in counts if count]
         if not used:
             continue
         mode = max(set(used), key=used.count)
-        score = (len(used), used.count(mode))
+        asks = sum(
+            next(csv.reader([line], delimiter=delimiter), [""])[0].strip().endswith(("?", ":"))
+            for line in raw_lines
+            if delimiter in line
+        )
+        score = (len(used), asks, used.count(mode))
         if score > best_score:
             best, best_score = delimiter, score
     return best

@@ -171,9 +171,8 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
 
 
 def _line_of_byte(data: bytes, offset: int, codec: str) -> int:
-    if codec.startswith("utf_16"):
-        return data[:offset].count(b"\n\x00") + data[:offset].count(b"\x00\n") + 1
-    return data[:offset].count(b"\n") + 1
+    """The line of the first byte that does not decode: the text before it, decoded, counts the lines."""
+    return data[:offset].decode(codec, errors="ignore").count("\n") + 1
 
 
 def read_deck_text(data: bytes, *, path: str) -> DecodedText:
@@ -200,7 +199,7 @@ def read_deck_text(data: bytes, *, path: str) -> DecodedText:
         line = text[: first.start()].count("\n") + 1
         # A stray one or two (a pasted page break) are removed; many mean the file is not text at all.
         if count > 10:
-            raise DeckError("decks.source.control_characters", path=path, line=line, count=count)
+            raise DeckError("decks.source.control_characters", path=path, count=count)
         text = _CONTROL.sub("", text)
         warnings.append(DeckWarning("decks.source.control_removed", line, count=count))
     bidi = _BIDI.search(text)

@@ -43,9 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "écrivez une question, puis ses réponses en dessous",
     },
     "decks.source.control_characters": {
-        "en": "the file has {count} control characters (the first on this line); it is not a text deck",
-        "fr": "le fichier contient {count} caractères de contrôle (le premier sur cette ligne) : ce n'est "
-        "pas un paquet en texte",
+        "en": "the file is full of control characters; it is not a text deck",
+        "fr": "le fichier est plein de caractères de contrôle : ce n'est pas un paquet en texte",
     },
     "decks.source.control_characters.hint": {
         "en": "export the notes as plain text (.txt), CSV or YAML",

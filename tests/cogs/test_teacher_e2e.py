@@ -223,13 +223,13 @@ async def test_cancel_stores_nothing_and_others_cannot_click(klass: Class):
             "photo.txt",
             PNG + b"\x00\x00\x00\rIHDR",
             False,
-            "**photo.txt** is not a deck I can import: this is a binary file, not a text deck",
+            "**photo.txt** is not a deck I can import: this is an image, not a text deck",
         ),
         (
-            "latin1.txt",
-            b"Question ?\n- caf\xe9\n",
+            "unicode.txt",
+            b"\xff\xfe" + "Question ?\n- a\n".encode("utf-16-le") + b"\x00\xd8",
             False,
-            "**latin1.txt**, line 2, is not a deck I can import: the file is not UTF-8 text",
+            "**unicode.txt**, line 3, is not a deck I can import: the file says it is UTF-16 but is not valid",
         ),
         ("empty.csv", b"\n\n", False, "**empty.csv** is not a deck I can import: the file is empty"),
         (

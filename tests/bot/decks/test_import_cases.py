@@ -157,3 +157,15 @@ def test_a_sheet_header_names_detail_alias_and_ignored_columns():
 def test_a_sheet_without_header_keeps_its_first_row():
     deck = load_deck_bytes(b"Question 1?,Answer\nQuestion 2?,Other\n", "deck.csv")
     assert [c.question for c in deck.cards] == ["Question 1?", "Question 2?"]
+
+
+def test_the_delimiter_is_the_one_that_leaves_a_question_in_the_first_cell():
+    english = load_deck_bytes(
+        b"What are the colours?,red; yellow; blue\nWhat is ice?,frozen water\n", "d.csv"
+    )
+    assert [[i.answer for i in c.items] for c in english.cards] == [
+        ["red", "yellow", "blue"],
+        ["frozen water"],
+    ]
+    french = load_deck_bytes("Quels sont, en bref, les pronoms ?;je;tu\nQui ?;moi\n".encode(), "d.csv")
+    assert [c.question for c in french.cards] == ["Quels sont, en bref, les pronoms ?", "Qui ?"]

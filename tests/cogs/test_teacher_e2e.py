@@ -229,7 +229,7 @@ async def test_cancel_stores_nothing_and_others_cannot_click(klass: Class):
             "unicode.txt",
             b"\xff\xfe" + "Question ?\n- a\n".encode("utf-16-le") + b"\x00\xd8",
             False,
-            "**unicode.txt**, line 3, is not a deck I can import: the file says it is UTF-16 but is not valid",
+            "**unicode.txt**, line 3, is not a deck I can import: the file says it is UTF-16 but is not",
         ),
         ("empty.csv", b"\n\n", False, "**empty.csv** is not a deck I can import: the file is empty"),
         (

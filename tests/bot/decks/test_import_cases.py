@@ -167,5 +167,5 @@ def test_the_delimiter_is_the_one_that_leaves_a_question_in_the_first_cell():
         ["red", "yellow", "blue"],
         ["frozen water"],
     ]
-    french = load_deck_bytes("Quels sont, en bref, les pronoms ?;je;tu\nQui ?;moi\n".encode(), "d.csv")
+    french = load_deck_bytes(b"Quels sont, en bref, les pronoms ?;je;tu\nQui ?;moi\n", "d.csv")
     assert [c.question for c in french.cards] == ["Quels sont, en bref, les pronoms ?", "Qui ?"]

@@ -2,7 +2,9 @@
 
 Issue 13's baseline: a 47 kB YAML deck reusing one card through anchors took 23 s and 350 MB to load, and a
 100,000-character item froze grading. Each case here is timed as the best of three runs of
-``load_deck_bytes`` (what ``/deck import`` and ``tutorbot deck check`` call), next to the one-second target.
+``load_deck_bytes`` (what ``/deck import`` and ``tutorbot deck check`` call), next to the one-second target:
+the CPU time the import costs (the verdict), and the wall time, which also counts the other processes of a
+shared machine.
 """
 
 from __future__ import annotations
@@ -63,24 +65,28 @@ def _cases() -> dict[str, Callable[[], bytes]]:
 
 def main() -> None:
     names = {"notes": "deck.txt", "YAML": "deck.yaml", "CSV": "deck.csv", "Markdown": "deck.md"}
-    print(f"{'case':<42} {'size':>8} {'best of 3':>10}  target {TARGET_S:.0f} s  outcome")
+    print(f"{'case':<42} {'size':>8} {'CPU':>7} {'wall':>7}  target {TARGET_S:.0f} s  outcome")
     for label, make in _cases().items():
         data = make()
         filename = next((name for word, name in names.items() if word in label), "deck.txt")
         if "[" in label or "anchors" in label or "tag" in label:
             filename = "deck.yaml"
-        best = float("inf")
+        best_cpu = best_wall = float("inf")
         outcome = ""
         for _ in range(3):
-            started = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             try:
                 deck = load_deck_bytes(data, filename)
                 outcome = f"loaded, {len(deck.cards)} cards"
             except DeckError as error:
                 outcome = f"{error.key}" + (f" (line {error.line})" if error.line else "")
-            best = min(best, time.perf_counter() - started)
-        verdict = "ok" if best < TARGET_S else "SLOW"
-        print(f"{label:<42} {len(data) / 1000:>6.0f}kB {best:>9.3f}s  {verdict:<9} {outcome}")
+            best_cpu = min(best_cpu, time.process_time() - cpu)
+            best_wall = min(best_wall, time.perf_counter() - wall)
+        verdict = "ok" if best_cpu < TARGET_S else "SLOW"
+        print(
+            f"{label:<42} {len(data) / 1000:>6.0f}kB {best_cpu:>6.3f}s {best_wall:>6.3f}s"
+            f"  {verdict:<9} {outcome}"
+        )
 
 
 if __name__ == "__main__":

@@ -43,6 +43,8 @@ SUPPORTED_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".csv", ".tsv")
 
 
 _ANKI_HEADER = re.compile(r"#(?:separator|html|notetype|deck|tags|columns|guid)\b[^:\n]*:", re.IGNORECASE)
+# A cell, a tab, another cell. Word writes its bullets as "•<TAB>text": a marker is no cell.
+_CELL_TAB = re.compile(r"^\s*[^\t]{3,}\t\s*\S")
 _YAML_START = re.compile(r"(?:schema|title)\s*:")
 _YAML_CARDS = re.compile(r"^cards\s*:", re.MULTILINE)
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S", re.MULTILINE)
@@ -53,7 +55,7 @@ def _looks_tab_separated(text: str) -> bool:
     lines = [line for line in text.split("\n")[:200] if line.strip()]
     if len(lines) < 2:
         return False
-    tabbed = [line for line in lines if "\t" in line.strip()]
+    tabbed = [line for line in lines if _CELL_TAB.match(line)]
     return len(tabbed) * 5 >= len(lines) * 4
 
 

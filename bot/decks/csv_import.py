@@ -56,6 +56,7 @@ _HTML_TAG = re.compile(
 )
 _HTML_BREAK = re.compile(r"<\s*br\s*/?\s*>|</\s*(?:div|p|li|tr|h[1-6])\s*>", re.IGNORECASE)
 _ANKI_MEDIA = re.compile(r"\[sound:[^\]]{0,300}\]")
+_CLOZE = re.compile(r"\{\{c\d{1,2}::(?P<answer>[^{}]{1,300}?)(?:::[^{}]{0,300})?\}\}")
 _CELL_SEPARATORS = re.compile(r"\s*(?:\||;|\n)\s*")
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 
@@ -164,6 +165,7 @@ class _Sheet:
         self.separated_cells = 0  # cells that used |, ; or newlines
         self.comma_cells = 0
         self.answer_cells = 0
+        self.cloze_seen = False
 
     def set_roles_from_header(self, cells: list[str], line: int) -> bool:
         roles = [_role(cell) for cell in cells]
@@ -194,6 +196,18 @@ class _Sheet:
         pieces: list[str] = []
         detail = ""
         aliases: list[str] = []
+        first = next(
+            (cell for column, cell in enumerate(cells) if cell and self.role(column) == "question"), ""
+        )
+        if _CLOZE.search(first):
+            # Anki's cloze card: the hidden words are the answers, the sentence with gaps is the question.
+            answers = [match["answer"].strip() for match in _CLOZE.finditer(first)]
+            question = " ".join(_CLOZE.sub("[…]", first).split())
+            if not self.cloze_seen:  # once a file: every row of an Anki cloze deck is one
+                self.warnings.append(DeckWarning("decks.csv.cloze", line))
+            self.cloze_seen = True
+            cells = [""] * len(cells)
+            pieces = [answer for answer in answers if answer]
         for column, cell in enumerate(cells):
             if not cell:
                 continue

@@ -65,6 +65,9 @@ class _RawCard:
     marker: str = ""  # the first answer's list marker
     indent: int = -1  # the first answer's indentation
     items: list[_RawItem] = field(default_factory=list)
+    last_number: int = 0  # the number of the last numbered answer
+    question_marker: str = ""  # the question's own bullet, for outlines whose questions are bullets
+    question_indent: int = 0
 
 
 def _split_key_detail(text: str) -> tuple[str, str]:
@@ -200,6 +203,8 @@ class _Notes:
         if len(self.cards) >= MAX_CARDS:
             raise too_many_cards(self.path, line.number)
         self.cards.append(_RawCard(question, line.number))
+        if line.bullet and not line.numbered:
+            self.cards[-1].question_marker, self.cards[-1].question_indent = line.marker, line.indent
         if line.numbered:
             self.numbered_questions = True
             self.last_question_number = line.number_value or 0
@@ -212,6 +217,15 @@ class _Notes:
         if following.bullet and not (line.numbered and following.numbered):
             return True
         return following.letter or following.indent > line.indent
+
+    def deeper_follows(self, index: int) -> bool:
+        """The next line is a deeper bullet than this one, or a sub-level kind under another kind."""
+        line, following = self.lines[index], self.following(index)
+        if following is None or not following.bullet:
+            return False
+        if following.indent > line.indent:
+            return True
+        return following.marker != line.marker and following.marker in SECONDARY_MARKERS
 
     def question_reason(self, line: NoteLine) -> str:
         """Why a line reads as a question: ``mark`` (``?``, ``:``), ``verb``, ``asks``, or ``""``."""
@@ -245,6 +259,7 @@ class _Notes:
                 limit=MAX_ITEMS,
             )
         card.items.append(_RawItem(text, line.number))
+        card.last_number = line.number_value or card.last_number
 
     def fold(self, line: NoteLine, text: str, *, by_depth: bool) -> None:
         card = self.card
@@ -263,6 +278,19 @@ class _Notes:
 
     def numbered_is_question(self, line: NoteLine, index: int) -> bool:
         card = self.card
+        following = self.following(index)
+        if card is not None and not card.items and (following is None or following.numbered):
+            # "Quelles questions ?" over "1. Qui ?", "2. Quoi ?": numbered answers, though they ask.
+            return False
+        if (
+            card is not None
+            and card.items
+            and card.marker == "1."
+            and line.number_value == card.last_number + 1
+            and line.indent >= card.indent
+            and not (self.numbered_questions and line.number_value == self.last_question_number + 1)
+        ):
+            return False  # the next number of the card's own numbered answers
         reason = self.question_reason(line)
         if line.body.endswith("?") or reason in ("verb", "asks"):
             return True
@@ -311,7 +339,7 @@ class _Notes:
                 self.warn_unmarked(line, self.question_reason(line))
             return
         if line.bullet or "•" in line.text:
-            self.read_bullet(line)
+            self.read_bullet(line, index)
             return
         self.read_plain(line, index)
 
@@ -336,8 +364,19 @@ class _Notes:
         if not self.question_reason(line):
             self.warn("decks.text.heading_question", line.number, text=line.body[:50])
 
-    def read_bullet(self, line: NoteLine) -> None:
+    def read_bullet(self, line: NoteLine, index: int) -> None:
         card = self.card
+        # An outline whose questions are bullets too ("• Les causes :" over "o La crise"): a bullet that
+        # asks, or has deeper bullets under it, before any question or at the level of the card's question.
+        outline_question = card is None or (
+            bool(card.question_marker)
+            and line.marker == card.question_marker
+            and line.indent <= card.question_indent
+        )
+        if outline_question and (self.question_reason(line) == "mark" or self.deeper_follows(index)):
+            self.start_card(line, line.body)
+            self.warn("decks.text.bullet_question", line.number, text=line.body[:50])
+            return
         if card is None:
             raise DeckError("decks.text.answer_first", path=self.path, line=line.number)
         body = line.body

@@ -347,6 +347,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "découpées aux virgules ; pour garder une virgule dans une réponse, séparez plutôt les "
         "réponses par « | »",
     },
+    "decks.csv.cloze": {
+        "en": "cloze cards: the hidden words ({{{{c1::…}}}}) are the answers, and the sentence with gaps "
+        "the question",
+        "fr": "cartes à trous : les mots cachés ({{{{c1::…}}}}) sont les réponses, et la phrase à trous la "
+        "question",
+    },
     "decks.csv.ignored_columns": {
         "en": "columns ignored: {columns}",
         "fr": "colonnes ignorées : {columns}",
@@ -423,6 +429,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "its explanation after a colon ('Answer: detail')",
         "fr": "la ligne de réponse a été lue comme {count} réponses séparées par des virgules ; si c'est une "
         "seule réponse, mettez son explication après un deux-points (« Réponse : détail »)",
+    },
+    "decks.text.bullet_question": {
+        "en": "the bullet {text!r} read as a question, as deeper bullets follow it; to make it an answer, "
+        "write a question above it",
+        "fr": "la puce « {text} » lue comme une question, car des puces en retrait la suivent ; pour en faire "
+        "une réponse, écrivez une question au-dessus",
     },
     "decks.text.text_before": {
         "en": "text before the first question ignored: {text!r}",

@@ -169,3 +169,22 @@ def test_the_delimiter_is_the_one_that_leaves_a_question_in_the_first_cell():
     ]
     french = load_deck_bytes(b"Quels sont, en bref, les pronoms ?;je;tu\nQui ?;moi\n", "d.csv")
     assert [c.question for c in french.cards] == ["Quels sont, en bref, les pronoms ?", "Qui ?"]
+
+
+def test_numbered_answers_that_ask_stay_answers():
+    text = "Quelles questions pose une politique éditoriale ?\n1. Qui ?\n2. Quoi ?\n3. Où ?\nSuite ?\n- a\n"
+    assert shape(text) == [
+        ("Quelles questions pose une politique éditoriale ?", ["Qui ?", "Quoi ?", "Où ?"]),
+        ("Suite ?", ["a"]),
+    ]
+
+
+def test_an_outline_whose_questions_are_bullets():
+    text = "Plan\n•\tLes causes :\no\tLa crise\no\tLes idées\n•\tLes effets :\no\tLa guerre\n"
+    assert shape(text) == [("Les causes :", ["La crise", "Les idées"]), ("Les effets :", ["La guerre"])]
+    assert [k for k, _ in keys(text)] == ["decks.text.bullet_question"] * 2
+
+
+def test_a_bullet_list_with_tabs_after_the_markers_is_notes_not_a_sheet():
+    deck = load_deck_bytes("Quelles causes ?\n•\tLa crise\n•\tLes idées\n".encode(), "notes.txt")
+    assert [i.answer for i in deck.cards[0].items] == ["La crise", "Les idées"] and not deck.warnings

@@ -433,8 +433,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "decks.text.bullet_question": {
         "en": "the bullet {text!r} read as a question, as deeper bullets follow it; to make it an answer, "
         "write a question above it",
-        "fr": "la puce « {text} » lue comme une question, car des puces en retrait la suivent ; pour en faire "
-        "une réponse, écrivez une question au-dessus",
+        "fr": "la puce « {text} » lue comme une question, car des puces en retrait la suivent ; pour en "
+        "faire une réponse, écrivez une question au-dessus",
     },
     "decks.text.text_before": {
         "en": "text before the first question ignored: {text!r}",

@@ -310,13 +310,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "this row has answers but no question",
         "fr": "cette ligne a des réponses, mais pas de question",
     },
+    "decks.csv.no_question.hint": {
+        "en": "write the question in the first column",
+        "fr": "écrivez la question dans la première colonne",
+    },
     "decks.csv.empty_answers": {
         "en": "the answers cell is empty",
         "fr": "la cellule des réponses est vide",
     },
+    "decks.csv.empty_answers.hint": {
+        "en": "write the answers after the question, separated by '|' or one a column",
+        "fr": "écrivez les réponses après la question, séparées par « | » ou une par colonne",
+    },
     "decks.csv.unreadable": {
         "en": "not a readable CSV file: {reason}",
         "fr": "ce fichier CSV est illisible : {reason}",
+    },
+    "decks.csv.unreadable.hint": {
+        "en": "check the quotes: a cell that starts with a quote must end with one",
+        "fr": "vérifiez les guillemets : une cellule qui commence par un guillemet doit finir par un",
     },
     "decks.csv.no_question_found": {"en": "no question found", "fr": "aucune question trouvée"},
     "decks.csv.no_question_found.hint": {
@@ -366,6 +378,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "decks.text.answer_first": {
         "en": "an answer comes before any question",
         "fr": "une réponse vient avant toute question",
+    },
+    "decks.text.no_text.hint": {
+        "en": "write a question, then its answers below it",
+        "fr": "écrivez une question, puis ses réponses en dessous",
     },
     "decks.text.answer_first.hint": {
         "en": "put the question on the line above the answers",
@@ -481,6 +497,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{what} must be a mapping of keys (like 'question: ...')",
         "fr": "{what} doit être une suite de clés (comme « question: ... »)",
     },
+    "decks.yaml.not_mapping.hint": {
+        "en": "write it as keys and values, each key followed by a colon and a space",
+        "fr": "écrivez-le en clés et valeurs, chaque clé suivie d'un deux-points et d'une espace",
+    },
     "decks.yaml.unknown_key": {
         "en": "unknown key {key!r} in {what}",
         "fr": "clé « {key} » inconnue dans {what}",
@@ -489,6 +509,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "decks.yaml.duplicate_key": {
         "en": "the key {key!r} appears twice in {what}",
         "fr": "la clé « {key} » apparaît deux fois dans {what}",
+    },
+    "decks.yaml.duplicate_key.hint": {
+        "en": "keep one of the two lines",
+        "fr": "gardez une seule des deux lignes",
     },
     "decks.yaml.not_text": {"en": "{what} must be text", "fr": "{what} doit être du texte"},
     "decks.yaml.not_text.hint": {
@@ -499,6 +523,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "decks.yaml.schema": {
         "en": "unsupported schema {schema!r}; this version reads schema {version}",
         "fr": "schéma « {schema} » non pris en charge ; cette version lit le schéma {version}",
+    },
+    "decks.yaml.empty_text.hint": {
+        "en": "write the text after the colon, or remove the line",
+        "fr": "écrivez le texte après le deux-points, ou retirez la ligne",
     },
     "decks.yaml.schema.hint": {
         "en": "upgrade the bot, or write 'schema: {version}'",
@@ -531,6 +559,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "card {card} has no 'question'",
         "fr": "la carte {card} n'a pas de « question »",
     },
+    "decks.yaml.no_question.hint": {
+        "en": "add 'question: …' to the card",
+        "fr": "ajoutez « question: … » à la carte",
+    },
     "decks.yaml.no_items": {
         "en": "card {card} ({question!r}) has no items",
         "fr": "la carte {card} (« {question} ») n'a aucun élément",
@@ -550,6 +582,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "decks.yaml.aliases_not_list": {
         "en": "the aliases of item {item} of card {card} must be a list of text",
         "fr": "les alias de l'élément {item} de la carte {card} doivent être une liste de textes",
+    },
+    "decks.yaml.aliases_not_list.hint": {
+        "en": "write them as a list: 'aliases: [first, second]'",
+        "fr": "écrivez-les en liste : « aliases: [premier, second] »",
     },
     "decks.yaml.duplicate_answer": {
         "en": "card {card}: the answer {answer!r} is listed twice",

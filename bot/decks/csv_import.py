@@ -302,7 +302,7 @@ def parse_csv(text: str, *, path: str = "<deck.csv>", title: str = "Deck") -> De
     dropped = set()
     for key, value in directives.items():
         match = _ANKI_COLUMN.match(key)
-        if match and value.strip().isdigit():
+        if match and re.fullmatch(r"[0-9]{1,3}", value.strip()):
             dropped.add(int(value) - 1)
     sheet = _Sheet(path)
     if "columns" in directives:

@@ -90,10 +90,11 @@ def _zip_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()[:200]  # only the central directory is read: nothing is unpacked
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except Exception:  # a damaged archive (zipfile raises several kinds): it is still a zip
         names = []
     for prefix, kind in _ZIP_KINDS:
-        if any(name.startswith(prefix) for name in names):
+        # The names also stand in each member's local header, readable when the directory is damaged.
+        if any(name.startswith(prefix) for name in names) or prefix.encode() in data[:100_000]:
             return kind
     document = _OPENDOCUMENT.search(data[:200])
     if document:

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .decks import Deck, DeckError, deck_name, dump_deck, load_deck
+from .decks import Deck, DeckError, deck_name, load_deck
+from .decks.review import dump_deck_for_review
 from .settings import SettingsError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "decks"
@@ -71,12 +72,16 @@ def _deck_check(args: argparse.Namespace) -> int:
 
 def _deck_convert(args: argparse.Namespace) -> int:
     deck = load_deck(args.path)
-    text = dump_deck(deck)
+    # Each import warning becomes a comment beside its card, in the deck's language unless --lang says.
+    text = dump_deck_for_review(deck, lang=args.lang, source=Path(args.path).name)
     out = Path(args.output)
     if out.exists() and not args.force:
         print(f"tutorbot: {out} exists; pass --force to overwrite it", file=sys.stderr)
         return EXIT_ERROR
-    out.write_text(text, encoding="utf-8")
+    # Written aside then renamed: an interrupted convert never leaves half a deck under the name.
+    partial = out.with_name(f".{out.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(out)
     print(f"{len(deck.cards)} cards written to {out}; {len(deck.warnings)} warning(s) to review")
     for warning in deck.warnings:
         print(f"  {deck.source}:{warning.line or ''} {warning.message}")
@@ -145,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("path")
     convert.add_argument("-o", "--output", required=True, help="the YAML file to write")
     convert.add_argument("--force", action="store_true", help="overwrite the output file")
+    convert.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        default=None,
+        help="language of the warning comments (default: the deck's)",
+    )
     convert.set_defaults(handler=_deck_convert)
 
     practice = commands.add_parser("practice", help="practise a deck in the terminal")
@@ -176,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except DeckError as exc:
-        print(f"tutorbot: {exc}", file=sys.stderr)
+        for line in str(exc).split("\n"):  # a YAML deck reports every error it has, one a line
+            print(f"tutorbot: {line}", file=sys.stderr)
         return EXIT_ERROR
     except SettingsError as exc:
         print(f"tutorbot: {exc}", file=sys.stderr)

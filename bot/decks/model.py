@@ -11,7 +11,7 @@ text (questions, answers, file names, YAML keys) are inserted as they are, never
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.i18n import MESSAGES, format_number, t
@@ -150,7 +150,37 @@ class DeckError(ValueError):
         self.values = values
         self.path = path
         self.line = line
+        self.others: tuple[DeckError, ...] = ()
+        self.omitted = 0  # errors found beyond the ones kept in ``others``
         super().__init__(str(self))
+
+    @classmethod
+    def several(cls, errors: Sequence[DeckError], *, omitted: int = 0) -> DeckError:
+        """One error standing for all those found in a file: the first, with the others after it.
+
+        ``key``, ``line`` and ``describe()`` are the first error's (what a one-line reader shows); ``errors``
+        lists them all and ``str()`` gives one line each, so a teacher fixes the whole file in one go.
+        """
+        first = errors[0]
+        first.others = tuple(errors[1:])
+        first.omitted = omitted
+        first.args = (str(first),)
+        return first
+
+    @property
+    def errors(self) -> tuple[DeckError, ...]:
+        """Every error found in the file, this one first."""
+        return (self, *self.others)
+
+    def describe_all(self, lang: str) -> list[str]:
+        """Every error in ``lang``, one ``line N: message (hint)`` each."""
+        lines = []
+        for error in self.errors:
+            where = t("decks.where.line", lang, line=error.line) + " " if error.line else ""
+            lines.append(where + error.describe(lang))
+        if self.omitted:
+            lines.append(t("decks.where.more_errors", lang, count=self.omitted))
+        return lines
 
     @property
     def message(self) -> str:
@@ -166,8 +196,16 @@ class DeckError(ValueError):
         """What is wrong and how to fix it, in ``lang``: ``message (hint)``, without the file and line."""
         return _describe(self.key, lang, self.values)
 
-    def __str__(self) -> str:
+    def _one_line(self) -> str:
         where = self.path or "<deck>"
         if self.line:
             where += f":{self.line}"
         return f"{where}: {self.describe(_ENGLISH)}"
+
+    def __str__(self) -> str:
+        lines = [error._one_line() for error in self.errors]
+        if self.omitted:
+            lines.append(
+                f"{self.path or '<deck>'}: " + t("decks.where.more_errors", _ENGLISH, count=self.omitted)
+            )
+        return "\n".join(lines)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.content import PLAIN, Content, Field, Image, Markup, fit_lines
-from bot.decks import Card, Deck
+from bot.decks import Card, Deck, DeckWarning
+from bot.decks.review import warnings_by_card
 from bot.i18n import format_number, format_percent, t, tn
 from bot.store import DeckInfo, ItemStat, PostStats
 
@@ -78,15 +79,21 @@ def card_lines(
 
 
 def warning_lines(deck: Deck, lang: str, markup: Markup = PLAIN) -> list[str]:
-    """The importer's warnings in ``lang``, each with its line when known."""
-    lines = []
-    for warning in deck.warnings:
+    """The importer's warnings in ``lang``, each with its line when known: those about the whole file first,
+    then those of each card under the card they concern."""
+
+    def line(warning: DeckWarning) -> str:
         message = markup.text(_shorten(warning.describe(lang), 180))
-        lines.append(
-            t("teacher.deck.warning_line", lang, line=warning.line, message=message)
-            if warning.line
-            else message
-        )
+        if not warning.line:
+            return message
+        return t("teacher.deck.warning_line", lang, line=warning.line, message=message)
+
+    general, by_card = warnings_by_card(deck)
+    lines = [line(warning) for warning in general]
+    for index in sorted(by_card):
+        question = markup.text(_shorten(deck.cards[index].question, 60))
+        lines.append(t("teacher.deck.warning_card", lang, number=index + 1, question=question))
+        lines += [f"  {line(warning)}" for warning in by_card[index]]
     return lines
 
 
@@ -252,7 +259,7 @@ def preview(view: ImportPreview, lang: str, markup: Markup = PLAIN) -> Content:
         fields=(
             Field(t("teacher.deck.language_label", lang), language_name(deck.language, lang), True),
             Field(
-                t("teacher.deck.warnings_label", lang, count=len(warnings)),
+                t("teacher.deck.warnings_label", lang, count=len(deck.warnings)),
                 fit_lines(
                     warnings,
                     _FIELD,

@@ -7,8 +7,10 @@ explanation, which quotes the file, shown in the guild's language and escaped li
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
+from bot.content import Markup
 from bot.decks import MAX_DECK_BYTES, SUPPORTED_SUFFIXES, Deck, DeckError, deck_name, load_deck_bytes
 from bot.errors import UserError
 
@@ -43,11 +45,25 @@ def parse_upload(data: bytes, filename: str) -> Deck:
     try:
         return load_deck_bytes(data, filename)
     except DeckError as error:
+        if len(error.errors) > 1:
+            raise UploadError(
+                "teacher.deck.invalid_many", user={"file": filename}, errors=_EveryError(error)
+            ) from None
         if error.line:
             raise UploadError(
                 "teacher.deck.invalid", user={"file": filename}, line=error.line, error=error
             ) from None
         raise UploadError("teacher.deck.invalid_no_line", user={"file": filename}, error=error) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _EveryError:
+    """Every problem of a deck that does not load, a line each (they quote the file: escaped)."""
+
+    error: DeckError
+
+    def render(self, lang: str, markup: Markup) -> str:
+        return "\n".join(f"• {markup.text(line, 300)}" for line in self.error.describe_all(lang))
 
 
 def import_name(filename: str) -> str:

@@ -160,7 +160,10 @@ async def test_import_shows_a_preview_and_saves_only_on_confirm(klass: Class):
     assert "2. Qui fait quoi ? — 2 items" in description
     assert fields(preview) == {
         "Language": "French",
-        "Warnings to review (1)": "Line 2: the question announces 3 answers but 4 were found",
+        # Grouped under the card it concerns.
+        "Warnings to review (1)": (
+            "**Card 1** — Les 3 forces de l'identité ?\n  Line 2: the question announces 3 answers but 4 were found"
+        ),
     }
     assert [b["label"] for b in preview.message.buttons] == ["Save the deck", "Cancel"]
     assert await klass.decks() == before  # nothing stored before Confirm
@@ -223,13 +226,13 @@ async def test_cancel_stores_nothing_and_others_cannot_click(klass: Class):
             "photo.txt",
             PNG + b"\x00\x00\x00\rIHDR",
             False,
-            "**photo.txt** is not a deck I can import: this is a binary file, not a text deck",
+            "**photo.txt** is not a deck I can import: this is an image, not a text deck",
         ),
         (
-            "latin1.txt",
-            b"Question ?\n- caf\xe9\n",
+            "unicode.txt",
+            b"\xff\xfe" + "Question ?\n- a\n".encode("utf-16-le") + b"\x00\xd8",
             False,
-            "**latin1.txt**, line 2, is not a deck I can import: the file is not UTF-8 text",
+            "**unicode.txt**, line 3, is not a deck I can import: the file says it is UTF-16 but is not",
         ),
         ("empty.csv", b"\n\n", False, "**empty.csv** is not a deck I can import: the file is empty"),
         (
@@ -448,9 +451,9 @@ async def test_in_french(klass: Class):
     )
     preview = await klass.run(klass.teacher, "deck import", file=("notes.txt", NOTES))
     assert preview.message.embed["title"].startswith("Aperçu de l'import — ")
-    assert (
-        fields(preview)["Avertissements à vérifier (1)"]
-        == f"Ligne 2{NBSP}: la question annonce 3 réponses, mais j'en trouve 4"
+    assert fields(preview)["Avertissements à vérifier (1)"] == (
+        "**Carte 1** — Les 3 forces de l'identité ?\n"
+        f"  Ligne 2{NBSP}: la question annonce 3 réponses, mais j'en trouve 4"
     )
     assert [b["label"] for b in preview.message.buttons] == ["Enregistrer le paquet", "Annuler"]
     await klass.click(klass.teacher, preview, "Annuler")

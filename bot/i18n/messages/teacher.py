@@ -114,6 +114,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "**{file}** is not a deck I can import: {error}. Nothing was saved.",
         "fr": "**{file}** n'est pas un paquet que je peux importer : {error}. Rien n'a été enregistré.",
     },
+    "teacher.deck.invalid_many": {
+        "en": "**{file}** is not a deck I can import. Every problem found, to fix in one go:\n{errors}\n"
+        "Nothing was saved.",
+        "fr": "**{file}** n'est pas un paquet que je peux importer. Tous les problèmes trouvés, à corriger "
+        "d'un coup :\n{errors}\nRien n'a été enregistré.",
+    },
     "teacher.deck.download_failed": {
         "en": "I couldn't download **{file}** from Discord. Try again in a moment. Nothing was saved.",
         "fr": "Je n'ai pas pu télécharger **{file}** depuis Discord. Réessayez dans un instant. "
@@ -156,6 +162,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Avertissements à vérifier ({count})",
     },
     "teacher.deck.warning_line": {"en": "Line {line}: {message}", "fr": "Ligne {line} : {message}"},
+    "teacher.deck.warning_card": {
+        "en": "**Card {number}** — {question}",
+        "fr": "**Carte {number}** — {question}",
+    },
     "teacher.deck.more_warnings.one": {
         "en": "…and {count} more warning.",
         "fr": "…et {count} autre avertissement.",

@@ -95,7 +95,6 @@ def test_csv_missing_column_names_the_row(tmp_path):
         ("blank.yaml", b"   \n\n", "empty"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary"),
         ("big.txt", b"Question?\n- a\n" * 800_000, "at most"),
-        ("latin1.txt", "Qu'est-ce que la réputation?\n- a\n".encode("latin-1"), "not UTF-8"),
         ("deck.pdf", b"%PDF-1.4", "unknown deck format"),
     ],
 )

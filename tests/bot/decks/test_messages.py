@@ -117,7 +117,7 @@ def _deck_calls() -> list[tuple[str, ast.Call]]:
                     if isinstance(func, ast.Attribute)
                     else ""
                 )
-                if name in {"DeckError", "DeckWarning", "Phrase", "fail"}:
+                if name in {"DeckError", "DeckWarning", "Phrase", "fail", "error", "warn"}:
                     calls.append((f"{path.name}:{node.lineno}", node))
     return calls
 
@@ -128,7 +128,7 @@ def test_the_importers_only_use_catalogue_keys():
     for where, call in calls:
         first = (
             call.args[1]
-            if isinstance(call.func, ast.Attribute) and call.func.attr == "fail"
+            if isinstance(call.func, ast.Attribute) and call.func.attr in ("fail", "error")
             else call.args[0]
         )
         if isinstance(first, ast.Name) and first.id == "key":  # _Validator.fail passing its caller's key on

@@ -52,8 +52,8 @@ NO_LINE = "teacher.deck.invalid_no_line"
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
             "notes.txt",
             NO_LINE,
-            "decks.source.binary",
-            "is not a deck I can import: this is a binary file, not a text deck",
+            "decks.source.image",
+            "is not a deck I can import: this is an image, not a text deck",
         ),
         (
             b"PK" + bytes(range(1, 32)) * 3,
@@ -63,11 +63,11 @@ NO_LINE = "teacher.deck.invalid_no_line"
             "is not a deck I can import: the file is full of control characters; it is not a text deck",
         ),
         (
-            b"Question ?\n- caf\xe9\n",
+            b"\xff\xfe" + "Question ?\n- a\n".encode("utf-16-le") + b"\x00\xd8",
             "notes.txt",
             "teacher.deck.invalid",
-            "decks.source.not_utf8",
-            "line 2, is not a deck I can import: the file is not UTF-8",
+            "decks.source.bad_unicode",
+            "line 3, is not a deck I can import: the file says it is UTF-16 but is not valid UTF-16",
         ),
         (
             b"  \n\n",
@@ -104,10 +104,10 @@ def test_refusals_explain_in_the_guild_language():
         f"la carte 1 («{NBSP}Q?{NBSP}») n'a aucun élément (ajoutez «{NBSP}items:{NBSP}» avec au moins un "
         f"«{NBSP}- answer: ...{NBSP}»). Rien n'a été enregistré."
     )
-    error = refusal(b"Question ?\n- caf\xe9\n", "latin1.txt")
+    error = refusal(b"\xff\xfe" + "Question ?\n- a\n".encode("utf-16-le") + b"\x00\xd8", "unicode.txt")
     assert error.message("fr").startswith(
-        f"**latin1.txt**, ligne 2, n'est pas un paquet que je peux importer{NBSP}: "
-        "le fichier n'est pas du texte UTF-8"
+        f"**unicode.txt**, ligne 3, n'est pas un paquet que je peux importer{NBSP}: "
+        "le fichier se dit en UTF-16, mais n'est pas du UTF-16 valide"
     )
 
 
@@ -204,3 +204,15 @@ def test_question_choices_fit_discord():
         render.question_choice(slot, None, ZoneInfo("UTC"), "en")
         == "2024-03-05 — (question removed with its deck)"
     )
+
+
+def test_every_problem_of_a_deck_is_listed_in_one_refusal():
+    data = b"title: x\ncards:\n  - question: Q?\n  - question: R?\n    items: [a]\n  - answer B\n"
+    error = refusal(data, "d.yaml")
+    assert error.key == "teacher.deck.invalid_many"
+    text = error.message("en", MARK)
+    assert text.startswith("**[d.yaml]** is not a deck I can import. Every problem found, to fix in one go:")
+    assert "• [line 3: card 1 ('Q?') has no items" in text
+    assert "• [line 6: card 3 reads 'answer B': it looks like the key 'answer' without its colon" in text
+    assert text.endswith("Nothing was saved.")
+    assert "Rien n'a été enregistré." in error.message("fr", MARK)

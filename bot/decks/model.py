@@ -2,7 +2,7 @@
 
 Plain frozen dataclasses, so decks can be shared between tasks and cached without copying.
 
-Errors and warnings are catalogue keys of ``bot/i18n/messages/decks.py`` with their values, not sentences:
+Errors and warnings are catalogue keys of ``bot/i18n/messages/decks/`` with their values, not sentences:
 ``DeckError("decks.yaml.no_items", path=..., line=3, card=1, question="Q?")``. ``describe(lang)`` gives the
 explanation in a language (the message, then the ``<key>.hint`` entry in parentheses when there is one);
 ``.message``, ``.hint`` and ``str()`` are English, for the command line and the logs. Values that are user
@@ -22,7 +22,7 @@ _ENGLISH = "en"
 def _check_key(key: str) -> None:
     """A key-shaped ``decks.…`` text must be in the catalogue: a typo is a bug, as with ``t()``."""
     if key not in MESSAGES and key.startswith("decks.") and not any(c.isspace() for c in key):
-        raise KeyError(f"unknown deck message key {key!r}: add it to bot/i18n/messages/decks.py")
+        raise KeyError(f"unknown deck message key {key!r}: add it to bot/i18n/messages/decks/")
 
 
 def _shown(values: Mapping[str, object], lang: str) -> dict[str, object]:
@@ -63,7 +63,7 @@ class Phrase:
 
     def __init__(self, key: str, /, **values: object) -> None:
         if key not in MESSAGES:
-            raise KeyError(f"unknown deck message key {key!r}: add it to bot/i18n/messages/decks.py")
+            raise KeyError(f"unknown deck message key {key!r}: add it to bot/i18n/messages/decks/")
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "arguments", tuple(sorted(values.items())))
 

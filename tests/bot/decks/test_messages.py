@@ -138,7 +138,7 @@ def test_the_importers_only_use_catalogue_keys():
             assert isinstance(prefix, ast.Constant) and str(prefix.value).startswith("decks.what."), where
             continue
         assert isinstance(first, ast.Constant), f"{where}: pass a catalogue key, not computed text"
-        assert first.value in MESSAGES, f"{where}: {first.value!r} is not in bot/i18n/messages/decks.py"
+        assert first.value in MESSAGES, f"{where}: {first.value!r} is not in bot/i18n/messages/decks/"
 
 
 def test_every_deck_hint_belongs_to_a_message():

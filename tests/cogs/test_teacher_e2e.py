@@ -162,7 +162,8 @@ async def test_import_shows_a_preview_and_saves_only_on_confirm(klass: Class):
         "Language": "French",
         # Grouped under the card it concerns.
         "Warnings to review (1)": (
-            "**Card 1** — Les 3 forces de l'identité ?\n  Line 2: the question announces 3 answers but 4 were found"
+            "**Card 1** — Les 3 forces de l'identité ?\n"
+            "  Line 2: the question announces 3 answers but 4 were found"
         ),
     }
     assert [b["label"] for b in preview.message.buttons] == ["Save the deck", "Cancel"]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -52,6 +53,12 @@ from .text import (
 
 WEAK_MATCH = 0.8  # a similarity good enough for a name, not for a word of a long description
 MAX_REPLY_CHARS = 20_000  # longer replies are graded on their beginning; Discord's own limit is 4,000
+# Bounds on the work one reply may cost, whatever the deck and the reply (issue 13: a 700-character item of one
+# word repeated against a 4,000-character answer took 11 s, growing with the square of the repeats).
+MAX_PHRASE_WORDS = 40  # words of one phrase that matching reads; a key or a detail says it in fewer
+MAX_HITS_PER_PHRASE = 2_000  # reply words standing for one phrase's words
+MAX_CANDIDATES = 5_000  # windows kept for the selection
+TIME_BUDGET = 0.25  # seconds of lexical work per reply, after which the grade holds what was found
 _NEGATIVE_CUES = NEGATIONS | {
     "manque",
     "manquer",
@@ -154,6 +161,7 @@ class PreparedCard:
     _phrase_hits: dict[str, tuple[tuple[int, int, float], ...]] = field(default_factory=dict)
     slots: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # word -> (phrase, word index)
     question_words: frozenset[str] = frozenset()  # words of "Qui", "Où"-like items
+    question: str = ""
 
     def __post_init__(self) -> None:
         for p_index, phrase in enumerate(self.phrases):
@@ -249,11 +257,12 @@ class PreparedCard:
 def _phrase_words(text: str) -> tuple[tuple[str, ...], bool, bool]:
     words = phrase_tokens(text)
     negative = any(w in NEGATIONS for w in words)
-    content = tuple(w for w in words if w not in _NO_CREDIT_PHRASE_WORDS and w not in NEGATIONS)
+    # A word said twice in a phrase is one word to find (and a hostile item of one word repeated stays small).
+    content = tuple(dict.fromkeys(w for w in words if w not in _NO_CREDIT_PHRASE_WORDS and w not in NEGATIONS))
     if not content:
-        content = tuple(w for w in words if w not in NEGATIONS)
-        return content, True, negative
-    return content, False, negative
+        content = tuple(dict.fromkeys(w for w in words if w not in NEGATIONS))
+        return content[:MAX_PHRASE_WORDS], True, negative
+    return content[:MAX_PHRASE_WORDS], False, negative
 
 
 @lru_cache(maxsize=512)
@@ -321,7 +330,7 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
     avoidance = bool(_AVOIDANCE_QUESTION.search(question)) or any(
         p.negative and p.kind == "answer" for p in phrases
     )
-    return PreparedCard(parsed, phrases, frozenset(vocabulary), avoidance)
+    return PreparedCard(parsed, phrases, frozenset(vocabulary), avoidance, question=question)
 
 
 def prepare_card(expected: Sequence[str | Item], question: str = "") -> PreparedCard:
@@ -405,21 +414,65 @@ class _Reply:
         return self.text[self.tokens[start].start : self.tokens[end].end]
 
 
-def grade_reply(expected: Sequence[str | Item], reply: str, *, question: str = "") -> Grade:
+def grade_reply(
+    expected: Sequence[str | Item],
+    reply: str,
+    *,
+    question: str = "",
+    others: Sequence[Sequence[str | Item]] | None = None,
+    semantic: bool | None = None,
+) -> Grade:
     """Grade ``reply`` against the card's ``expected`` items (plain ``"Key: detail"`` strings or deck items).
 
     Never raises on any string. ``question`` is optional; given, words that merely repeat it count less and a
-    question about what to avoid is recognised.
+    question about what to avoid is recognised. ``others`` are the item lists of the deck's other cards: a
+    part of the reply that only earns an item by meaning must sit closer to this card than to them. Without
+    it, meaning is calibrated within the card alone. ``semantic=False`` grades by words only; the default
+    follows :func:`bot.grading.set_semantic`.
     """
+    from .meaning import grade_many
+
+    return grade_many([GradeRequest(expected, reply, question, others)], semantic=semantic)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class GradeRequest:
+    """One reply to grade with :func:`bot.grading.grade_many` (the arguments of :func:`grade_reply`)."""
+
+    expected: Sequence[str | Item]
+    reply: str
+    question: str = ""
+    others: Sequence[Sequence[str | Item]] | None = None
+
+
+@dataclass(slots=True)
+class LexicalResult:
+    """What the lexical stage found in one reply, before meaning and the anti-spray rule are applied."""
+
+    card: PreparedCard
+    read: _Reply | None
+    credited: dict[int, _Candidate]
+    free_atoms: list[int]  # parts of the reply that no window touched, in order
+    truncated: bool = False  # the time budget ran out: what was found so far
+
+    @property
+    def total(self) -> int:
+        return len(self.card.items)
+
+
+def grade_lexical(
+    expected: Sequence[str | Item], reply: str, question: str = "", *, budget: float = TIME_BUDGET
+) -> LexicalResult:
+    """The lexical stage alone: which items the reply names in words, and which parts named nothing."""
     card = prepare_card(expected, question)
-    total = len(card.items)
     if not isinstance(reply, str):
         reply = "" if reply is None else str(reply)
-    if total == 0:
-        return Grade([], 0.0, 0)
+    if not card.items:
+        return LexicalResult(card, None, {}, [])
     read = _Reply.read(reply[:MAX_REPLY_CHARS])
     if not read.tokens:
-        return Grade([], 0.0, total)
+        return LexicalResult(card, read, {}, [])
+    deadline = time.perf_counter() + budget
 
     # Which phrase words each token stands for.
     hits_by_phrase: dict[int, list[tuple[int, int, float]]] = {}
@@ -429,21 +482,58 @@ def grade_reply(expected: Sequence[str | Item], reply: str, *, question: str = "
         if found is None:
             found = card.phrase_hits(token.norm, token.stop)
         for p_index, w_index, similarity in found:
-            hits_by_phrase.setdefault(p_index, []).append((position, w_index, similarity))
+            hits = hits_by_phrase.setdefault(p_index, [])
+            if len(hits) < MAX_HITS_PER_PHRASE:  # a hostile reply repeating one word: read its beginning
+                hits.append((position, w_index, similarity))
     candidates: list[_Candidate] = []
+    truncated = False
     for p_index, hits in hits_by_phrase.items():
-        candidates.extend(_windows(card, card.phrases[p_index], hits, read))
-
+        if time.perf_counter() > deadline:
+            truncated = True
+            break
+        candidates.extend(_windows(card, card.phrases[p_index], hits, read, deadline))
+    if len(candidates) > MAX_CANDIDATES:
+        candidates.sort(key=lambda c: -c.strength)
+        del candidates[MAX_CANDIDATES:]
     credited = _select(candidates, len(read.tokens))
-    unmatched, wrong_parts = _unmatched_parts(read, candidates)
-    allowance = max(2, math.ceil(total / 3))
-    penalty = min(max(0, wrong_parts - allowance), len(credited))
-    score = (len(credited) - penalty) / total
-    credits = tuple(
+    return LexicalResult(card, read, credited, _free_atoms(read, candidates), truncated)
+
+
+def finish_grade(lexical: LexicalResult, meaning: Sequence[tuple[int, tuple[int, int], float]] = ()) -> Grade:
+    """The grade from the lexical credits and the credits by meaning (item, (first, last) part, similarity).
+
+    The anti-spray rule counts the parts that earned nothing by words nor by meaning.
+    """
+    total = lexical.total
+    read = lexical.read
+    if total == 0:
+        return Grade([], 0.0, 0)
+    if read is None or not read.tokens:
+        return Grade([], 0.0, total)
+    by_meaning = {atom for _item, (first, last), _s in meaning for atom in range(first, last + 1)}
+    unmatched: list[str] = []
+    wrong = 0
+    content_before = read.content_before
+    for atom in lexical.free_atoms:
+        if atom in by_meaning:
+            continue
+        first, last = read.atom_span[atom]
+        unmatched.append(read.quote(first, last))
+        if content_before[last + 1] - content_before[first] <= 4:  # a list entry; prose costs nothing
+            wrong += 1
+    credits = [
         Credit(c.item, read.quote(c.start, c.end), c.kind, round(c.similarity, 3))
-        for c in sorted(credited.values(), key=lambda c: c.item)
-    )
-    return Grade(sorted(credited), round(score, 6), total, credits, tuple(unmatched), penalty)
+        for c in lexical.credited.values()
+    ]
+    for item, (first, last), similarity in meaning:
+        start, end = read.atom_span[first][0], read.atom_span[last][1]
+        credits.append(Credit(item, read.quote(start, end), "meaning", round(similarity, 3)))
+    credits.sort(key=lambda c: c.item)
+    allowance = max(2, math.ceil(total / 3))
+    penalty = min(max(0, wrong - allowance), len(credits))
+    score = (len(credits) - penalty) / total
+    matched = sorted(c.item for c in credits)
+    return Grade(matched, round(score, 6), total, tuple(credits), tuple(unmatched), penalty)
 
 
 def _select(candidates: list[_Candidate], size: int) -> dict[int, _Candidate]:
@@ -492,27 +582,22 @@ def _select(candidates: list[_Candidate], size: int) -> dict[int, _Candidate]:
     return credited
 
 
-def _unmatched_parts(read: _Reply, candidates: list[_Candidate]) -> tuple[list[str], int]:
-    """Parts of the reply that no window touched, and how many of them read as wrong list entries."""
+def _free_atoms(read: _Reply, candidates: list[_Candidate]) -> list[int]:
+    """Parts of the reply (with content words) that no window touched."""
     covered: set[int] = set()
     atom_of = read.atom_of
     for candidate in candidates:
         covered.update(range(atom_of[candidate.start], atom_of[candidate.end] + 1))
-    unmatched: list[str] = []
-    wrong = 0
     content_before = read.content_before
-    for atom, (first, last) in enumerate(read.atom_span):
-        content = content_before[last + 1] - content_before[first]
-        if not content or atom in covered:
-            continue
-        unmatched.append(read.quote(first, last))
-        if content <= 4:  # a list entry; longer parts are prose and cost nothing
-            wrong += 1
-    return unmatched, wrong
+    return [
+        atom
+        for atom, (first, last) in enumerate(read.atom_span)
+        if atom not in covered and content_before[last + 1] - content_before[first]
+    ]
 
 
 def _windows(
-    card: PreparedCard, phrase: _Phrase, hits: list[tuple[int, int, float]], read: _Reply
+    card: PreparedCard, phrase: _Phrase, hits: list[tuple[int, int, float]], read: _Reply, deadline: float
 ) -> list[_Candidate]:
     """Acceptable windows of one phrase: for each starting token, the strongest and the shortest."""
     n = len(phrase.words)
@@ -539,6 +624,8 @@ def _windows(
     negations = read.count_before(NEGATIONS, "negations") if plain_negation_check else []
     size = len(tokens)
     for first in range(len(hits)):
+        if not first & 255 and first and time.perf_counter() > deadline:
+            break  # out of time: the windows found so far
         start = hits[first][0]
         if plain_negation_check and read.words_before(start) & NEGATIONS:
             continue
@@ -621,7 +708,7 @@ def _names_the_whole_part(
 def _modified(start: int, end: int, read: _Reply, matched: set[int]) -> bool:
     """In a list entry, half a two-word name glued to another word is another name ("Google Ads")."""
     first, last = read.atom_span[read.atom_of[start]]
-    if sum(1 for i in range(first, last + 1) if not read.tokens[i].stop) > 3:
+    if read.content_before[last + 1] - read.content_before[first] > 3:
         return False
     for neighbour in (start - 1, end + 1):
         if 0 <= neighbour < len(read.tokens) and read.atom_of[neighbour] == read.atom_of[start]:

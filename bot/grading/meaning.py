@@ -1,0 +1,270 @@
+"""Grading by meaning: the stage behind the lexical one, and the batched entry point ``grade_many``.
+
+A part of the reply that named nothing in words may still earn an item by meaning (a paraphrase, the other
+language). Each part, and each run of consecutive such parts within a sentence or a line, is embedded with the
+multilingual model of :mod:`bot.grading.semantic` and compared with every phrase of every item (the key, its
+aliases, the key with its detail). It earns the item it is closest to only when it clearly prefers it:
+- similar enough (``THRESHOLD``; higher when the deck's other cards are not given),
+- clearly closer to that item than to the card's other items (``MARGIN_CARD``),
+- closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given).
+The lexical rules apply to these credits too: a part with a negation earns nothing by meaning (the model
+does not read "not"), nor does any part on a card of things to avoid; one part credits one item, an item is
+credited once (an item already credited in words is not credited again), and the parts that earn nothing
+still count for the anti-spray rule. A one-item card (a definition) is also compared on the whole reply;
+a part that only repeats the question's words (the term to define) earns nothing.
+
+Deck vectors are computed once (see :mod:`bot.grading.semantic`); ``grade_many`` embeds the parts of all its
+replies in one model call, so the bot can batch concurrent answers in an executor.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..decks.model import Item
+from . import semantic as sem
+from .grader import (
+    _NEGATIVE_CUES,
+    Grade,
+    GradeRequest,
+    LexicalResult,
+    PreparedCard,
+    _Reply,
+    finish_grade,
+    grade_lexical,
+)
+from .text import HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
+
+log = logging.getLogger(__name__)
+
+THRESHOLD = 0.5  # cosine similarity a part needs with an item's phrase, when the deck is known
+THRESHOLD_ALONE = 0.55  # without the deck's other cards to compare with, the part must be closer still
+MARGIN_CARD = 0.06  # over the card's runner-up item
+MARGIN_DECK = 0.03  # over the closest item of the deck's other cards
+DEFINITION_THRESHOLD = 0.5  # a rewording of a definition, compared on the whole reply
+MAX_SPAN_ATOMS = 4  # runs of up to this many consecutive parts are compared as one
+MAX_SPANS_PER_REPLY = 24  # bounds the model's work on a long reply
+MAX_ATOMS_PER_REPLY = 16
+_NEGATIVE = NEGATIONS | _NEGATIVE_CUES
+
+
+@dataclass(frozen=True, slots=True)
+class _CardVectors:
+    matrix: np.ndarray  # one row per phrase of the card
+    row_item: np.ndarray  # the item of each row
+    items: int
+    negative_items: frozenset[int]
+
+
+def _item_texts(item: Item) -> list[str]:
+    texts = [item.answer, *item.aliases]
+    if item.detail:
+        texts.append(f"{item.answer}: {item.detail}")
+    return [t for t in dict.fromkeys(t.strip() for t in texts) if t]
+
+
+def _items_of(card: Sequence[str | Item]) -> tuple[Item, ...]:
+    from .grader import _split_item
+
+    return tuple(_split_item(item) for item in card)
+
+
+def deck_texts(cards: Sequence[Sequence[str | Item]]) -> list[str]:
+    """Every text of a deck's cards that grading by meaning embeds (what :func:`prepare_deck` computes)."""
+    return list(dict.fromkeys(t for card in cards for item in _items_of(card) for t in _item_texts(item)))
+
+
+def prepare_deck(cards: Sequence[Sequence[str | Item]], *, blob: bytes | None = None) -> bytes:
+    """Compute (once) the vectors of a deck's items and return them as bytes the store can keep.
+
+    Given the bytes a previous call returned, the vectors are restored instead of recomputed. With the stage
+    off or the model missing, nothing is computed and the bytes are empty.
+    """
+    texts = deck_texts(cards)
+    if blob:
+        sem.restore_embeddings(blob, texts)
+    if not sem.active():
+        return b""
+    sem.deck_vectors(texts)
+    return sem.embeddings_blob(texts)
+
+
+@lru_cache(maxsize=1024)
+def _card_vectors(items: tuple[Item, ...]) -> _CardVectors | None:
+    rows: list[str] = []
+    row_item: list[int] = []
+    for index, item in enumerate(items):
+        for text in _item_texts(item):
+            rows.append(text)
+            row_item.append(index)
+    matrix = sem.deck_vectors(rows)
+    if len(matrix) != len(rows):
+        return None
+    negative = frozenset(
+        index for index, item in enumerate(items) if any(w in NEGATIONS for w in phrase_tokens(item.answer))
+    )
+    return _CardVectors(matrix, np.asarray(row_item), len(items), negative)
+
+
+@lru_cache(maxsize=64)
+def _deck_matrix(others: tuple[tuple[str | Item, ...], ...]) -> np.ndarray | None:
+    texts = deck_texts(others)
+    matrix = sem.deck_vectors(texts)
+    return matrix if len(matrix) == len(texts) else None
+
+
+@dataclass(slots=True)
+class _Span:
+    request: int
+    first: int  # atoms, inclusive
+    last: int
+    text: str
+    whole: bool = False  # the whole reply, for a definition card
+
+
+def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
+    """The parts of one reply to compare by meaning: free parts, and runs of them within a sentence."""
+    read = lexical.read
+    card = lexical.card
+    if read is None or card.avoidance or len(lexical.credited) == lexical.total:
+        return []
+    definition = lexical.total == 1
+    question_stems = _question_stems(card)
+    free = lexical.free_atoms[:MAX_ATOMS_PER_REPLY]
+    usable = [a for a in free if _usable(read, a, a, question_stems, definition)]
+    spans = [_Span(index, a, a, _quote(read, a, a)) for a in usable]
+    free_set = set(free)
+    for length in range(2, MAX_SPAN_ATOMS + 1):
+        for first in free:
+            last = first + length - 1
+            if len(spans) >= MAX_SPANS_PER_REPLY:
+                break
+            if not all(a in free_set for a in range(first, last + 1)):
+                continue
+            if any(read.gaps[read.atom_span[a][0]] >= HARD for a in range(first + 1, last + 1)):
+                continue  # a run stays within one sentence or line
+            if _usable(read, first, last, question_stems, definition):
+                spans.append(_Span(index, first, last, _quote(read, first, last)))
+    if definition and free and len(free) == len(read.atom_span) and len(spans) < MAX_SPANS_PER_REPLY:
+        first, last = free[0], free[-1]
+        if not any(s.first == first and s.last == last for s in spans) and _usable(
+            read, first, last, question_stems, definition
+        ):
+            spans.append(_Span(index, first, last, _quote(read, first, last), whole=True))
+    return spans[:MAX_SPANS_PER_REPLY]
+
+
+@lru_cache(maxsize=1024)
+def _question_stems_of(question_words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(s for w in question_words if w not in STOP_WORDS for s in stems(w))
+
+
+def _question_stems(card: PreparedCard) -> frozenset[str]:
+    return _question_stems_of(tuple(phrase_tokens(card.question)))
+
+
+def _quote(read: _Reply, first: int, last: int) -> str:
+    return read.quote(read.atom_span[first][0], read.atom_span[last][1])
+
+
+def _usable(read: _Reply, first: int, last: int, question_stems: frozenset[str], definition: bool) -> bool:
+    """A span may earn by meaning: no negation, and words of its own beyond the question's."""
+    start, end = read.atom_span[first][0], read.atom_span[last][1]
+    own = 0
+    for token in read.tokens[start : end + 1]:
+        if token.norm in _NEGATIVE:
+            return False
+        if not token.stop and not token.norm.isdigit() and not (stems(token.norm) & question_stems):
+            own += 1
+    return own >= (2 if definition else 1)
+
+
+def _others_key(
+    expected: Sequence[str | Item], others: Sequence[Sequence[str | Item]] | None
+) -> tuple[tuple[str | Item, ...], ...] | None:
+    if others is None:
+        return None
+    own = tuple(expected)
+    return tuple(t for t in (tuple(card) for card in others) if t and t != own)
+
+
+def _decide(
+    spans: list[_Span],
+    vectors: np.ndarray,
+    card: _CardVectors,
+    deck: np.ndarray | None,
+    lexical: LexicalResult,
+) -> list[tuple[int, tuple[int, int], float]]:
+    """Credits by meaning for one reply's spans (greedy on similarity: one span, one item, once)."""
+    options: list[tuple[float, int, _Span]] = []
+    for span, vector in zip(spans, vectors, strict=True):
+        row_sims = card.matrix @ vector
+        per_item = np.full(card.items, -1.0, dtype=np.float32)
+        np.maximum.at(per_item, card.row_item, row_sims)
+        order = np.argsort(-per_item)
+        best = int(order[0])
+        s1 = float(per_item[best])
+        s2 = float(per_item[order[1]]) if card.items > 1 else -1.0
+        s_deck = float(np.max(deck @ vector)) if deck is not None and len(deck) else None
+        threshold = THRESHOLD if s_deck is not None else THRESHOLD_ALONE
+        if span.whole or card.items == 1:
+            threshold = max(threshold, DEFINITION_THRESHOLD)
+        if s1 < threshold or best in card.negative_items:
+            continue
+        if card.items > 1 and s1 - s2 < MARGIN_CARD:
+            continue
+        if s_deck is not None and s1 - s_deck < MARGIN_DECK:
+            continue
+        options.append((s1, best, span))
+    options.sort(key=lambda o: -o[0])
+    taken_atoms: set[int] = set()
+    taken_items = set(lexical.credited)
+    credits: list[tuple[int, tuple[int, int], float]] = []
+    for similarity, item, span in options:
+        atoms = set(range(span.first, span.last + 1))
+        if item in taken_items or atoms & taken_atoms:
+            continue
+        taken_items.add(item)
+        taken_atoms |= atoms
+        credits.append((item, (span.first, span.last), similarity))
+    return credits
+
+
+def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None) -> list[Grade]:
+    """Grade many replies; the parts that need meaning are embedded together in one model call.
+
+    Same results as :func:`bot.grading.grade_reply` on each request. CPU-bound: the bot runs it in an
+    executor, with the answers that arrived together.
+    """
+    lexical = [grade_lexical(r.expected, r.reply, r.question) for r in requests]
+    use = sem.semantic_status().enabled if semantic is None else semantic
+    if not use or not sem.active():
+        return [finish_grade(result) for result in lexical]
+    spans = [span for index, result in enumerate(lexical) for span in _spans(index, result)]
+    if not spans:
+        return [finish_grade(result) for result in lexical]
+    try:
+        vectors = sem.encode([s.text for s in spans])
+        if len(vectors) != len(spans):
+            raise RuntimeError("the model returned no vectors")
+        by_request: dict[int, list[int]] = {}
+        for row, span in enumerate(spans):
+            by_request.setdefault(span.request, []).append(row)
+        meaning: dict[int, list[tuple[int, tuple[int, int], float]]] = {}
+        for index, rows in by_request.items():
+            request, result = requests[index], lexical[index]
+            card = _card_vectors(result.card.items)
+            key = _others_key(request.expected, request.others)
+            deck = _deck_matrix(key) if key else None
+            if card is None:
+                continue
+            meaning[index] = _decide([spans[r] for r in rows], vectors[rows], card, deck, result)
+    except Exception:  # the model failing mid-run must not cost the student the lexical grade
+        log.exception("grading by meaning failed; lexical grades only for this batch")
+        return [finish_grade(result) for result in lexical]
+    return [finish_grade(result, meaning.get(index, ())) for index, result in enumerate(lexical)]

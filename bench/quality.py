@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LABELLED = ROOT / "tests" / "bot" / "grading"
 CURATED = ROOT / "data" / "decks" / "cours-2.yaml"
 
-Grader = Callable[[Sequence[Any], str, str], list[int]]
+# (items, reply, question, the deck's other cards' items or None) -> credited item indices
+Grader = Callable[[Sequence[Any], str, str, Sequence[Sequence[Any]] | None], list[int]]
 
 
 @dataclass
@@ -82,11 +83,22 @@ def curated_items() -> dict[str, tuple[list[Item], str]]:
     }
 
 
-def our_grader(items: Sequence[Any], reply: str, question: str) -> list[int]:
-    return grade_reply(items, reply, question=question).matched
+def our_grader(
+    items: Sequence[Any], reply: str, question: str, others: Sequence[Sequence[Any]] | None = None
+) -> list[int]:
+    return grade_reply(items, reply, question=question, others=others).matched
 
 
-def naive_grader(items: Sequence[Any], reply: str, question: str = "") -> list[int]:
+def lexical_grader(
+    items: Sequence[Any], reply: str, question: str, others: Sequence[Sequence[Any]] | None = None
+) -> list[int]:
+    """The lexical stage alone (grading by meaning off)."""
+    return grade_reply(items, reply, question=question, semantic=False).matched
+
+
+def naive_grader(
+    items: Sequence[Any], reply: str, question: str = "", others: Sequence[Sequence[Any]] | None = None
+) -> list[int]:
     """The baseline the issue names: split on separators, WRatio of each item's key against each part, 86."""
     import re
 
@@ -97,11 +109,22 @@ def naive_grader(items: Sequence[Any], reply: str, question: str = "") -> list[i
     )
 
 
-def evaluate(cases: list[dict[str, Any]], items: dict[str, tuple[list[Any], str]], grader: Grader) -> Quality:
+def evaluate(
+    cases: list[dict[str, Any]],
+    items: dict[str, tuple[list[Any], str]],
+    grader: Grader,
+    *,
+    deck: bool = True,
+) -> Quality:
+    """Item precision, recall and exact replies; with ``deck``, the grader is told the deck's other cards."""
     quality = Quality()
+    others_of = {
+        card_id: [other for other_id, (other, _q) in items.items() if other_id != card_id] for card_id in items
+    }
     for case in cases:
         card_items, question = items[case["card"]]
-        got = set(grader(card_items, case["reply"], question))
+        others = others_of[case["card"]] if deck else None
+        got = set(grader(card_items, case["reply"], question, others))
         want = set(case["credited"])
         quality.cases += 1
         quality.true_positives += len(got & want)

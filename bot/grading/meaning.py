@@ -20,6 +20,7 @@ replies in one model call, so the bot can batch concurrent answers in an executo
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,11 +43,14 @@ from .text import HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
 
 log = logging.getLogger(__name__)
 
-THRESHOLD = 0.5  # cosine similarity a part needs with an item's phrase, when the deck is known
+THRESHOLD = 0.45  # cosine similarity a part needs with an item's phrase, when the deck is known
 THRESHOLD_ALONE = 0.55  # without the deck's other cards to compare with, the part must be closer still
-MARGIN_CARD = 0.06  # over the card's runner-up item
+MARGIN_CARD = 0.1  # over the card's runner-up item
 MARGIN_DECK = 0.03  # over the closest item of the deck's other cards
 DEFINITION_THRESHOLD = 0.5  # a rewording of a definition, compared on the whole reply
+THRESHOLD_ELSEWHERE = 0.6  # a part this close to another card's item names that item
+THRESHOLD_SHARED = 0.55  # a short part sharing a word with the item, refused in words: "Google Ads"
+SHORT_PART_WORDS = 3  # a part of up to this many content words is a name, judged in words when it shares one
 MAX_SPAN_ATOMS = 4  # runs of up to this many consecutive parts are compared as one
 MAX_SPANS_PER_REPLY = 24  # bounds the model's work on a long reply
 MAX_ATOMS_PER_REPLY = 16
@@ -136,6 +140,11 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
     definition = lexical.total == 1
     question_stems = _question_stems(card)
     free = lexical.free_atoms[:MAX_ATOMS_PER_REPLY]
+    if read.has_negation:
+        # A sentence with a negation anywhere is left to words: its other parts often carry the rejection
+        # on ("pas accepter la critique, les commentaires négatifs faut les supprimer").
+        negated = _negated_sentences(read)
+        free = [a for a in free if not negated[a]]
     usable = [a for a in free if _usable(read, a, a, question_stems, definition)]
     spans = [_Span(index, a, a, _quote(read, a, a)) for a in usable]
     free_set = set(free)
@@ -157,6 +166,20 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
         ):
             spans.append(_Span(index, first, last, _quote(read, first, last), whole=True))
     return spans[:MAX_SPANS_PER_REPLY]
+
+
+def _negated_sentences(read: _Reply) -> list[bool]:
+    """For each part, whether its sentence (or line) holds a negation."""
+    sentence_of: list[int] = []
+    sentence = -1
+    for first, _last in read.atom_span:
+        if read.gaps[first] >= HARD:
+            sentence += 1
+        sentence_of.append(sentence)
+    negated = {
+        sentence_of[read.atom_of[i]] for i, token in enumerate(read.tokens) if token.norm in _NEGATIVE
+    }
+    return [s in negated for s in sentence_of]
 
 
 @lru_cache(maxsize=1024)
@@ -202,6 +225,7 @@ def _decide(
 ) -> list[tuple[int, tuple[int, int], float]]:
     """Credits by meaning for one reply's spans (greedy on similarity: one span, one item, once)."""
     options: list[tuple[float, int, _Span]] = []
+    elsewhere = 0  # list entries that name another card's item: a paste of the deck
     for span, vector in zip(spans, vectors, strict=True):
         row_sims = card.matrix @ vector
         per_item = np.full(card.items, -1.0, dtype=np.float32)
@@ -211,6 +235,8 @@ def _decide(
         s1 = float(per_item[best])
         s2 = float(per_item[order[1]]) if card.items > 1 else -1.0
         s_deck = float(np.max(deck @ vector)) if deck is not None and len(deck) else None
+        if s_deck is not None and span.first == span.last and s_deck >= max(s1, THRESHOLD_ELSEWHERE):
+            elsewhere += 1
         threshold = THRESHOLD if s_deck is not None else THRESHOLD_ALONE
         if span.whole or card.items == 1:
             threshold = max(threshold, DEFINITION_THRESHOLD)
@@ -220,7 +246,12 @@ def _decide(
             continue
         if s_deck is not None and s1 - s_deck < MARGIN_DECK:
             continue
+        shared, words = _shared_words(lexical, span, best)
+        if shared and (shared == words or s1 < THRESHOLD_SHARED):
+            continue  # every word was judged in words, or a near-neighbour's name must be closer still
         options.append((s1, best, span))
+    if elsewhere > max(2, math.ceil(card.items / 3)):
+        return []  # a spray of the deck's items earns nothing by meaning: it only earns what it names in words
     options.sort(key=lambda o: -o[0])
     taken_atoms: set[int] = set()
     taken_items = set(lexical.credited)
@@ -233,6 +264,26 @@ def _decide(
         taken_atoms |= atoms
         credits.append((item, (span.first, span.last), similarity))
     return credits
+
+
+def _shared_words(lexical: LexicalResult, span: _Span, item: int) -> tuple[int, int]:
+    """(content words of a short part that the item has in words, content words): (0, 0) for a long part.
+
+    The lexical stage saw those words and judged them not enough: "accepter" alone for "Accepter la
+    critique" (a generic word), "Google Ads" for "Google Analytics" (a near-neighbour's name).
+    """
+    read = lexical.read
+    assert read is not None
+    card = lexical.card
+    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
+    content = [t for t in read.tokens[start : end + 1] if not t.stop]
+    if len(content) > SHORT_PART_WORDS:
+        return 0, 0
+    phrases = card.phrases
+    shared = sum(
+        any(phrases[p].item == item for p, _w, _s in card.phrase_hits(t.norm, t.stop)) for t in content
+    )
+    return shared, len(content)
 
 
 def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None) -> list[Grade]:

@@ -254,9 +254,18 @@ class PreparedCard:
         return found
 
 
+def is_negative_phrase(words: Sequence[str]) -> bool:
+    """A phrase that names something not done ("Ne pas se préparer", "Never reuse passwords").
+
+    The negation opens the phrase; one inside a definition ("... without being used up") does not make the
+    item a thing to avoid.
+    """
+    return any(w in NEGATIONS for w in words[:3])
+
+
 def _phrase_words(text: str) -> tuple[tuple[str, ...], bool, bool]:
     words = phrase_tokens(text)
-    negative = any(w in NEGATIONS for w in words)
+    negative = is_negative_phrase(words)
     # A word said twice in a phrase is one word to find (and a hostile item of one word repeated stays small).
     content = tuple(dict.fromkeys(w for w in words if w not in _NO_CREDIT_PHRASE_WORDS and w not in NEGATIONS))
     if not content:
@@ -305,7 +314,10 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
             barrier = CONJ
         opposites = frozenset().union(*(OPPOSITES.get(w, frozenset()) for w in phrase_tokens(text)))
         need_count, need_weight = _requirement(kind, weights)
-        may_name_alone = kind == "answer" and any(w >= 0.99 for w in weights)
+        # One word of a definition ("energy" for the photosynthesis card) does not name it.
+        may_name_alone = kind == "answer" and any(w >= 0.99 for w in weights) and not (
+            len(parsed) == 1 and len(words) >= 5
+        )
         counted = tuple(not (stems(word) & question_stems) for word in words)
         phrases.append(
             _Phrase(

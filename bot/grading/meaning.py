@@ -38,8 +38,9 @@ from .grader import (
     _Reply,
     finish_grade,
     grade_lexical,
+    is_negative_phrase,
 )
-from .text import HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
+from .text import COMMA, HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,9 @@ THRESHOLD = 0.45  # cosine similarity a part needs with an item's phrase, when t
 THRESHOLD_ALONE = 0.55  # without the deck's other cards to compare with, the part must be closer still
 MARGIN_CARD = 0.1  # over the card's runner-up item
 MARGIN_DECK = 0.03  # over the closest item of the deck's other cards
-DEFINITION_THRESHOLD = 0.5  # a rewording of a definition, compared on the whole reply
+DEFINITION_THRESHOLD = 0.55  # a rewording of a definition, compared on the whole reply
 THRESHOLD_ELSEWHERE = 0.6  # a part this close to another card's item names that item
+THRESHOLD_WORD = 0.56  # a part of one word (a translation, a synonym)
 THRESHOLD_SHARED = 0.55  # a short part sharing a word with the item, refused in words: "Google Ads"
 SHORT_PART_WORDS = 3  # a part of up to this many content words is a name, judged in words when it shares one
 MAX_SPAN_ATOMS = 4  # runs of up to this many consecutive parts are compared as one
@@ -110,14 +112,23 @@ def _card_vectors(items: tuple[Item, ...]) -> _CardVectors | None:
     if len(matrix) != len(rows):
         return None
     negative = frozenset(
-        index for index, item in enumerate(items) if any(w in NEGATIONS for w in phrase_tokens(item.answer))
+        index for index, item in enumerate(items) if is_negative_phrase(phrase_tokens(item.answer))
     )
     return _CardVectors(matrix, np.asarray(row_item), len(items), negative)
 
 
-@lru_cache(maxsize=64)
-def _deck_matrix(others: tuple[tuple[str | Item, ...], ...]) -> np.ndarray | None:
-    texts = deck_texts(others)
+@lru_cache(maxsize=256)
+def _deck_matrix(
+    others: tuple[tuple[str | Item, ...], ...], question_stems: frozenset[str] = frozenset()
+) -> np.ndarray | None:
+    """Vectors of the other cards' phrases, less those that only name this card's question: the term a
+    definition card asks about ("Catalyst" on another card for "What is a catalyst?") is no competitor."""
+    texts = [
+        t
+        for t in deck_texts(others)
+        if not question_stems
+        or not all(stems(w) & question_stems for w in phrase_tokens(t) if w not in STOP_WORDS)
+    ]
     matrix = sem.deck_vectors(texts)
     return matrix if len(matrix) == len(texts) else None
 
@@ -137,16 +148,16 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
     card = lexical.card
     if read is None or card.avoidance or len(lexical.credited) == lexical.total:
         return []
-    definition = lexical.total == 1
     question_stems = _question_stems(card)
+    if lexical.total == 1:
+        return _definition_spans(index, read, question_stems)
     free = lexical.free_atoms[:MAX_ATOMS_PER_REPLY]
     if read.has_negation:
         # A sentence with a negation anywhere is left to words: its other parts often carry the rejection
         # on ("pas accepter la critique, les commentaires négatifs faut les supprimer").
         negated = _negated_sentences(read)
         free = [a for a in free if not negated[a]]
-    usable = [a for a in free if _usable(read, a, a, question_stems, definition)]
-    spans = [_Span(index, a, a, _quote(read, a, a)) for a in usable]
+    spans = [_Span(index, a, a, _quote(read, a, a)) for a in free if _usable(read, a, a, question_stems)]
     free_set = set(free)
     for length in range(2, MAX_SPAN_ATOMS + 1):
         for first in free:
@@ -155,17 +166,32 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
                 break
             if not all(a in free_set for a in range(first, last + 1)):
                 continue
-            if any(read.gaps[read.atom_span[a][0]] >= HARD for a in range(first + 1, last + 1)):
-                continue  # a run stays within one sentence or line
-            if _usable(read, first, last, question_stems, definition):
+            if any(read.gaps[read.atom_span[a][0]] >= COMMA for a in range(first + 1, last + 1)):
+                continue  # a run joins the halves of one phrase ("X et Y"), never list entries nor sentences
+            if _usable(read, first, last, question_stems):
                 spans.append(_Span(index, first, last, _quote(read, first, last)))
-    if definition and free and len(free) == len(read.atom_span) and len(spans) < MAX_SPANS_PER_REPLY:
-        first, last = free[0], free[-1]
-        if not any(s.first == first and s.last == last for s in spans) and _usable(
-            read, first, last, question_stems, definition
-        ):
-            spans.append(_Span(index, first, last, _quote(read, first, last), whole=True))
     return spans[:MAX_SPANS_PER_REPLY]
+
+
+def _definition_spans(index: int, read: _Reply, question_stems: frozenset[str]) -> list[_Span]:
+    """A definition is compared on the whole reply and on each of its sentences (or lines).
+
+    Negation words stay: definitions are full of them ("sans être consommé", "without being used up").
+    """
+    sentences: list[tuple[int, int]] = []
+    for atom, (first, _last) in enumerate(read.atom_span):
+        if not sentences or read.gaps[first] >= HARD:
+            sentences.append((atom, atom))
+        else:
+            sentences[-1] = (sentences[-1][0], atom)
+    candidates = [(0, len(read.atom_span) - 1)]
+    if len(sentences) > 1:
+        candidates.extend(sentences[: MAX_SPANS_PER_REPLY - 1])
+    return [
+        _Span(index, first, last, _quote(read, first, last), whole=True)
+        for first, last in candidates
+        if _usable(read, first, last, question_stems, definition=True)
+    ]
 
 
 def _negated_sentences(read: _Reply) -> list[bool]:
@@ -195,12 +221,15 @@ def _quote(read: _Reply, first: int, last: int) -> str:
     return read.quote(read.atom_span[first][0], read.atom_span[last][1])
 
 
-def _usable(read: _Reply, first: int, last: int, question_stems: frozenset[str], definition: bool) -> bool:
-    """A span may earn by meaning: no negation, and words of its own beyond the question's."""
+def _usable(
+    read: _Reply, first: int, last: int, question_stems: frozenset[str], *, definition: bool = False
+) -> bool:
+    """A span may earn by meaning: no negation, and words of its own beyond the question's (two for a
+    definition: one loose word of it, or the term repeated, is not a definition)."""
     start, end = read.atom_span[first][0], read.atom_span[last][1]
     own = 0
     for token in read.tokens[start : end + 1]:
-        if token.norm in _NEGATIVE:
+        if token.norm in _NEGATIVE and not definition:
             return False
         if not token.stop and not token.norm.isdigit() and not (stems(token.norm) & question_stems):
             own += 1
@@ -249,6 +278,8 @@ def _decide(
         shared, words = _shared_words(lexical, span, best)
         if shared and (shared == words or s1 < THRESHOLD_SHARED):
             continue  # every word was judged in words, or a near-neighbour's name must be closer still
+        if words == 1 and s1 < THRESHOLD_WORD:
+            continue  # one word says little to the model: "mentoring" sits near "Recrutement"
         options.append((s1, best, span))
     if elsewhere > max(2, math.ceil(card.items / 3)):
         return []  # a spray of the deck's items earns nothing by meaning: it only earns what it names in words
@@ -311,7 +342,7 @@ def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None
             request, result = requests[index], lexical[index]
             card = _card_vectors(result.card.items)
             key = _others_key(request.expected, request.others)
-            deck = _deck_matrix(key) if key else None
+            deck = _deck_matrix(key, _question_stems(result.card)) if key else None
             if card is None:
                 continue
             meaning[index] = _decide([spans[r] for r in rows], vectors[rows], card, deck, result)

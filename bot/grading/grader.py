@@ -123,6 +123,9 @@ class _Phrase:
     need_weight: float = 0.0
     counted: tuple[bool, ...] = ()  # words that count towards need_count: not mere repeats of the question
     may_name_alone: bool = False  # an answer with a word of its own, which alone may name it (list entry)
+    # Numbers never name an item alone when several items carry them ("1763, 1774" names no law): the words
+    # that are numbers, when so.
+    numbers: tuple[bool, ...] = ()
 
 
 @dataclass(slots=True)
@@ -293,6 +296,8 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
     question_stems = {s for w in phrase_tokens(question) if w not in STOP_WORDS for s in stems(w)}
     phrases: list[_Phrase] = []
     vocabulary: set[str] = set()
+    numbered_items = len({index for index, kind, _t, words, _s, _n in prepared if kind != "detail" and any(
+        w.isdigit() for w in words)})  # fmt: skip
     for index, kind, text, words, stop_only, negative in prepared:
         if not words:
             continue
@@ -323,6 +328,7 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
             _Phrase(
                 index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites,
                 need_count, need_weight, counted, may_name_alone,
+                tuple(w.isdigit() for w in words) if numbered_items >= 2 else (),
             )
         )  # fmt: skip
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")
@@ -625,6 +631,7 @@ def _windows(
     detail_factor = 0.85 if phrase.kind == "detail" else 1.0
     need_count, need_weight = phrase.need_count, phrase.need_weight - 1e-9
     counted = phrase.counted
+    numbers = phrase.numbers
     is_detail = phrase.kind == "detail"
     barrier_breaks = read.breaks[phrase.barrier]
     # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
@@ -646,7 +653,7 @@ def _windows(
         best_sim: dict[int, float] = {}
         positions_used: set[int] = set()
         matched_weight = similarity_sum = weighted_similarity = 0.0
-        matched_content = counted_words = 0
+        matched_content = counted_words = named_words = 0
         strongest: _Candidate | None = None
         shortest: _Candidate | None = None
         for position, w_index, similarity in hits[first:]:
@@ -660,6 +667,8 @@ def _windows(
             if previous is None:
                 matched_weight += weights[w_index]
                 counted_words += counted[w_index]
+                if numbers and not numbers[w_index]:
+                    named_words += 1
                 previous = 0.0
             similarity_sum += similarity - previous
             weighted_similarity += weights[w_index] * (similarity - previous)
@@ -673,6 +682,8 @@ def _windows(
                 or (may_name_alone and _names_the_whole_part(phrase, best_sim, start, end, read))
             ):
                 continue
+            if numbers and not named_words:
+                continue  # only the numbers of an item among several with numbers
             gap_words = content_before[end + 1] - content_before[start] - matched_content
             if gap_words > (max(1, len(best_sim) - 1) if is_detail else len(best_sim) + 1):
                 continue  # the words must stand together; a description is compact

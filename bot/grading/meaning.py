@@ -44,14 +44,17 @@ from .text import COMMA, HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
 
 log = logging.getLogger(__name__)
 
-THRESHOLD = 0.45  # cosine similarity a part needs with an item's phrase, when the deck is known
+THRESHOLD = 0.35  # cosine similarity a part needs with an item's phrase, when the deck is known
 THRESHOLD_ALONE = 0.55  # without the deck's other cards to compare with, the part must be closer still
 MARGIN_CARD = 0.1  # over the card's runner-up item
 MARGIN_DECK = 0.03  # over the closest item of the deck's other cards
-DEFINITION_THRESHOLD = 0.55  # a rewording of a definition, compared on the whole reply
+DEFINITION_THRESHOLD = 0.49  # a rewording of a definition, compared on the whole reply
+DEFINITION_THRESHOLD_ALONE = 0.55
+DEFINITION_MARGIN_DECK = 0.12  # definitions of one deck resemble each other: a clear preference
+DEFINITION_WORDS = 3  # content words of its own (not the question's) a reply needs to be a definition
 THRESHOLD_ELSEWHERE = 0.6  # a part this close to another card's item names that item
 THRESHOLD_WORD = 0.56  # a part of one word (a translation, a synonym)
-THRESHOLD_SHARED = 0.55  # a short part sharing a word with the item, refused in words: "Google Ads"
+THRESHOLD_SHARED = 0.0  # a short part sharing a word with the item, refused in words: "Google Ads"
 SHORT_PART_WORDS = 3  # a part of up to this many content words is a name, judged in words when it shares one
 MAX_SPAN_ATOMS = 4  # runs of up to this many consecutive parts are compared as one
 MAX_SPANS_PER_REPLY = 24  # bounds the model's work on a long reply
@@ -149,8 +152,8 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
     if read is None or card.avoidance or len(lexical.credited) == lexical.total:
         return []
     question_stems = _question_stems(card)
-    if lexical.total == 1:
-        return _definition_spans(index, read, question_stems)
+    if lexical.total == 1 and _is_definition(card):
+        return _definition_spans(index, read, question_stems, negation_allowed=_has_negation(card))
     free = lexical.free_atoms[:MAX_ATOMS_PER_REPLY]
     if read.has_negation:
         # A sentence with a negation anywhere is left to words: its other parts often carry the rejection
@@ -173,11 +176,25 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
     return spans[:MAX_SPANS_PER_REPLY]
 
 
-def _definition_spans(index: int, read: _Reply, question_stems: frozenset[str]) -> list[_Span]:
+def _is_definition(card: PreparedCard) -> bool:
+    """A one-item card whose item is a sentence: a definition ("What is a catalyst?")."""
+    return len(card.items) == 1 and len(phrase_tokens(card.items[0].answer)) >= 5
+
+
+def _has_negation(card: PreparedCard) -> bool:
+    return any(w in _NEGATIVE for item in card.items for w in phrase_tokens(item.as_text()))
+
+
+def _definition_spans(
+    index: int, read: _Reply, question_stems: frozenset[str], *, negation_allowed: bool
+) -> list[_Span]:
     """A definition is compared on the whole reply and on each of its sentences (or lines).
 
-    Negation words stay: definitions are full of them ("sans être consommé", "without being used up").
+    Negation words stay when the definition has some ("sans être consommé", "without being used up");
+    otherwise a reply with a negation is left to words ("pas community manager, plutôt influenceur").
     """
+    if read.has_negation and not negation_allowed:
+        return []
     sentences: list[tuple[int, int]] = []
     for atom, (first, _last) in enumerate(read.atom_span):
         if not sentences or read.gaps[first] >= HARD:
@@ -210,7 +227,14 @@ def _negated_sentences(read: _Reply) -> list[bool]:
 
 @lru_cache(maxsize=1024)
 def _question_stems_of(question_words: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(s for w in question_words if w not in STOP_WORDS for s in stems(w))
+    """Stems of the question's words, and "^" + the first six letters of the long ones: "it catalyzes"
+    repeats "What is a catalyst?"."""
+    words = [w for w in question_words if w not in STOP_WORDS]
+    return frozenset([s for w in words for s in stems(w)] + [f"^{w[:6]}" for w in words if len(w) >= 6])
+
+
+def _repeats_question(norm: str, question_stems: frozenset[str]) -> bool:
+    return bool(stems(norm) & question_stems) or (len(norm) >= 6 and f"^{norm[:6]}" in question_stems)
 
 
 def _question_stems(card: PreparedCard) -> frozenset[str]:
@@ -225,15 +249,15 @@ def _usable(
     read: _Reply, first: int, last: int, question_stems: frozenset[str], *, definition: bool = False
 ) -> bool:
     """A span may earn by meaning: no negation, and words of its own beyond the question's (two for a
-    definition: one loose word of it, or the term repeated, is not a definition)."""
+    definition: a loose word of it, or the term repeated, is not a definition)."""
     start, end = read.atom_span[first][0], read.atom_span[last][1]
     own = 0
     for token in read.tokens[start : end + 1]:
-        if token.norm in _NEGATIVE and not definition:
+        if token.norm in _NEGATIVE and not definition:  # definitions: decided by _definition_spans
             return False
-        if not token.stop and not token.norm.isdigit() and not (stems(token.norm) & question_stems):
+        if not token.stop and not token.norm.isdigit() and not _repeats_question(token.norm, question_stems):
             own += 1
-    return own >= (2 if definition else 1)
+    return own >= (DEFINITION_WORDS if definition else 1)
 
 
 def _others_key(
@@ -266,14 +290,17 @@ def _decide(
         s_deck = float(np.max(deck @ vector)) if deck is not None and len(deck) else None
         if s_deck is not None and span.first == span.last and s_deck >= max(s1, THRESHOLD_ELSEWHERE):
             elsewhere += 1
-        threshold = THRESHOLD if s_deck is not None else THRESHOLD_ALONE
-        if span.whole or card.items == 1:
-            threshold = max(threshold, DEFINITION_THRESHOLD)
+        if span.whole:
+            threshold = DEFINITION_THRESHOLD if s_deck is not None else DEFINITION_THRESHOLD_ALONE
+            deck_margin = DEFINITION_MARGIN_DECK
+        else:
+            threshold = THRESHOLD if s_deck is not None else THRESHOLD_ALONE
+            deck_margin = MARGIN_DECK
         if s1 < threshold or best in card.negative_items:
             continue
         if card.items > 1 and s1 - s2 < MARGIN_CARD:
             continue
-        if s_deck is not None and s1 - s_deck < MARGIN_DECK:
+        if s_deck is not None and s1 - s_deck < deck_margin:
             continue
         shared, words = _shared_words(lexical, span, best)
         if shared and (shared == words or s1 < THRESHOLD_SHARED):

@@ -46,6 +46,7 @@ from .text import (
     OPPOSITES,
     STOP_WORDS,
     Token,
+    fold,
     phrase_tokens,
     stems,
     tokenize,
@@ -266,11 +267,28 @@ def is_negative_phrase(words: Sequence[str]) -> bool:
     return any(w in NEGATIONS for w in words[:3])
 
 
+_ACRONYM = re.compile(r"\(([^\W\d_][\w.-]{0,9})\)")  # "Kilobyte (KB)", "... vie privée (EFVP)"
+_TERM_SPLIT = re.compile(r"[,;()\[\]/=+]|\s-+>?\s|\s(?:or|ou)\s")
+
+
+def _detail_terms(detail: str) -> list[str]:
+    """The short terms a terse detail lists ("PSU, turns wall power into...", "int, whole numbers",
+    "water gathers ... (runoff)"): each, given whole, names the item as an alias would."""
+    terms = []
+    for piece in _TERM_SPLIT.split(detail):
+        words = [w for w in phrase_tokens(piece) if w not in _NO_CREDIT_PHRASE_WORDS]
+        if 1 <= len(words) <= 2 and not any(w.isdigit() for w in words) and len(piece.strip()) >= 2:
+            terms.append(piece.strip())
+    return terms
+
+
 def _phrase_words(text: str) -> tuple[tuple[str, ...], bool, bool]:
     words = phrase_tokens(text)
     negative = is_negative_phrase(words)
     # A word said twice in a phrase is one word to find (and a hostile item of one word repeated stays small).
-    content = tuple(dict.fromkeys(w for w in words if w not in _NO_CREDIT_PHRASE_WORDS and w not in NEGATIONS))
+    content = tuple(
+        dict.fromkeys(w for w in words if w not in _NO_CREDIT_PHRASE_WORDS and w not in NEGATIONS)
+    )
     if not content:
         content = tuple(dict.fromkeys(w for w in words if w not in NEGATIONS))
         return content[:MAX_PHRASE_WORDS], True, negative
@@ -284,8 +302,16 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
     for index, item in enumerate(parsed):
         raw.append((index, "answer", item.answer))
         raw.extend((index, "alias", alias) for alias in item.aliases)
+        raw.extend((index, "alias", acronym) for acronym in _ACRONYM.findall(item.answer))
         if item.detail:
             raw.append((index, "detail", item.detail))
+            raw.extend((index, "term", term) for term in _detail_terms(item.detail))
+    # A term two items' details share names neither.
+    term_items: dict[str, set[int]] = {}
+    for index, kind, text in raw:
+        if kind == "term":
+            term_items.setdefault(fold(text), set()).add(index)
+    raw = [r for r in raw if r[1] != "term" or len(term_items[fold(r[2])]) == 1]
     prepared = [(index, kind, text, *_phrase_words(text)) for index, kind, text in raw]
     # How many items use a word (by stem): shared words say little about which item is meant.
     stem_items: dict[str, set[int]] = {}
@@ -296,8 +322,9 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
     question_stems = {s for w in phrase_tokens(question) if w not in STOP_WORDS for s in stems(w)}
     phrases: list[_Phrase] = []
     vocabulary: set[str] = set()
-    numbered_items = len({index for index, kind, _t, words, _s, _n in prepared if kind != "detail" and any(
-        w.isdigit() for w in words)})  # fmt: skip
+    numbered_items = len(
+        {index for index, _k, _t, words, _s, _n in prepared if any(w.isdigit() for w in words)}
+    )
     for index, kind, text, words, stop_only, negative in prepared:
         if not words:
             continue
@@ -320,8 +347,10 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
         opposites = frozenset().union(*(OPPOSITES.get(w, frozenset()) for w in phrase_tokens(text)))
         need_count, need_weight = _requirement(kind, weights)
         # One word of a definition ("energy" for the photosynthesis card) does not name it.
-        may_name_alone = kind == "answer" and any(w >= 0.99 for w in weights) and not (
-            len(parsed) == 1 and len(words) >= 5
+        may_name_alone = (
+            kind == "answer"
+            and any(w >= 0.99 for w in weights)
+            and not (len(parsed) == 1 and len(words) >= 5)
         )
         counted = tuple(not (stems(word) & question_stems) for word in words)
         phrases.append(
@@ -364,7 +393,7 @@ def _requirement(kind: str, weights: Sequence[float]) -> tuple[int, float]:
     n, total = len(weights), sum(weights)
     if kind == "detail":
         return (n, 0.0) if n <= 2 else (2, min(2.0, 0.6 * total))
-    if kind == "alias" and n <= 2:
+    if kind in ("alias", "term") and n <= 2:
         return n, 0.0  # an alias is an exact alternative the teacher chose: all of it, typos aside
     if n == 1:
         return 1, 0.0
@@ -540,7 +569,12 @@ def finish_grade(lexical: LexicalResult, meaning: Sequence[tuple[int, tuple[int,
         if content_before[last + 1] - content_before[first] <= 4:  # a list entry; prose costs nothing
             wrong += 1
     credits = [
-        Credit(c.item, read.quote(c.start, c.end), c.kind, round(c.similarity, 3))
+        Credit(
+            c.item,
+            read.quote(c.start, c.end),
+            "detail" if c.kind == "term" else c.kind,
+            round(c.similarity, 3),
+        )
         for c in lexical.credited.values()
     ]
     for item, (first, last), similarity in meaning:

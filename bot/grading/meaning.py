@@ -219,9 +219,7 @@ def _negated_sentences(read: _Reply) -> list[bool]:
         if read.gaps[first] >= HARD:
             sentence += 1
         sentence_of.append(sentence)
-    negated = {
-        sentence_of[read.atom_of[i]] for i, token in enumerate(read.tokens) if token.norm in _NEGATIVE
-    }
+    negated = {sentence_of[read.atom_of[i]] for i, token in enumerate(read.tokens) if token.norm in _NEGATIVE}
     return [s in negated for s in sentence_of]
 
 
@@ -328,7 +326,9 @@ def _shared_words(lexical: LexicalResult, span: _Span, item: int) -> tuple[int, 
     """(content words of a short part that the item has in words, content words): (0, 0) for a long part.
 
     The lexical stage saw those words and judged them not enough: "accepter" alone for "Accepter la
-    critique" (a generic word), "Google Ads" for "Google Analytics" (a near-neighbour's name).
+    critique" (a generic word) is every word shared. A part that opens with the item's first word and goes
+    on with words of its own is another name ("Google Ads" for "Google Analytics", "Louis Riel" for
+    "Louis-Joseph Papineau"): reported as every word shared too.
     """
     read = lexical.read
     assert read is not None
@@ -338,9 +338,14 @@ def _shared_words(lexical: LexicalResult, span: _Span, item: int) -> tuple[int, 
     if len(content) > SHORT_PART_WORDS:
         return 0, 0
     phrases = card.phrases
-    shared = sum(
-        any(phrases[p].item == item for p, _w, _s in card.phrase_hits(t.norm, t.stop)) for t in content
-    )
+    hits = [
+        [(p, w) for p, w, _s in card.phrase_hits(t.norm, t.stop) if phrases[p].item == item] for t in content
+    ]
+    shared = sum(bool(h) for h in hits)
+    if 0 < shared < len(content) and any(
+        phrases[p].kind == "answer" and w == 0 and len(phrases[p].words) >= 2 for p, w in hits[0]
+    ):
+        return len(content), len(content)  # the same first name, another name
     return shared, len(content)
 
 

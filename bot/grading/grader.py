@@ -48,6 +48,7 @@ from .text import (
     Token,
     fold,
     phrase_tokens,
+    scope_negations,
     stems,
     tokenize,
 )
@@ -374,9 +375,10 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
         if answer is not None and answer.negative and phrase.kind != "answer" and not phrase.negative:
             answer_stems = {s for w in answer.words for s in stems(w)}
             phrase.negative = any(stems(w) & answer_stems for w in phrase.words)
-    avoidance = bool(_AVOIDANCE_QUESTION.search(question)) or any(
-        p.negative and p.kind == "answer" for p in phrases
-    )
+    # A card of things to avoid: its question says so, or at least half its items are negative. One negative
+    # habit among good ones ("Never reuse passwords") leaves the others' negations their usual meaning.
+    negative_answers = sum(p.negative for p in phrases if p.kind == "answer")
+    avoidance = bool(_AVOIDANCE_QUESTION.search(question)) or negative_answers * 2 >= len(parsed) > 0
     return PreparedCard(parsed, phrases, frozenset(vocabulary), avoidance, question=question)
 
 
@@ -422,6 +424,7 @@ class _Reply:
     breaks: dict[int, list[int]]  # per strength: the tokens that follow a separator that strong or more
     content_before: list[int]  # content_before[i]: how many non-stop-words precede token i
     has_negation: bool  # any negation word at all: most replies have none, and skip polarity checks
+    excluded: list[bool]  # tokens inside the scope of "sauf", "except" (see text.scope_negations)
     _lookback: dict[int, frozenset[str]] = field(default_factory=dict)
     _counts: dict[str, list[int]] = field(default_factory=dict)
 
@@ -446,6 +449,11 @@ class _Reply:
     @classmethod
     def read(cls, text: str) -> _Reply:
         tokens, gaps = tokenize(text)
+        excluded: list[bool] = []
+        if any(t.norm in NEGATIONS or t.norm == "t" for t in tokens):
+            tokens, excluded = scope_negations(tokens, gaps)
+        if not any(excluded):
+            excluded = []  # the common case: nothing excluded, nothing to look up
         breaks = {level: [i for i, gap in enumerate(gaps) if gap >= level] for level in (CONJ, COMMA, HARD)}
         starts = breaks[CONJ]  # every part starts after a separator (the first token has a HARD gap)
         ends = [start - 1 for start in starts[1:]] + [len(tokens) - 1] if starts else []
@@ -455,7 +463,7 @@ class _Reply:
             atom_of.extend([atom] * (last - first + 1))
         content_before = list(accumulate((not token.stop for token in tokens), initial=0))
         has_negation = any(token.norm in NEGATIONS for token in tokens)
-        return cls(text, tokens, gaps, atom_of, spans, breaks, content_before, has_negation)
+        return cls(text, tokens, gaps, atom_of, spans, breaks, content_before, has_negation, excluded)
 
     def quote(self, start: int, end: int) -> str:
         return self.text[self.tokens[start].start : self.tokens[end].end]
@@ -675,12 +683,13 @@ def _windows(
     # windows with a negation inside, without the general check.
     plain_negation_check = check_polarity and not (phrase.negative or phrase.opposites)
     negations = read.count_before(NEGATIONS, "negations") if plain_negation_check else []
+    excluded = read.excluded
     size = len(tokens)
     for first in range(len(hits)):
         if not first & 255 and first and time.perf_counter() > deadline:
             break  # out of time: the windows found so far
         start = hits[first][0]
-        if plain_negation_check and read.words_before(start) & NEGATIONS:
+        if plain_negation_check and (read.words_before(start) & NEGATIONS or (excluded and excluded[start])):
             continue
         at = bisect.bisect_right(barrier_breaks, start)
         limit = min(barrier_breaks[at] if at < len(barrier_breaks) else size, start + max_span + 1)
@@ -797,5 +806,7 @@ def _polarity_ok(card: PreparedCard, phrase: _Phrase, start: int, end: int, read
         return bool(before & _NEGATIVE_CUES) or cues[end + 1] > cues[start]
     if card.avoidance:
         return True
+    if read.excluded and read.excluded[start]:
+        return False
     negations = read.count_before(NEGATIONS, "negations")
     return not (before & NEGATIONS) and negations[end + 1] == negations[start]

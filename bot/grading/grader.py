@@ -128,6 +128,9 @@ class _Phrase:
     # Numbers never name an item alone when several items carry them ("1763, 1774" names no law): the words
     # that are numbers, when so.
     numbers: tuple[bool, ...] = ()
+    # Items whose keys share a word with this one ("Wolfred Nelson" / "Robert Nelson", "Droit à la vie" /
+    # "Respect de la vie privée"): a word of theirs beside the shared one means the reply names them.
+    rivals: frozenset[int] = frozenset()
 
 
 @dataclass(slots=True)
@@ -269,7 +272,7 @@ def is_negative_phrase(words: Sequence[str]) -> bool:
 
 
 _ACRONYM = re.compile(r"\(([^\W\d_][\w.-]{0,9})\)")  # "Kilobyte (KB)", "... vie privée (EFVP)"
-_TERM_SPLIT = re.compile(r"[,;()\[\]/=+]|\s-+>?\s|\s(?:or|ou)\s")
+_TERM_SPLIT = re.compile(r"[,;()\[\]/=]|\s-+>?\s|\s(?:or|ou)\s")
 
 
 def _detail_terms(detail: str) -> list[str]:
@@ -369,6 +372,16 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
         item_opposites[phrase.item] = item_opposites.get(phrase.item, frozenset()) | phrase.opposites
     for phrase in phrases:
         phrase.opposites = item_opposites[phrase.item]
+    key_words: dict[int, set[str]] = {}
+    for phrase in phrases:
+        if phrase.kind in ("answer", "alias"):
+            key_words.setdefault(phrase.item, set()).update(w for w in phrase.words if not w.isdigit())
+    for phrase in phrases:
+        if phrase.kind in ("answer", "alias"):
+            own = set(phrase.words)
+            phrase.rivals = frozenset(
+                item for item, words in key_words.items() if item != phrase.item and words & own
+            )
     answers = {p.item: p for p in phrases if p.kind == "answer"}
     for phrase in phrases:
         answer = answers.get(phrase.item)
@@ -732,6 +745,8 @@ def _windows(
                 continue  # the words must stand together; a description is compact
             if phrase.stop_only and not _question_word_stands_alone(card, start, read):
                 continue
+            if phrase.rivals and _names_a_rival(card, phrase, start, end, read, positions_used):
+                continue
             partial_pair = n == 2 and len(best_sim) == 1 and not is_detail
             if partial_pair and _modified(start, end, read, positions_used):
                 continue
@@ -769,6 +784,35 @@ def _names_the_whole_part(
     if content[last + 1] - content[first] != inside:
         return False  # other words stand beside it in the entry
     return any(phrase.weights[w] >= 0.99 for w in best_sim)
+
+
+def _names_a_rival(
+    card: PreparedCard, phrase: _Phrase, start: int, end: int, read: _Reply, matched: set[int]
+) -> bool:
+    """Right beside the window, the word a near-neighbour item's key says next to the shared one: "droit à la
+    vie privée" names "Respect de la vie privée", not "Droit à la vie"; "Saint-Denis" is not Saint-Charles."""
+    atom_of = read.atom_of
+    tokens = read.tokens
+    own = set(phrase.words)
+    phrases = card.phrases
+    for position, inner, step in ((end + 1, end, 1), (start - 1, start, -1)):
+        if not 0 <= position < len(tokens) or position in matched or atom_of[position] != atom_of[start]:
+            continue
+        token = tokens[position]
+        if token.stop or token.norm.isdigit():
+            continue
+        beside = {(p, w) for p, w, _s in card.phrase_hits(tokens[inner].norm, tokens[inner].stop)}
+        for p_index, w_index, similarity in card.phrase_hits(token.norm, token.stop):
+            other = phrases[p_index]
+            if (
+                other.item in phrase.rivals
+                and other.kind in ("answer", "alias")
+                and similarity >= 0.9
+                and other.words[w_index] not in own
+                and (p_index, w_index - step) in beside
+            ):
+                return True
+    return False
 
 
 def _modified(start: int, end: int, read: _Reply, matched: set[int]) -> bool:

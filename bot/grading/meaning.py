@@ -300,6 +300,8 @@ def _decide(
             continue
         if s_deck is not None and s1 - s_deck < deck_margin:
             continue
+        if _contradicts(lexical, span, best):
+            continue  # "le bon outil" is not "Utiliser le mauvais outil", however close in meaning
         shared, words = _shared_words(lexical, span, best)
         if shared and (shared == words or s1 < THRESHOLD_SHARED):
             continue  # every word was judged in words, or a near-neighbour's name must be closer still
@@ -320,6 +322,17 @@ def _decide(
         taken_atoms |= atoms
         credits.append((item, (span.first, span.last), similarity))
     return credits
+
+
+def _contradicts(lexical: LexicalResult, span: _Span, item: int) -> bool:
+    """The span holds a word that turns the item into its contrary ("bon" for "mauvais")."""
+    read = lexical.read
+    assert read is not None
+    opposites = next((p.opposites for p in lexical.card.phrases if p.item == item), frozenset())
+    if not opposites:
+        return False
+    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
+    return any(t.norm in opposites for t in read.tokens[start : end + 1])
 
 
 def _shared_words(lexical: LexicalResult, span: _Span, item: int) -> tuple[int, int]:

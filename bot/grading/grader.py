@@ -55,8 +55,8 @@ from .text import (
 
 WEAK_MATCH = 0.8  # a similarity good enough for a name, not for a word of a long description
 MAX_REPLY_CHARS = 20_000  # longer replies are graded on their beginning; Discord's own limit is 4,000
-# Bounds on the work one reply may cost, whatever the deck and the reply (issue 13: a 700-character item of one
-# word repeated against a 4,000-character answer took 11 s, growing with the square of the repeats).
+# Bounds on the work one reply may cost, whatever the deck and the reply (issue 13: a 700-character item of
+# one word repeated against a 4,000-character answer took 11 s, growing with the square of the repeats).
 MAX_PHRASE_WORDS = 40  # words of one phrase that matching reads; a key or a detail says it in fewer
 MAX_HITS_PER_PHRASE = 2_000  # reply words standing for one phrase's words
 MAX_CANDIDATES = 5_000  # windows kept for the selection

@@ -309,7 +309,7 @@ def _decide(
             continue  # one word says little to the model: "mentoring" sits near "Recrutement"
         options.append((s1, best, span))
     if elsewhere > max(2, math.ceil(card.items / 3)):
-        return []  # a spray of the deck's items earns nothing by meaning: it only earns what it names in words
+        return []  # a spray of the deck's items earns only what it names in words
     options.sort(key=lambda o: -o[0])
     taken_atoms: set[int] = set()
     taken_items = set(lexical.credited)

@@ -143,7 +143,7 @@ STOP_WORDS = frozenset(
 NEGATIONS = frozenset({"pas", "non", "sauf", "jamais", "ni", "aucun", "aucune", "sans", "excepte", "hormis",
                        "not", "no", "never", "except", "without", "nor", "n", "eviter", "avoid", "isnt",
                        "doesnt", "didnt", "cant", "wont", "arent", "wasnt", "shouldnt"})  # fmt: skip
-# "except X and Y", "tous sauf X et Y": the exclusion runs over the whole list that follows, to the sentence end.
+# "except X and Y", "tous sauf X et Y": the exclusion covers the list that follows, to the sentence end.
 EXCLUSIONS = frozenset({"sauf", "except", "excepte", "hormis", "excepted", "besides"})
 # "not only X but also Y", "pas juste X, aussi Y": a negation before these asserts X, it rejects nothing.
 _NOT_ONLY = frozenset({"only", "just", "juste", "seulement", "que", "uniquement", "simplement", "merely"})

@@ -37,6 +37,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..decks.model import Item
+from . import semantic as _semantic
 from .text import (
     COMMA,
     CONJ,
@@ -74,6 +75,7 @@ _NEGATIVE_CUES = NEGATIONS | {
 _AVOIDANCE_QUESTION = re.compile(
     r"\b(?:[ée]vit|avoid|erreurs?|mistakes?|pi[èe]ges?|à ne pas|not to)\w*", re.I
 )
+_NEGATION_OR_T = NEGATIONS | {"t"}  # "t": the end of "don't", read by text.scope_negations
 _NO_CREDIT_PHRASE_WORDS = STOP_WORDS - {"qui", "quoi", "ou", "comment", "quand", "pourquoi"}
 
 
@@ -463,10 +465,10 @@ class _Reply:
     def read(cls, text: str) -> _Reply:
         tokens, gaps = tokenize(text)
         excluded: list[bool] = []
-        if any(t.norm in NEGATIONS or t.norm == "t" for t in tokens):
+        if not _NEGATION_OR_T.isdisjoint([t.norm for t in tokens]):  # most replies have none
             tokens, excluded = scope_negations(tokens, gaps)
-        if not any(excluded):
-            excluded = []  # the common case: nothing excluded, nothing to look up
+            if not any(excluded):
+                excluded = []
         breaks = {level: [i for i, gap in enumerate(gaps) if gap >= level] for level in (CONJ, COMMA, HARD)}
         starts = breaks[CONJ]  # every part starts after a separator (the first token has a HARD gap)
         ends = [start - 1 for start in starts[1:]] + [len(tokens) - 1] if starts else []
@@ -475,7 +477,7 @@ class _Reply:
         for atom, (first, last) in enumerate(spans):
             atom_of.extend([atom] * (last - first + 1))
         content_before = list(accumulate((not token.stop for token in tokens), initial=0))
-        has_negation = any(token.norm in NEGATIONS for token in tokens)
+        has_negation = bool(excluded) or not NEGATIONS.isdisjoint([t.norm for t in tokens])
         return cls(text, tokens, gaps, atom_of, spans, breaks, content_before, has_negation, excluded)
 
     def quote(self, start: int, end: int) -> str:
@@ -498,6 +500,8 @@ def grade_reply(
     it, meaning is calibrated within the card alone. ``semantic=False`` grades by words only; the default
     follows :func:`bot.grading.set_semantic`.
     """
+    if semantic is False or (semantic is None and not _semantic.semantic_status().enabled):
+        return finish_grade(grade_lexical(expected, reply, question))  # words only: no batching to set up
     from .meaning import grade_many
 
     return grade_many([GradeRequest(expected, reply, question, others)], semantic=semantic)[0]
@@ -555,8 +559,8 @@ def grade_lexical(
                 hits.append((position, w_index, similarity))
     candidates: list[_Candidate] = []
     truncated = False
-    for p_index, hits in hits_by_phrase.items():
-        if time.perf_counter() > deadline:
+    for count, (p_index, hits) in enumerate(hits_by_phrase.items()):
+        if not count & 15 and count and time.perf_counter() > deadline:
             truncated = True
             break
         candidates.extend(_windows(card, card.phrases[p_index], hits, read, deadline))

@@ -280,7 +280,9 @@ _TERM_SPLIT = re.compile(r"[,;()\[\]/=]|\s-+>?\s|\s(?:or|ou)\s")
 def _detail_terms(detail: str) -> list[str]:
     """The short terms a terse detail lists ("PSU, turns wall power into...", "int, whole numbers",
     "water gathers ... (runoff)"): each, given whole, names the item as an alias would."""
-    terms = []
+    terms: list[str] = []
+    if re.search(r"[.!?](?:\s|$)", detail.strip()):
+        return terms  # a detail written as sentences explains; it does not list names
     for piece in _TERM_SPLIT.split(detail):
         words = [w for w in phrase_tokens(piece) if w not in _NO_CREDIT_PHRASE_WORDS]
         if 1 <= len(words) <= 2 and not any(w.isdigit() for w in words) and len(piece.strip()) >= 2:

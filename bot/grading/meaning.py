@@ -45,7 +45,7 @@ from .text import COMMA, HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
 log = logging.getLogger(__name__)
 
 THRESHOLD = 0.35  # cosine similarity a part needs with an item's phrase, when the deck is known
-THRESHOLD_ALONE = 0.55  # without the deck's other cards to compare with, the part must be closer still
+THRESHOLD_ALONE = 0.6  # without the deck's other cards to compare with, the part must be closer still
 MARGIN_CARD = 0.1  # over the card's runner-up item
 MARGIN_DECK = 0.03  # over the closest item of the deck's other cards
 DEFINITION_THRESHOLD = 0.49  # a rewording of a definition, compared on the whole reply
@@ -54,6 +54,9 @@ DEFINITION_MARGIN_DECK = 0.12  # definitions of one deck resemble each other: a 
 DEFINITION_WORDS = 3  # content words of its own (not the question's) a reply needs to be a definition
 THRESHOLD_ELSEWHERE = 0.6  # a part this close to another card's item names that item
 THRESHOLD_WORD = 0.56  # a part of one word (a translation, a synonym)
+THRESHOLD_WORD_ALONE = (
+    0.72  # without the deck, one word must be very close ("monitoring" is not "Validation")
+)
 THRESHOLD_SHARED = 0.0  # a short part sharing a word with the item, refused in words: "Google Ads"
 SHORT_PART_WORDS = 3  # a part of up to this many content words is a name, judged in words when it shares one
 MAX_SPAN_ATOMS = 4  # runs of up to this many consecutive parts are compared as one
@@ -305,9 +308,11 @@ def _decide(
         shared, words = _shared_words(lexical, span, best)
         if shared and (shared == words or s1 < THRESHOLD_SHARED):
             continue  # every word was judged in words, or a near-neighbour's name must be closer still
-        if words == 1 and s1 < THRESHOLD_WORD:
+        if words == 1 and s1 < (THRESHOLD_WORD if s_deck is not None else THRESHOLD_WORD_ALONE):
             continue  # one word says little to the model: "mentoring" sits near "Recrutement"
         options.append((s1, best, span))
+    if deck is None and len(spans) and _listed_parts(lexical) > max(2, math.ceil(card.items / 3)) + 1:
+        elsewhere = card.items  # no deck to tell where they come from: a long list of misses is a spray
     if elsewhere > max(2, math.ceil(card.items / 3)):
         return []  # a spray of the deck's items earns only what it names in words
     options.sort(key=lambda o: -o[0])
@@ -322,6 +327,18 @@ def _decide(
         taken_atoms |= atoms
         credits.append((item, (span.first, span.last), similarity))
     return credits
+
+
+def _listed_parts(lexical: LexicalResult) -> int:
+    """Parts that named nothing in words and read as list entries (what the anti-spray rule counts)."""
+    read = lexical.read
+    assert read is not None
+    content = read.content_before
+    return sum(
+        1
+        for atom in lexical.free_atoms
+        if content[read.atom_span[atom][1] + 1] - content[read.atom_span[atom][0]] <= 4
+    )
 
 
 def _contradicts(lexical: LexicalResult, span: _Span, item: int) -> bool:

@@ -29,8 +29,9 @@ BEFORE = {
                        "numbering": 13, "paragraph": 11, "paraphrase": 4, "plausible-wrong": 15,
                        "separators": 14, "spray": 11, "typo": 10, "wrong-card": 13},
     ("dev", "curated"): {"abbrev": 11, "accents": 13, "bullets": 12, "detail-only": 8, "duplicates": 13,
-                         "english": 9, "junk": 14, "key-only": 14, "markdown": 12, "mixed": 11, "negation": 15,
-                         "numbering": 13, "paragraph": 15, "paraphrase": 13, "plausible-wrong": 15,
+                         "english": 9, "junk": 14, "key-only": 14, "markdown": 12, "mixed": 11,
+                         "negation": 15, "numbering": 13, "paragraph": 15, "paraphrase": 13,
+                         "plausible-wrong": 15,
                          "separators": 14, "spray": 11, "typo": 10, "wrong-card": 13},
     ("holdout", "plain"): {"abbrev": 10, "accents": 13, "bullets": 12, "detail-only": 8, "duplicates": 13,
                            "english": 2, "junk": 13, "key-only": 13, "markdown": 13, "mixed": 11,
@@ -39,7 +40,8 @@ BEFORE = {
     ("holdout", "curated"): {"abbrev": 11, "accents": 13, "bullets": 12, "detail-only": 10, "duplicates": 13,
                              "english": 10, "junk": 13, "key-only": 13, "markdown": 13, "mixed": 11,
                              "negation": 11, "numbering": 14, "paragraph": 13, "paraphrase": 7,
-                             "plausible-wrong": 16, "separators": 13, "spray": 11, "typo": 8, "wrong-card": 11},
+                             "plausible-wrong": 16, "separators": 13, "spray": 11, "typo": 8,
+                             "wrong-card": 11},
 }  # fmt: skip
 
 ITEMS = {"plain": plain_items, "curated": curated_items}

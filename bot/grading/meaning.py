@@ -29,17 +29,9 @@ import numpy as np
 
 from ..decks.model import Item
 from . import semantic as sem
-from .grader import (
-    _NEGATIVE_CUES,
-    Grade,
-    GradeRequest,
-    LexicalResult,
-    PreparedCard,
-    _Reply,
-    finish_grade,
-    grade_lexical,
-    is_negative_phrase,
-)
+from .card import _NEGATIVE_CUES, PreparedCard, _split_item, is_negative_phrase
+from .grader import Grade, GradeRequest, LexicalResult, finish_grade, grade_lexical
+from .reply import _Reply
 from .text import COMMA, HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
 
 log = logging.getLogger(__name__)
@@ -81,8 +73,6 @@ def _item_texts(item: Item) -> list[str]:
 
 
 def _items_of(card: Sequence[str | Item]) -> tuple[Item, ...]:
-    from .grader import _split_item
-
     return tuple(_split_item(item) for item in card)
 
 

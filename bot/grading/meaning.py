@@ -52,8 +52,8 @@ THRESHOLD_WORD_ALONE = (
 THRESHOLD_SHARED = 0.0  # a short part sharing a word with the item, refused in words: "Google Ads"
 SHORT_PART_WORDS = 3  # a part of up to this many content words is a name, judged in words when it shares one
 MAX_SPAN_ATOMS = 4  # runs of up to this many consecutive parts are compared as one
-MAX_SPANS_PER_REPLY = 24  # bounds the model's work on a long reply
-MAX_ATOMS_PER_REPLY = 16
+MAX_SPANS_PER_REPLY = 12  # bounds the model's work on a long reply
+MAX_ATOMS_PER_REPLY = 12
 _NEGATIVE = NEGATIONS | _NEGATIVE_CUES
 
 

@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LABELLED = ROOT / "tests" / "bot" / "grading"
 CURATED = ROOT / "data" / "decks" / "cours-2.yaml"
 
-Grader = Callable[[Sequence[Any], str, str], list[int]]
+# (items, reply, question, the deck's other cards' items or None) -> credited item indices
+Grader = Callable[[Sequence[Any], str, str, Sequence[Sequence[Any]] | None], list[int]]
 
 
 @dataclass
@@ -82,11 +83,53 @@ def curated_items() -> dict[str, tuple[list[Item], str]]:
     }
 
 
-def our_grader(items: Sequence[Any], reply: str, question: str) -> list[int]:
-    return grade_reply(items, reply, question=question).matched
+NEW_SETS = LABELLED / "labelled_new"
 
 
-def naive_grader(items: Sequence[Any], reply: str, question: str = "") -> list[int]:
+def _deck_of(card_id: str) -> str:
+    """Card ids of the new sets are ``deck:index``; the original set is one deck."""
+    return card_id.partition(":")[0] if ":" in card_id else ""
+
+
+def new_deck_items(*, curated: bool = False) -> dict[str, tuple[list[Item], str]]:
+    """The cards of the new decks (``labelled_new/decks``) as ``{"deck:index": (items, question)}``.
+
+    With ``curated``, the chem-bio cards come from its curated copy (same cards and items, with aliases).
+    """
+    found: dict[str, tuple[list[Item], str]] = {}
+    for path in sorted((NEW_SETS / "decks").glob("*.yaml")):
+        name = path.stem
+        if name.endswith("-curated"):
+            continue
+        curated_path = path.with_name(f"{name}-curated.yaml")
+        deck = load_deck(curated_path if curated and curated_path.exists() else path)
+        for index, card in enumerate(deck.cards):
+            found[f"{name}:{index}"] = (list(card.items), card.question)
+    return found
+
+
+def load_new_cases(name: str) -> list[dict[str, Any]]:
+    """The labelled replies of ``labelled_new/<name>.yaml``, with ``card`` as ``deck:index``."""
+    cases = yaml.safe_load((NEW_SETS / f"{name}.yaml").read_text(encoding="utf-8"))
+    return [{**case, "card": f"{case['deck']}:{case['card']}"} for case in cases]
+
+
+def our_grader(
+    items: Sequence[Any], reply: str, question: str, others: Sequence[Sequence[Any]] | None = None
+) -> list[int]:
+    return grade_reply(items, reply, question=question, others=others).matched
+
+
+def lexical_grader(
+    items: Sequence[Any], reply: str, question: str, others: Sequence[Sequence[Any]] | None = None
+) -> list[int]:
+    """The lexical stage alone (grading by meaning off)."""
+    return grade_reply(items, reply, question=question, semantic=False).matched
+
+
+def naive_grader(
+    items: Sequence[Any], reply: str, question: str = "", others: Sequence[Sequence[Any]] | None = None
+) -> list[int]:
     """The baseline the issue names: split on separators, WRatio of each item's key against each part, 86."""
     import re
 
@@ -97,11 +140,27 @@ def naive_grader(items: Sequence[Any], reply: str, question: str = "") -> list[i
     )
 
 
-def evaluate(cases: list[dict[str, Any]], items: dict[str, tuple[list[Any], str]], grader: Grader) -> Quality:
+def evaluate(
+    cases: list[dict[str, Any]],
+    items: dict[str, tuple[list[Any], str]],
+    grader: Grader,
+    *,
+    deck: bool = True,
+) -> Quality:
+    """Item precision, recall and exact replies; with ``deck``, the grader is told the deck's other cards."""
     quality = Quality()
+    others_of = {
+        card_id: [
+            other
+            for other_id, (other, _q) in items.items()
+            if other_id != card_id and _deck_of(other_id) == _deck_of(card_id)
+        ]
+        for card_id in items
+    }
     for case in cases:
         card_items, question = items[case["card"]]
-        got = set(grader(card_items, case["reply"], question))
+        others = others_of[case["card"]] if deck else None
+        got = set(grader(card_items, case["reply"], question, others))
         want = set(case["credited"])
         quality.cases += 1
         quality.true_positives += len(got & want)
@@ -117,7 +176,33 @@ def evaluate(cases: list[dict[str, Any]], items: dict[str, tuple[list[Any], str]
     return quality
 
 
+def kinds_line(quality: Quality) -> str:
+    return "  ".join(f"{kind} {exact}/{cases}" for kind, (exact, cases) in sorted(quality.by_kind.items()))
+
+
+def recall_of(cases: list[dict[str, Any]], items: dict[str, tuple[list[Any], str]], kind: str) -> Quality:
+    return evaluate([c for c in cases if c.get("kind") == kind], items, our_grader)
+
+
 def main() -> None:
+    new_items, new_curated = new_deck_items(), new_deck_items(curated=True)
+    for name in ("dev", "holdout"):
+        try:
+            cases = load_new_cases(name)
+        except FileNotFoundError:
+            continue
+        chem = [c for c in cases if c["deck"] == "chem-bio"]
+        print(f"new decks, {name} set ({len(cases)} replies)")
+        print(f"  naive baseline          : {evaluate(cases, new_items, naive_grader).line()}")
+        print(f"  lexical stage alone     : {evaluate(cases, new_items, lexical_grader).line()}")
+        print(f"  grade_reply, no deck    : {evaluate(cases, new_items, our_grader, deck=False).line()}")
+        full = evaluate(cases, new_items, our_grader)
+        print(f"  grade_reply, with deck  : {full.line()}")
+        print(f"    by kind (exact/cases) : {kinds_line(full)}")
+        for kind in ("paraphrase", "other-language"):
+            print(f"    {kind:<21} : recall {recall_of(cases, new_items, kind).recall:.3f}")
+        print(f"  chem-bio, plain         : {evaluate(chem, new_items, our_grader).line()}")
+        print(f"  chem-bio, curated       : {evaluate(chem, new_curated, our_grader).line()}")
     plain, curated = plain_items(), curated_items()
     for name in ("dev", "holdout"):
         try:

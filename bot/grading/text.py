@@ -141,7 +141,16 @@ STOP_WORDS = frozenset(
      get_stop_words("fr")} - _NOT_STOP | _ENGLISH_STOP | _FILLER
 )  # fmt: skip
 NEGATIONS = frozenset({"pas", "non", "sauf", "jamais", "ni", "aucun", "aucune", "sans", "excepte", "hormis",
-                       "not", "no", "never", "except", "without", "nor", "n", "eviter", "avoid"})  # fmt: skip
+                       "not", "no", "never", "except", "without", "nor", "n", "eviter", "avoid", "isnt",
+                       "doesnt", "didnt", "cant", "wont", "arent", "wasnt", "shouldnt"})  # fmt: skip
+# "except X and Y", "tous sauf X et Y": the exclusion covers the list that follows, to the sentence end.
+EXCLUSIONS = frozenset({"sauf", "except", "excepte", "hormis", "excepted", "besides"})
+# "not only X but also Y", "pas juste X, aussi Y": a negation before these asserts X, it rejects nothing.
+_NOT_ONLY = frozenset({"only", "just", "juste", "seulement", "que", "uniquement", "simplement", "merely"})
+# English contractions split at the apostrophe: "don't" is "don" + "t".
+_CONTRACTED = frozenset({"don", "doesn", "didn", "isn", "aren", "wasn", "weren", "can", "couldn", "wouldn",
+                         "shouldn", "won", "haven", "hasn", "hadn", "mustn"})  # fmt: skip
+_BUT = frozenset({"mais", "but"})
 # Words that join two list items in speech; with content on both sides they separate parts like a comma.
 CONJUNCTIONS = frozenset({"et", "pis", "puis", "ou", "mais", "and", "or", "but"})
 # Opposites that turn an item into its contrary: "le bon outil" is not "le mauvais outil".
@@ -293,6 +302,33 @@ def _soften_conjunctions(tokens: list[Token], gaps: list[int]) -> tuple[list[Tok
         kept_gaps.append(max(gap, carry))
         carry = SPACE
     return kept_tokens, kept_gaps
+
+
+def scope_negations(tokens: list[Token], gaps: list[int]) -> tuple[list[Token], list[bool]]:
+    """Tokens with negations read in their scope, and for each token whether an exclusion covers it.
+
+    "don't" becomes a negation ("not"); the negation of "not only", "pas juste", "pas seulement" is dropped
+    (it asserts what follows); "sauf", "except" exclude everything after them up to the end of the sentence
+    or a "mais"/"but" ("tous sauf l'infiltration et le ruissellement" names neither).
+    """
+    if not tokens:
+        return tokens, []
+    out = list(tokens)
+    for index, token in enumerate(out):
+        if token.norm == "t" and index and out[index - 1].norm in _CONTRACTED and gaps[index] == SPACE:
+            out[index] = token._replace(norm="not", stop=True)
+    for index, token in enumerate(out[:-1]):
+        if token.norm in NEGATIONS and out[index + 1].norm in _NOT_ONLY and gaps[index + 1] < COMMA:
+            out[index] = token._replace(norm=f"~{token.norm}", stop=True)
+    excluded = [False] * len(out)
+    active = False
+    for index, token in enumerate(out):
+        if gaps[index] >= HARD or token.norm in _BUT:
+            active = False
+        excluded[index] = active
+        if token.norm in EXCLUSIONS:
+            active = True
+    return out, excluded
 
 
 ELISIONS = ("qu", "d", "l", "j", "n", "s", "m", "t", "c")

@@ -1,0 +1,404 @@
+"""Grading by meaning: the stage behind the lexical one, and the batched entry point ``grade_many``.
+
+A part of the reply that named nothing in words may still earn an item by meaning (a paraphrase, the other
+language). Each part, and each run of consecutive such parts within a sentence or a line, is embedded with the
+multilingual model of :mod:`bot.grading.semantic` and compared with every phrase of every item (the key, its
+aliases, the key with its detail). It earns the item it is closest to only when it clearly prefers it:
+- similar enough (``THRESHOLD``; higher when the deck's other cards are not given),
+- clearly closer to that item than to the card's other items (``MARGIN_CARD``),
+- closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given).
+The lexical rules apply to these credits too: a part with a negation earns nothing by meaning (the model
+does not read "not"), nor does any part on a card of things to avoid; one part credits one item, an item is
+credited once (an item already credited in words is not credited again), and the parts that earn nothing
+still count for the anti-spray rule. A one-item card (a definition) is also compared on the whole reply;
+a part that only repeats the question's words (the term to define) earns nothing.
+
+Deck vectors are computed once (see :mod:`bot.grading.semantic`); ``grade_many`` embeds the parts of all its
+replies in one model call, so the bot can batch concurrent answers in an executor.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..decks.model import Item
+from . import semantic as sem
+from .card import _NEGATIVE_CUES, PreparedCard, _split_item, is_negative_phrase
+from .grader import Grade, GradeRequest, LexicalResult, finish_grade, grade_lexical
+from .reply import _Reply
+from .text import COMMA, HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
+
+log = logging.getLogger(__name__)
+
+THRESHOLD = 0.35  # cosine similarity a part needs with an item's phrase, when the deck is known
+THRESHOLD_ALONE = 0.6  # without the deck's other cards to compare with, the part must be closer still
+MARGIN_CARD = 0.1  # over the card's runner-up item
+MARGIN_DECK = 0.03  # over the closest item of the deck's other cards
+DEFINITION_THRESHOLD = 0.49  # a rewording of a definition, compared on the whole reply
+DEFINITION_THRESHOLD_ALONE = 0.55
+DEFINITION_MARGIN_DECK = 0.12  # definitions of one deck resemble each other: a clear preference
+DEFINITION_WORDS = 3  # content words of its own (not the question's) a reply needs to be a definition
+THRESHOLD_ELSEWHERE = 0.6  # a part this close to another card's item names that item
+THRESHOLD_WORD = 0.56  # a part of one word (a translation, a synonym)
+THRESHOLD_WORD_ALONE = (
+    0.72  # without the deck, one word must be very close ("monitoring" is not "Validation")
+)
+THRESHOLD_SHARED = 0.0  # a short part sharing a word with the item, refused in words: "Google Ads"
+SHORT_PART_WORDS = 3  # a part of up to this many content words is a name, judged in words when it shares one
+MAX_SPAN_ATOMS = 4  # runs of up to this many consecutive parts are compared as one
+MAX_SPANS_PER_REPLY = 12  # bounds the model's work on a long reply
+MAX_ATOMS_PER_REPLY = 12
+_NEGATIVE = NEGATIONS | _NEGATIVE_CUES
+
+
+@dataclass(frozen=True, slots=True)
+class _CardVectors:
+    matrix: np.ndarray  # one row per phrase of the card
+    row_item: np.ndarray  # the item of each row
+    items: int
+    negative_items: frozenset[int]
+
+
+def _item_texts(item: Item) -> list[str]:
+    texts = [item.answer, *item.aliases]
+    if item.detail:
+        texts.append(f"{item.answer}: {item.detail}")
+    return [t for t in dict.fromkeys(t.strip() for t in texts) if t]
+
+
+def _items_of(card: Sequence[str | Item]) -> tuple[Item, ...]:
+    return tuple(_split_item(item) for item in card)
+
+
+def deck_texts(cards: Sequence[Sequence[str | Item]]) -> list[str]:
+    """Every text of a deck's cards that grading by meaning embeds (what :func:`prepare_deck` computes)."""
+    return list(dict.fromkeys(t for card in cards for item in _items_of(card) for t in _item_texts(item)))
+
+
+def prepare_deck(cards: Sequence[Sequence[str | Item]], *, blob: bytes | None = None) -> bytes:
+    """Compute (once) the vectors of a deck's items and return them as bytes the store can keep.
+
+    Given the bytes a previous call returned, the vectors are restored instead of recomputed. With the stage
+    off or the model missing, nothing is computed and the bytes are empty.
+    """
+    texts = deck_texts(cards)
+    if blob:
+        sem.restore_embeddings(blob, texts)
+    if not sem.active():
+        return b""
+    sem.deck_vectors(texts)
+    return sem.embeddings_blob(texts)
+
+
+@lru_cache(maxsize=1024)
+def _card_vectors(items: tuple[Item, ...]) -> _CardVectors | None:
+    rows: list[str] = []
+    row_item: list[int] = []
+    for index, item in enumerate(items):
+        for text in _item_texts(item):
+            rows.append(text)
+            row_item.append(index)
+    matrix = sem.deck_vectors(rows)
+    if len(matrix) != len(rows):
+        return None
+    negative = frozenset(
+        index for index, item in enumerate(items) if is_negative_phrase(phrase_tokens(item.answer))
+    )
+    return _CardVectors(matrix, np.asarray(row_item), len(items), negative)
+
+
+@lru_cache(maxsize=256)
+def _deck_matrix(
+    others: tuple[tuple[str | Item, ...], ...], question_stems: frozenset[str] = frozenset()
+) -> np.ndarray | None:
+    """Vectors of the other cards' phrases, less those that only name this card's question: the term a
+    definition card asks about ("Catalyst" on another card for "What is a catalyst?") is no competitor."""
+    texts = [
+        t
+        for t in deck_texts(others)
+        if not question_stems
+        or not all(stems(w) & question_stems for w in phrase_tokens(t) if w not in STOP_WORDS)
+    ]
+    matrix = sem.deck_vectors(texts)
+    return matrix if len(matrix) == len(texts) else None
+
+
+@dataclass(slots=True)
+class _Span:
+    request: int
+    first: int  # atoms, inclusive
+    last: int
+    text: str
+    whole: bool = False  # the whole reply, for a definition card
+
+
+def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
+    """The parts of one reply to compare by meaning: free parts, and runs of them within a sentence."""
+    read = lexical.read
+    card = lexical.card
+    if read is None or card.avoidance or len(lexical.credited) == lexical.total:
+        return []
+    question_stems = _question_stems(card)
+    if lexical.total == 1 and _is_definition(card):
+        return _definition_spans(index, read, question_stems, negation_allowed=_has_negation(card))
+    free = lexical.free_atoms[:MAX_ATOMS_PER_REPLY]
+    if read.has_negation:
+        # A sentence with a negation anywhere is left to words: its other parts often carry the rejection
+        # on ("pas accepter la critique, les commentaires négatifs faut les supprimer").
+        negated = _negated_sentences(read)
+        free = [a for a in free if not negated[a]]
+    spans = [_Span(index, a, a, _quote(read, a, a)) for a in free if _usable(read, a, a, question_stems)]
+    free_set = set(free)
+    for length in range(2, MAX_SPAN_ATOMS + 1):
+        for first in free:
+            last = first + length - 1
+            if len(spans) >= MAX_SPANS_PER_REPLY:
+                break
+            if not all(a in free_set for a in range(first, last + 1)):
+                continue
+            if any(read.gaps[read.atom_span[a][0]] >= COMMA for a in range(first + 1, last + 1)):
+                continue  # a run joins the halves of one phrase ("X et Y"), never list entries nor sentences
+            if _usable(read, first, last, question_stems):
+                spans.append(_Span(index, first, last, _quote(read, first, last)))
+    return spans[:MAX_SPANS_PER_REPLY]
+
+
+def _is_definition(card: PreparedCard) -> bool:
+    """A one-item card whose item is a sentence: a definition ("What is a catalyst?")."""
+    return len(card.items) == 1 and len(phrase_tokens(card.items[0].answer)) >= 5
+
+
+def _has_negation(card: PreparedCard) -> bool:
+    return any(w in _NEGATIVE for item in card.items for w in phrase_tokens(item.as_text()))
+
+
+def _definition_spans(
+    index: int, read: _Reply, question_stems: frozenset[str], *, negation_allowed: bool
+) -> list[_Span]:
+    """A definition is compared on the whole reply and on each of its sentences (or lines).
+
+    Negation words stay when the definition has some ("sans être consommé", "without being used up");
+    otherwise a reply with a negation is left to words ("pas community manager, plutôt influenceur").
+    """
+    if read.has_negation and not negation_allowed:
+        return []
+    sentences: list[tuple[int, int]] = []
+    for atom, (first, _last) in enumerate(read.atom_span):
+        if not sentences or read.gaps[first] >= HARD:
+            sentences.append((atom, atom))
+        else:
+            sentences[-1] = (sentences[-1][0], atom)
+    candidates = [(0, len(read.atom_span) - 1)]
+    if len(sentences) > 1:
+        candidates.extend(sentences[: MAX_SPANS_PER_REPLY - 1])
+    return [
+        _Span(index, first, last, _quote(read, first, last), whole=True)
+        for first, last in candidates
+        if _usable(read, first, last, question_stems, definition=True)
+    ]
+
+
+def _negated_sentences(read: _Reply) -> list[bool]:
+    """For each part, whether its sentence (or line) holds a negation."""
+    sentence_of: list[int] = []
+    sentence = -1
+    for first, _last in read.atom_span:
+        if read.gaps[first] >= HARD:
+            sentence += 1
+        sentence_of.append(sentence)
+    negated = {sentence_of[read.atom_of[i]] for i, token in enumerate(read.tokens) if token.norm in _NEGATIVE}
+    return [s in negated for s in sentence_of]
+
+
+@lru_cache(maxsize=1024)
+def _question_stems_of(question_words: tuple[str, ...]) -> frozenset[str]:
+    """Stems of the question's words, and "^" + the first six letters of the long ones: "it catalyzes"
+    repeats "What is a catalyst?"."""
+    words = [w for w in question_words if w not in STOP_WORDS]
+    return frozenset([s for w in words for s in stems(w)] + [f"^{w[:6]}" for w in words if len(w) >= 6])
+
+
+def _repeats_question(norm: str, question_stems: frozenset[str]) -> bool:
+    return bool(stems(norm) & question_stems) or (len(norm) >= 6 and f"^{norm[:6]}" in question_stems)
+
+
+def _question_stems(card: PreparedCard) -> frozenset[str]:
+    return _question_stems_of(tuple(phrase_tokens(card.question)))
+
+
+def _quote(read: _Reply, first: int, last: int) -> str:
+    return read.quote(read.atom_span[first][0], read.atom_span[last][1])
+
+
+def _usable(
+    read: _Reply, first: int, last: int, question_stems: frozenset[str], *, definition: bool = False
+) -> bool:
+    """A span may earn by meaning: no negation, and words of its own beyond the question's (two for a
+    definition: a loose word of it, or the term repeated, is not a definition)."""
+    start, end = read.atom_span[first][0], read.atom_span[last][1]
+    own = 0
+    for token in read.tokens[start : end + 1]:
+        if token.norm in _NEGATIVE and not definition:  # definitions: decided by _definition_spans
+            return False
+        if not token.stop and not token.norm.isdigit() and not _repeats_question(token.norm, question_stems):
+            own += 1
+    return own >= (DEFINITION_WORDS if definition else 1)
+
+
+def _others_key(
+    expected: Sequence[str | Item], others: Sequence[Sequence[str | Item]] | None
+) -> tuple[tuple[str | Item, ...], ...] | None:
+    if others is None:
+        return None
+    own = tuple(expected)
+    return tuple(t for t in (tuple(card) for card in others) if t and t != own)
+
+
+def _decide(
+    spans: list[_Span],
+    vectors: np.ndarray,
+    card: _CardVectors,
+    deck: np.ndarray | None,
+    lexical: LexicalResult,
+) -> list[tuple[int, tuple[int, int], float]]:
+    """Credits by meaning for one reply's spans (greedy on similarity: one span, one item, once)."""
+    options: list[tuple[float, int, _Span]] = []
+    elsewhere = 0  # list entries that name another card's item: a paste of the deck
+    for span, vector in zip(spans, vectors, strict=True):
+        row_sims = card.matrix @ vector
+        per_item = np.full(card.items, -1.0, dtype=np.float32)
+        np.maximum.at(per_item, card.row_item, row_sims)
+        order = np.argsort(-per_item)
+        best = int(order[0])
+        s1 = float(per_item[best])
+        s2 = float(per_item[order[1]]) if card.items > 1 else -1.0
+        s_deck = float(np.max(deck @ vector)) if deck is not None and len(deck) else None
+        if s_deck is not None and span.first == span.last and s_deck >= max(s1, THRESHOLD_ELSEWHERE):
+            elsewhere += 1
+        if span.whole:
+            threshold = DEFINITION_THRESHOLD if s_deck is not None else DEFINITION_THRESHOLD_ALONE
+            deck_margin = DEFINITION_MARGIN_DECK
+        else:
+            threshold = THRESHOLD if s_deck is not None else THRESHOLD_ALONE
+            deck_margin = MARGIN_DECK
+        if s1 < threshold or best in card.negative_items:
+            continue
+        if card.items > 1 and s1 - s2 < MARGIN_CARD:
+            continue
+        if s_deck is not None and s1 - s_deck < deck_margin:
+            continue
+        if _contradicts(lexical, span, best):
+            continue  # "le bon outil" is not "Utiliser le mauvais outil", however close in meaning
+        shared, words = _shared_words(lexical, span, best)
+        if shared and (shared == words or s1 < THRESHOLD_SHARED):
+            continue  # every word was judged in words, or a near-neighbour's name must be closer still
+        if words == 1 and s1 < (THRESHOLD_WORD if s_deck is not None else THRESHOLD_WORD_ALONE):
+            continue  # one word says little to the model: "mentoring" sits near "Recrutement"
+        options.append((s1, best, span))
+    if deck is None and len(spans) and _listed_parts(lexical) > max(2, math.ceil(card.items / 3)) + 1:
+        elsewhere = card.items  # no deck to tell where they come from: a long list of misses is a spray
+    if elsewhere > max(2, math.ceil(card.items / 3)):
+        return []  # a spray of the deck's items earns only what it names in words
+    options.sort(key=lambda o: -o[0])
+    taken_atoms: set[int] = set()
+    taken_items = set(lexical.credited)
+    credits: list[tuple[int, tuple[int, int], float]] = []
+    for similarity, item, span in options:
+        atoms = set(range(span.first, span.last + 1))
+        if item in taken_items or atoms & taken_atoms:
+            continue
+        taken_items.add(item)
+        taken_atoms |= atoms
+        credits.append((item, (span.first, span.last), similarity))
+    return credits
+
+
+def _listed_parts(lexical: LexicalResult) -> int:
+    """Parts that named nothing in words and read as list entries (what the anti-spray rule counts)."""
+    read = lexical.read
+    assert read is not None
+    content = read.content_before
+    return sum(
+        1
+        for atom in lexical.free_atoms
+        if content[read.atom_span[atom][1] + 1] - content[read.atom_span[atom][0]] <= 4
+    )
+
+
+def _contradicts(lexical: LexicalResult, span: _Span, item: int) -> bool:
+    """The span holds a word that turns the item into its contrary ("bon" for "mauvais")."""
+    read = lexical.read
+    assert read is not None
+    opposites = next((p.opposites for p in lexical.card.phrases if p.item == item), frozenset())
+    if not opposites:
+        return False
+    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
+    return any(t.norm in opposites for t in read.tokens[start : end + 1])
+
+
+def _shared_words(lexical: LexicalResult, span: _Span, item: int) -> tuple[int, int]:
+    """(content words of a short part that the item has in words, content words): (0, 0) for a long part.
+
+    The lexical stage saw those words and judged them not enough: "accepter" alone for "Accepter la
+    critique" (a generic word) is every word shared. A part that opens with the item's first word and goes
+    on with words of its own is another name ("Google Ads" for "Google Analytics", "Louis Riel" for
+    "Louis-Joseph Papineau"): reported as every word shared too.
+    """
+    read = lexical.read
+    assert read is not None
+    card = lexical.card
+    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
+    content = [t for t in read.tokens[start : end + 1] if not t.stop]
+    if len(content) > SHORT_PART_WORDS:
+        return 0, 0
+    phrases = card.phrases
+    hits = [
+        [(p, w) for p, w, _s in card.phrase_hits(t.norm, t.stop) if phrases[p].item == item] for t in content
+    ]
+    shared = sum(bool(h) for h in hits)
+    if 0 < shared < len(content) and any(
+        phrases[p].kind == "answer" and w == 0 and len(phrases[p].words) >= 2 for p, w in hits[0]
+    ):
+        return len(content), len(content)  # the same first name, another name
+    return shared, len(content)
+
+
+def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None) -> list[Grade]:
+    """Grade many replies; the parts that need meaning are embedded together in one model call.
+
+    Same results as :func:`bot.grading.grade_reply` on each request. CPU-bound: the bot runs it in an
+    executor, with the answers that arrived together.
+    """
+    lexical = [grade_lexical(r.expected, r.reply, r.question) for r in requests]
+    use = sem.semantic_status().enabled if semantic is None else semantic
+    if not use or not sem.active():
+        return [finish_grade(result) for result in lexical]
+    spans = [span for index, result in enumerate(lexical) for span in _spans(index, result)]
+    if not spans:
+        return [finish_grade(result) for result in lexical]
+    try:
+        vectors = sem.encode([s.text for s in spans])
+        if len(vectors) != len(spans):
+            raise RuntimeError("the model returned no vectors")
+        by_request: dict[int, list[int]] = {}
+        for row, span in enumerate(spans):
+            by_request.setdefault(span.request, []).append(row)
+        meaning: dict[int, list[tuple[int, tuple[int, int], float]]] = {}
+        for index, rows in by_request.items():
+            request, result = requests[index], lexical[index]
+            card = _card_vectors(result.card.items)
+            key = _others_key(request.expected, request.others)
+            deck = _deck_matrix(key, _question_stems(result.card)) if key else None
+            if card is None:
+                continue
+            meaning[index] = _decide([spans[r] for r in rows], vectors[rows], card, deck, result)
+    except Exception:  # the model failing mid-run must not cost the student the lexical grade
+        log.exception("grading by meaning failed; lexical grades only for this batch")
+        return [finish_grade(result) for result in lexical]
+    return [finish_grade(result, meaning.get(index, ())) for index, result in enumerate(lexical)]

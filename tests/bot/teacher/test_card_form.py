@@ -1,5 +1,6 @@
-"""The card form's format (issue 10): every stored card round-trips through the form's two boxes, items are
-read as teachers write them, and a wrong form is refused whole, each wrong line named, in French and English."""
+"""The card form's format (issue 10): every stored card round-trips through the form's two boxes, items
+are read as teachers write them, and a wrong form is refused whole, each wrong line named, in French and
+English."""
 
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def test_a_wrong_form_names_every_line_in_english_and_french() -> None:
     assert "La ligne 2 des éléments, « : sans réponse »" in french.replace(NBSP, " ")
     assert "`answer: detail | alias, alias`" in french  # the syntax, as it is typed
 
-    with pytest.raises(CardFormError, match="teacher.form.invalid") as empty:
+    with pytest.raises(CardFormError, match=r"teacher\.form\.invalid") as empty:
         parse_card("Q ?", "  \n\n")
     assert "There are no items" in empty.value.message("en")
 

@@ -18,7 +18,7 @@ import discord
 from bot.cli import main as tutorbot
 from bot.decks import Card, load_deck_bytes
 from bot.grading import grade_reply
-from bot.teacher.card_form import format_items
+from bot.teacher.card_form import format_items, version_of
 from tests.fakediscord import FakeDiscord, InteractionResult, Member
 from tests.support.classroom import POST_AT, TEST_DECK, Class
 
@@ -279,3 +279,25 @@ async def test_bundled_decks_and_students_are_refused(klass: Class, fake_discord
     ):
         refused = await fake.slash(klass.guild, klass.students["alice"], command, options)
         assert refused.ephemeral and "Manage Server permission or the teacher role" in refused.text
+
+
+async def test_a_forged_form_changes_nothing(klass: Class, fake_discord: FakeDiscord) -> None:
+    """What a modified client could send: the edit form without the command, from a student, or naming
+    another server's card."""
+    fake = fake_discord
+    other = fake.add_guild("Autre classe", channels=("general",))
+    boss = fake.add_role(other, "Boss", permissions=discord.Permissions(manage_guild=True))
+    stranger = fake.add_member(other, "stranger", roles=[boss])
+    deck_id = await start_class(klass)
+    before = await klass.store.load_deck(deck_id)
+    card_id, card = before.card_ids[0], before.deck.cards[0]
+    custom_id = f"teacher:edit:{card_id}:{version_of(card)}"
+    values = {QUESTION: "Hacked?", ITEMS: "Nothing"}
+
+    student = await fake.forge_modal(klass.students["alice"], klass.guild, custom_id, values)
+    assert student.ephemeral and "Manage Server permission or the teacher role" in student.text
+    foreign = await fake.forge_modal(stranger, other, custom_id, values)
+    assert foreign.ephemeral and "This deck was removed meanwhile" in foreign.text
+    added = await fake.forge_modal(stranger, other, f"teacher:add:{deck_id}", values)
+    assert added.ephemeral and "Nothing was saved" in added.text
+    assert await klass.store.load_deck(deck_id) == before

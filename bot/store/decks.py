@@ -202,6 +202,10 @@ class DeckStore(StoreBase):
         position, so its posts, the answers to them (their grades and points), statistics and practice
         reviews stay attached to it, and the next post shows the new text.
 
+        Answers keep their score and points. The items they were credited with follow the items: an item
+        moved or renamed in place keeps its credits, a removed one loses them (not the points), so the
+        reveal and /stats of past posts count hits against the right items.
+
         With ``expected`` (the card as the editor read it), refused with CardChanged when the stored card is
         no longer that one: someone else saved it meanwhile. UnknownRecord when the card was removed or
         retired by a re-import. Checked after locking the card's row, so two processes agree too.
@@ -219,6 +223,9 @@ class DeckStore(StoreBase):
             if expected is not None and not same_card(current, expected):
                 raise CardChanged(f"card {card_id} was changed since it was read; reload it and edit again")
             deck_id, position = int(rows[0]["deck_id"]), rows[0]["position"]
+            moved = item_moves(current.items, card.items)
+            if any(moved.get(index) != index for index in range(len(current.items))):
+                await _move_credits(db, card_id, moved)
             await db.execute("UPDATE cards SET question = ? WHERE id = ?", (card.question, card_id))
             await db.execute("DELETE FROM items WHERE card_id = ?", (card_id,))
             await db.executemany(_INSERT_ITEM, _item_rows(card_id, card))
@@ -329,6 +336,35 @@ def _item_rows(card_id: int, card: Card) -> list[tuple[int, int, str, str, str]]
 def _check_card(card: Card) -> None:
     if not card.question.strip() or not card.items or any(not item.answer.strip() for item in card.items):
         raise InvalidValue("a card needs a question and at least one item, each with an answer")
+
+
+def item_moves(old: Sequence[Item], new: Sequence[Item]) -> dict[int, int | None]:
+    """Where each old item's credits go in the edited card: to the item of the same answer (case aside),
+    else, when the item at the same place is a new one (a rename, a fixed typo), to it; else nowhere."""
+    by_answer = {item.answer.casefold(): index for index, item in reversed(list(enumerate(new)))}
+    kept = {item.answer.casefold() for item in old}
+    moves: dict[int, int | None] = {}
+    for index, item in enumerate(old):
+        target = by_answer.get(item.answer.casefold())
+        if target is None and index < len(new) and new[index].answer.casefold() not in kept:
+            target = index
+        moves[index] = target
+    return moves
+
+
+async def _move_credits(db: Conn, card_id: int, moves: dict[int, int | None]) -> None:
+    """Rewrite the credited items of every answer to the card's posts after its items moved."""
+    updates = []
+    for row in await db.fetch(
+        "SELECT a.id, a.matched FROM answers a JOIN posts p ON p.id = a.post_id WHERE p.card_id = ?",
+        (card_id,),
+    ):
+        matched = [int(index) for index in json.loads(row["matched"])]
+        moved = sorted({target for index in matched if (target := moves.get(index)) is not None})
+        if moved != matched:
+            updates.append((json.dumps(moved), row["id"]))
+    if updates:
+        await db.executemany("UPDATE answers SET matched = ? WHERE id = ?", updates)
 
 
 def same_card(one: Card, other: Card) -> bool:

@@ -145,3 +145,31 @@ async def test_the_queued_card_is_used_by_one_claim_then_cleared(
     await store.set_next_card(GUILD, card_ids[0])
     await store.update_guild(GUILD, paused=True)
     assert await store.next_card(GUILD) == card_ids[0]
+
+
+async def test_credits_follow_the_items_when_an_edit_moves_renames_or_removes_them(
+    store: Store, card_ids: tuple[int, ...], guild: GuildSettings, make_post: MakePost
+) -> None:
+    # Card 0: Transparence, Rapidité, Interactivité, Mobilisation.
+    post = await make_post(MONDAY, card=0)
+    now = MONDAY + timedelta(minutes=1)
+    await store.record_answer(post.id, 1, "transparence, rapidité", [0, 1], 0.5, now)
+    await store.record_answer(post.id, 2, "interactivité, mobilisation", [2, 3], 0.5, now)
+    # A new item first (Transparence moves to 2nd place), Rapidité removed (its place now holds Transparence),
+    # Interactivité renamed in place (Vitesse, 3rd), Mobilisation kept.
+    edited = Card(
+        "Les 4 forces ?",
+        (Item("Authenticité"), Item("Transparence"), Item("Vitesse"), Item("Mobilisation")),
+    )
+    await store.update_card(card_ids[0], edited)
+    one, two = await store.get_answer(post.id, 1), await store.get_answer(post.id, 2)
+    assert one is not None and two is not None
+    assert one.matched == (1,) and one.score == 0.5  # Transparence followed; Rapidité's credit is gone
+    assert two.matched == (2, 3) and two.score == 0.5 and two.points > 0  # the grade and points stay
+    stats = await store.post_stats(post.id)
+    assert [item.hits for item in stats.items] == [0, 1, 1, 1]
+
+    # A rename in place keeps the credit.
+    renamed = Card("Les 4 forces ?", (Item("Authenticité"), Item("La transparence"), *edited.items[2:]))
+    await store.update_card(card_ids[0], renamed)
+    assert (await store.get_answer(post.id, 1)).matched == (1,)  # type: ignore[union-attr]

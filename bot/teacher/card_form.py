@@ -25,6 +25,7 @@ import re
 
 from bot.decks import Card, Item
 from bot.errors import UserError, UserErrors
+from bot.i18n import format_number
 
 #: Discord's limit for a text input; a card whose items need more cannot be edited in a form.
 MAX_BOX = 4000
@@ -115,6 +116,19 @@ def parse_item(line: str) -> Item:
 def parse_card(question: str, items: str) -> Card:
     """The card the form holds, or :class:`CardFormError` naming every wrong line."""
     problems: list[UserError] = []
+    # Discord's form cannot send more; a forged submission can, and is refused before it is read.
+    for box, text in (("question", question), ("items", items)):
+        if len(text) > MAX_BOX:
+            size = len(text)
+            problems.append(
+                UserError(
+                    f"teacher.form.too_long_{box}",
+                    size=lambda lang, n=size: format_number(n, lang),
+                    limit=lambda lang: format_number(MAX_BOX, lang),
+                )
+            )
+    if problems:
+        raise CardFormError(problems)
     # The question is taken as typed (no escapes), its lines trimmed.
     lines = (_CONTROL.sub(" ", line).strip() for line in question.splitlines())
     asked = "\n".join(line for line in lines if line)

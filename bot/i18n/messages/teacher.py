@@ -276,8 +276,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Quelles sont les 4 forces de l'identité numérique ?",
     },
     "teacher.form.items_label": {
-        "en": "Items, one a line: answer: detail | aliases",
-        "fr": "Éléments, un par ligne : réponse: détail | alias",
+        "en": "Items: answer: detail | alias, alias",
+        "fr": "Éléments : réponse: détail | alias, alias",
     },
     "teacher.form.items_placeholder": {
         "en": "Connection: linking to your world | connections\nProof\nConsistency",
@@ -309,6 +309,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ligne, et écrivez les autres formulations après une barre, comme alias : "
         "`{answer} | autre formulation`.",
     },
+    "teacher.form.too_long_question": {
+        "en": "The question has {size} characters; a card's question has at most {limit}.",
+        "fr": "La question fait {size} caractères ; la question d'une carte en a au plus {limit}.",
+    },
+    "teacher.form.too_long_items": {
+        "en": "The items have {size} characters; the form holds at most {limit}. Split the card in two, or "
+        "edit the deck's YAML (/deck export, then /deck import).",
+        "fr": "Les éléments font {size} caractères ; le formulaire en contient au plus {limit}. Coupez la "
+        "carte en deux, ou modifiez le YAML du paquet (/deck export, puis /deck import).",
+    },
     "teacher.form.fix_button": {"en": "Fix the form", "fr": "Corriger le formulaire"},
     "teacher.form.too_long": {
         "en": "Card {number} of “{name}” is too long for Discord's form (4,000 characters a box). Edit it in "
@@ -318,10 +328,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "teacher.edit.bundled": {
         "en": "“{name}” is a bundled deck, shared by every server, so it can't be edited here. Make your own "
-        "copy: /deck export {name}, then /deck import the file, and edit that one.",
+        "copy: /deck export {name}, then /deck import the file, and edit that one (if the class uses this "
+        "deck, choose your copy with /tutor setup).",
         "fr": "« {name} » est un paquet fourni, partagé par tous les serveurs : il ne peut pas être modifié "
         "ici. Faites-en votre copie : /deck export {name}, puis /deck import du fichier, et modifiez "
-        "celle-ci.",
+        "celle-ci (si la classe utilise ce paquet, choisissez votre copie avec /tutor setup).",
     },
     "teacher.edit.unknown_card": {
         "en": "I can't find the card “{card}” in “{name}”. Pick one from the list as you type, or give its "

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.decks import Card, Item, load_deck
-from bot.i18n import NBSP
+from bot.i18n import NBSP, t
 from bot.rules.scheduling import choose_card
 from bot.teacher.card_form import CardFormError, format_items, parse_card, parse_item, version_of
 
@@ -93,3 +93,17 @@ def test_a_queued_card_comes_first_once() -> None:
     for _ in range(3):
         history.append(choose_card(deck, history, seed=1))
     assert sorted(history) == deck
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_form_fits_discord_limits_in_both_languages(lang: str) -> None:
+    for key in ("teacher.form.question_label", "teacher.form.items_label"):
+        assert len(t(key, lang)) <= 45  # Discord's limit for an input's label
+    for key in ("teacher.form.question_placeholder", "teacher.form.items_placeholder"):
+        assert len(t(key, lang)) <= 100
+
+
+def test_boxes_longer_than_discord_sends_are_refused_at_once() -> None:
+    with pytest.raises(CardFormError) as caught:
+        parse_card("Q ?", "x" * 100_000)
+    assert "The items have 100,000 characters; the form holds at most 4,000" in caught.value.message("en")

@@ -246,6 +246,8 @@ class Teacher(commands.Cog):
             guild_id = interaction.guild_id
             if guild_id is None or not await is_teacher(interaction):
                 raise UserError("common.error.not_allowed")
+            # "Thinking…" first: while a class is answering, the save waits its turn behind their answers.
+            await interaction.response.defer(ephemeral=True, thinking=True)
             editing = services.teacher.editing
             work: Awaitable[SavedCard]
             if edit is not None:

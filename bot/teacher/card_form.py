@@ -25,14 +25,18 @@ import re
 
 from bot.decks import Card, Item
 from bot.errors import UserError, UserErrors
-from bot.i18n import format_number
+from bot.i18n import format_number, t
 
 #: Discord's limit for a text input; a card whose items need more cannot be edited in a form.
 MAX_BOX = 4000
 #: Problems listed at most (the rest are found once these are fixed).
 MAX_PROBLEMS = 5
-#: The form's item syntax, shown in hints and placeholders.
-SYNTAX = "answer: detail | alias, alias"
+
+
+def _syntax(lang: str) -> str:
+    """The form's item syntax, in the words of the language (``answer: detail | alias, alias``)."""
+    return t("teacher.form.syntax", lang)
+
 
 _BULLET = re.compile(r"^(?:[-•*]\s+)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -142,7 +146,7 @@ def parse_card(question: str, items: str) -> Card:
         item = parse_item(line)
         shown = {"text": line.strip()[:80], "answer": item.answer[:80]}
         if not item.answer:
-            problems.append(UserError("teacher.form.no_answer", user=shown, line=number, syntax=SYNTAX))
+            problems.append(UserError("teacher.form.no_answer", user=shown, line=number, syntax=_syntax))
             continue
         key = item.answer.casefold()
         if key in first_line:
@@ -153,7 +157,7 @@ def parse_card(question: str, items: str) -> Card:
         first_line[key] = number
         parsed.append(item)
     if not parsed and not any(p.key == "teacher.form.no_answer" for p in problems):
-        problems.append(UserError("teacher.form.no_items", syntax=SYNTAX))
+        problems.append(UserError("teacher.form.no_items", syntax=_syntax))
     if problems:
         raise CardFormError(problems)
     return Card(asked, tuple(parsed))

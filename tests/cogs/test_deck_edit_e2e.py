@@ -25,15 +25,15 @@ from tests.support.classroom import POST_AT, TEST_DECK, Class
 QUESTION, ITEMS = "card:question", "card:items"
 
 
-async def start_class(klass: Class) -> int:
+async def start_class(klass: Class, language: str = "en") -> int:
     """The bot with the teacher cog, and the class set up on its own deck "seasons"; its deck id."""
     klass.extensions = ("cogs.daily", "cogs.tutor", "cogs.teacher")
     await klass.start()
     deck_id = await klass.store.save_deck(
         klass.guild.id, "seasons", load_deck_bytes(TEST_DECK.encode(), "s.yaml")
     )
-    set_up = await klass.setup(deck="seasons")
-    assert "set up" in set_up.text.lower(), set_up.text
+    set_up = await klass.setup(deck="seasons", language=language)
+    assert set_up.ephemeral and (await klass.store.get_guild(klass.guild.id)) is not None, set_up.text
     return deck_id
 
 
@@ -301,3 +301,37 @@ async def test_a_forged_form_changes_nothing(klass: Class, fake_discord: FakeDis
     added = await fake.forge_modal(stranger, other, f"teacher:add:{deck_id}", values)
     assert added.ephemeral and "Nothing was saved" in added.text
     assert await klass.store.load_deck(deck_id) == before
+
+
+async def test_the_card_autocomplete_and_the_form_in_french(klass: Class, fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    await start_class(klass, language="fr")
+    teacher = klass.teacher
+    # /tutor next offers the active deck's cards, numbered, filtered by what was typed.
+    every = await fake.autocomplete(klass.guild, teacher, "tutor next", "card", card="")
+    assert [c["name"] for c in every] == [
+        "1. Name the four seasons.",
+        "2. Name the four planets closest to the Sun.",
+        "3. Name the four cardinal directions.",
+    ]
+    planets = await fake.autocomplete(klass.guild, teacher, "tutor next", "card", card="PLANET")
+    assert [c["name"] for c in planets] == ["2. Name the four planets closest to the Sun."]
+    assert planets[0]["value"] == every[1]["value"]
+    # /deck edit follows the deck chosen in the same command: none for an unknown deck.
+    assert await fake.autocomplete(klass.guild, teacher, "deck edit", "card", deck="nope", card="") == []
+
+    await open_form(klass, teacher, "seasons", "2")  # a typed number is the card's number
+    modal = fake.last_modal(teacher)
+    assert modal.title == "Carte 2 — seasons"
+    assert [i.label for i in modal.inputs] == ["Question", "Éléments\u00a0: réponse: détail | alias, alias"]
+    refused = await fake.submit_modal(teacher, {ITEMS: "Mercure\n| Vénus"})
+    assert refused.text.startswith("Rien n'a été enregistré\u00a0: le formulaire demande ces corrections")
+    assert "La ligne 2 des éléments, «\u00a0\\| Vénus\u00a0», n'a pas de réponse" in refused.text
+    assert "comme `réponse: détail | alias, alias`" in refused.text
+    assert [b["label"] for b in refused.buttons] == ["Corriger le formulaire", "Annuler"]
+    bundled = await fake.slash(klass.guild, teacher, "deck edit", deck="general", card="1")
+    assert "«\u00a0general\u00a0» est un paquet fourni" in bundled.text
+    queued = await fake.slash(klass.guild, teacher, "tutor next", card="2")
+    assert queued.text.startswith(
+        "La carte 2, «\u00a0Name the four planets closest to the Sun.\u00a0», est la"
+    )

@@ -283,6 +283,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Connection: linking to your world | connections\nProof\nConsistency",
         "fr": "Connexion: se connecter à son univers | connexions\nPreuve\nCohérence",
     },
+    "teacher.form.syntax": {"en": "answer: detail | alias, alias", "fr": "réponse: détail | alias, alias"},
     "teacher.form.invalid": {
         "en": "Nothing was saved: the form needs these fixes (the button opens it again with your text):",
         "fr": "Rien n'a été enregistré : le formulaire demande ces corrections (le bouton le rouvre avec "

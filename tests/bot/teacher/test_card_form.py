@@ -65,7 +65,8 @@ def test_a_wrong_form_names_every_line_in_english_and_french() -> None:
     french = error.message("fr")
     assert french.startswith(f"Rien n'a été enregistré{NBSP}:")
     assert "La ligne 2 des éléments, « : sans réponse »" in french.replace(NBSP, " ")
-    assert "`answer: detail | alias, alias`" in french  # the syntax, as it is typed
+    assert "`réponse: détail | alias, alias`" in french  # the syntax, in the teacher's words
+    assert "`answer: detail | alias, alias`" in english
 
     with pytest.raises(CardFormError, match=r"teacher\.form\.invalid") as empty:
         parse_card("Q ?", "  \n\n")

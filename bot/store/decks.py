@@ -353,18 +353,29 @@ def item_moves(old: Sequence[Item], new: Sequence[Item]) -> dict[int, int | None
 
 
 async def _move_credits(db: Conn, card_id: int, moves: dict[int, int | None]) -> None:
-    """Rewrite the credited items of every answer to the card's posts after its items moved."""
+    """Rewrite the credited items of every answer to the card's posts after its items moved: one statement
+    per distinct set of credits (a class's answers share few), not one per answer."""
     updates = []
     for row in await db.fetch(
-        "SELECT a.id, a.matched FROM answers a JOIN posts p ON p.id = a.post_id WHERE p.card_id = ?",
+        "SELECT DISTINCT a.matched FROM answers a JOIN posts p ON p.id = a.post_id WHERE p.card_id = ?",
         (card_id,),
     ):
         matched = [int(index) for index in json.loads(row["matched"])]
         moved = sorted({target for index in matched if (target := moves.get(index)) is not None})
         if moved != matched:
-            updates.append((json.dumps(moved), row["id"]))
+            # Marked first ("~[...]", which no credits list is), so a swap does not move credits twice.
+            updates.append(("~" + json.dumps(moved), row["matched"], card_id))
     if updates:
-        await db.executemany("UPDATE answers SET matched = ? WHERE id = ?", updates)
+        await db.executemany(
+            "UPDATE answers SET matched = ? WHERE matched = ? "
+            "AND post_id IN (SELECT id FROM posts WHERE card_id = ?)",
+            updates,
+        )
+        await db.execute(
+            "UPDATE answers SET matched = substr(matched, 2) WHERE matched LIKE '~%' "
+            "AND post_id IN (SELECT id FROM posts WHERE card_id = ?)",
+            (card_id,),
+        )
 
 
 def same_card(one: Card, other: Card) -> bool:

@@ -173,3 +173,12 @@ async def test_credits_follow_the_items_when_an_edit_moves_renames_or_removes_th
     renamed = Card("Les 4 forces ?", (Item("Authenticité"), Item("La transparence"), *edited.items[2:]))
     await store.update_card(card_ids[0], renamed)
     assert (await store.get_answer(post.id, 1)).matched == (1,)  # type: ignore[union-attr]
+
+    # Two items swapped: each answer's credits swap with them (not twice).
+    await store.record_answer(post.id, 3, "vitesse", [2], 0.25, now)
+    swapped = Card("Les 4 forces ?", (renamed.items[0], renamed.items[2], renamed.items[1], renamed.items[3]))
+    await store.update_card(card_ids[0], swapped)
+    assert (await store.get_answer(post.id, 1)).matched == (2,)  # type: ignore[union-attr]
+    assert (await store.get_answer(post.id, 2)).matched == (1, 3)  # type: ignore[union-attr]
+    assert (await store.get_answer(post.id, 3)).matched == (1,)  # type: ignore[union-attr]
+    assert [item.hits for item in (await store.post_stats(post.id)).items] == [0, 2, 1, 1]

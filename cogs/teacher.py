@@ -228,7 +228,7 @@ class Teacher(commands.Cog):
             on_confirm=remove,
             live=self._views,
             danger=True,
-            expired_key="teacher.deck.expired",
+            expired_key="teacher.edit.expired",
         )
         view.origin = interaction
         text = t("teacher.edit.remove_confirm", lang, number=ref.number, name=name, question=question)
@@ -284,7 +284,7 @@ class Teacher(commands.Cog):
             confirm_label=t(label, lang),
             on_confirm=reopen,
             live=self._views,
-            expired_key="teacher.deck.expired",
+            expired_key="teacher.edit.expired",
         )
         view.origin = interaction
         await send_private(interaction, text, view=view)

@@ -397,5 +397,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "« {question} » est la seule carte de « {name} », et un paquet en demande au moins une. "
         "Ajoutez d'abord une autre carte, ou supprimez le paquet avec /deck remove. Rien n'a été modifié.",
     },
+    "teacher.edit.expired": {
+        "en": "These buttons expired; nothing was changed. Run the command again.",
+        "fr": "Ces boutons ont expiré ; rien n'a été modifié. Relancez la commande.",
+    },
     "teacher.edit.card_choice": {"en": "{number}. {question}", "fr": "{number}. {question}"},
 }

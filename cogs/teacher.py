@@ -5,6 +5,10 @@
 - ``/deck import file:`` (teacher): a private preview (cards, item counts, warnings) with Save and Cancel.
   Nothing is stored before Save; a file that is too large, not text or not a deck gets a private message
   naming the file and the line.
+- ``/deck edit deck: card:`` and ``/deck add-card deck:`` (teacher): the card form (the question, and the
+  items one a line, ``answer: detail | alias, alias``), recognised by its custom id; a wrong form is refused
+  whole with every wrong line and a button that opens it again with the text typed. ``/deck remove-card``
+  after a confirmation. Bundled decks are refused with how to make a copy.
 - ``/deck list`` and ``/deck show name`` (everyone; answers only for teachers, so a class cannot read the
   key of tomorrow's question), ``/deck export name`` (teacher, a YAML attachment), ``/deck remove name``
   (teacher, after a confirmation; refused while the deck is the server's active deck).
@@ -15,6 +19,8 @@ Thin: every rule and sentence comes from ``services.teacher`` and :mod:`bot.teac
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Awaitable
 
 import discord
 from discord import app_commands
@@ -24,14 +30,41 @@ from bot.decks import deck_name
 from bot.errors import UserError
 from bot.i18n import t
 from bot.teacher import render
+from bot.teacher.editing import CardDraft, ChangedMeanwhile, InvalidForm, SavedCard
 from bot.teacher.upload import check_upload
 from cogs.kit.access import cmd, is_teacher, language, require_services, services_of, teacher_only
-from cogs.kit.autocomplete import deck_choices
+from cogs.kit.autocomplete import card_choices, deck_choices
 from cogs.kit.embeds import files_of, to_embed
 from cogs.kit.errors import guarded
+from cogs.kit.forms import card_form, submitted_card
 from cogs.kit.markup import DISCORD
 from cogs.kit.replies import NO_PINGS, send_private
 from cogs.kit.views import ConfirmView, LiveViews
+
+#: The card forms' custom ids: the card and the version the form was opened on, or the deck a card joins.
+EDIT_FORM = re.compile(r"teacher:edit:(?P<card>\d{1,20}):(?P<version>[0-9a-f]{12})")
+ADD_FORM = re.compile(r"teacher:add:(?P<deck>\d{1,20})")
+
+
+def draft_form(draft: CardDraft, lang: str) -> discord.ui.Modal:
+    """The card form for a draft: an edit (its custom id carries the card's version) or a new card."""
+    name = draft.deck.name
+    if draft.card_id is not None:
+        custom_id = f"teacher:edit:{draft.card_id}:{draft.version}"
+        title = t("teacher.form.title_edit", lang, number=draft.number, name=name)
+    else:
+        custom_id = f"teacher:add:{draft.deck.id}"
+        title = t("teacher.form.title_add", lang, name=name)
+    return card_form(
+        custom_id,
+        title=title,
+        question=(
+            t("teacher.form.question_label", lang),
+            draft.question,
+            t("teacher.form.question_placeholder", lang),
+        ),
+        items=(t("teacher.form.items_label", lang), draft.items, t("teacher.form.items_placeholder", lang)),
+    )
 
 
 async def question_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -133,6 +166,128 @@ class Teacher(commands.Cog):
             await interaction.edit_original_response(
                 embed=to_embed(content), view=view, allowed_mentions=NO_PINGS
             )
+
+    # ------------------------------------------------------------------------ /deck edit|add-card|remove-card
+    @deck.command(
+        name="edit", description=cmd("Edit a card of one of this server's decks", "teacher.cmd.deck.edit")
+    )
+    @teacher_only()
+    @app_commands.describe(
+        deck=cmd("The deck's name (see /deck list)", "teacher.cmd.deck.name"),
+        card=cmd("The card (pick it from the list as you type)", "teacher.cmd.deck.card"),
+    )
+    @app_commands.autocomplete(deck=deck_choices, card=card_choices)
+    async def deck_edit(self, interaction: discord.Interaction, deck: str, card: str) -> None:
+        assert interaction.guild_id is not None
+        services, lang = require_services(interaction.client), await language(interaction)
+        draft = await services.teacher.editing.open_edit(interaction.guild_id, deck, card)
+        await interaction.response.send_modal(draft_form(draft, lang))
+
+    @deck.command(
+        name="add-card",
+        description=cmd("Add a card to one of this server's decks", "teacher.cmd.deck.add_card"),
+    )
+    @teacher_only()
+    @app_commands.describe(deck=cmd("The deck's name (see /deck list)", "teacher.cmd.deck.name"))
+    @app_commands.autocomplete(deck=deck_choices)
+    async def deck_add_card(self, interaction: discord.Interaction, deck: str) -> None:
+        assert interaction.guild_id is not None
+        services, lang = require_services(interaction.client), await language(interaction)
+        draft = await services.teacher.editing.open_add(interaction.guild_id, deck)
+        await interaction.response.send_modal(draft_form(draft, lang))
+
+    @deck.command(
+        name="remove-card",
+        description=cmd("Remove a card from one of this server's decks", "teacher.cmd.deck.remove_card"),
+    )
+    @teacher_only()
+    @app_commands.describe(
+        deck=cmd("The deck's name (see /deck list)", "teacher.cmd.deck.name"),
+        card=cmd("The card (pick it from the list as you type)", "teacher.cmd.deck.card"),
+    )
+    @app_commands.autocomplete(deck=deck_choices, card=card_choices)
+    async def deck_remove_card(self, interaction: discord.Interaction, deck: str, card: str) -> None:
+        assert interaction.guild_id is not None
+        services, lang = require_services(interaction.client), await language(interaction)
+        ref = await services.teacher.editing.removable_card(interaction.guild_id, deck, card)
+        name, question = DISCORD.text(ref.deck.name), DISCORD.text(ref.card.question, 200)
+
+        async def remove(click: discord.Interaction) -> None:
+            try:
+                info = await services.teacher.editing.remove_card(ref)
+                cards = render.cards_text(info.card_count, lang)
+                text = t("teacher.edit.removed", lang, name=name, question=question, cards=cards)
+            except UserError as error:  # removed meanwhile, or the last card left
+                text = error.message(lang, DISCORD)
+            await click.response.edit_message(content=text, embed=None, view=None, allowed_mentions=NO_PINGS)
+
+        view = ConfirmView(
+            owner_id=interaction.user.id,
+            lang=lang,
+            confirm_label=t("teacher.edit.remove_button", lang),
+            on_confirm=remove,
+            live=self._views,
+            danger=True,
+            expired_key="teacher.edit.expired",
+        )
+        view.origin = interaction
+        text = t("teacher.edit.remove_confirm", lang, number=ref.number, name=name, question=question)
+        await send_private(interaction, text, view=view)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A submitted card form, recognised by its custom id (so also one opened before a restart)."""
+        edit = submitted_card(interaction, EDIT_FORM)
+        add = submitted_card(interaction, ADD_FORM) if edit is None else None
+        if edit is None and add is None:
+            return
+        async with guarded(interaction) as lang:
+            services = require_services(interaction.client)
+            guild_id = interaction.guild_id
+            if guild_id is None or not await is_teacher(interaction):
+                raise UserError("common.error.not_allowed")
+            # "Thinking…" first: while a class is answering, the save waits its turn behind their answers.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            editing = services.teacher.editing
+            work: Awaitable[SavedCard]
+            if edit is not None:
+                match, question, items = edit
+                work = editing.save_edit(guild_id, int(match["card"]), match["version"], question, items)
+            else:
+                assert add is not None
+                match, question, items = add
+                work = editing.save_add(guild_id, int(match["deck"]), question, items)
+            try:
+                saved = await work
+            except (InvalidForm, ChangedMeanwhile) as refused:
+                # Nothing was saved; the button opens the form again with what the teacher typed.
+                label = (
+                    "teacher.form.fix_button"
+                    if isinstance(refused, InvalidForm)
+                    else "teacher.edit.changed_button"
+                )
+                await self._offer_form(
+                    interaction, refused.message(lang, DISCORD), refused.draft, label, lang
+                )
+                return
+            await send_private(interaction, render.saved_card(saved, lang, DISCORD))
+
+    async def _offer_form(
+        self, interaction: discord.Interaction, text: str, draft: CardDraft, label: str, lang: str
+    ) -> None:
+        async def reopen(click: discord.Interaction) -> None:
+            await click.response.send_modal(draft_form(draft, lang))
+
+        view = ConfirmView(
+            owner_id=interaction.user.id,
+            lang=lang,
+            confirm_label=t(label, lang),
+            on_confirm=reopen,
+            live=self._views,
+            expired_key="teacher.edit.expired",
+        )
+        view.origin = interaction
+        await send_private(interaction, text, view=view)
 
     # ------------------------------------------------------------------------------------------ /deck list
     @deck.command(name="list", description=cmd("The decks this server can use", "teacher.cmd.deck.list"))

@@ -24,6 +24,7 @@ from bot.i18n import t, tn
 from cogs.kit.access import cmd as describe
 from cogs.kit.access import language as guild_language
 from cogs.kit.access import require_services, services_of, teacher_only
+from cogs.kit.autocomplete import card_choices
 from cogs.kit.embeds import to_embed
 from cogs.kit.markup import DISCORD
 from cogs.kit.replies import send_private
@@ -192,6 +193,27 @@ class Tutor(commands.Cog):
             url=posted.sent.url,
             when=render.when(DISCORD, posted.post.closes_at),
         )
+        await send_private(interaction, text)
+
+    @tutor.command(name="next", description=describe("Choose the next daily question", "tutor.cmd.next"))
+    @teacher_only()
+    @app_commands.describe(
+        card=describe("A card of the active deck (pick it from the list as you type)", "tutor.cmd.next.card")
+    )
+    @app_commands.autocomplete(card=card_choices)
+    async def next_card(self, interaction: discord.Interaction, card: str) -> None:
+        services = require_services(self.bot)
+        assert interaction.guild_id is not None  # the group is guild_only
+        lang = await guild_language(interaction)
+        await services.daily.require_settings(interaction.guild_id)
+        ref = await services.teacher.editing.queue_next(interaction.guild_id, card)
+        question = DISCORD.text(ref.card.question, 200)
+        when = (await services.daily.status(interaction.guild_id)).next_post
+        if when is None:
+            text = t("tutor.next.done_paused", lang, number=ref.number, question=question)
+        else:
+            shown = render.when(DISCORD, when)
+            text = t("tutor.next.done", lang, number=ref.number, question=question, when=shown)
         await send_private(interaction, text)
 
     @tutor.command(

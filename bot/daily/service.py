@@ -135,6 +135,10 @@ class DailyService:
         self._cards[card_id] = _Cached(card)
         return card
 
+    def forget_card(self, card_id: int) -> None:
+        """A teacher edited the card: the next read (an answer, the next post) takes the new text."""
+        self._cards.pop(card_id, None)
+
     async def deck_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
         """Deck names for autocompletion: those containing what was typed, the guild's own first."""
         wanted = typed.strip().lower()
@@ -303,7 +307,8 @@ class DailyService:
         if not deck.card_ids:
             raise DailyError(EmptyDeckError().key)
         posted = await self.store.cards_posted(guild_id, deck.id)
-        card_id = choose_card(deck.card_ids, posted, seed=guild_id)
+        queued = await self.store.next_card(guild_id)  # /tutor next; cleared by the claim that uses it
+        card_id = choose_card(deck.card_ids, posted, seed=guild_id, queued=queued)
         deadline = closes_at(now, schedule)
         claim = await self.store.claim_post(
             guild_id, slot or now, card_id, closes_at=deadline, channel_id=settings.channel_id

@@ -458,8 +458,13 @@ def should_retry(failures: int, last_failure_at: datetime | None, now: datetime)
 # Which card to post
 
 
-def choose_card(card_ids: Sequence[int], already_posted: Sequence[int], *, seed: int) -> int:
+def choose_card(
+    card_ids: Sequence[int], already_posted: Sequence[int], *, seed: int, queued: int | None = None
+) -> int:
     """The next card to post: no card repeats until every card of the deck was posted, then a new cycle.
+
+    ``queued``, the card a teacher chose with ``/tutor next``, comes first while it is in the deck; once
+    posted it counts as any posted card, so the cycle goes on without it.
 
     ``already_posted`` is the guild's posting history for this deck, oldest first (ids of cards since removed
     are ignored). Each cycle follows its own shuffle of the deck, ``random.Random`` seeded with the guild's
@@ -470,6 +475,8 @@ def choose_card(card_ids: Sequence[int], already_posted: Sequence[int], *, seed:
     deck = list(dict.fromkeys(card_ids))
     if not deck:
         raise EmptyDeckError()
+    if queued is not None and queued in deck:
+        return queued
     in_deck = set(deck)
     cycle = 0
     seen: set[int] = set()

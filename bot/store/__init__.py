@@ -2,6 +2,7 @@
 its records."""
 
 from .errors import (
+    CardChanged,
     DatabaseLocked,
     DeckInUse,
     InvalidValue,
@@ -39,6 +40,7 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "AnswerResult",
+    "CardChanged",
     "Claim",
     "DatabaseLocked",
     "DeckInUse",

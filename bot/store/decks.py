@@ -10,7 +10,7 @@ from bot.decks.names import MAX_DECK_NAME, BadDeckName, check_deck_name
 
 from .base import Conn, Row, StoreBase
 from .base import at as _at
-from .errors import DeckInUse, InvalidValue, UnknownRecord
+from .errors import CardChanged, DeckInUse, InvalidValue, UnknownRecord
 from .records import DeckInfo, StoredCard, StoredDeck
 
 
@@ -195,6 +195,100 @@ class DeckStore(StoreBase):
 
         return await self._read(work)
 
+    # ------------------------------------------------------------------------------------ one card at a time
+
+    async def update_card(self, card_id: int, card: Card, *, expected: Card | None = None) -> StoredCard:
+        """Replace a card's question and items in place, in one transaction: the card keeps its id and its
+        position, so its posts, the answers to them (their grades and points), statistics and practice
+        reviews stay attached to it, and the next post shows the new text.
+
+        Answers keep their score and points. The items they were credited with follow the items: an item
+        moved or renamed in place keeps its credits, a removed one loses them (not the points), so the
+        reveal and /stats of past posts count hits against the right items.
+
+        With ``expected`` (the card as the editor read it), refused with CardChanged when the stored card is
+        no longer that one: someone else saved it meanwhile. UnknownRecord when the card was removed or
+        retired by a re-import. Checked after locking the card's row, so two processes agree too.
+        """
+        _check_card(card)
+
+        async def work(db: Conn) -> StoredCard:
+            # Lock the row first (PostgreSQL: a second editor waits here, then reads what the first saved).
+            if not await db.execute(
+                "UPDATE cards SET question = question WHERE id = ? AND position IS NOT NULL", (card_id,)
+            ):
+                raise UnknownRecord(f"card {card_id} is no longer in its deck (removed or re-imported)")
+            rows = await db.fetch(_CARD_ROWS, (card_id,))
+            current = _card(rows)
+            if expected is not None and not same_card(current, expected):
+                raise CardChanged(f"card {card_id} was changed since it was read; reload it and edit again")
+            deck_id, position = int(rows[0]["deck_id"]), rows[0]["position"]
+            moved = item_moves(current.items, card.items)
+            if any(moved.get(index) != index for index in range(len(current.items))):
+                await _move_credits(db, card_id, moved)
+            await db.execute("UPDATE cards SET question = ? WHERE id = ?", (card.question, card_id))
+            await db.execute("DELETE FROM items WHERE card_id = ?", (card_id,))
+            await db.executemany(_INSERT_ITEM, _item_rows(card_id, card))
+            await db.execute("UPDATE decks SET updated_at = ? WHERE id = ?", (self._now(), deck_id))
+            return StoredCard(id=card_id, deck_id=deck_id, position=position, card=card)
+
+        return await self._write(work)
+
+    async def add_card(self, deck_id: int, card: Card) -> StoredCard:
+        """Append a card to a deck, in one transaction; UnknownRecord when the deck was removed."""
+        _check_card(card)
+
+        async def work(db: Conn) -> StoredCard:
+            # Locks the deck's row: two cards added at once get two positions.
+            if not await db.execute("UPDATE decks SET updated_at = ? WHERE id = ?", (self._now(), deck_id)):
+                raise UnknownRecord(f"deck {deck_id} does not exist (removed?); pick one from list_decks()")
+            last = await db.fetchrow("SELECT max(position) AS last FROM cards WHERE deck_id = ?", (deck_id,))
+            position = 0 if last is None or last["last"] is None else int(last["last"]) + 1
+            inserted = await db.fetch(
+                "INSERT INTO cards (deck_id, position, question, line) VALUES (?, ?, ?, NULL) RETURNING id",
+                (deck_id, position, card.question),
+            )
+            card_id = int(next(iter(inserted))[0])
+            await db.executemany(_INSERT_ITEM, _item_rows(card_id, card))
+            return StoredCard(id=card_id, deck_id=deck_id, position=position, card=card)
+
+        return await self._write(work)
+
+    async def remove_card(self, card_id: int) -> bool:
+        """Take a card out of its deck, in one transaction: deleted, or retired (kept without a position, as
+        save_deck does) when posts or reviews use it, so history and scores stay. True when retired.
+
+        Refused with InvalidValue for the deck's last card (a deck needs a question), UnknownRecord when the
+        card is already gone. A guild that queued it as its next question forgets it.
+        """
+
+        async def work(db: Conn) -> bool:
+            found = await db.fetchrow(
+                "SELECT deck_id FROM cards WHERE id = ? AND position IS NOT NULL", (card_id,)
+            )
+            if found is None:
+                raise UnknownRecord(f"card {card_id} is no longer in its deck (removed or re-imported)")
+            deck_id = int(found["deck_id"])
+            await db.execute("UPDATE decks SET updated_at = ? WHERE id = ?", (self._now(), deck_id))  # lock
+            live = await db.fetchrow(
+                "SELECT count(*) AS n FROM cards WHERE deck_id = ? AND position IS NOT NULL", (deck_id,)
+            )
+            if live is None or int(live["n"]) <= 1:
+                raise InvalidValue(f"card {card_id} is the last card of deck {deck_id}; a deck needs one")
+            await db.execute("UPDATE guilds SET next_card_id = NULL WHERE next_card_id = ?", (card_id,))
+            deleted = await db.execute(
+                "DELETE FROM cards WHERE id = ? "
+                "AND NOT EXISTS (SELECT 1 FROM posts WHERE card_id = cards.id) "
+                "AND NOT EXISTS (SELECT 1 FROM reviews WHERE card_id = cards.id)",
+                (card_id,),
+            )
+            if deleted:
+                return False
+            await db.execute("UPDATE cards SET position = NULL WHERE id = ?", (card_id,))
+            return True
+
+        return await self._write(work)
+
 
 # The one deck-name rule will live in bot/decks/names.py; until then the store keeps its own check here.
 _DECK_INFO = (
@@ -223,6 +317,70 @@ def _deck_info(row: Row) -> DeckInfo:
         card_count=row["card_count"],
         updated_at=_at(row["updated_at"]),
     )
+
+
+_CARD_ROWS = (
+    "SELECT c.id AS card_id, c.deck_id, c.position, c.question, c.line, i.answer, i.detail, i.aliases "
+    "FROM cards c LEFT JOIN items i ON i.card_id = c.id WHERE c.id = ? ORDER BY i.position"
+)
+_INSERT_ITEM = "INSERT INTO items (card_id, position, answer, detail, aliases) VALUES (?, ?, ?, ?, ?)"
+
+
+def _item_rows(card_id: int, card: Card) -> list[tuple[int, int, str, str, str]]:
+    return [
+        (card_id, index, item.answer, item.detail, json.dumps(list(item.aliases), ensure_ascii=False))
+        for index, item in enumerate(card.items)
+    ]
+
+
+def _check_card(card: Card) -> None:
+    if not card.question.strip() or not card.items or any(not item.answer.strip() for item in card.items):
+        raise InvalidValue("a card needs a question and at least one item, each with an answer")
+
+
+def item_moves(old: Sequence[Item], new: Sequence[Item]) -> dict[int, int | None]:
+    """Where each old item's credits go in the edited card: to the item of the same answer (case aside),
+    else, when the item at the same place is a new one (a rename, a fixed typo), to it; else nowhere."""
+    by_answer = {item.answer.casefold(): index for index, item in reversed(list(enumerate(new)))}
+    kept = {item.answer.casefold() for item in old}
+    moves: dict[int, int | None] = {}
+    for index, item in enumerate(old):
+        target = by_answer.get(item.answer.casefold())
+        if target is None and index < len(new) and new[index].answer.casefold() not in kept:
+            target = index
+        moves[index] = target
+    return moves
+
+
+async def _move_credits(db: Conn, card_id: int, moves: dict[int, int | None]) -> None:
+    """Rewrite the credited items of every answer to the card's posts after its items moved: one statement
+    per distinct set of credits (a class's answers share few), not one per answer."""
+    updates = []
+    for row in await db.fetch(
+        "SELECT DISTINCT a.matched FROM answers a JOIN posts p ON p.id = a.post_id WHERE p.card_id = ?",
+        (card_id,),
+    ):
+        matched = [int(index) for index in json.loads(row["matched"])]
+        moved = sorted({target for index in matched if (target := moves.get(index)) is not None})
+        if moved != matched:
+            # Marked first ("~[...]", which no credits list is), so a swap does not move credits twice.
+            updates.append(("~" + json.dumps(moved), row["matched"], card_id))
+    if updates:
+        await db.executemany(
+            "UPDATE answers SET matched = ? WHERE matched = ? "
+            "AND post_id IN (SELECT id FROM posts WHERE card_id = ?)",
+            updates,
+        )
+        await db.execute(
+            "UPDATE answers SET matched = substr(matched, 2) WHERE matched LIKE '~%' "
+            "AND post_id IN (SELECT id FROM posts WHERE card_id = ?)",
+            (card_id,),
+        )
+
+
+def same_card(one: Card, other: Card) -> bool:
+    """The same question and items (where the card stood in its file does not count)."""
+    return (one.question, one.items) == (other.question, other.items)
 
 
 def _card(rows: Sequence[Row]) -> Card:

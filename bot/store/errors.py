@@ -31,3 +31,7 @@ class StoreUnavailable(StoreError):
     """The database server cannot be reached right now (down, restarting, network); nothing was recorded.
 
     Callers tell the member to try again; the store reconnects by itself once the server is back."""
+
+
+class CardChanged(StoreError):
+    """A card edit refused because someone else saved the card since the editor read it; nothing changed."""

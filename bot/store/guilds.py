@@ -94,6 +94,31 @@ class GuildStore(StoreBase):
 
         await self._write(work)
 
+    async def set_next_card(self, guild_id: int, card_id: int | None) -> None:
+        """Queue ``card_id`` as the guild's next daily question (None: let the deck's order choose).
+
+        It is posted once (claim_post clears it in the claim's transaction). UnknownRecord for a guild that
+        is not set up or a card that does not exist.
+        """
+
+        async def work(db: Conn) -> None:
+            if (
+                card_id is not None
+                and await db.fetchrow("SELECT id FROM cards WHERE id = ?", (card_id,)) is None
+            ):
+                raise UnknownRecord(f"card {card_id} does not exist")
+            if not await db.execute(
+                "UPDATE guilds SET next_card_id = ? WHERE guild_id = ?", (card_id, guild_id)
+            ):
+                raise UnknownRecord(f"guild {guild_id} is not set up yet; run /tutor setup first")
+
+        await self._write(work)
+
+    async def next_card(self, guild_id: int) -> int | None:
+        """The card queued as the guild's next daily question, if any (see set_next_card)."""
+        row = await self._fetchrow("SELECT next_card_id FROM guilds WHERE guild_id = ?", (guild_id,))
+        return None if row is None or row["next_card_id"] is None else int(row["next_card_id"])
+
 
 # The settings a caller may change with update_guild; failure bookkeeping has its own methods.
 _GUILD_FIELDS = tuple(

@@ -42,6 +42,11 @@ class PostStore(StoreBase):
                 )
             )
             if inserted:
+                # A card queued with /tutor next is posted once: this post uses it up.
+                await db.execute(
+                    "UPDATE guilds SET next_card_id = NULL WHERE guild_id = ? AND next_card_id = ?",
+                    (guild_id, card_id),
+                )
                 return Claim(_post(inserted[0]), created=True)
             existing = list(
                 await db.fetch(

@@ -22,6 +22,7 @@ from bot.i18n import format_number, format_percent, t, tn
 from bot.store import DeckInfo, ItemStat, PostStats
 
 if TYPE_CHECKING:
+    from .editing import SavedCard
     from .service import ImportPreview, StatsView
 
 #: An item found by fewer participants than this share is "what the class keeps forgetting".
@@ -318,3 +319,24 @@ def deck_show(info: DeckInfo, deck: Deck, *, answers: bool, lang: str, markup: M
         lambda left: tn("teacher.deck.show_more", left, lang, count=format_number(left, lang)),
     )
     return Content(title=markup.text(deck.title, 250), description=head + body, kind="teacher").clipped()
+
+
+def saved_card(saved: SavedCard, lang: str, markup: Markup = PLAIN) -> str:
+    """What a teacher is told after saving a card form: the card, and what it changes for the class."""
+    ref = saved.ref
+    key = "teacher.edit.added" if saved.added else "teacher.edit.saved"
+    lines = [
+        t(
+            key,
+            lang,
+            number=ref.number,
+            name=markup.text(saved.deck.name),
+            question=markup.text(_shorten(ref.card.question, 200)),
+            items=items_text(len(ref.card.items), lang),
+        )
+    ]
+    if saved.open_question:
+        lines.append(t("teacher.edit.open_note", lang))
+    elif saved.active:
+        lines.append(t("teacher.edit.active_note", lang))
+    return "\n".join(lines)

@@ -9,6 +9,7 @@ event loop keeps serving other members.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from bot.errors import UserError
 from bot.store import DeckInfo, Post, PostStats, Store
 
 from . import render
+from .editing import DeckEditor
 from .upload import import_name, parse_upload
 
 #: Recent questions offered by /stats' autocomplete (Discord shows at most 25).
@@ -51,10 +53,18 @@ class QuestionChoice:
 
 
 class TeacherService:
-    def __init__(self, store: Store, decks: DeckLibrary, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        decks: DeckLibrary,
+        clock: Clock,
+        on_card_changed: Callable[[int], None] = lambda card_id: None,
+    ) -> None:
         self.store = store
         self.decks = decks
         self.clock = clock
+        #: /deck edit, add-card, remove-card and /tutor next; ``on_card_changed`` drops a cached card.
+        self.editing = DeckEditor(store, decks, clock, on_card_changed)
 
     # ---------------------------------------------------------------------------------------------- stats
 

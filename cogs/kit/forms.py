@@ -1,4 +1,5 @@
-"""The one answer form (a modal with one paragraph input), and reading a submitted form by its custom id.
+"""The one answer form (a modal with one paragraph input), the card form (two), and reading a submitted
+form by its custom id.
 
 Forms are recognised by their custom id, not by a Modal object kept in memory (discord.py is told not to keep
 them), so a form opened before a restart of the bot is still answered after it.
@@ -13,6 +14,11 @@ import discord
 
 #: The answer input's custom id, the same in every form.
 ANSWER_INPUT = "answer:text"
+#: The card form's inputs: the question and the items, one a line.
+QUESTION_INPUT = "card:question"
+ITEMS_INPUT = "card:items"
+#: Discord's limit for one text input.
+MAX_INPUT = 4000
 
 
 def answer_form(
@@ -33,6 +39,44 @@ def answer_form(
     # on_interaction, which also works for a form opened before a restart.
     modal.stop()
     return modal
+
+
+def card_form(
+    custom_id: str,
+    *,
+    title: str,
+    question: tuple[str, str, str],
+    items: tuple[str, str, str],
+) -> discord.ui.Modal:
+    """The card form: the question and the items, each ``(label, value, placeholder)``, pre-filled."""
+    modal = discord.ui.Modal(title=title[:45], custom_id=custom_id, timeout=None)
+    for input_id, (label, value, placeholder) in ((QUESTION_INPUT, question), (ITEMS_INPUT, items)):
+        modal.add_item(
+            discord.ui.TextInput(
+                label=label[:45],
+                style=discord.TextStyle.paragraph,
+                default=value[:MAX_INPUT] or None,
+                placeholder=placeholder[:100],
+                max_length=MAX_INPUT,
+                custom_id=input_id,
+            )
+        )
+    modal.stop()  # answered by custom id, as the answer form
+    return modal
+
+
+def submitted_card(
+    interaction: discord.Interaction, custom_id: re.Pattern[str]
+) -> tuple[re.Match[str], str, str] | None:
+    """For a submitted card form whose custom id matches: the match, the question and the items typed."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return None
+    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+    match = custom_id.fullmatch(str(data.get("custom_id", "")))
+    if match is None:
+        return None
+    components = list(data.get("components") or ())
+    return match, submitted_text(components, QUESTION_INPUT), submitted_text(components, ITEMS_INPUT)
 
 
 def submitted_text(components: list[dict[str, Any]], custom_id: str) -> str:

@@ -261,4 +261,155 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "« {name} » est un paquet fourni, partagé par tous les serveurs ; il ne peut pas être "
         "supprimé d'ici.",
     },
+    # /deck edit, /deck add-card, /deck remove-card (issue 10, "Editing in Discord").
+    "teacher.cmd.deck.edit": {
+        "en": "Edit a card of one of this server's decks",
+        "fr": "Modifier une carte d'un paquet de ce serveur",
+    },
+    "teacher.cmd.deck.add_card": {
+        "en": "Add a card to one of this server's decks",
+        "fr": "Ajouter une carte à un paquet de ce serveur",
+    },
+    "teacher.cmd.deck.remove_card": {
+        "en": "Remove a card from one of this server's decks",
+        "fr": "Retirer une carte d'un paquet de ce serveur",
+    },
+    "teacher.cmd.deck.card": {
+        "en": "The card (pick it from the list as you type)",
+        "fr": "La carte (choisissez-la dans la liste pendant la saisie)",
+    },
+    "teacher.form.title_edit": {"en": "Card {number} — {name}", "fr": "Carte {number} — {name}"},
+    "teacher.form.title_add": {"en": "New card — {name}", "fr": "Nouvelle carte — {name}"},
+    "teacher.form.question_label": {"en": "Question", "fr": "Question"},
+    "teacher.form.question_placeholder": {
+        "en": "What are the 4 strengths of a digital identity?",
+        "fr": "Quelles sont les 4 forces de l'identité numérique ?",
+    },
+    "teacher.form.items_label": {
+        "en": "Items: answer: detail | alias, alias",
+        "fr": "Éléments : réponse: détail | alias, alias",
+    },
+    "teacher.form.items_placeholder": {
+        "en": "Connection: linking to your world | connections\nProof\nConsistency",
+        "fr": "Connexion: se connecter à son univers | connexions\nPreuve\nCohérence",
+    },
+    "teacher.form.syntax": {"en": "answer: detail | alias, alias", "fr": "réponse: détail | alias, alias"},
+    "teacher.form.invalid": {
+        "en": "Nothing was saved: the form needs these fixes (the button opens it again with your text):",
+        "fr": "Rien n'a été enregistré : le formulaire demande ces corrections (le bouton le rouvre avec "
+        "votre texte) :",
+    },
+    "teacher.form.no_question": {
+        "en": "The question is empty: write the question the class will answer.",
+        "fr": "La question est vide : écrivez la question à laquelle la classe répondra.",
+    },
+    "teacher.form.no_items": {
+        "en": "There are no items: write one item a line, as `{syntax}`.",
+        "fr": "Il n'y a aucun élément : écrivez un élément par ligne, comme `{syntax}`.",
+    },
+    "teacher.form.no_answer": {
+        "en": "Line {line} of the items, “{text}”, has no answer before its colon or bar: write the answer "
+        "first, as `{syntax}`.",
+        "fr": "La ligne {line} des éléments, « {text} », n'a pas de réponse avant son deux-points ou sa "
+        "barre : écrivez d'abord la réponse, comme `{syntax}`.",
+    },
+    "teacher.form.duplicate": {
+        "en": "Line {line} of the items names “{answer}” again (already on line {first}): keep one line, and "
+        "write other wordings after a bar, as aliases: `{answer} | another wording`.",
+        "fr": "La ligne {line} des éléments redonne « {answer} » (déjà à la ligne {first}) : gardez une "
+        "ligne, et écrivez les autres formulations après une barre, comme alias : "
+        "`{answer} | autre formulation`.",
+    },
+    "teacher.form.too_long_question": {
+        "en": "The question has {size} characters; a card's question has at most {limit}.",
+        "fr": "La question fait {size} caractères ; la question d'une carte en a au plus {limit}.",
+    },
+    "teacher.form.too_long_items": {
+        "en": "The items have {size} characters; the form holds at most {limit}. Split the card in two, or "
+        "edit the deck's YAML (/deck export, then /deck import).",
+        "fr": "Les éléments font {size} caractères ; le formulaire en contient au plus {limit}. Coupez la "
+        "carte en deux, ou modifiez le YAML du paquet (/deck export, puis /deck import).",
+    },
+    "teacher.form.fix_button": {"en": "Fix the form", "fr": "Corriger le formulaire"},
+    "teacher.form.too_long": {
+        "en": "Card {number} of “{name}” is too long for Discord's form (4,000 characters a box). Edit it in "
+        "the YAML instead: /deck export, then /deck import.",
+        "fr": "La carte {number} de « {name} » est trop longue pour le formulaire de Discord (4 000 "
+        "caractères par case). Modifiez-la plutôt dans le YAML : /deck export, puis /deck import.",
+    },
+    "teacher.edit.bundled": {
+        "en": "“{name}” is a bundled deck, shared by every server, so it can't be edited here. Make your own "
+        "copy: /deck export {name}, then /deck import the file, and edit that one (if the class uses this "
+        "deck, choose your copy with /tutor setup).",
+        "fr": "« {name} » est un paquet fourni, partagé par tous les serveurs : il ne peut pas être modifié "
+        "ici. Faites-en votre copie : /deck export {name}, puis /deck import du fichier, et modifiez "
+        "celle-ci (si la classe utilise ce paquet, choisissez votre copie avec /tutor setup).",
+    },
+    "teacher.edit.unknown_card": {
+        "en": "I can't find the card “{card}” in “{name}”. Pick one from the list as you type, or give its "
+        "number (see /deck show).",
+        "fr": "Je ne trouve pas la carte « {card} » dans « {name} ». Choisissez-en une dans la liste pendant "
+        "la saisie, ou donnez son numéro (voir /deck show).",
+    },
+    "teacher.edit.card_gone": {
+        "en": "This card is no longer in the deck “{name}” (removed or re-imported meanwhile). Nothing was "
+        "saved.",
+        "fr": "Cette carte n'est plus dans le paquet « {name} » (retirée ou réimportée entre-temps). "
+        "Rien n'a été enregistré.",
+    },
+    "teacher.edit.deck_gone": {
+        "en": "This deck was removed meanwhile. Nothing was saved.",
+        "fr": "Ce paquet a été supprimé entre-temps. Rien n'a été enregistré.",
+    },
+    "teacher.edit.changed": {
+        "en": "Someone saved card {number} of “{name}” while you were editing it, so nothing of yours was "
+        "saved: their version stays. The button opens the form again with your text; saving it then "
+        "replaces their version.",
+        "fr": "Quelqu'un a enregistré la carte {number} de « {name} » pendant que vous la modifiiez : "
+        "rien de votre version n'a été enregistré, la sienne reste. Le bouton rouvre le formulaire avec "
+        "votre texte ; l'enregistrer remplacera alors sa version.",
+    },
+    "teacher.edit.changed_button": {"en": "Open my text again", "fr": "Rouvrir mon texte"},
+    "teacher.edit.saved": {
+        "en": "Card {number} of “{name}” saved: {question} — {items}.",
+        "fr": "Carte {number} de « {name} » enregistrée : {question} — {items}.",
+    },
+    "teacher.edit.added": {
+        "en": "Card {number} added to “{name}”: {question} — {items}.",
+        "fr": "Carte {number} ajoutée à « {name} » : {question} — {items}.",
+    },
+    "teacher.edit.active_note": {
+        "en": "It is this server's active deck: the next posts use the new text. Answers already given keep "
+        "their grade and points.",
+        "fr": "C'est le paquet actif de ce serveur : les prochaines publications utilisent le nouveau texte. "
+        "Les réponses déjà données gardent leur note et leurs points.",
+    },
+    "teacher.edit.open_note": {
+        "en": "It is the open question: answers from now on are graded with these items; answers already "
+        "given keep their grade.",
+        "fr": "C'est la question ouverte : les réponses à partir de maintenant sont notées avec ces "
+        "éléments ; les réponses déjà données gardent leur note.",
+    },
+    "teacher.edit.remove_confirm": {
+        "en": "Remove card {number} of “{name}”: {question}? Points and answers already earned on it are "
+        "kept.",
+        "fr": "Retirer la carte {number} de « {name} » : {question} ? Les points et les réponses déjà donnés "
+        "sont conservés.",
+    },
+    "teacher.edit.remove_button": {"en": "Remove the card", "fr": "Retirer la carte"},
+    "teacher.edit.removed": {
+        "en": "Card “{question}” removed from “{name}”, which now has {cards}.",
+        "fr": "Carte « {question} » retirée de « {name} », qui a maintenant {cards}.",
+    },
+    "teacher.edit.last_card": {
+        "en": "“{question}” is the only card of “{name}”, and a deck needs at least one. Add another card "
+        "first, or remove the whole deck with /deck remove. Nothing was changed.",
+        "fr": "« {question} » est la seule carte de « {name} », et un paquet en demande au moins une. "
+        "Ajoutez d'abord une autre carte, ou supprimez le paquet avec /deck remove. Rien n'a été modifié.",
+    },
+    "teacher.edit.expired": {
+        "en": "These buttons expired; nothing was changed. Run the command again.",
+        "fr": "Ces boutons ont expiré ; rien n'a été modifié. Relancez la commande.",
+    },
+    "teacher.edit.card_choice": {"en": "{number}. {question}", "fr": "{number}. {question}"},
 }

@@ -237,4 +237,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Done: everything the bot stored about you on this server is erased.",
         "fr": "C'est fait : tout ce que le bot gardait sur vous dans ce serveur est effacé.",
     },
+    # /tutor next (issue 10, "Editing in Discord").
+    "tutor.cmd.next": {
+        "en": "Choose the next daily question",
+        "fr": "Choisir la prochaine question du jour",
+    },
+    "tutor.cmd.next.card": {
+        "en": "A card of the active deck (pick it from the list as you type)",
+        "fr": "Une carte du paquet actif (choisissez-la dans la liste pendant la saisie)",
+    },
+    "tutor.next.done": {
+        "en": "Card {number}, “{question}”, is the next question: it will be posted {when}. Then the deck's "
+        "order goes on.",
+        "fr": "La carte {number}, « {question} », est la prochaine question : elle sera publiée {when}. "
+        "Ensuite, l'ordre du paquet reprend.",
+    },
+    "tutor.next.done_paused": {
+        "en": "Card {number}, “{question}”, is the next question: it will be posted when you resume "
+        "(/tutor resume), or now with /tutor post-now.",
+        "fr": "La carte {number}, « {question} », est la prochaine question : elle sera publiée à la reprise "
+        "(/tutor resume), ou tout de suite avec /tutor post-now.",
+    },
 }

@@ -215,10 +215,10 @@ _V4_RANKING = (
 # Migration 10 (issue 10, "Editing in Discord"; the lead renumbers it at merge): the card a teacher queued
 # with /tutor next as the guild's next daily question. Posted once, then cleared (in the claim's
 # transaction); a card that is deleted clears it too.
-_V10_NEXT_CARD = (
+_V5_NEXT_CARD = (
     "ALTER TABLE guilds ADD COLUMN next_card_id INTEGER REFERENCES cards (id) ON DELETE SET NULL",
 )
 
 #: MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING, _V10_NEXT_CARD)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING, _V5_NEXT_CARD)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,8 @@
     tutorbot run                           the Discord bot (needs DISCORD_TOKEN)
     tutorbot db migrate --from FILE --to URL  copy a SQLite database into an empty PostgreSQL one
     tutorbot auto                          what ``make run`` does: the bot with a token, practice without
+    tutorbot invite [--manage-messages]    the link that adds the bot to a server (reads DISCORD_TOKEN)
+    tutorbot backup PATH [--force] [--db FILE]  a consistent copy of the SQLite database, bot running or not
 
 Errors are one clear line on stderr and a non-zero exit code, never a traceback.
 """
@@ -131,6 +133,49 @@ def _auto(args: argparse.Namespace) -> int:
     return run_terminal_practice(deck_path=DEFAULT_DECK, count=None, lang=None, db=None)
 
 
+def _invite(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .invite import invite_url
+    from .runner import DiscordAccessError, fetch_application_id
+    from .settings import Settings
+
+    try:
+        application_id = asyncio.run(fetch_application_id(Settings.from_env()))
+    except DiscordAccessError as exc:
+        print(f"tutorbot: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(invite_url(application_id, manage_messages=args.manage_messages))
+    return EXIT_OK
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from .settings import Settings
+    from .store.backup import BackupError, backup_sqlite
+    from .store.postgres import is_postgres_url, redact
+
+    if args.db is not None:
+        database: str | Path = args.db
+    else:
+        database = Settings.from_env().database
+    if is_postgres_url(database):
+        url = redact(str(database))
+        print(
+            f"tutorbot: TUTOR_DB is a PostgreSQL database ({url}); back it up with PostgreSQL's own tool, "
+            f"while the bot runs: pg_dump --format=custom --file={args.path} '{url}'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        result = backup_sqlite(Path(database), Path(args.path), force=args.force)
+    except BackupError as exc:
+        print(f"tutorbot: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    answers = f", {result.answers:,} answers" if result.answers is not None else ""
+    print(f"backed up {database} to {result.target} ({result.bytes:,} bytes{answers})")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tutorbot", description="A Discord tutor bot for study groups.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -163,6 +208,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
     run.set_defaults(handler=_run)
+    invite = commands.add_parser("invite", help="print the link that adds the bot to a server")
+    invite.add_argument(
+        "--manage-messages",
+        action="store_true",
+        help="also ask for Manage Messages (deleting replies when answers are private)",
+    )
+    invite.set_defaults(handler=_invite)
+    backup = commands.add_parser("backup", help="copy the SQLite database, safely while the bot runs")
+    backup.add_argument("path", help="the file to write")
+    backup.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    backup.add_argument("--db", default=None, help="the database (default: TUTOR_DB or tutorbot.db)")
+    backup.set_defaults(handler=_backup)
     auto = commands.add_parser("auto", help="the bot if DISCORD_TOKEN is set, else terminal practice")
     auto.set_defaults(handler=_auto)
     return parser

@@ -2,7 +2,8 @@
 
 ===========================  ==========================================================================
 ``DISCORD_TOKEN``            the bot's token (required to run the bot; a leading ``Bot `` is dropped)
-``TUTOR_DB``                 the SQLite file; default ``tutorbot.db`` in the working directory
+``TUTOR_DB``                 the SQLite file (default ``tutorbot.db`` in the working directory), or a
+                             ``postgresql://`` URL
 ``TUTOR_DECKS``              an extra folder of decks (optional; must exist)
 ``DISCORD_API_BASE``         REST base URL with the version, e.g. ``http://localhost:3001/api/v9``, to run
                              against a Discord-compatible server (Spacebar) or a test server (optional)
@@ -57,13 +58,21 @@ class Settings:
     """Everything the runner needs. ``Settings.from_env()`` reads it; tests build one directly."""
 
     token: str | None = None
-    #: The SQLite file. Default: ``tutorbot.db`` in the working directory.
+    #: The SQLite file. Default: ``tutorbot.db`` in the working directory. With a PostgreSQL ``TUTOR_DB``
+    #: it stays the default name: the small side files (command hash, invite marker) are kept there.
     db_path: Path = Path(DEFAULT_DB)
+    #: ``TUTOR_DB`` when it is a ``postgresql://`` (``postgres://``) URL, else None.
+    db_url: str | None = None
     decks_dir: Path | None = None
     api_base: str | None = None
     gateway_url: str | None = None
     log_level: str = "INFO"
     message_content: bool = False
+
+    @property
+    def database(self) -> str | Path:
+        """What ``Store.open`` takes: the PostgreSQL URL, or the SQLite file."""
+        return self.db_url if self.db_url is not None else self.db_path
 
     @property
     def command_hash_path(self) -> Path:
@@ -101,9 +110,12 @@ class Settings:
             level = "WARNING"
         if level not in LOG_LEVELS:
             raise SettingsError(f"TUTOR_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+        database = get("TUTOR_DB") or DEFAULT_DB
+        db_url = database if database.startswith(("postgresql://", "postgres://")) else None
         return cls(
             token=token,
-            db_path=Path(get("TUTOR_DB") or DEFAULT_DB).expanduser(),
+            db_path=Path(DEFAULT_DB if db_url else database).expanduser(),
+            db_url=db_url,
             decks_dir=decks_dir,
             api_base=_url("DISCORD_API_BASE", get("DISCORD_API_BASE"), ("http://", "https://")),
             gateway_url=_url("DISCORD_GATEWAY_URL", get("DISCORD_GATEWAY_URL"), ("ws://", "wss://")),

@@ -1,4 +1,4 @@
-"""``tutorbot invite`` against the fake Discord, and ``make run`` printing the link once at the first start."""
+"""``tutorbot invite`` against the fake Discord, and ``make run`` printing the link at the first start."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from store_support import GUILD, MONDAY, MakePost
 from bot.cli import main
 from bot.store import Store
 from bot.store.backup import BackupError, backup_sqlite
+from tests.support import until
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -37,14 +38,12 @@ async def test_a_backup_while_answers_are_written_has_every_answer_committed_bef
             committed.append(member)
 
     writer = asyncio.create_task(class_answering())
-    while len(committed) < 50:
-        await asyncio.sleep(0.005)
+    await until(lambda: len(committed) >= 50, timeout=30, what="answers before the backup")
     before = set(committed) | set(range(1, 1001))
     copy = tmp_path / "copy.db"
     result = await asyncio.to_thread(backup_sqlite, db_path, copy)
     during = len(committed)
-    while len(committed) < during + 20:  # the bot kept writing, and still can
-        await asyncio.sleep(0.005)
+    await until(lambda: len(committed) >= during + 20, timeout=30, what="answers after the backup")
     stop.set()
     await writer
 
@@ -83,7 +82,7 @@ async def test_backup_refuses_to_overwrite_without_force(
     assert f"to {existing}" in capsys.readouterr().out
     with sqlite3.connect(existing) as db:
         assert db.execute("SELECT count(*) FROM answers").fetchone() == (1,)
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no partial file left
+    assert not (tmp_path / ".backup.db.partial").exists()  # no partial file left
 
 
 def test_backup_of_a_missing_database_writes_nothing(tmp_path: Path) -> None:

@@ -65,6 +65,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Download the server's scores (CSV)",
         "fr": "Télécharger les scores du serveur (CSV)",
     },
+    "tutor.cmd.forget_me_moved": {
+        "en": "Moved: use /forget-me (for every member)",
+        "fr": "Déplacée : utilisez /forget-me (pour tous les membres)",
+    },
     "tutor.cmd.forget_me": {
         "en": "Erase everything the bot stores about you on this server",
         "fr": "Effacer tout ce que le bot garde sur vous dans ce serveur",
@@ -231,6 +235,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "good. Continue?",
         "fr": "Ceci efface définitivement vos réponses, points, séries, révisions et résultats de quiz dans "
         "ce serveur. Continuer ?",
+    },
+    "tutor.forget.moved": {
+        "en": "This command has moved: use **/forget-me**, which every member of the server can see. "
+        "Nothing was erased.",
+        "fr": "Cette commande a changé de nom : utilisez **/forget-me**, que tous les membres du serveur "
+        "voient. Rien n'a été effacé.",
     },
     "tutor.forget.button": {"en": "Erase my data", "fr": "Effacer mes données"},
     "tutor.forget.done": {

@@ -377,3 +377,27 @@ async def test_a_deleted_channel_does_not_block_the_next_questions(
     assert (await klass.store.get_post(post.id)).revealed_at is not None
     report = await klass.tick_at(POST_AT + timedelta(days=1))
     assert report.posted and fake.messages_in(other)[0].embed["title"] == "Question of the day"
+
+
+async def test_ambiguous_time_zones_are_refused_with_suggestions(
+    klass: Class, fake_discord: FakeDiscord
+) -> None:
+    await klass.start()
+    refused = await klass.setup(timezone="EST")
+    assert refused.ephemeral and refused.text.startswith("Nothing was changed.")
+    assert "“EST” is an abbreviation" in refused.text and "summer time" in refused.text
+    assert "America/Toronto" in refused.text and "Etc/GMT+5 is UTC−5" in refused.text
+    assert await klass.store.get_guild(klass.guild.id) is None  # never a silent drift in summer
+
+    offset = await klass.setup(timezone="UTC-5", language="fr")
+    assert "« UTC-5 » est un décalage fixe" in offset.text.replace("\u00a0", " ")
+    assert "America/Montreal" in offset.text and "Etc/GMT+5 est UTC−5" in offset.text
+    assert await klass.store.get_guild(klass.guild.id) is None
+
+    ist = await klass.setup(timezone="IST", language="fr")
+    assert "Asia/Kolkata" in ist.text and "Europe/Dublin" in ist.text and "Etc/" not in ist.text
+
+    chosen = await klass.setup(timezone="Etc/GMT+5")  # a fixed offset, chosen knowingly, is accepted
+    assert "Etc/GMT+5" in chosen.text
+    settings = await klass.store.get_guild(klass.guild.id)
+    assert settings is not None and settings.timezone == "Etc/GMT+5"

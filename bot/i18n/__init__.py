@@ -176,6 +176,30 @@ def format_percent(ratio: float, lang: str, *, decimals: int = 0) -> str:
     return f"{number}{NBSP}%" if normalize_language(lang) == "fr" else f"{number}%"
 
 
+def format_score(
+    found: int, total: int, score: float, lang: str, *, cost: int = 0, wrong: int | None = None
+) -> str:
+    """A graded answer's score, worded the same everywhere.
+
+    Without the anti-spray penalty (``cost`` 0): ``6/8 (75%)``. With it: ``3 items found, 7 wrong parts cost
+    3: 0%`` (``wrong``: how many parts named nothing; None when no longer known), never ``3/3 (0%)``.
+    """
+    percent = format_percent(score, lang)
+    if cost <= 0:
+        return t("common.score.plain", lang, found=found, total=total, percent=percent)
+    if wrong is None:
+        costs = t("common.score.cost_unknown", lang, cost=cost)
+    else:
+        costs = tn("common.score.cost", wrong, lang, cost=cost)
+    return t(
+        "common.score.penalised",
+        lang,
+        found=tn("common.score.found", found, lang),
+        cost=costs,
+        percent=percent,
+    )
+
+
 def weekday_name(day: int, lang: str, *, short: bool = False) -> str:
     """The name of a weekday, 0 = Monday as in ``datetime.weekday()``."""
     if not 0 <= day <= 6:

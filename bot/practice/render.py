@@ -5,15 +5,10 @@ Pure functions of :mod:`bot.practice.service`'s steps, the language and a :class
 
 from __future__ import annotations
 
-from bot.content import PLAIN, Content, Kind, Markup
-from bot.i18n import format_percent, t, tn
+from bot.content import PLAIN, Content, Markup, score_kind
+from bot.i18n import format_percent, format_score, t, tn
 
 from .service import Feedback, Gone, Question, Started, Summary
-
-
-def score_kind(score: float) -> Kind:
-    """Feedback's colour follows the score: good from 90 %, partial from 40 %, poor below."""
-    return "good" if score >= 0.9 else "partial" if score >= 0.4 else "poor"
 
 
 def started(started: Started, lang: str, markup: Markup = PLAIN) -> Content:
@@ -80,6 +75,34 @@ def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
             for part in feedback.unmatched[:10]
         ]
     if feedback.penalty:
+        score = format_score(
+            feedback.found_count,
+            feedback.total,
+            feedback.score,
+            lang,
+            cost=feedback.penalty,
+            wrong=len(feedback.unmatched),
+        )
+        score_line = t("practice.score_penalised", lang, score=score)
+        title = t("practice.feedback_title_penalised", lang, n=q.number, total=q.total, score=score)
+    else:
+        score_line = t(
+            "practice.score",
+            lang,
+            found=feedback.found_count,
+            total=feedback.total,
+            percent=format_percent(feedback.score, lang),
+        )
+        title = t(
+            "practice.feedback_title",
+            lang,
+            n=q.number,
+            total=q.total,
+            found=feedback.found_count,
+            count=feedback.total,
+            percent=format_percent(feedback.score, lang),
+        )
+    if feedback.penalty:
         lines.append(
             tn(
                 "practice.penalty",
@@ -91,13 +114,7 @@ def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
         )
     lines += [
         "",
-        t(
-            "practice.score",
-            lang,
-            found=feedback.found_count,
-            total=feedback.total,
-            percent=format_percent(feedback.score, lang),
-        ),
+        score_line,
         t(
             "practice.points",
             lang,
@@ -107,15 +124,7 @@ def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
         t("practice.next_review", lang, when=markup.time(feedback.due, "R")),
     ]
     return Content(
-        title=t(
-            "practice.feedback_title",
-            lang,
-            n=q.number,
-            total=q.total,
-            found=feedback.found_count,
-            count=feedback.total,
-            percent=format_percent(feedback.score, lang),
-        ),
+        title=title,
         description="\n".join(lines),
         kind=score_kind(feedback.score),
     ).clipped()

@@ -20,7 +20,7 @@ from typing import TextIO
 from bot.clock import utc_now
 from bot.decks import Card, Deck, deck_name, load_deck
 from bot.grading import Grade, grade_reply
-from bot.i18n import format_percent, t, tn
+from bot.i18n import format_percent, format_score, t, tn
 from bot.rules.spaced import practice_order, review
 from bot.settings import Settings
 from bot.store import Store, StoreError
@@ -75,9 +75,21 @@ def feedback_lines(card: Card, grade: Grade, lang: str) -> list[str]:
     if grade.penalty:
         extra = len(grade.unmatched)
         out.append(tn("cli.penalty", grade.penalty, lang, extra=extra, cost=grade.penalty))
-    out.append(
-        t("cli.score", lang, found=grade.found, total=grade.total, percent=format_percent(grade.score, lang))
-    )
+    if grade.penalty:
+        score = format_score(
+            grade.found, grade.total, grade.score, lang, cost=grade.penalty, wrong=len(grade.unmatched)
+        )
+        out.append(t("cli.score_penalised", lang, score=score))
+    else:
+        out.append(
+            t(
+                "cli.score",
+                lang,
+                found=grade.found,
+                total=grade.total,
+                percent=format_percent(grade.score, lang),
+            )
+        )
     return out
 
 

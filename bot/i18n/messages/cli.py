@@ -38,6 +38,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Score: {found}/{total} ({percent})",
         "fr": "Résultat : {found}/{total} ({percent})",
     },
+    "cli.score_penalised": {"en": "Score: {score}", "fr": "Résultat : {score}"},
     "cli.penalty.one": {
         "en": "{extra} extra wrong parts cost {cost} item.",
         "fr": "{extra} parties fausses en trop coûtent {cost} élément.",

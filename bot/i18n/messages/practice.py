@@ -52,6 +52,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Question {n}/{total}: {found}/{count} ({percent})",
         "fr": "Question {n}/{total} : {found}/{count} ({percent})",
     },
+    "practice.feedback_title_penalised": {
+        "en": "Question {n}/{total}: {score}",
+        "fr": "Question {n}/{total} : {score}",
+    },
     "practice.found_header": {"en": "Found ({count})", "fr": "Trouvés ({count})"},
     "practice.found_item": {"en": "✓ {item} ← “{part}”", "fr": "✓ {item} ← « {part} »"},
     "practice.found_item_alias": {
@@ -84,6 +88,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Score: {found}/{total} ({percent})",
         "fr": "Résultat : {found}/{total} ({percent})",
     },
+    "practice.score_penalised": {"en": "Score: {score}", "fr": "Résultat : {score}"},
     "practice.points": {
         "en": "+{points} · your practice total: {total}. Practice points are kept apart from the daily "
         "question's.",

@@ -176,6 +176,19 @@ def format_percent(ratio: float, lang: str, *, decimals: int = 0) -> str:
     return f"{number}{NBSP}%" if normalize_language(lang) == "fr" else f"{number}%"
 
 
+_VOWELS = frozenset("aeiouàâäéèêëîïôöùûüæœ")
+
+
+def starts_with_vowel(word: str) -> bool:
+    """Whether French elides ``de``/``le`` before ``word``: ``d'Alice``, ``d'Émile``, but ``de Bob``.
+
+    Vowels only: whether an ``h`` or a ``y`` is a vowel depends on the word (``d'Yves`` but ``de Yasmine``),
+    and ``de Hugo`` or ``de Yves`` reads as a slip at worst, where a wrong elision reads as a mistake.
+    """
+    first = word.lstrip()[:1].lower()
+    return first in _VOWELS
+
+
 def format_score(
     found: int, total: int, score: float, lang: str, *, cost: int = 0, wrong: int | None = None
 ) -> str:

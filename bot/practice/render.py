@@ -13,14 +13,19 @@ from .service import Feedback, Gone, Question, Started, Summary
 
 def started(started: Started, lang: str, markup: Markup = PLAIN) -> Content:
     """The first question of a new session, introduced by what the session holds (due, new, ahead)."""
-    intro = t(
+    mix = t(
+        "practice.started_mix",
+        lang,
+        due=tn("practice.count_due", started.due, lang),
+        new=tn("practice.count_new", started.new, lang),
+        ahead=tn("practice.count_ahead", started.ahead, lang),
+    )
+    intro = tn(
         "practice.started",
+        started.question.total,
         lang,
         deck=f"**{markup.text(started.question.deck_title, 150)}**",
-        count=started.question.total,
-        due=started.due,
-        new=started.new,
-        ahead=started.ahead,
+        mix=mix,
     )
     return question(started.question, lang, markup, intro=intro)
 
@@ -132,11 +137,11 @@ def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
 
 def summary(summary: Summary, lang: str, markup: Markup = PLAIN) -> Content:
     if summary.answered:
-        text = t(
-            "practice.summary",
+        text = tn(
+            "practice.summary_answered",
+            summary.total,
             lang,
             answered=summary.answered,
-            total=summary.total,
             average=format_percent(summary.average, lang),
             best=format_percent(summary.best, lang),
             points=tn("common.points", summary.points, lang),

@@ -123,7 +123,7 @@ def run_session(
         say(t("cli.error.empty_deck", lang, deck=deck.title))
         return summary
     order = order[: count or len(order)] if order else choose_cards(deck, count, rng or random.Random())
-    say(t("cli.session_start", lang, deck=deck.title, count=len(order)))
+    say(tn("cli.session_start", len(order), lang, deck=deck.title))
     lines = iter(stdin.readline, "")
     try:
         for number, index in enumerate(order, start=1):
@@ -131,7 +131,7 @@ def run_session(
             say()
             say(t("cli.question_header", lang, n=number, total=len(order), deck=deck.title))
             say(card.question)
-            say(t("cli.expected_count", lang, count=len(card.items)))
+            say(tn("cli.expected_count", len(card.items), lang))
             say(t("cli.prompt", lang))
             reply = read_answer(lines)
             if reply is None:

@@ -30,6 +30,11 @@ DEFAULT_DECK = DATA_DIR / "cours-2.yaml"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
+def _counted(count: int, noun: str) -> str:
+    """``1 warning``, ``3 warnings``: the CLI's English, never ``warning(s)``."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def deck_as_json(deck: Deck) -> dict[str, Any]:
     """The stable JSON shape other tools read: title, cards with items, warnings."""
     return {
@@ -53,10 +58,12 @@ def _deck_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(deck_as_json(deck), ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{deck.title} — {len(deck.cards)} cards ({deck.language}) — name: {deck_name(args.path)}")
+    print(
+        f"{deck.title} — {_counted(len(deck.cards), 'card')} ({deck.language}) — name: {deck_name(args.path)}"
+    )
     for number, card in enumerate(deck.cards, start=1):
         where = f"line {card.line}" if card.line else ""
-        print(f"\n{number:>2}. {card.question}  [{len(card.items)} items] {where}")
+        print(f"\n{number:>2}. {card.question}  [{_counted(len(card.items), 'item')}] {where}")
         for item in card.items:
             line = f"    - {item.answer}"
             if item.detail:
@@ -65,7 +72,7 @@ def _deck_check(args: argparse.Namespace) -> int:
                 line += f"  (also: {', '.join(item.aliases)})"
             print(line)
     if deck.warnings:
-        print(f"\n{len(deck.warnings)} warning(s):")
+        print(f"\n{_counted(len(deck.warnings), 'warning')}:")
         for warning in deck.warnings:
             print(f"  {deck.source}:{warning.line or ''} {warning.message}")
     return EXIT_OK
@@ -79,7 +86,10 @@ def _deck_convert(args: argparse.Namespace) -> int:
         print(f"tutorbot: {out} exists; pass --force to overwrite it", file=sys.stderr)
         return EXIT_ERROR
     out.write_text(text, encoding="utf-8")
-    print(f"{len(deck.cards)} cards written to {out}; {len(deck.warnings)} warning(s) to review")
+    print(
+        f"{_counted(len(deck.cards), 'card')} written to {out}; "
+        f"{_counted(len(deck.warnings), 'warning')} to review"
+    )
     for warning in deck.warnings:
         print(f"  {deck.source}:{warning.line or ''} {warning.message}")
     return EXIT_OK

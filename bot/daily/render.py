@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.content import PLAIN, Content, Field, Markup, clip, score_kind
 from bot.decks import Card
 from bot.i18n import format_days, format_number, format_percent, format_score, join_list, t, tn
+from bot.rules import timezones
 from bot.rules.scheduling import MAX_POST_ATTEMPTS, format_local
 from bot.store import Post
 
@@ -306,6 +307,19 @@ def status(shown: Status, lang: str, markup: Markup = PLAIN) -> Content:
     else:
         state = t("tutor.status.not_ready", lang)
     fields.append(Field(t("tutor.status.next_label", lang), state))
+    drift = timezones.refusal(s.timezone)  # a zone stored before abbreviations were refused at set-up
+    if drift is not None:
+        fields.append(
+            Field(
+                t("tutor.status.timezone_drift_label", lang),
+                t(
+                    "tutor.status.timezone_drift",
+                    lang,
+                    timezone=markup.text(s.timezone),
+                    suggestions=markup.text(str(drift[1]["suggestions"])),
+                ),
+            )
+        )
     if shown.open_post is not None:
         url = message_url(markup, shown.open_post) or ""
         fields.append(

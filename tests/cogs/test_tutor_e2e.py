@@ -401,3 +401,19 @@ async def test_ambiguous_time_zones_are_refused_with_suggestions(
     assert "Etc/GMT+5" in chosen.text
     settings = await klass.store.get_guild(klass.guild.id)
     assert settings is not None and settings.timezone == "Etc/GMT+5"
+
+
+async def test_status_warns_about_a_zone_stored_before_abbreviations_were_refused(
+    klass: Class, fake_discord: FakeDiscord
+) -> None:
+    await klass.start()
+    await klass.setup()
+    await klass.store.update_guild(klass.guild.id, timezone="EST")  # as an older version accepted it
+    status = await fake_discord.slash(klass.guild, klass.teacher, "tutor status")
+    assert "EST does not follow summer time" in status.text and "America/Toronto" in status.text
+    await klass.setup(timezone="America/Toronto", language="fr")
+    status = await fake_discord.slash(klass.guild, klass.teacher, "tutor status")
+    assert "heure d'été" not in status.text
+    await klass.store.update_guild(klass.guild.id, timezone="EST")
+    status = await fake_discord.slash(klass.guild, klass.teacher, "tutor status")
+    assert "EST ne suit pas l'heure d'été" in status.text

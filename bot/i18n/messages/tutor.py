@@ -142,6 +142,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{time} ({timezone}), {days}",
         "fr": "{time} ({timezone}), {days}",
     },
+    "tutor.status.timezone_drift_label": {"en": "Time zone", "fr": "Fuseau horaire"},
+    "tutor.status.timezone_drift": {
+        "en": "{timezone} does not follow summer time: the question moves by an hour when the clocks change. "
+        "Run /tutor setup again with the zone of a city, such as {suggestions}.",
+        "fr": "{timezone} ne suit pas l'heure d'été : la question se décale d'une heure au changement "
+        "d'heure. Relancez /tutor setup avec le fuseau d'une ville, par exemple {suggestions}.",
+    },
     "tutor.status.deck": {"en": "Deck", "fr": "Paquet"},
     "tutor.status.deck_value": {"en": "{deck} ({cards})", "fr": "{deck} ({cards})"},
     "tutor.status.no_deck": {"en": "none", "fr": "aucun"},

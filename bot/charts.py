@@ -9,12 +9,17 @@ are not thread-safe.
 
 Every label comes from the message catalogue. Text that came from users (item names) is shown as typed:
 math parsing is off (a ``$`` is a dollar) and characters the bundled font cannot draw (emoji) are dropped
-rather than drawn as empty boxes with a warning.
+rather than drawn as empty boxes with a warning. Long item names are wrapped on several lines, not cut.
+
+Readable on Discord's dark and light themes alike: the image is opaque, on its own light card
+(``BACKGROUND``), so its dark text never lands on Discord's dark grey; the text and the bar colours are
+chosen for contrast on that card (WCAG: 4.5:1 for text, 3:1 for the bars).
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from collections.abc import Sequence
 from datetime import datetime
@@ -37,10 +42,16 @@ __all__ = ["MAX_ITEMS", "MAX_SCORES", "hit_rate_chart", "recent_scores_chart"]
 MAX_SCORES = 30
 #: At most this many items are drawn on a hit-rate chart (cards longer than that are rare).
 MAX_ITEMS = 20
-_LABEL_CHARS = 38
+#: An item name is wrapped at this many characters a line, on at most LABEL_LINES lines.
+LABEL_WIDTH = 30
+LABEL_LINES = 5
 _FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib: the same glyphs on every machine
 _DPI = 100
-_GOOD, _FAIR, _POOR, _GREY = "#3ba55d", "#faa61a", "#ed4245", "#4f545c"
+#: The chart's own card, and its ink: opaque, so Discord's theme never shows through.
+BACKGROUND, TEXT = "#ffffff", "#1e1f22"
+#: Bars: green, amber, red, and the average line; each at least 3:1 against BACKGROUND.
+_GOOD, _FAIR, _POOR, _GREY = "#1f7a3f", "#a15c00", "#c5282b", "#4f545c"
+COLOURS = (_GOOD, _FAIR, _POOR, _GREY)
 _RENDER_LOCK = threading.Lock()
 
 
@@ -59,27 +70,46 @@ def _drawable() -> frozenset[int]:
     return frozenset(FT2Font(path).get_charmap())
 
 
-def _label(text: str, limit: int = _LABEL_CHARS) -> str:
-    """A one-line label the font can draw, shortened with an ellipsis."""
+def _drawable_text(text: str) -> str:
+    """``text`` on one line, without what the font cannot draw (a dropped emoji leaves no double space)."""
     drawable = _drawable()
-    flat = " ".join(text.split())
-    kept = "".join(c for c in flat if ord(c) in drawable)
-    kept = " ".join(kept.split())  # a dropped emoji may leave two spaces
-    return kept if len(kept) <= limit else kept[: limit - 1].rstrip() + "…"
+    kept = "".join(c for c in " ".join(text.split()) if ord(c) in drawable)
+    return " ".join(kept.split())
+
+
+def label_lines(text: str) -> list[str]:
+    """An item name as the chart draws it: wrapped at word boundaries, whole up to ``LABEL_LINES`` lines
+    (about 150 characters; only a longer one ends with an ellipsis)."""
+    lines = textwrap.wrap(_drawable_text(text), LABEL_WIDTH, break_long_words=True) or [""]
+    if len(lines) > LABEL_LINES:
+        lines = lines[:LABEL_LINES]
+        lines[-1] = lines[-1][: LABEL_WIDTH - 1].rstrip() + "…"
+    return lines
 
 
 def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     FigureCanvasAgg(figure)
-    # No "Software" stamp (the matplotlib version) and no date: identical input, identical bytes.
-    figure.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
+    # No "Software" stamp (the matplotlib version) and no date: identical input, identical bytes. Opaque on
+    # BACKGROUND whatever matplotlib's settings, so it reads the same on Discord's dark and light themes.
+    figure.savefig(
+        buffer, format="png", dpi=_DPI, metadata={"Software": None}, facecolor=BACKGROUND, transparent=False
+    )
     return buffer.getvalue()
 
 
+def _figure(width: float, height: float) -> Figure:
+    figure = Figure(figsize=(width, height), dpi=_DPI, layout="constrained", facecolor=BACKGROUND)
+    return figure
+
+
 def _style(ax: Axes) -> None:
+    ax.set_facecolor(BACKGROUND)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(labelsize=8)
+    for side in ("bottom", "left"):
+        ax.spines[side].set_color(_GREY)
+    ax.tick_params(labelsize=8, colors=TEXT)
 
 
 def recent_scores_chart(scores: Sequence[tuple[datetime, float]], *, tz: ZoneInfo, lang: str) -> bytes:
@@ -90,7 +120,7 @@ def recent_scores_chart(scores: Sequence[tuple[datetime, float]], *, tz: ZoneInf
     """
     points = sorted(scores, key=lambda pair: pair[0])[-MAX_SCORES:]
     with _RENDER_LOCK:
-        figure = Figure(figsize=(6.0, 2.6), dpi=_DPI, layout="constrained")
+        figure = _figure(6.0, 2.6)
         ax = figure.add_subplot()
         _style(ax)
         # A zero still gets a sliver of red: an answer worth nothing is not a missing answer.
@@ -125,8 +155,8 @@ def recent_scores_chart(scores: Sequence[tuple[datetime, float]], *, tz: ZoneInf
         ax.set_xlim(-0.6, max(len(points), 1) - 0.4)
         ax.set_ylim(0, 105)
         ax.set_yticks([0, 25, 50, 75, 100])
-        ax.set_ylabel(t("leaderboard.chart.y_axis", lang), fontsize=8, parse_math=False)
-        ax.set_title(t("leaderboard.chart.title", lang), fontsize=10, parse_math=False)
+        ax.set_ylabel(t("leaderboard.chart.y_axis", lang), fontsize=8, parse_math=False, color=TEXT)
+        ax.set_title(t("leaderboard.chart.title", lang), fontsize=10, parse_math=False, color=TEXT)
         return _png(figure)
 
 
@@ -136,9 +166,12 @@ def hit_rate_chart(items: Sequence[tuple[str, float]], *, lang: str) -> bytes:
     ``items`` are ``(item name, rate)`` pairs; names are user text, drawn as typed.
     """
     shown = list(items)[:MAX_ITEMS]
+    labels = ["\n".join(label_lines(name)) for name, _ in shown]
+    lines = sum(label.count("\n") + 1 for label in labels)
     with _RENDER_LOCK:
-        height = 1.0 + 0.32 * max(len(shown), 1)
-        figure = Figure(figsize=(6.0, height), dpi=_DPI, layout="constrained")
+        # A row per item, taller for a wrapped name: every line of every name has room.
+        height = 1.0 + 0.2 * max(len(shown), 1) + 0.14 * max(lines, 1)
+        figure = _figure(6.0, height)
         ax = figure.add_subplot()
         _style(ax)
         positions = list(range(len(shown)))
@@ -152,11 +185,12 @@ def hit_rate_chart(items: Sequence[tuple[str, float]], *, lang: str) -> bytes:
                 va="center",
                 fontsize=8,
                 parse_math=False,
+                color=TEXT,
             )
-        ax.set_yticks(positions, [_label(name) for name, _ in shown], parse_math=False)
+        ax.set_yticks(positions, labels, parse_math=False)
         ax.invert_yaxis()  # the card's first item at the top, as in the deck
         ax.set_xlim(0, 112)
         ax.set_xticks([0, 25, 50, 75, 100])
-        ax.set_xlabel(t("teacher.chart.x_axis", lang), fontsize=8, parse_math=False)
-        ax.set_title(t("teacher.chart.title", lang), fontsize=10, parse_math=False)
+        ax.set_xlabel(t("teacher.chart.x_axis", lang), fontsize=8, parse_math=False, color=TEXT)
+        ax.set_title(t("teacher.chart.title", lang), fontsize=10, parse_math=False, color=TEXT)
         return _png(figure)

@@ -6,6 +6,8 @@
     tutorbot run                           the Discord bot (needs DISCORD_TOKEN)
     tutorbot db migrate --from FILE --to URL  copy a SQLite database into an empty PostgreSQL one
     tutorbot auto                          what ``make run`` does: the bot with a token, practice without
+    tutorbot invite [--manage-messages]    the link that adds the bot to a server (reads DISCORD_TOKEN)
+    tutorbot backup PATH [--force] [--db FILE]  a consistent copy of the SQLite database, bot running or not
 
 Errors are one clear line on stderr and a non-zero exit code, never a traceback.
 """
@@ -27,6 +29,11 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "decks"
 DEFAULT_DECK = DATA_DIR / "cours-2.yaml"
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _counted(count: int, noun: str) -> str:
+    """``1 warning``, ``3 warnings``: the CLI's English, never ``warning(s)``."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def deck_as_json(deck: Deck) -> dict[str, Any]:
@@ -52,10 +59,12 @@ def _deck_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(deck_as_json(deck), ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{deck.title} — {len(deck.cards)} cards ({deck.language}) — name: {deck_name(args.path)}")
+    print(
+        f"{deck.title} — {_counted(len(deck.cards), 'card')} ({deck.language}) — name: {deck_name(args.path)}"
+    )
     for number, card in enumerate(deck.cards, start=1):
         where = f"line {card.line}" if card.line else ""
-        print(f"\n{number:>2}. {card.question}  [{len(card.items)} items] {where}")
+        print(f"\n{number:>2}. {card.question}  [{_counted(len(card.items), 'item')}] {where}")
         for item in card.items:
             line = f"    - {item.answer}"
             if item.detail:
@@ -64,7 +73,7 @@ def _deck_check(args: argparse.Namespace) -> int:
                 line += f"  (also: {', '.join(item.aliases)})"
             print(line)
     if deck.warnings:
-        print(f"\n{len(deck.warnings)} warning(s):")
+        print(f"\n{_counted(len(deck.warnings), 'warning')}:")
         for warning in deck.warnings:
             print(f"  {deck.source}:{warning.line or ''} {warning.message}")
     return EXIT_OK
@@ -82,7 +91,10 @@ def _deck_convert(args: argparse.Namespace) -> int:
     partial = out.with_name(f".{out.name}.partial")
     partial.write_text(text, encoding="utf-8")
     partial.replace(out)
-    print(f"{len(deck.cards)} cards written to {out}; {len(deck.warnings)} warning(s) to review")
+    print(
+        f"{_counted(len(deck.cards), 'card')} written to {out}; "
+        f"{_counted(len(deck.warnings), 'warning')} to review"
+    )
     for warning in deck.warnings:
         print(f"  {deck.source}:{warning.line or ''} {warning.message}")
     return EXIT_OK
@@ -136,6 +148,49 @@ def _auto(args: argparse.Namespace) -> int:
     return run_terminal_practice(deck_path=DEFAULT_DECK, count=None, lang=None, db=None)
 
 
+def _invite(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .invite import invite_url
+    from .runner import DiscordAccessError, fetch_application_id
+    from .settings import Settings
+
+    try:
+        application_id = asyncio.run(fetch_application_id(Settings.from_env()))
+    except DiscordAccessError as exc:
+        print(f"tutorbot: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(invite_url(application_id, manage_messages=args.manage_messages))
+    return EXIT_OK
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from .settings import Settings
+    from .store.backup import BackupError, backup_sqlite
+    from .store.postgres import is_postgres_url, redact
+
+    if args.db is not None:
+        database: str | Path = args.db
+    else:
+        database = Settings.from_env().db_target
+    if is_postgres_url(database):
+        url = redact(str(database))
+        print(
+            f"tutorbot: TUTOR_DB is a PostgreSQL database ({url}); back it up with PostgreSQL's own tool, "
+            f"while the bot runs: pg_dump --format=custom --file={args.path} '{url}'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        result = backup_sqlite(Path(database), Path(args.path), force=args.force)
+    except BackupError as exc:
+        print(f"tutorbot: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    answers = f", {result.answers:,} answers" if result.answers is not None else ""
+    print(f"backed up {database} to {result.target} ({result.bytes:,} bytes{answers})")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tutorbot", description="A Discord tutor bot for study groups.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -174,6 +229,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
     run.set_defaults(handler=_run)
+    invite = commands.add_parser("invite", help="print the link that adds the bot to a server")
+    invite.add_argument(
+        "--manage-messages",
+        action="store_true",
+        help="also ask for Manage Messages (deleting replies when answers are private)",
+    )
+    invite.set_defaults(handler=_invite)
+    backup = commands.add_parser("backup", help="copy the SQLite database, safely while the bot runs")
+    backup.add_argument("path", help="the file to write")
+    backup.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    backup.add_argument("--db", default=None, help="the database (default: TUTOR_DB or tutorbot.db)")
+    backup.set_defaults(handler=_backup)
     auto = commands.add_parser("auto", help="the bot if DISCORD_TOKEN is set, else terminal practice")
     auto.set_defaults(handler=_auto)
     return parser

@@ -28,6 +28,11 @@ Kind = Literal[
 TimeStyle = Literal["t", "T", "d", "D", "f", "F", "R"]
 
 
+def score_kind(score: float) -> Kind:
+    """Feedback's colour follows the score: good from 90 %, partial from 40 %, poor below."""
+    return "good" if score >= 0.9 else "partial" if score >= 0.4 else "poor"
+
+
 def clip(text: str, limit: int) -> str:
     """``text`` within ``limit`` characters, an ellipsis marking the cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -40,6 +40,7 @@ from discord.ext import commands
 from .clock import Clock, utc_now
 from .decks.library import bundled_deck_files
 from .i18n import MESSAGES, t
+from .invite import first_start_notice
 from .services import Services
 from .settings import Settings
 from .store import Store, StoreError
@@ -263,6 +264,55 @@ class TutorBot(commands.Bot):
             )
 
 
+class DiscordAccessError(Exception):
+    """What stopped a one-off call to Discord (``tutorbot invite``): one line for the terminal."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+#: How long ``tutorbot invite`` waits for Discord.
+DISCORD_CALL_TIMEOUT = 20.0
+
+
+async def fetch_application_id(settings: Settings, *, wait: float = DISCORD_CALL_TIMEOUT) -> int:
+    """The bot's application id, read through its token (``GET /oauth2/applications/@me``).
+
+    Honours ``DISCORD_API_BASE``. Raises ``DiscordAccessError``: no token or a refused token (exit code 2),
+    Discord unreachable or failing (1).
+    """
+    if not settings.token:
+        raise DiscordAccessError(
+            "DISCORD_TOKEN is not set: put the bot's token in the environment or in .env "
+            "(Developer Portal > your application > Bot > Reset Token)",
+            EXIT_CONFIG,
+        )
+    apply_discord_endpoints(settings)
+    http = discord.http.HTTPClient(asyncio.get_running_loop())
+    try:
+        async with asyncio.timeout(wait):
+            await http.static_login(settings.token)
+            data = await http.application_info()
+        return int(data["id"])
+    except discord.LoginFailure:
+        raise DiscordAccessError(
+            "Discord rejected DISCORD_TOKEN (401 Unauthorized): copy it again from the Developer Portal",
+            EXIT_CONFIG,
+        ) from None
+    except discord.HTTPException as exc:
+        raise DiscordAccessError(
+            f"Discord answered {exc.status} at {discord.http.Route.BASE}: try again later", EXIT_ERROR
+        ) from None
+    except (OSError, TimeoutError) as exc:  # aiohttp's connection errors, or no answer in time
+        shown = str(exc) or f"no answer within {wait:g} s"
+        raise DiscordAccessError(
+            f"cannot reach Discord at {discord.http.Route.BASE}: {shown}", EXIT_ERROR
+        ) from None
+    finally:
+        await http.close()
+
+
 def _say(message: str) -> None:
     print(f"tutorbot: {message}", file=sys.stderr)
 
@@ -327,7 +377,12 @@ async def run_bot(
             pass
     try:
         async with bot:
-            await bot.start(settings.token)
+            await bot.login(settings.token)  # what bot.start does, with the invite link in between
+            if bot.application_id is not None:
+                notice = first_start_notice(settings.db_path, bot.application_id)
+                if notice is not None:
+                    print(notice, flush=True)
+            await bot.connect()
     except discord.LoginFailure:
         _say("Discord rejected DISCORD_TOKEN (401 Unauthorized): copy it again from the Developer Portal")
         return EXIT_CONFIG

@@ -14,9 +14,10 @@
                              post are graded too (enable it in the Developer Portal first); default off
 ===========================  ==========================================================================
 
-The ``.env`` format: ``KEY=VALUE`` lines, blank lines and ``#`` comments, an optional ``export``, values
-in single quotes (taken literally) or double quotes (``\\n``, ``\\t``, ``\\"``, ``\\\\`` escapes), and
-``  # comment`` after an unquoted value. An environment variable set to a non-empty value wins over the
+The ``.env`` file is read with python-dotenv's parser (its format: ``KEY=VALUE`` lines, blank lines and
+``#`` comments, an optional ``export``, values in single quotes (taken literally) or double quotes (``\\n``,
+``\\t``, ``\\"`` escapes), ``  # comment`` after an unquoted value; no ``${VAR}`` expansion). A line it
+cannot parse is an error naming the line. An environment variable set to a non-empty value wins over the
 same key in ``.env``.
 
 This module never imports discord (the runner applies the two endpoint settings to discord.py).
@@ -24,11 +25,14 @@ This module never imports discord (the runner applies the two endpoint settings 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from dotenv.parser import parse_stream
 
 from .store.errors import InvalidValue
 from .store.postgres import DEFAULT_POOL, is_postgres_url, pool_size, redact
@@ -46,7 +50,6 @@ KEYS = (
     "TUTOR_MESSAGE_CONTENT",
 )
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
@@ -60,7 +63,8 @@ class Settings:
     """Everything the runner needs. ``Settings.from_env()`` reads it; tests build one directly."""
 
     token: str | None = None
-    #: The SQLite file. Default: ``tutorbot.db`` in the working directory.
+    #: The SQLite file. Default: ``tutorbot.db`` in the working directory. With a PostgreSQL ``TUTOR_DB``
+    #: it stays the default name: the small side files (command hash, invite marker) are kept there.
     db_path: Path = Path(DEFAULT_DB)
     #: A PostgreSQL URL instead of the SQLite file (``TUTOR_DB=postgresql://...``).
     db_url: str | None = None
@@ -170,43 +174,37 @@ def read_dotenv(path: str | os.PathLike[str]) -> dict[str, str]:
 
 
 def parse_dotenv(text: str, *, source: str = ".env") -> dict[str, str]:
-    """Parse ``.env`` text (see the module docstring). Errors name the line, never its value."""
+    """Parse ``.env`` text with python-dotenv's parser (see the module docstring).
+
+    python-dotenv itself skips a line it cannot parse with a logged warning; here it is an error naming the
+    line (and the key, when there is one), never the value: a token must not end up in a log.
+    """
     values: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("export ") or line.startswith("export\t"):
-            line = line[7:].lstrip()
-        key, sep, rest = line.partition("=")
-        key = key.strip()
-        if not sep or not _KEY.fullmatch(key):
+    for binding in parse_stream(io.StringIO(text)):
+        number = binding.original.line
+        if binding.error:
+            raise SettingsError(f"{source}, line {number}{_what_is_wrong(binding.original.string)}")
+        if binding.key is None:
+            continue  # a blank line or a comment
+        if not _KEY.fullmatch(binding.key) or binding.value is None:
             raise SettingsError(f"{source}, line {number}: expected KEY=VALUE")
-        try:
-            values[key] = _dotenv_value(rest.strip())
-        except ValueError as exc:
-            raise SettingsError(f"{source}, line {number} ({key}): {exc}") from None
+        values[binding.key] = binding.value
     return values
 
 
-def _dotenv_value(rest: str) -> str:
-    if not rest or rest[0] not in "\"'":
-        return re.split(r"\s#", rest, maxsplit=1)[0].rstrip()
-    quote = rest[0]
-    out: list[str] = []
-    i = 1
-    while i < len(rest):
-        ch = rest[i]
-        if ch == quote:
-            tail = rest[i + 1 :].strip()
-            if tail and not tail.startswith("#"):
-                raise ValueError("unexpected text after the closing quote")
-            return "".join(out)
-        if quote == '"' and ch == "\\" and i + 1 < len(rest):
-            nxt = rest[i + 1]
-            out.append(_ESCAPES.get(nxt, "\\" + nxt))
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    raise ValueError("the quote is not closed (values span one line)")
+def _what_is_wrong(raw: str) -> str:
+    """Why python-dotenv refused a line, for the error message: the key and the quoting problem."""
+    line = raw.strip()
+    if line.startswith(("export ", "export\t")):
+        line = line[7:].lstrip()
+    key, sep, rest = line.partition("=")
+    key, rest = key.strip(), rest.strip()
+    if not sep or not _KEY.fullmatch(key):
+        return ": expected KEY=VALUE"
+    if rest[:1] in ("'", '"'):
+        quote = rest[0]
+        closing = re.search(r"(?<!\\)" + quote, rest[1:]) if quote == '"' else re.search(quote, rest[1:])
+        if closing is None:
+            return f" ({key}): the quote is not closed"
+        return f" ({key}): unexpected text after the closing quote"
+    return f" ({key}): expected KEY=VALUE"

@@ -13,6 +13,11 @@
   key of tomorrow's question), ``/deck export name`` (teacher, a YAML attachment), ``/deck remove name``
   (teacher, after a confirmation; refused while the deck is the server's active deck).
 
+Who sees what: ``/stats`` is hidden from members without Manage Server (``default_member_permissions``; an
+admin shows it to a teacher role in Server Settings → Integrations). ``/deck`` stays visible to everyone:
+Discord sets default_member_permissions on top-level commands only, and ``/deck list`` and ``/deck show``
+are for members, so ``/deck import|export|remove`` are refused by the bot's own check (``teacher_only``).
+
 Thin: every rule and sentence comes from ``services.teacher`` and :mod:`bot.teacher.render`.
 """
 
@@ -100,6 +105,7 @@ class Teacher(commands.Cog):
         ),
     )
     @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)  # hidden from members; teacher_only still decides
     @teacher_only()
     @app_commands.describe(
         question=cmd("A recent question (default: the last one posted)", "teacher.cmd.stats.question")

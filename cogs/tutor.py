@@ -1,9 +1,15 @@
-"""/tutor: set up and run the daily question (teachers), export the scores, and forget-me (everyone).
+"""/tutor: set up and run the daily question, export the scores (teachers); /forget-me (everyone).
 
 Thin: checks and sentences come from the core (``services.daily``), and posting and revealing go through
-``services.posting``, which owns the scheduler's lock. Teacher commands need Manage Server or the guild's
-teacher role (``teacher_only``); there are no default member permissions on the group, so members with only
-the teacher role still see the commands (and ``/tutor forget-me`` is for everyone).
+``services.posting``, which owns the scheduler's lock.
+
+Who sees what. Discord hides ``/tutor`` from members without Manage Server (``default_member_permissions``
+on the group: Discord applies it to top-level commands only). A server admin lets a teacher role see it in
+Server Settings → Integrations; the bot's own check (``teacher_only``: Manage Server or the guild's teacher
+role) still decides, whatever a client shows. ``/forget-me`` is for every member, so it is a top-level
+command of its own. ``/tutor forget-me``, its name until now, stays one version as a notice pointing to
+``/forget-me``: it lives in the hidden group (a subcommand cannot be shown when its group is hidden), so
+only teachers and clients with a stale command list still reach it; members find ``/forget-me`` itself.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ log = logging.getLogger(__name__)
 
 #: How long the forget-me confirmation waits for a click.
 CONFIRM_SECONDS = 120.0
+#: Who sees the teacher commands by default (Discord's default_member_permissions): Manage Server.
+TEACHER_PERMISSIONS = discord.Permissions(manage_guild=True)
 
 
 class Tutor(commands.Cog):
@@ -41,6 +49,7 @@ class Tutor(commands.Cog):
         name="tutor",
         description=describe("The daily question: set-up and teacher tools", "tutor.cmd"),
         guild_only=True,
+        default_permissions=TEACHER_PERMISSIONS,
     )
 
     def __init__(self, bot: commands.Bot) -> None:
@@ -256,15 +265,16 @@ class Tutor(commands.Cog):
             deleted = await services.daily.forget_guild(guild.id)
             log.info("removed from guild %s: %d stored rows about it deleted", guild.id, deleted)
 
-    @tutor.command(
+    @app_commands.command(
         name="forget-me",
         description=describe(
             "Erase everything the bot stores about you on this server", "tutor.cmd.forget_me"
         ),
     )
+    @app_commands.guild_only()
     async def forget_me(self, interaction: discord.Interaction) -> None:
         services = require_services(self.bot)
-        assert interaction.guild_id is not None  # the group is guild_only
+        assert interaction.guild_id is not None  # guild_only
         lang = await guild_language(interaction)
         guild_id, member_id = interaction.guild_id, interaction.user.id
 
@@ -283,6 +293,14 @@ class Tutor(commands.Cog):
         )
         await send_private(interaction, t("tutor.forget.confirm", lang), view=view)
         view.origin = interaction
+
+    @tutor.command(
+        name="forget-me",
+        description=describe("Moved: use /forget-me (for every member)", "tutor.cmd.forget_me_moved"),
+    )
+    async def forget_me_moved(self, interaction: discord.Interaction) -> None:
+        # The old name, kept one version: a notice, not a second way to erase (see the module docstring).
+        await send_private(interaction, t("tutor.forget.moved", await guild_language(interaction)))
 
 
 async def setup(bot: Any) -> None:

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.content import PLAIN, Content, Field, Markup, clip
+from bot.content import PLAIN, Content, Field, Markup, clip, score_kind
 from bot.decks import Card
-from bot.i18n import format_days, format_number, format_percent, join_list, t, tn
+from bot.i18n import format_days, format_number, format_percent, format_score, join_list, t, tn
+from bot.rules import timezones
 from bot.rules.scheduling import MAX_POST_ATTEMPTS, format_local
 from bot.store import Post
 
@@ -109,14 +110,29 @@ def feedback(outcome: AnswerOutcome, lang: str, markup: Markup = PLAIN) -> Conte
         ),
         Field(t("common.streak_label", lang), tn("common.streak", result.streak, lang), inline=True),
     )
-    return Content(
-        title=t(
+    found = len([i for i in matched if i < outcome.total])
+    cost = max(0, found - outcome.shown_score)  # items' worth the anti-spray rule removed
+    if cost:
+        grade = outcome.grade
+        score = format_score(
+            found,
+            outcome.total,
+            result.score,
+            lang,
+            cost=grade.penalty if grade is not None else cost,
+            wrong=len(grade.unmatched) if grade is not None else None,
+        )
+        title = t("daily.feedback.title_penalised", lang, score=score)
+    else:
+        title = t(
             "daily.feedback.title", lang, score=f"{outcome.shown_score}/{outcome.total}", percent=percent
-        ),
+        )
+    return Content(
+        title=title,
         description="\n".join(lines),
         fields=fields,
         footer=markup.text(clip(card.question, 200)),
-        kind="feedback",
+        kind=score_kind(result.score),  # the colour follows the score
     ).clipped()
 
 
@@ -291,6 +307,19 @@ def status(shown: Status, lang: str, markup: Markup = PLAIN) -> Content:
     else:
         state = t("tutor.status.not_ready", lang)
     fields.append(Field(t("tutor.status.next_label", lang), state))
+    drift = timezones.refusal(s.timezone)  # a zone stored before abbreviations were refused at set-up
+    if drift is not None:
+        fields.append(
+            Field(
+                t("tutor.status.timezone_drift_label", lang),
+                t(
+                    "tutor.status.timezone_drift",
+                    lang,
+                    timezone=markup.text(s.timezone),
+                    suggestions=markup.text(str(drift[1]["suggestions"])),
+                ),
+            )
+        )
     if shown.open_post is not None:
         url = message_url(markup, shown.open_post) or ""
         fields.append(

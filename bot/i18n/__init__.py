@@ -11,6 +11,15 @@ instead of as a half-empty message in a class channel.
 
 Numbers, percentages, weekday names and lists are formatted per language here too: French uses a decimal
 comma, a non-breaking space between thousands and before ``%`` (``83 %``), and ``et`` before the last item.
+A score reads the same everywhere through :func:`format_score`, and ``de`` elides before a vowel
+(:func:`starts_with_vowel`: « Rang d'Alice »).
+
+Why not Babel. For the two languages the bot speaks, CLDR's cardinal plural rules are ``one``/``other``
+(French: 0 and 1 are singular; its ``many`` form only concerns compact millions), which
+:func:`plural_category` implements in two lines; lists and numbers are as short. Babel would bring its
+whole CLDR locale database (tens of megabytes) for that, and would change every number shown (CLDR's
+French thousands separator is U+202F, not the U+00A0 every message and test uses today). Worth
+revisiting if a third language with other plural forms is added.
 """
 
 from __future__ import annotations
@@ -174,6 +183,43 @@ def format_percent(ratio: float, lang: str, *, decimals: int = 0) -> str:
         shown = step
     number = format_number(shown, lang, decimals=decimals)
     return f"{number}{NBSP}%" if normalize_language(lang) == "fr" else f"{number}%"
+
+
+_VOWELS = frozenset("aeiouàâäéèêëîïôöùûüæœ")
+
+
+def starts_with_vowel(word: str) -> bool:
+    """Whether French elides ``de``/``le`` before ``word``: ``d'Alice``, ``d'Émile``, but ``de Bob``.
+
+    Vowels only: whether an ``h`` or a ``y`` is a vowel depends on the word (``d'Yves`` but ``de Yasmine``),
+    and ``de Hugo`` or ``de Yves`` reads as a slip at worst, where a wrong elision reads as a mistake.
+    """
+    first = word.lstrip()[:1].lower()
+    return first in _VOWELS
+
+
+def format_score(
+    found: int, total: int, score: float, lang: str, *, cost: int = 0, wrong: int | None = None
+) -> str:
+    """A graded answer's score, worded the same everywhere.
+
+    Without the anti-spray penalty (``cost`` 0): ``6/8 (75%)``. With it: ``3 items found, 7 wrong parts cost
+    3: 0%`` (``wrong``: how many parts named nothing; None when no longer known), never ``3/3 (0%)``.
+    """
+    percent = format_percent(score, lang)
+    if cost <= 0:
+        return t("common.score.plain", lang, found=found, total=total, percent=percent)
+    if wrong is None:
+        costs = t("common.score.cost_unknown", lang, cost=cost)
+    else:
+        costs = tn("common.score.cost", wrong, lang, cost=cost)
+    return t(
+        "common.score.penalised",
+        lang,
+        found=tn("common.score.found", found, lang),
+        cost=costs,
+        percent=percent,
+    )
 
 
 def weekday_name(day: int, lang: str, *, short: bool = False) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.content import PLAIN, Content, Field, Image, Markup
-from bot.i18n import format_number, format_percent, t, tn
+from bot.i18n import format_number, format_percent, starts_with_vowel, t, tn
 from bot.rules.scoring import PERIODS, Period
 from bot.store import HistoryEntry, Leaderboard, LeaderboardRow, MemberStats
 
@@ -197,7 +197,11 @@ def rank(card: RankCard, name: str, lang: str, markup: Markup = PLAIN) -> Conten
             )
         )
     return Content(
-        title=t("leaderboard.rank.title", lang, member=markup.text(name, 100)),
+        title=t(
+            "leaderboard.rank.title_of_vowel" if starts_with_vowel(name) else "leaderboard.rank.title_of",
+            lang,
+            member=markup.text(name, 100),
+        ),
         description=chart_caption(len(card.history), lang),
         fields=tuple(fields),
         kind="leaderboard",

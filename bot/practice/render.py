@@ -5,27 +5,27 @@ Pure functions of :mod:`bot.practice.service`'s steps, the language and a :class
 
 from __future__ import annotations
 
-from bot.content import PLAIN, Content, Kind, Markup
-from bot.i18n import format_percent, t, tn
+from bot.content import PLAIN, Content, Markup, score_kind
+from bot.i18n import format_percent, format_score, t, tn
 
 from .service import Feedback, Gone, Question, Started, Summary
 
 
-def score_kind(score: float) -> Kind:
-    """Feedback's colour follows the score: good from 90 %, partial from 40 %, poor below."""
-    return "good" if score >= 0.9 else "partial" if score >= 0.4 else "poor"
-
-
 def started(started: Started, lang: str, markup: Markup = PLAIN) -> Content:
     """The first question of a new session, introduced by what the session holds (due, new, ahead)."""
-    intro = t(
+    mix = t(
+        "practice.started_mix",
+        lang,
+        due=tn("practice.count_due", started.due, lang),
+        new=tn("practice.count_new", started.new, lang),
+        ahead=tn("practice.count_ahead", started.ahead, lang),
+    )
+    intro = tn(
         "practice.started",
+        started.question.total,
         lang,
         deck=f"**{markup.text(started.question.deck_title, 150)}**",
-        count=started.question.total,
-        due=started.due,
-        new=started.new,
-        ahead=started.ahead,
+        mix=mix,
     )
     return question(started.question, lang, markup, intro=intro)
 
@@ -80,6 +80,34 @@ def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
             for part in feedback.unmatched[:10]
         ]
     if feedback.penalty:
+        score = format_score(
+            feedback.found_count,
+            feedback.total,
+            feedback.score,
+            lang,
+            cost=feedback.penalty,
+            wrong=len(feedback.unmatched),
+        )
+        score_line = t("practice.score_penalised", lang, score=score)
+        title = t("practice.feedback_title_penalised", lang, n=q.number, total=q.total, score=score)
+    else:
+        score_line = t(
+            "practice.score",
+            lang,
+            found=feedback.found_count,
+            total=feedback.total,
+            percent=format_percent(feedback.score, lang),
+        )
+        title = t(
+            "practice.feedback_title",
+            lang,
+            n=q.number,
+            total=q.total,
+            found=feedback.found_count,
+            count=feedback.total,
+            percent=format_percent(feedback.score, lang),
+        )
+    if feedback.penalty:
         lines.append(
             tn(
                 "practice.penalty",
@@ -91,13 +119,7 @@ def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
         )
     lines += [
         "",
-        t(
-            "practice.score",
-            lang,
-            found=feedback.found_count,
-            total=feedback.total,
-            percent=format_percent(feedback.score, lang),
-        ),
+        score_line,
         t(
             "practice.points",
             lang,
@@ -107,15 +129,7 @@ def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
         t("practice.next_review", lang, when=markup.time(feedback.due, "R")),
     ]
     return Content(
-        title=t(
-            "practice.feedback_title",
-            lang,
-            n=q.number,
-            total=q.total,
-            found=feedback.found_count,
-            count=feedback.total,
-            percent=format_percent(feedback.score, lang),
-        ),
+        title=title,
         description="\n".join(lines),
         kind=score_kind(feedback.score),
     ).clipped()
@@ -123,11 +137,11 @@ def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
 
 def summary(summary: Summary, lang: str, markup: Markup = PLAIN) -> Content:
     if summary.answered:
-        text = t(
-            "practice.summary",
+        text = tn(
+            "practice.summary_answered",
+            summary.total,
             lang,
             answered=summary.answered,
-            total=summary.total,
             average=format_percent(summary.average, lang),
             best=format_percent(summary.best, lang),
             points=tn("common.points", summary.points, lang),

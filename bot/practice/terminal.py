@@ -20,7 +20,7 @@ from typing import TextIO
 from bot.clock import utc_now
 from bot.decks import Card, Deck, deck_name, load_deck
 from bot.grading import Grade, grade_reply
-from bot.i18n import format_percent, t, tn
+from bot.i18n import format_percent, format_score, t, tn
 from bot.rules.spaced import practice_order, review
 from bot.settings import Settings
 from bot.store import Store, StoreError
@@ -75,9 +75,21 @@ def feedback_lines(card: Card, grade: Grade, lang: str) -> list[str]:
     if grade.penalty:
         extra = len(grade.unmatched)
         out.append(tn("cli.penalty", grade.penalty, lang, extra=extra, cost=grade.penalty))
-    out.append(
-        t("cli.score", lang, found=grade.found, total=grade.total, percent=format_percent(grade.score, lang))
-    )
+    if grade.penalty:
+        score = format_score(
+            grade.found, grade.total, grade.score, lang, cost=grade.penalty, wrong=len(grade.unmatched)
+        )
+        out.append(t("cli.score_penalised", lang, score=score))
+    else:
+        out.append(
+            t(
+                "cli.score",
+                lang,
+                found=grade.found,
+                total=grade.total,
+                percent=format_percent(grade.score, lang),
+            )
+        )
     return out
 
 
@@ -111,7 +123,7 @@ def run_session(
         say(t("cli.error.empty_deck", lang, deck=deck.title))
         return summary
     order = order[: count or len(order)] if order else choose_cards(deck, count, rng or random.Random())
-    say(t("cli.session_start", lang, deck=deck.title, count=len(order)))
+    say(tn("cli.session_start", len(order), lang, deck=deck.title))
     lines = iter(stdin.readline, "")
     try:
         for number, index in enumerate(order, start=1):
@@ -119,7 +131,7 @@ def run_session(
             say()
             say(t("cli.question_header", lang, n=number, total=len(order), deck=deck.title))
             say(card.question)
-            say(t("cli.expected_count", lang, count=len(card.items)))
+            say(tn("cli.expected_count", len(card.items), lang))
             say(t("cli.prompt", lang))
             reply = read_answer(lines)
             if reply is None:

@@ -94,6 +94,7 @@ class QuizAnswer:
     bonus: int
     seconds: float  # from the start of the round
     answered_at: datetime
+    wrong: int = 0  # parts of the reply that named nothing on the card
 
     @property
     def points(self) -> int:
@@ -256,6 +257,7 @@ class Quiz:
             bonus=bonus,
             seconds=seconds,
             answered_at=now,
+            wrong=len(grade.unmatched),
         )
         current.answers[member_id] = answer
         return answer

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.content import PLAIN, Content, Markup
-from bot.i18n import format_number, t, tn
+from bot.i18n import format_number, format_score, t, tn
 
 from .game import ITEM_POINTS, SPEED_BONUS, Quiz, QuizAnswer, QuizRound, RoundResult, Standing
 
@@ -138,8 +138,27 @@ def final(quiz: Quiz, lang: str, markup: Markup = PLAIN) -> Content:
 
 
 def receipt(answer: QuizAnswer, lang: str, markup: Markup = PLAIN) -> str:
-    if not answer.credited:
+    if not answer.found:
         return t("quiz.received_none", lang, n=answer.round_number)
+    if answer.credited < answer.found:  # the anti-spray rule took some back
+        score = format_score(
+            answer.found,
+            answer.total,
+            answer.credited / answer.total if answer.total else 0.0,
+            lang,
+            cost=answer.found - answer.credited,
+            wrong=answer.wrong,
+        )
+        return t(
+            "quiz.received_penalised",
+            lang,
+            n=answer.round_number,
+            score=score,
+            items=markup.text(", ".join(answer.found_items), 500),
+            points=tn("common.points", answer.points, lang),
+            base=answer.base,
+            bonus=answer.bonus,
+        )
     return t(
         "quiz.received",
         lang,

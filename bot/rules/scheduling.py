@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.i18n import t
+from bot.rules import timezones
 
 # How long members may answer when a teacher does not say, and the bounds of what they may choose.
 # 24 h, the same as the store's default (GuildSettings.answer_window_hours and the guilds table): with a
@@ -213,8 +214,15 @@ def parse_timezone(name: str) -> ZoneInfo:
     """The IANA zone a teacher named, ignoring case, spaces for underscores allowed (``america/new york``).
 
     An unknown name raises ``ScheduleError``, suggesting close names (``Europe/Pari`` → ``Europe/Paris``) and
-    zones of the city typed alone (``Montreal`` → ``America/Montreal``).
+    zones of the city typed alone (``Montreal`` → ``America/Montreal``). Abbreviations (``EST``, ``IST``) and
+    fixed offsets (``UTC-5``), even those tzdata knows, are refused with city zones to use instead (and the
+    ``Etc/GMT±N`` zone for a deliberately fixed offset): they do not follow summer time
+    (:mod:`bot.rules.timezones`).
     """
+    refused = timezones.refusal(name)
+    if refused is not None:
+        key, values = refused
+        raise ScheduleError(key, value=_shown(name), **values)
     wanted = "_".join(name.strip().split()).lower()
     zones = _timezones()
     if wanted in zones:

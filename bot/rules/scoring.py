@@ -32,18 +32,26 @@ def points_for(score: float) -> int:
     return round(score * MAX_POINTS)
 
 
-def advance_streak(streak: int, best: int, *, answered_previous_post: bool) -> tuple[int, int]:
+def advance_streak(
+    streak: int, best: int, *, answered_previous_post: bool, earned: bool = True
+) -> tuple[int, int]:
     """The member's (streak, best streak) after answering a post.
 
-    A streak counts consecutive daily posts of the guild answered: it grows by one when the member also
-    answered the guild's immediately preceding post, and starts again at 1 otherwise.
+    A streak counts consecutive daily posts of the guild answered with at least one point: it grows by one
+    when the member also earned points on the guild's immediately preceding post, and starts again at 1
+    otherwise. An answer that earns nothing (``earned=False``) counts as no answer: the streak is 0.
+    ``answered_previous_post`` means answered *with points* (a stored streak of 0 says it did not).
     """
-    new_streak = streak + 1 if answered_previous_post else 1
+    if not earned:
+        return 0, best
+    new_streak = streak + 1 if answered_previous_post and streak > 0 else 1
     return new_streak, max(best, new_streak)
 
 
 def streaks_from_history(answered: Iterable[bool]) -> tuple[int, int]:
     """(streak, best streak) from a guild's posts in slot order, each flagged answered or not by the member.
+
+    "Answered" means answered with at least one point: an answer that earns nothing breaks a run.
 
     The streak is the run of answered posts that ends at the member's last answered post (what
     ``advance_streak`` would have produced had the answers come in order). Used when an answer arrives

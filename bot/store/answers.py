@@ -231,7 +231,7 @@ async def answer_batch(db: Conn, batch: Sequence[PendingAnswer]) -> list[AnswerR
                     (post_of, bool(flag)) for _, post_of, flag in sent
                 ]
             streak, history_best = scoring.streaks_from_history(
-                was or (post_of, member_id) in firsts for post_of, was in history
+                was or _earned(firsts.get((post_of, member_id))) for post_of, was in history
             )
             best = max(member.best, history_best)
         else:
@@ -239,7 +239,10 @@ async def answer_batch(db: Conn, batch: Sequence[PendingAnswer]) -> list[AnswerR
                 member.last_post_id is not None and member.last_post_id == post.previous_post_id
             )
             streak, best = scoring.advance_streak(
-                member.streak, member.best, answered_previous_post=answered_previous
+                member.streak,
+                member.best,
+                answered_previous_post=answered_previous,
+                earned=pending.points > 0,
             )
             member.last_post_id, member.last_slot = post_id, post.slot
         member.points += pending.points
@@ -281,6 +284,11 @@ async def answer_batch(db: Conn, batch: Sequence[PendingAnswer]) -> list[AnswerR
         merged = _last_per_member(new_totals)
         await db.execute(_upsert_member_totals(len(merged)), [value for row in merged for value in row])
     return outcomes
+
+
+def _earned(answer: _FirstAnswer | None) -> bool:
+    """Whether an answer counts for a streak: it earned at least one point."""
+    return answer is not None and answer.points > 0
 
 
 def _last_per_member(totals: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -332,10 +340,10 @@ SELECT id, score, points, matched, answered_at FROM answers
 WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))
 """
 
-# A member's history in a guild for a late answer, as JSON in one row: [slot, post id, answered] for each
-# post sent.
+# A member's history in a guild for a late answer, as JSON in one row: [slot, post id, answered with at
+# least one point] for each post sent.
 _ANSWERED_FLAGS = """
-SELECT json_group_array(json_array(p.slot, p.id, a.id IS NOT NULL))
+SELECT json_group_array(json_array(p.slot, p.id, coalesce(a.points, 0) > 0))
 FROM posts p LEFT JOIN answers a ON a.post_id = p.id AND a.member_id = ?
 WHERE p.guild_id = ? AND p.posted_at IS NOT NULL
 """

@@ -1,10 +1,12 @@
-"""The guild's scores as CSV (/tutor export)."""
+"""The guild's scores as CSV (/tutor export), safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from bisect import bisect_right
+from collections.abc import Iterable
 
 from bot.rules import scoring
 
@@ -38,7 +40,7 @@ class ExportStore(StoreBase):
 
         rows, slots, newest_open = await self._read(work)
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = SpreadsheetSafeWriter(out)
         writer.writerow(
             [
                 "member_id",
@@ -78,6 +80,33 @@ class ExportStore(StoreBase):
                 ]
             )
         return out.getvalue()
+
+
+#: What a spreadsheet may read as the start of a formula (OWASP's list: = + - @, tab and carriage return).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs: ``=HYPERLINK(...)`` becomes ``'=HYPERLINK(...)``.
+
+    A leading apostrophe is what Excel, LibreOffice and Google Sheets take as "this is text" (and do not
+    show). Plain numbers, negative ones included, are kept as they are: they are not formulas.
+    """
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+class SpreadsheetSafeWriter:
+    """``csv.writer`` whose every cell goes through :func:`spreadsheet_safe` (names and any text included)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([spreadsheet_safe(cell) for cell in row])
 
 
 _EXPORT = """

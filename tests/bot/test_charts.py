@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -76,7 +77,7 @@ def test_hit_rate_chart_grows_with_the_items_and_takes_any_text():
     ]
     png = charts.hit_rate_chart(items, lang="fr")
     width, height = size_of(png)
-    assert width == 600 and 200 <= height <= 260
+    assert width == 600 and 200 <= height <= 320  # two names wrapped on two lines
     assert size_of(charts.hit_rate_chart(items * 3, lang="fr"))[1] > height
     assert png == charts.hit_rate_chart(items, lang="fr")
     # More items than MAX_ITEMS are cut, so a huge card cannot make a huge image.
@@ -86,10 +87,53 @@ def test_hit_rate_chart_grows_with_the_items_and_takes_any_text():
     )
 
 
-def test_labels_are_shortened_and_undrawable_characters_dropped():
-    assert charts._label("a" * 80) == "a" * 37 + "…"
-    assert charts._label("  two\n lines  ") == "two lines"
-    assert "\U0001f9d1" not in charts._label("prof \U0001f9d1\u200d\U0001f3eb ok")  # a glyph DejaVu lacks
+def test_long_item_names_are_wrapped_whole_and_undrawable_characters_dropped():
+    name = "Identification des clientèles et des publics cibles de l'entreprise"
+    lines = charts.label_lines(name)
+    assert len(lines) > 1 and all(len(line) <= charts.LABEL_WIDTH for line in lines)
+    assert " ".join(lines) == name  # wrapped, not cut
+    assert charts.label_lines("  two\n lines  ") == ["two lines"]
+    assert "\U0001f9d1" not in "".join(charts.label_lines("prof \U0001f9d1\u200d\U0001f3eb ok"))
+    absurd = charts.label_lines("word " * 100)  # only a name longer than the lines allow ends with "…"
+    assert len(absurd) == charts.LABEL_LINES and absurd[-1].endswith("…")
+    # A wrapped name gets room: the chart grows with it.
+    short = size_of(charts.hit_rate_chart([("Preuve", 0.5), ("Connexion", 1.0)], lang="fr"))[1]
+    long = size_of(charts.hit_rate_chart([(name, 0.5), ("Connexion", 1.0)], lang="fr"))[1]
+    assert long > short
+
+
+def luminance(colour: str | tuple[float, ...]) -> float:
+    """WCAG relative luminance of a #rrggbb colour or an RGB(A) tuple of 0–1 floats."""
+    if isinstance(colour, str):
+        colour = tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in colour[:3]]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str | tuple[float, ...], b: str | tuple[float, ...]) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize(
+    "png",
+    [
+        pytest.param(lambda: charts.recent_scores_chart(scores(12), tz=MONTREAL, lang="en"), id="rank"),
+        pytest.param(
+            lambda: charts.hit_rate_chart([("Preuve", 0.2), ("Connexion", 0.9)], lang="en"), id="stats"
+        ),
+    ],
+)
+def test_charts_read_the_same_on_discords_dark_and_light_themes(png) -> None:
+    from matplotlib.image import imread
+
+    pixels = imread(io.BytesIO(png()), format="png")
+    assert pixels.shape[2] == 3 or float(pixels[..., 3].min()) == 1.0  # opaque: the theme never shows through
+    corner = tuple(float(c) for c in pixels[0, 0, :3])
+    assert contrast(corner, charts.BACKGROUND) < 1.01  # the chart's own card
+    assert contrast(charts.TEXT, charts.BACKGROUND) >= 4.5  # text, WCAG AA
+    for colour in charts.COLOURS:
+        assert contrast(colour, charts.BACKGROUND) >= 3.0, colour  # bars, WCAG non-text contrast
 
 
 def test_safe_from_several_threads():

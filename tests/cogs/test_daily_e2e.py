@@ -14,8 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 import discord
 
+from bot.decks import load_deck
 from bot.decks.model import Card
 from bot.grading import grade_reply
+from bot.i18n import NBSP
 from bot.runner import CURATED_DECKS
 from cogs.daily import ANSWER_BUTTON_ID
 from tests.fakediscord import FakeDiscord, Message
@@ -351,3 +353,33 @@ async def test_a_slow_answer_is_acknowledged_first_then_graded(
     assert "Your score: 1/4" in graded.text
     refused = await fake_discord.slash(klass.guild, klass.students["alice"], "answer", text="   x")
     assert refused.kind == "deferred message" and "You already answered" in refused.text
+
+
+async def test_a_sprayed_answer_reads_what_the_wrong_parts_cost_and_the_colour_follows_the_score(
+    klass: Class, fake_discord: FakeDiscord
+) -> None:
+    fake = fake_discord
+    alice, bob, carol = (klass.students[name] for name in ("alice", "bob_smith", "carol"))
+    await klass.start()
+    await klass.setup()
+    await klass.tick_at(POST_AT)
+    (post_message,) = klass.posts()
+    _post, card = await klass.card_of(post_message)
+    answers = [item.answer for item in card.items]
+    # Two right items, then all eight items of the deck's other cards: 8 wrong parts, 2 free.
+    others = [item.answer for other in load_deck(klass.decks / "general.yaml").cards for item in other.items]
+    spray = "\n".join(answers[:2] + [answer for answer in others if answer not in answers])
+    graded = await fake.slash(klass.guild, alice, "answer", text=spray)
+    assert graded.embed["title"] == "Your score: 2 items found, 8 wrong parts cost 2: 0%"
+    assert "2/4" not in graded.text
+    assert graded.embed["color"] == 0xDC2626  # poor: red
+    good = await fake.slash(klass.guild, bob, "answer", text="\n".join(answers))
+    assert good.embed["title"] == "Your score: 4/4 (100%)" and good.embed["color"] == 0x16A34A
+    half = await fake.slash(klass.guild, carol, "answer", text="\n".join(answers[:2]))
+    assert half.embed["color"] == 0xCA8A04  # partial: amber
+    await klass.setup(language="fr")
+    again = await fake.slash(klass.guild, alice, "answer", text="encore")  # the first grade, in French
+    assert (
+        again.embed["title"].replace(NBSP, " ")
+        == "Votre note : 2 éléments trouvés, des parties fausses coûtent 2 : 0 %"
+    )

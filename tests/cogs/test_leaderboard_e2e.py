@@ -206,7 +206,7 @@ async def test_rank_with_points_streaks_and_a_chart(klass: Class):
     result = await klass.slash(klass.students[11], "rank")
     assert result.ephemeral and result.kind == "deferred message"
     embed = result.message.embed
-    assert embed["title"] == "Rank of Student11"
+    assert embed["title"] == "Student11's rank"
     fields = {field["name"]: field["value"] for field in embed["fields"]}
     assert fields["Points"] == "10"
     assert fields["Rank"] == "#1 of 14"
@@ -223,7 +223,7 @@ async def test_rank_with_points_streaks_and_a_chart(klass: Class):
     other = await klass.slash(klass.students[0], "rank", member=klass.veteran)
     fields = {field["name"]: field["value"] for field in other.message.embed["fields"]}
     assert other.ephemeral and fields["Current streak"] == "0 questions in a row"
-    assert fields["Rank"] == "#1 of 14" and other.message.embed["title"] == "Rank of Veteran"
+    assert fields["Rank"] == "#1 of 14" and other.message.embed["title"] == "Veteran's rank"
 
 
 async def test_rank_for_a_member_who_never_answered(klass: Class):

@@ -305,7 +305,9 @@ async def test_a_session_in_french(fake_discord: FakeDiscord, start_bot: BotStar
     await start_bot(make_bot(stocked))
     start = await fake.slash(classe, eleve, "practice", count=2)
     assert start.embed["title"] == "Question 1/2 — Cours 2 — Les médias sociaux en entreprise"
-    assert "(0 à revoir, 2 nouvelles, 0 revues en avance)" in start.embed["description"]
+    assert (
+        "(0 à revoir, 2 nouvelles, 0 revue en avance)" in start.embed["description"]
+    )  # French: 0 is singular
     assert start.embed["footer"]["text"] == "8 éléments attendus"
     assert labels(start) == ["Répondre", "Arrêter"]
     opened = await fake.click(eleve, start.message, label="Répondre")

@@ -19,7 +19,7 @@ from bot.decks import Card, Deck, Item, load_deck_bytes
 from bot.i18n import NBSP
 from bot.runner import TutorBot
 from bot.store import GuildSettings, Store, StoreError
-from tests.fakediscord import FakeDiscord, Guild, InteractionResult, Member
+from tests.fakediscord import ClientRefused, FakeDiscord, Guild, InteractionResult, Member
 from tests.fakediscord.fixtures import BotStarter, DiscordProblems
 
 NOW = datetime(2024, 3, 7, 15, 0, tzinfo=UTC)
@@ -92,6 +92,7 @@ async def klass(fake_discord: FakeDiscord, start_bot: BotStarter, tmp_path: Path
     teacher = fake.add_member(guild, "teacher", roles=[prof])
     assistant = fake.add_member(guild, "assistant", roles=[helpers])
     students = [fake.add_member(guild, f"student{n}") for n in range(3)]
+    fake.allow_command(guild, "stats", to=helpers)  # what the README asks of the admin (Integrations)
     db = tmp_path / "tutor.db"
     bot = TutorBot(
         extensions=["cogs.teacher"],
@@ -276,16 +277,26 @@ async def test_teacher_only_commands_refuse_students(klass: Class):
     await seed_posts(klass)
     before = await klass.decks()
     student = klass.students[0]
+    # Discord hides /stats from members without Manage Server; /deck stays visible (list and show are for
+    # everyone, and Discord sets default_member_permissions on top-level commands only).
+    manage_server = discord.Permissions(manage_guild=True).value
+    assert int(klass.fake.global_commands["stats"]["default_member_permissions"]) == manage_server
+    assert klass.fake.global_commands["deck"].get("default_member_permissions") is None
+    with pytest.raises(ClientRefused, match="hidden from student0"):
+        await klass.run(student, "stats")
+    # The bot's own check refuses what Discord shows.
     for command, options in (
         ("deck import", {"file": ("x.txt", NOTES)}),
         ("deck export", {"name": "cours-2"}),
         ("deck remove", {"name": "cours-2"}),
-        ("stats", {}),
     ):
         refused = await klass.run(student, command, **options)
         assert refused.ephemeral and refused.text == NOT_ALLOWED, command
+    klass.fake.allow_command(klass.guild, "stats", to=klass.guild.id)  # an admin shows /stats to @everyone
+    refused = await klass.run(student, "stats")
+    assert refused.ephemeral and refused.text == NOT_ALLOWED  # ...which makes nobody a teacher
     assert await klass.decks() == before
-    # The configured teacher role is enough, without Manage Server.
+    # The configured teacher role is enough, without Manage Server (the admin showed it /stats).
     assert (await klass.run(klass.assistant, "stats")).message.embed is not None
     # Everyone may list and read decks.
     assert (await klass.run(student, "deck list")).ephemeral
@@ -425,7 +436,7 @@ async def test_stats_before_anyone_answered(klass: Class):
 async def test_in_french(klass: Class):
     await klass.store.update_guild(klass.guild.id, language="fr")
     await seed_posts(klass)
-    refused = await klass.run(klass.students[0], "stats")
+    refused = await klass.run(klass.students[0], "deck export", name="cours-2")
     assert refused.text.startswith(f"Vous ne pouvez pas faire ça{NBSP}:")
     stats = await klass.run(klass.teacher, "stats")
     found = fields(stats)

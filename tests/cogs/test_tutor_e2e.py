@@ -10,9 +10,10 @@ import io
 from datetime import timedelta
 
 import discord
+import pytest
 
 from bot.rules.scheduling import MAX_POST_ATTEMPTS
-from tests.fakediscord import FakeDiscord
+from tests.fakediscord import ClientRefused, FakeDiscord
 from tests.fakediscord.fixtures import DiscordProblems
 from tests.support import until
 from tests.support.classroom import POST_AT, Class, epoch
@@ -20,32 +21,49 @@ from tests.support.classroom import POST_AT, Class, epoch
 # ------------------------------------------------------------------------------------------------- rights
 
 
-async def test_a_member_without_rights_cannot_set_up(klass: Class, fake_discord: FakeDiscord) -> None:
+TEACHER_COMMANDS = ("tutor status", "tutor pause", "tutor post-now", "tutor reveal-now", "tutor export")
+MANAGE_SERVER = discord.Permissions(manage_guild=True).value
+
+
+async def test_teacher_commands_are_hidden_from_members_by_discord(
+    klass: Class, fake_discord: FakeDiscord
+) -> None:
     fake = fake_discord
     alice = klass.students["alice"]
     await klass.start()
-    refused = await fake.slash(
-        klass.guild,
-        alice,
-        "tutor setup",
-        channel=klass.questions,
-        time="08:00",
-        timezone="UTC",
-        deck="general",
-    )
+    # What the bot synced: /tutor needs Manage Server by default; /forget-me is for everyone.
+    assert int(fake.global_commands["tutor"]["default_member_permissions"]) == MANAGE_SERVER
+    assert fake.global_commands["forget-me"].get("default_member_permissions") is None
+    setup = {"channel": klass.questions, "time": "08:00", "timezone": "UTC", "deck": "general"}
+    with pytest.raises(ClientRefused, match="hidden from alice"):
+        await fake.slash(klass.guild, alice, "tutor setup", setup)
+    for command in TEACHER_COMMANDS:
+        with pytest.raises(ClientRefused, match="hidden from alice"):
+            await fake.slash(klass.guild, alice, command)
+
+    # The bot's own check stays: an admin who shows /tutor to everyone (Server Settings → Integrations)
+    # has not made everyone a teacher.
+    fake.allow_command(klass.guild, "tutor", to=klass.guild.id)  # @everyone
+    refused = await fake.slash(klass.guild, alice, "tutor setup", setup)
     assert refused.ephemeral
     assert "Manage Server permission or the teacher role" in refused.text
     assert await klass.store.get_guild(klass.guild.id) is None
-    for command in ("tutor status", "tutor pause", "tutor post-now", "tutor reveal-now", "tutor export"):
+    for command in TEACHER_COMMANDS:
         assert "Manage Server" in (await fake.slash(klass.guild, alice, command)).text
+    fake.command_overrides.clear()
 
-    # A teacher role set by a manager lets its members run the teacher commands.
+    # A teacher role: chosen at set-up, and shown the commands by an admin in Integrations.
     helper_role = fake.add_role(klass.guild, "Assistant")
     helper = fake.add_member(klass.guild, "helper", roles=[helper_role])
     await klass.setup(teacher_role=helper_role)
+    with pytest.raises(ClientRefused, match="hidden from helper"):
+        await fake.slash(klass.guild, helper, "tutor status")
+    fake.allow_command(klass.guild, "tutor", to=helper_role)
     status = await fake.slash(klass.guild, helper, "tutor status")
     assert status.ephemeral and "Daily question" in status.text and f"<@&{helper_role.id}>" in status.text
     assert not status.pings.any
+    with pytest.raises(ClientRefused, match="hidden from alice"):  # still hidden from the others
+        await fake.slash(klass.guild, alice, "tutor status")
 
 
 async def test_every_bad_value_is_named_and_nothing_is_saved(klass: Class, fake_discord: FakeDiscord) -> None:
@@ -239,19 +257,47 @@ async def test_export_and_forget_me(klass: Class, fake_discord: FakeDiscord) -> 
     ]  # round(2.5) = 2
 
     # Forget-me: a confirmation first; cancelling changes nothing.
-    asked = await fake.slash(klass.guild, bob, "tutor forget-me")
+    asked = await fake.slash(klass.guild, bob, "forget-me")
     assert asked.ephemeral and "for good" in asked.text
     cancel = await fake.click(bob, asked.message, label="Cancel")
     assert cancel.kind == "update message" and "Nothing was changed" in cancel.message.content
     assert await klass.store.get_answer(post.id, bob.id) is not None
 
-    asked = await fake.slash(klass.guild, bob, "tutor forget-me")
+    asked = await fake.slash(klass.guild, bob, "forget-me")
     erased = await fake.click(bob, asked.message, label="Erase my data")
     assert "erased" in erased.message.content and erased.message.buttons == []
     assert await klass.store.get_answer(post.id, bob.id) is None
     assert await klass.store.get_answer(post.id, alice.id) is not None
     rows = list(csv.DictReader(io.StringIO(await klass.store.export_scores_csv(klass.guild.id))))
     assert [int(r["member_id"]) for r in rows] == [alice.id]
+
+
+async def test_the_old_forget_me_name_points_to_the_new_one(klass: Class, fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    alice = klass.students["alice"]
+    await klass.start()
+    await klass.setup()
+    await klass.tick_at(POST_AT)
+    (post_message,) = klass.posts()
+    post, card = await klass.card_of(post_message)
+    await fake.slash(klass.guild, klass.teacher, "answer", text=card.items[0].answer)
+    await fake.slash(klass.guild, alice, "answer", text=card.items[0].answer)
+    # Under /tutor, hidden from members: only a teacher (or a stale client) still reaches the old name.
+    with pytest.raises(ClientRefused, match="hidden from alice"):
+        await fake.slash(klass.guild, alice, "tutor forget-me")
+    notice = await fake.slash(klass.guild, klass.teacher, "tutor forget-me")
+    assert notice.ephemeral and "/forget-me" in notice.text and "Nothing was erased" in notice.text
+    assert notice.buttons == []
+    assert await klass.store.get_answer(post.id, klass.teacher.id) is not None
+    await klass.setup(language="fr")
+    notice = await fake.slash(klass.guild, klass.teacher, "tutor forget-me")
+    assert "/forget-me" in notice.text and "Rien n'a été effacé" in notice.text
+    # The new command, in French, for a member.
+    asked = await fake.slash(klass.guild, alice, "forget-me")
+    erased = await fake.click(alice, asked.message, label="Effacer mes données")
+    assert erased.message.buttons == []
+    assert await klass.store.get_answer(post.id, alice.id) is None
+    assert await klass.store.get_answer(post.id, klass.teacher.id) is not None
 
 
 async def test_removing_the_bot_erases_the_server(klass: Class, fake_discord: FakeDiscord) -> None:
@@ -331,3 +377,43 @@ async def test_a_deleted_channel_does_not_block_the_next_questions(
     assert (await klass.store.get_post(post.id)).revealed_at is not None
     report = await klass.tick_at(POST_AT + timedelta(days=1))
     assert report.posted and fake.messages_in(other)[0].embed["title"] == "Question of the day"
+
+
+async def test_ambiguous_time_zones_are_refused_with_suggestions(
+    klass: Class, fake_discord: FakeDiscord
+) -> None:
+    await klass.start()
+    refused = await klass.setup(timezone="EST")
+    assert refused.ephemeral and refused.text.startswith("Nothing was changed.")
+    assert "“EST” is an abbreviation" in refused.text and "summer time" in refused.text
+    assert "America/Toronto" in refused.text and "Etc/GMT+5 is UTC−5" in refused.text
+    assert await klass.store.get_guild(klass.guild.id) is None  # never a silent drift in summer
+
+    offset = await klass.setup(timezone="UTC-5", language="fr")
+    assert "« UTC-5 » est un décalage fixe" in offset.text.replace("\u00a0", " ")
+    assert "America/Montreal" in offset.text and "Etc/GMT+5 est UTC−5" in offset.text
+    assert await klass.store.get_guild(klass.guild.id) is None
+
+    ist = await klass.setup(timezone="IST", language="fr")
+    assert "Asia/Kolkata" in ist.text and "Europe/Dublin" in ist.text and "Etc/" not in ist.text
+
+    chosen = await klass.setup(timezone="Etc/GMT+5")  # a fixed offset, chosen knowingly, is accepted
+    assert "Etc/GMT+5" in chosen.text
+    settings = await klass.store.get_guild(klass.guild.id)
+    assert settings is not None and settings.timezone == "Etc/GMT+5"
+
+
+async def test_status_warns_about_a_zone_stored_before_abbreviations_were_refused(
+    klass: Class, fake_discord: FakeDiscord
+) -> None:
+    await klass.start()
+    await klass.setup()
+    await klass.store.update_guild(klass.guild.id, timezone="EST")  # as an older version accepted it
+    status = await fake_discord.slash(klass.guild, klass.teacher, "tutor status")
+    assert "EST does not follow summer time" in status.text and "America/Toronto" in status.text
+    await klass.setup(timezone="America/Toronto", language="fr")
+    status = await fake_discord.slash(klass.guild, klass.teacher, "tutor status")
+    assert "heure d'été" not in status.text
+    await klass.store.update_guild(klass.guild.id, timezone="EST")
+    status = await fake_discord.slash(klass.guild, klass.teacher, "tutor status")
+    assert "EST ne suit pas l'heure d'été" in status.text

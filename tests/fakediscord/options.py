@@ -84,8 +84,12 @@ class CommandOptions:
         if contexts is not None and 0 not in contexts:
             raise ClientRefused(f"/{cmd['name']} is not available in servers")
         needed = cmd.get("default_member_permissions")
+        allowed = self.command_overrides.get((g.id, cmd["name"]), set())
+        member = g.member(u.id)
+        if allowed & {u.id, g.id, *member.roles}:  # the guild id is @everyone
+            return
         if needed is not None:
-            have = base_permissions(g, g.member(u.id))
+            have = base_permissions(g, member)
             if (int(needed) & ~have) or (int(needed) == 0 and have != ALL_PERMISSIONS):
                 raise ClientRefused(
                     f"/{cmd['name']} is hidden from {u.username}: "

@@ -54,6 +54,9 @@ class World:
         #: Registered application commands (what the bulk PUTs stored), by name.
         self.global_commands: dict[str, dict[str, Any]] = {}
         self.guild_commands: dict[int, dict[str, dict[str, Any]]] = {}
+        #: Server Settings → Integrations: (guild id, command name) → the role and member ids an admin
+        #: allowed to use a command hidden by its default_member_permissions.
+        self.command_overrides: dict[tuple[int, str], set[int]] = {}
 
     def add_user(
         self, username: str, *, bot: bool = False, locale: str = "en-US", dms_open: bool = True
@@ -176,6 +179,12 @@ class World:
             lambda: {**member.payload(), "guild_id": str(g.id)},
         )
         return member
+
+    def allow_command(self, guild: Guild | int, command: str, *, to: Role | Member | User | int) -> None:
+        """What an admin does in Server Settings → Integrations: ``command`` (a top-level name) becomes
+        visible to a role or a member whatever its ``default_member_permissions``."""
+        g = self.guild(guild)
+        self.command_overrides.setdefault((g.id, command), set()).add(snowflake_of(to))
 
     def set_member_roles(self, guild: Guild | int, user: Any, roles: Iterable[Role | int]) -> Member:
         g = self.guild(guild)

@@ -10,6 +10,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Practice on {deck}: {count} cards. Type your answer as a list, one item per line.",
         "fr": "Pratique sur {deck} : {count} cartes. Tapez votre réponse en liste, un élément par ligne.",
     },
+    "cli.session_start.one": {
+        "en": "Practice on {deck}: {count} card. Type your answer as a list, one item per line.",
+        "fr": "Pratique sur {deck} : {count} carte. Tapez votre réponse en liste, un élément par ligne.",
+    },
+    "cli.session_start.other": {
+        "en": "Practice on {deck}: {count} cards. Type your answer as a list, one item per line.",
+        "fr": "Pratique sur {deck} : {count} cartes. Tapez votre réponse en liste, un élément par ligne.",
+    },
     "cli.question_header": {
         "en": "Question {n}/{total} — {deck}",
         "fr": "Question {n}/{total} — {deck}",
@@ -18,6 +26,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "({count} items expected)",
         "fr": "({count} éléments attendus)",
     },
+    "cli.expected_count.one": {"en": "({count} item expected)", "fr": "({count} élément attendu)"},
+    "cli.expected_count.other": {"en": "({count} items expected)", "fr": "({count} éléments attendus)"},
     "cli.prompt": {
         "en": "Your answer (an empty line ends it; Ctrl-D or Ctrl-C stops):",
         "fr": "Votre réponse (une ligne vide la termine; Ctrl-D ou Ctrl-C arrête) :",
@@ -38,6 +48,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Score: {found}/{total} ({percent})",
         "fr": "Résultat : {found}/{total} ({percent})",
     },
+    "cli.score_penalised": {"en": "Score: {score}", "fr": "Résultat : {score}"},
     "cli.penalty.one": {
         "en": "{extra} extra wrong parts cost {cost} item.",
         "fr": "{extra} parties fausses en trop coûtent {cost} élément.",

@@ -79,4 +79,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "common.points.other": {"en": "{count} points", "fr": "{count} points"},
     "common.streak.one": {"en": "{count}-day streak", "fr": "série de {count} jour"},
     "common.streak.other": {"en": "{count}-day streak", "fr": "série de {count} jours"},
+    # A score, the same everywhere (daily feedback, practice, quiz receipts, the terminal). Without the
+    # anti-spray penalty: "6/8 (75%)". With it, what was found and what the wrong parts cost, never "3/3".
+    "common.score.plain": {"en": "{found}/{total} ({percent})", "fr": "{found}/{total} ({percent})"},
+    "common.score.penalised": {"en": "{found}, {cost}: {percent}", "fr": "{found}, {cost} : {percent}"},
+    "common.score.found.one": {"en": "{count} item found", "fr": "{count} élément trouvé"},
+    "common.score.found.other": {"en": "{count} items found", "fr": "{count} éléments trouvés"},
+    "common.score.cost.one": {
+        "en": "{count} wrong part costs {cost}",
+        "fr": "{count} partie fausse coûte {cost}",
+    },
+    "common.score.cost.other": {
+        "en": "{count} wrong parts cost {cost}",
+        "fr": "{count} parties fausses coûtent {cost}",
+    },
+    # When the wrong parts are not known any more (a second attempt shows the first, stored grade).
+    "common.score.cost_unknown": {
+        "en": "wrong parts cost {cost}",
+        "fr": "des parties fausses coûtent {cost}",
+    },
 }

@@ -41,6 +41,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your score: {score} ({percent})",
         "fr": "Votre note : {score} ({percent})",
     },
+    "daily.feedback.title_penalised": {"en": "Your score: {score}", "fr": "Votre note : {score}"},
     "daily.feedback.already": {
         "en": "You already answered this question {when}. Only your first answer counts; here is its grade.",
         "fr": "Vous avez déjà répondu à cette question {when}. Seule la première réponse compte ; "

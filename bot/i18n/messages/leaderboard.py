@@ -64,6 +64,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Personne n'a encore de points sur le paquet « {deck} » pour cette période.",
     },
     # /rank
+    # "Alice's rank" / "Rang d'Alice" (elided before a vowel) / "Rang de Bob".
+    "leaderboard.rank.title_of": {"en": "{member}'s rank", "fr": "Rang de {member}"},
+    "leaderboard.rank.title_of_vowel": {"en": "{member}'s rank", "fr": "Rang d'{member}"},
     "leaderboard.rank.title": {"en": "Rank of {member}", "fr": "Rang de {member}"},
     "leaderboard.rank.rank_label": {"en": "Rank", "fr": "Rang"},
     "leaderboard.rank.rank_value": {"en": "#{rank} of {total}", "fr": "{rank} sur {total}"},

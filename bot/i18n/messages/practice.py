@@ -27,6 +27,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Pratique sur {deck} : {count} questions ({due} à revoir, {new} nouvelles, {ahead} revues "
         "en avance). Vous seul voyez ceci.",
     },
+    "practice.started.one": {
+        "en": "Practice on {deck}: {count} question ({mix}). Only you can see this.",
+        "fr": "Pratique sur {deck} : {count} question ({mix}). Vous seul voyez ceci.",
+    },
+    "practice.started.other": {
+        "en": "Practice on {deck}: {count} questions ({mix}). Only you can see this.",
+        "fr": "Pratique sur {deck} : {count} questions ({mix}). Vous seul voyez ceci.",
+    },
+    "practice.started_mix": {"en": "{due}, {new}, {ahead}", "fr": "{due}, {new}, {ahead}"},
+    "practice.count_due.one": {"en": "{count} due for review", "fr": "{count} à revoir"},
+    "practice.count_due.other": {"en": "{count} due for review", "fr": "{count} à revoir"},
+    "practice.count_new.one": {"en": "{count} new", "fr": "{count} nouvelle"},
+    "practice.count_new.other": {"en": "{count} new", "fr": "{count} nouvelles"},
+    "practice.count_ahead.one": {"en": "{count} reviewed early", "fr": "{count} revue en avance"},
+    "practice.count_ahead.other": {"en": "{count} reviewed early", "fr": "{count} revues en avance"},
     "practice.question_title": {
         "en": "Question {n}/{total} — {deck}",
         "fr": "Question {n}/{total} — {deck}",
@@ -51,6 +66,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "practice.feedback_title": {
         "en": "Question {n}/{total}: {found}/{count} ({percent})",
         "fr": "Question {n}/{total} : {found}/{count} ({percent})",
+    },
+    "practice.feedback_title_penalised": {
+        "en": "Question {n}/{total}: {score}",
+        "fr": "Question {n}/{total} : {score}",
     },
     "practice.found_header": {"en": "Found ({count})", "fr": "Trouvés ({count})"},
     "practice.found_item": {"en": "✓ {item} ← “{part}”", "fr": "✓ {item} ← « {part} »"},
@@ -84,6 +103,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Score: {found}/{total} ({percent})",
         "fr": "Résultat : {found}/{total} ({percent})",
     },
+    "practice.score_penalised": {"en": "Score: {score}", "fr": "Résultat : {score}"},
     "practice.points": {
         "en": "+{points} · your practice total: {total}. Practice points are kept apart from the daily "
         "question's.",
@@ -100,6 +120,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{answered} of {total} questions answered, average {average}, best {best}. Points earned: "
         "{points}.",
         "fr": "{answered} question(s) répondue(s) sur {total}, moyenne {average}, meilleur résultat {best}. "
+        "Points gagnés : {points}.",
+    },
+    # Plural by the session's size: "1 of 1 question answered"; in French the header agrees with it.
+    "practice.summary_answered.one": {
+        "en": "{answered} of {count} question answered, average {average}, best {best}. Points earned: "
+        "{points}.",
+        "fr": "Question répondue : {answered} sur {count}, moyenne {average}, meilleur résultat {best}. "
+        "Points gagnés : {points}.",
+    },
+    "practice.summary_answered.other": {
+        "en": "{answered} of {count} questions answered, average {average}, best {best}. Points earned: "
+        "{points}.",
+        "fr": "Questions répondues : {answered} sur {count}, moyenne {average}, meilleur résultat {best}. "
         "Points gagnés : {points}.",
     },
     "practice.summary_none": {

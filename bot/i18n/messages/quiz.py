@@ -61,6 +61,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Réponse reçue pour la manche {n} : {found}/{total} éléments ({items}). {points} = {base} pour "
         "les éléments + {bonus} pour la rapidité. Les réponses viennent à la fin de la manche.",
     },
+    "quiz.received_penalised": {
+        "en": "Answer received for round {n}: {score} ({items}). {points} = {base} for the items + {bonus} "
+        "for speed. The answers come at the end of the round.",
+        "fr": "Réponse reçue pour la manche {n} : {score} ({items}). {points} = {base} pour les éléments + "
+        "{bonus} pour la rapidité. Les réponses viennent à la fin de la manche.",
+    },
     "quiz.received_none": {
         "en": "Answer received for round {n}: no item found this time. The answers come at the end of the "
         "round.",

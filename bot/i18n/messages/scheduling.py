@@ -40,6 +40,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "« {value} » n'est pas un fuseau horaire connu. Utilisez un nom IANA comme America/Montreal "
         "ou Europe/Paris.",
     },
+    "scheduling.error.timezone_abbreviation": {
+        "en": "“{value}” is an abbreviation, not a time zone: it can name several places and it does not "
+        "follow summer time, so the question would move by an hour. Use the zone of a city: {suggestions}.",
+        "fr": "« {value} » est une abréviation, pas un fuseau horaire : elle peut désigner plusieurs régions "
+        "et ne suit pas l'heure d'été, la question se décalerait donc d'une heure. "
+        "Utilisez le fuseau d'une ville : {suggestions}.",
+    },
+    "scheduling.error.timezone_abbreviation_fixed": {
+        "en": "“{value}” is an abbreviation, not a time zone: it can name several places and it does not "
+        "follow summer time, so the question would move by an hour. Use the zone of a city: {suggestions}. "
+        "To stay at UTC{offset} all year, with no summer time, use {etc} "
+        "(Etc/ names reverse the sign: {etc} is UTC{offset}).",
+        "fr": "« {value} » est une abréviation, pas un fuseau horaire : elle peut désigner plusieurs régions "
+        "et ne suit pas l'heure d'été, la question se décalerait donc d'une heure. "
+        "Utilisez le fuseau d'une ville : {suggestions}. Pour rester à UTC{offset} toute l'année, "
+        "sans heure d'été, utilisez {etc} (les noms Etc/ inversent le signe : {etc} est UTC{offset}).",
+    },
+    "scheduling.error.timezone_offset": {
+        "en": "“{value}” is a fixed offset: it does not follow summer time, so the question would move by an "
+        "hour twice a year. Use the zone of a city, such as {suggestions}.",
+        "fr": "« {value} » est un décalage fixe : il ne suit pas l'heure d'été, la question se décalerait "
+        "donc d'une heure deux fois par an. Utilisez le fuseau d'une ville, par exemple {suggestions}.",
+    },
+    "scheduling.error.timezone_offset_fixed": {
+        "en": "“{value}” is a fixed offset: it does not follow summer time, so the question would move by an "
+        "hour twice a year. Use the zone of a city, such as {suggestions}. To stay at UTC{offset} all "
+        "year, with no summer time, use {etc} (Etc/ names reverse the sign: {etc} is UTC{offset}).",
+        "fr": "« {value} » est un décalage fixe : il ne suit pas l'heure d'été, la question se décalerait "
+        "donc d'une heure deux fois par an. Utilisez le fuseau d'une ville, par exemple {suggestions}. "
+        "Pour rester à UTC{offset} toute l'année, sans heure d'été, utilisez {etc} "
+        "(les noms Etc/ inversent le signe : {etc} est UTC{offset}).",
+    },
     "scheduling.error.timezone_suggest": {
         "en": "“{value}” is not a known time zone. Did you mean {suggestions}? "
         "Time zones are IANA names such as America/Montreal or Europe/Paris.",

@@ -65,6 +65,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Download the server's scores (CSV)",
         "fr": "Télécharger les scores du serveur (CSV)",
     },
+    "tutor.cmd.forget_me_moved": {
+        "en": "Moved: use /forget-me (for every member)",
+        "fr": "Déplacée : utilisez /forget-me (pour tous les membres)",
+    },
     "tutor.cmd.forget_me": {
         "en": "Erase everything the bot stores about you on this server",
         "fr": "Effacer tout ce que le bot garde sur vous dans ce serveur",
@@ -137,6 +141,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tutor.status.schedule_value": {
         "en": "{time} ({timezone}), {days}",
         "fr": "{time} ({timezone}), {days}",
+    },
+    "tutor.status.timezone_drift_label": {"en": "Time zone", "fr": "Fuseau horaire"},
+    "tutor.status.timezone_drift": {
+        "en": "{timezone} does not follow summer time: the question moves by an hour when the clocks change. "
+        "Run /tutor setup again with the zone of a city, such as {suggestions}.",
+        "fr": "{timezone} ne suit pas l'heure d'été : la question se décale d'une heure au changement "
+        "d'heure. Relancez /tutor setup avec le fuseau d'une ville, par exemple {suggestions}.",
     },
     "tutor.status.deck": {"en": "Deck", "fr": "Paquet"},
     "tutor.status.deck_value": {"en": "{deck} ({cards})", "fr": "{deck} ({cards})"},
@@ -231,6 +242,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "good. Continue?",
         "fr": "Ceci efface définitivement vos réponses, points, séries, révisions et résultats de quiz dans "
         "ce serveur. Continuer ?",
+    },
+    "tutor.forget.moved": {
+        "en": "This command has moved: use **/forget-me**, which every member of the server can see. "
+        "Nothing was erased.",
+        "fr": "Cette commande a changé de nom : utilisez **/forget-me**, que tous les membres du serveur "
+        "voient. Rien n'a été effacé.",
     },
     "tutor.forget.button": {"en": "Erase my data", "fr": "Effacer mes données"},
     "tutor.forget.done": {

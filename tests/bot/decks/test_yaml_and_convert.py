@@ -80,7 +80,7 @@ def test_convert_writes_each_warning_next_to_its_card_and_loads_back_unchanged(t
     source = FOLDER / "ecology-sub-bullets.txt"
     out = tmp_path / "ecology.yaml"
     code, printed, _ = run("deck", "convert", str(source), "-o", str(out))
-    assert code == 0 and "4 warning(s) to review" in printed
+    assert code == 0 and "4 warnings to review" in printed
     text = out.read_text(encoding="utf-8")
     lines = text.split("\n")
     # The warnings about card 2 ("Desert", line 15 of the notes) stand right above card 2.

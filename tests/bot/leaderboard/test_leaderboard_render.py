@@ -9,6 +9,7 @@ import pytest
 
 from bot.i18n import NBSP
 from bot.leaderboard import render as lb
+from bot.leaderboard.service import RankCard
 from bot.store import HistoryEntry, Leaderboard, LeaderboardRow, MemberStats
 from tests.support import MARK
 
@@ -105,3 +106,31 @@ def test_rank_fields_and_chart_points():
     assert lb.score_points(history) == [(older, 1.0), (newer, 0.5)]
     assert lb.chart_caption(1, "en") == "The chart shows the score of the last answer."
     assert lb.chart_caption(8, "fr") == "Le graphique montre les scores des 8 dernières réponses."
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "title"),
+    [
+        ("Alice", "fr", "Rang d'Alice"),
+        ("Émile", "fr", "Rang d'Émile"),
+        ("Bob", "fr", "Rang de Bob"),
+        ("Hugo", "fr", "Rang de Hugo"),  # an h may be aspirated: never elided
+        ("Alice", "en", "Alice's rank"),
+        ("Bob", "en", "Bob's rank"),
+    ],
+)
+def test_the_rank_title_elides_and_uses_the_possessive(name: str, lang: str, title: str) -> None:
+    stats = MemberStats(
+        guild_id=1,
+        member_id=2,
+        points=10,
+        answers=1,
+        average_score=1.0,
+        streak=1,
+        best_streak=1,
+        rank=1,
+        ranked=1,
+        last_answered_at=None,
+    )
+    card = RankCard(stats=stats, history=(), tz=ZoneInfo("UTC"), chart_png=b"png")
+    assert lb.rank(card, name, lang).title == title

@@ -699,3 +699,62 @@ def test_format_local() -> None:
     assert format_local(utc(2024, 7, 15, 12), ZoneInfo("Asia/Kathmandu")) == "2024-07-15 17:45 UTC+5:45"
     assert format_local(utc(2024, 7, 15, 12), ZoneInfo("America/Sao_Paulo")) == "2024-07-15 09:00 UTC-3"
     assert format_local(utc(2024, 7, 15, 12), ZoneInfo("UTC")) == "2024-07-15 12:00 UTC"
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "etc"),
+    [
+        ("EST", "America/Toronto", "Etc/GMT+5"),  # tzdata knows EST: UTC−5 all year, an hour off in summer
+        ("est", "America/New_York", "Etc/GMT+5"),
+        ("CST", "America/Chicago", None),  # Chicago or Shanghai: no single fixed offset
+        ("IST", "Asia/Kolkata", None),
+        ("CET", "Europe/Paris", "Etc/GMT-1"),
+        ("PST8PDT", "America/Los_Angeles", None),
+    ],
+)
+def test_ambiguous_abbreviations_are_refused_with_city_zones(text: str, city: str, etc: str | None) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_timezone(text)
+    error = caught.value
+    for lang, summer in (("en", "summer time"), ("fr", "heure d'été")):
+        message = error.message(lang)
+        assert city in message and summer in message
+        assert text in message
+        if etc is None:
+            assert "Etc/" not in message
+        else:
+            assert etc in message
+    ZoneInfo(city)  # every suggestion is a real zone
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "etc", "offset"),
+    [
+        ("UTC-5", "America/Montreal", "Etc/GMT+5", "UTC−5"),
+        ("GMT+2", "Europe/Athens", "Etc/GMT-2", "UTC+2"),
+        ("utc −4", "America/Halifax", "Etc/GMT+4", "UTC−4"),
+        ("+01:00", "Europe/Paris", "Etc/GMT-1", "UTC+1"),
+        ("UTC+5:30", "Asia/Kolkata", None, None),  # no Etc zone for half hours
+    ],
+)
+def test_fixed_offsets_are_refused_with_a_city_and_the_etc_sign_explained(
+    text: str, city: str, etc: str | None, offset: str | None
+) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_timezone(text)
+    english, french = caught.value.message("en"), caught.value.message("fr")
+    assert city in english and city in french
+    assert "fixed offset" in english and "décalage fixe" in french
+    if etc is None:
+        assert "Etc/" not in english
+    else:
+        assert f"{etc} is {offset}" in english and f"{etc} est {offset}" in french
+        expected = -timedelta(hours=5) if etc == "Etc/GMT+5" else None
+        if expected is not None:  # the explained sign is tzdata's: Etc/GMT+5 really is five hours behind
+            assert ZoneInfo(etc).utcoffset(datetime(2026, 7, 1)) == expected  # noqa: DTZ001
+
+
+def test_city_zones_and_deliberate_etc_zones_are_accepted() -> None:
+    assert parse_timezone("Etc/GMT+5") == ZoneInfo("Etc/GMT+5")
+    assert parse_timezone("US/Eastern") == ZoneInfo("US/Eastern")  # an alias that follows summer time
+    assert parse_timezone("utc") == ZoneInfo("UTC")

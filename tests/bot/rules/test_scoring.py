@@ -47,6 +47,13 @@ def test_a_streak_grows_when_the_previous_post_was_answered_and_restarts_otherwi
     assert advance_streak(2, 5, answered_previous_post=True) == (3, 5)
 
 
+def test_an_answer_that_earns_nothing_ends_the_streak_and_keeps_the_best() -> None:
+    assert advance_streak(4, 6, answered_previous_post=True, earned=False) == (0, 6)
+    # The next answer with points starts again at 1, even though the previous post was answered (with 0).
+    assert advance_streak(0, 6, answered_previous_post=True) == (1, 6)
+    assert streaks_from_history([True, True, False, True]) == (1, 2)
+
+
 @pytest.mark.parametrize(
     ("history", "expected"),
     [

@@ -56,6 +56,29 @@ async def test_streaks_count_consecutive_posts_and_restart_after_a_gap(
     assert streaks == [(1, 1), (2, 2), (3, 3), (1, 3), (2, 3)]
 
 
+async def test_an_answer_that_earns_nothing_does_not_extend_a_streak(
+    store: Store, make_post: MakePost
+) -> None:
+    posts = await _week(make_post)
+    streaks = []
+    for index, score in ((0, 1.0), (1, 0.5), (2, 0.0), (3, 1.0), (4, 0.04)):  # 0.04 rounds to 0 points
+        result = await store.record_answer(
+            posts[index].id, 7, "x", [0] if score else [], score, posts[index].slot + timedelta(hours=1)
+        )
+        streaks.append((result.points > 0, result.streak, result.best_streak))
+    assert streaks == [(True, 1, 1), (True, 2, 2), (False, 0, 2), (True, 1, 2), (False, 0, 2)]
+    stats = await store.member_stats(GUILD, 7, posts[4].slot + timedelta(hours=2))
+    assert stats is not None and (stats.streak, stats.best_streak) == (0, 2)
+    # The next answer with points, after the zero of day 5, starts again at 1.
+    late = await store.record_answer(posts[5].id, 7, "x", [0], 1.0, posts[5].slot + timedelta(hours=1))
+    assert (late.streak, late.best_streak) == (1, 2)
+    # ...and a late zero on a day never answered does not join two runs (member 8: days 1, 2, 4, 5).
+    for index in (0, 1, 3, 4):
+        await store.record_answer(posts[index].id, 8, "x", [0], 1.0, posts[index].slot + timedelta(hours=1))
+    zero = await store.record_answer(posts[2].id, 8, "x", [], 0.0, posts[2].slot + timedelta(hours=2))
+    assert (zero.points, zero.streak, zero.best_streak) == (0, 2, 2)
+
+
 async def test_a_post_that_was_never_sent_does_not_break_a_streak(store: Store, make_post: MakePost) -> None:
     monday = await make_post(MONDAY, hours=20)
     await make_post(MONDAY + DAY, sent=False)  # claimed, sending failed: nobody could answer it

@@ -111,6 +111,13 @@ async def test_answers_reported_before_a_sigkill_are_all_there(
         assert members[0][0] == len({member for _, _, member, _ in stored})
         deck_totals = await reopened._fetch("SELECT sum(points), sum(answers) FROM deck_totals")
         assert tuple(deck_totals[0]) == (sum(points for *_, points in stored), len(stored))
-        # Whoever answered all five posts in a row has a streak of five.
-        full = await reopened._fetch("SELECT streak, best_streak FROM member_totals WHERE answers = 5")
+        # Whoever answered all five posts in a row with points has a streak of five; answers that earn
+        # nothing (score 0 for every fourth member) extend no streak.
+        full = await reopened._fetch(
+            "SELECT streak, best_streak FROM member_totals WHERE answers = 5 AND points > 0"
+        )
         assert full and {tuple(row) for row in full} == {(5, 5)}
+        zero = await reopened._fetch(
+            "SELECT streak, best_streak FROM member_totals WHERE answers = 5 AND points = 0"
+        )
+        assert {tuple(row) for row in zero} <= {(0, 0)}

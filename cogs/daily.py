@@ -29,7 +29,7 @@ from bot.daily.results import AnswerOutcome
 from bot.daily.rules import MAX_ANSWER_CHARS, REQUIRED_CHANNEL_PERMISSIONS, failure_code, missing_permissions
 from bot.daily.scheduler import Refused, Sent
 from bot.errors import UserError
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.services import Services
 from cogs.kit.access import cmd, language, services_of
 from cogs.kit.embeds import to_embed
@@ -180,16 +180,16 @@ class Daily(commands.Cog):
             services, message = self.services, interaction.message
             if services is None or interaction.guild_id is None or message is None:
                 raise UserError("common.error.not_set_up")
-            earlier = await services.daily.before_answer(
-                interaction.guild_id, interaction.user.id, message.id
-            )
-            if earlier is not None:
-                await send_private(interaction, embed=to_embed(render.feedback(earlier, lang, DISCORD)))
+            shown = await services.daily.open_form(interaction.guild_id, interaction.user.id, message.id)
+            if isinstance(shown, AnswerOutcome):  # a second attempt: the first grade
+                await send_private(interaction, embed=to_embed(render.feedback(shown, lang, DISCORD)))
                 return
             form = answer_form(
                 f"daily:modal:{message.id}",
                 title=t("daily.modal.title", lang),
+                question=shown.question,
                 label=t("daily.modal.label", lang),
+                hint=tn("daily.modal.hint", len(shown.items), lang),
                 placeholder=t("daily.modal.placeholder", lang),
                 max_length=MAX_ANSWER_CHARS,
             )

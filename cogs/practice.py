@@ -107,7 +107,9 @@ def practice_form(question: Question, lang: str) -> discord.ui.Modal:
     return answer_form(
         f"practice:m:{question.session_id}:{question.position}",
         title=t("practice.modal_title", lang, n=question.number, total=question.total),
+        question=question.question,
         label=t("practice.modal_label", lang),
+        hint=tn("practice.expected", question.item_count, lang),
         placeholder=tn("practice.modal_placeholder", question.item_count, lang),
         max_length=MAX_ANSWER_CHARS,
     )

@@ -19,7 +19,7 @@ from discord.ext import commands
 
 from bot.content import Content
 from bot.errors import UserError
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.quiz import render
 from bot.quiz.game import MAX_ANSWER_CHARS, MAX_ROUNDS, Quiz, QuizRound
 from bot.quiz.service import QuizService, TableGone
@@ -192,7 +192,9 @@ class QuizCog(commands.Cog, name="Quiz"):
             form = answer_form(
                 f"quiz:m:{quiz.id}:{played.number}",
                 title=t("quiz.modal_title", lang, n=played.number),
+                question=played.card.question,
                 label=t("quiz.modal_label", lang),
+                hint=tn("quiz.expected", len(played.card.items), lang),
                 placeholder=t("quiz.modal_placeholder", lang),
                 max_length=MAX_ANSWER_CHARS,
             )

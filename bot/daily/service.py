@@ -423,6 +423,18 @@ class DailyService:
             raise DailyError("daily.error.closed")
         return None
 
+    async def open_form(self, guild_id: int, member_id: int, message_id: int) -> AnswerOutcome | Card:
+        """The Answer button on the post ``message_id``: the member's first grade if they already answered,
+        else the card whose question the answer form shows. Raises DailyError like :meth:`before_answer`."""
+        earlier = await self.before_answer(guild_id, member_id, message_id)
+        if earlier is not None:
+            return earlier
+        post = await self._post_of_message(guild_id, message_id, self.now())
+        card = await self.card(post.card_id) if post is not None and post.card_id is not None else None
+        if card is None:
+            raise DailyError("daily.error.unknown_post")
+        return card
+
     async def _open_post(self, guild_id: int, now: datetime) -> Post | None:
         cached = self._open.get(guild_id)
         if cached is not None and cached.fresh() and (cached.value is None or cached.value.is_open(now)):

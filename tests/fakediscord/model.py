@@ -523,6 +523,15 @@ class Modal:
                 found.append(_modal_input(comp["component"], comp.get("label")))
         return found
 
+    @property
+    def text(self) -> str:
+        """What the form shows besides its inputs: its text displays, in order."""
+        return "\n".join(
+            str(comp.get("content") or "")
+            for comp in walk_components(self.components)
+            if comp.get("type") == 10
+        )
+
     def input(self, key: str) -> ModalInput:
         for item in self.inputs:
             if key in (item.custom_id, item.label):

@@ -32,6 +32,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The answer form (a modal: title and label at most 45 characters).
     "daily.modal.title": {"en": "Your answer", "fr": "Votre réponse"},
     "daily.modal.label": {"en": "Your answer", "fr": "Votre réponse"},
+    # Under the answer input, after the question (at most 100 characters).
+    "daily.modal.hint.one": {"en": "{count} item expected", "fr": "{count} élément attendu"},
+    "daily.modal.hint.other": {"en": "{count} items expected", "fr": "{count} éléments attendus"},
     "daily.modal.placeholder": {
         "en": "One item per line, or separated by commas",
         "fr": "Un élément par ligne, ou séparés par des virgules",

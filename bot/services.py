@@ -14,7 +14,7 @@ from .daily.scheduler import DailyRunner
 from .daily.service import DailyService
 from .decks.library import DeckLibrary
 from .leaderboard.service import LeaderboardService
-from .names import NameBook
+from .names import MemberNames
 from .practice.service import PracticeService
 from .quiz.service import QuizService
 from .store import GuildSettings, Store
@@ -33,8 +33,8 @@ class Services:
     quiz: QuizService
     leaderboard: LeaderboardService
     teacher: TeacherService
-    #: Members' display names as the bot last saw them.
-    names: NameBook
+    #: Members' display names as the bot last saw them (in memory, and kept in the store).
+    names: MemberNames
 
     @classmethod
     def build(cls, store: Store, clock: Clock = utc_now) -> Services:
@@ -50,7 +50,7 @@ class Services:
             quiz=QuizService(store, decks, clock),
             leaderboard=LeaderboardService(store, decks, clock),
             teacher=TeacherService(store, decks, clock),
-            names=NameBook(),
+            names=MemberNames(store),
         )
 
     async def language(self, guild_id: int | None, locale: str | None) -> str:
@@ -62,5 +62,6 @@ class Services:
         return await self.daily.settings(guild_id)
 
     async def close(self) -> None:
-        """End what runs on its own (live quizzes), keeping what was played."""
+        """End what runs on its own (live quizzes), keeping what was played, and the names not yet written."""
         await self.quiz.close()
+        await self.names.close()

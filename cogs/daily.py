@@ -36,6 +36,7 @@ from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
 from cogs.kit.forms import answer_form, submitted_answer
 from cogs.kit.markup import DISCORD, safe
+from cogs.kit.names import display_names, remember
 from cogs.kit.replies import NO_PINGS, send_private
 
 log = logging.getLogger(__name__)
@@ -150,27 +151,14 @@ class Daily(commands.Cog):
             raise Refused(exc.code, exc.text) from exc
 
     async def names(self, guild_id: int, member_ids: tuple[int, ...]) -> Mapping[int, str]:
-        """Display names for the reveal: remembered from answers, else asked of Discord (one call each)."""
+        """Display names for the reveal: remembered or stored, else asked of Discord (one call each)."""
         services = self.services
-        names: dict[int, str] = dict(services.names.known(member_ids)) if services is not None else {}
-        guild = self.bot.get_guild(guild_id)
-        for member_id in member_ids:
-            if member_id in names or guild is None:
-                continue
-            member = guild.get_member(member_id)
-            if member is None:
-                try:
-                    member = await guild.fetch_member(member_id)
-                except discord.HTTPException:
-                    member = None
-            if member is not None:
-                names[member_id] = member.display_name
-        return names
+        if services is None:
+            return {}
+        return await display_names(self.bot, services, guild_id, member_ids)
 
-    def remember_name(self, user: discord.abc.User) -> None:
-        services = self.services
-        if services is not None:
-            services.names.remember(user.id, user.display_name)
+    def remember_name(self, guild_id: int | None, user: discord.abc.User) -> None:
+        remember(self.services, guild_id, user)
 
     # ------------------------------------------------------------------------------------------ answering
 
@@ -198,6 +186,8 @@ class Daily(commands.Cog):
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """A submitted answer form, recognised by its custom id (so also one opened before a restart)."""
+        # Every member who uses the bot in a guild: their display name, for the reveal and the leaderboards.
+        remember(self.services, interaction.guild_id, interaction.user)
         submitted = submitted_answer(interaction, FORM_ID)
         if submitted is None:
             return
@@ -213,7 +203,7 @@ class Daily(commands.Cog):
         if services is None or interaction.guild_id is None:
             await send_private(interaction, t("common.error.not_set_up", lang))
             return
-        self.remember_name(interaction.user)
+        self.remember_name(interaction.guild_id, interaction.user)
         work = services.daily.answer(interaction.guild_id, interaction.user.id, text, message_id=message_id)
         await self._respond(interaction, lang, work)
 
@@ -294,7 +284,7 @@ class Daily(commands.Cog):
             if error.key == "daily.error.unknown_post":
                 return  # a reply to another message of the bot
             refusal = error
-        self.remember_name(message.author)
+        self.remember_name(guild.id, message.author)
         lang = await services.language(guild.id, str(guild.preferred_locale))
         settings = await services.guild_settings(guild.id)
         deleted = False

@@ -232,6 +232,7 @@ class Tutor(commands.Cog):
         services = services_of(self.bot)
         if services is not None:
             deleted = await services.daily.forget_guild(guild.id)
+            services.names.forget_guild(guild.id)
             log.info("removed from guild %s: %d stored rows about it deleted", guild.id, deleted)
 
     @tutor.command(
@@ -248,7 +249,7 @@ class Tutor(commands.Cog):
 
         async def erase(click: discord.Interaction) -> None:
             await services.daily.forget(guild_id, member_id)
-            services.names.forget(member_id)  # the name kept for the reveal's top scorers
+            services.names.forget(guild_id, member_id)  # the name kept for the reveal and leaderboards
             await click.response.edit_message(content=t("tutor.forget.done", lang), view=None)
 
         view = ConfirmView(

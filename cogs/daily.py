@@ -122,23 +122,58 @@ class Daily(commands.Cog):
             raise Refused(10003, "Unknown Channel")
         return channel
 
-    async def send_question(self, channel_id: int, content: Content, lang: str) -> Sent:
+    async def send_question(
+        self, channel_id: int, content: Content, lang: str, *, ping_role_id: int | None = None
+    ) -> Sent:
         view = AnswerView(self, t("common.answer", lang))
-        return await self._send(channel_id, content, view)
+        if ping_role_id is None:
+            return await self._send(self._channel(channel_id), content, view=view)
+        # The role's mention, in the text (a mention inside an embed never notifies); the only one that
+        # may ping, on this send only.
+        only_role = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(ping_role_id)])
+        return await self._send(
+            self._channel(channel_id), content, view=view, text=DISCORD.role(ping_role_id), mentions=only_role
+        )
 
-    async def send(self, channel_id: int, content: Content) -> Sent:
-        return await self._send(channel_id, content, None)
+    async def send(self, channel_id: int, content: Content, *, nonce: str | None = None) -> Sent:
+        return await self._send(self._channel(channel_id), content, nonce=nonce)
 
-    async def _send(self, channel_id: int, content: Content, view: discord.ui.View | None) -> Sent:
-        channel = self._channel(channel_id)
+    async def send_in_thread(self, guild_id: int, thread_id: int, content: Content) -> Sent:
+        thread = self.bot.get_partial_messageable(
+            thread_id, guild_id=guild_id, type=discord.ChannelType.public_thread
+        )
+        return await self._send(thread, content)
+
+    async def open_thread(self, channel_id: int, message_id: int, name: str, archive_minutes: int) -> int:
+        message = self._channel(channel_id).get_partial_message(message_id)
         try:
-            if view is None:
-                message = await channel.send(embed=to_embed(content), allowed_mentions=NO_PINGS)
-            else:
-                message = await channel.send(embed=to_embed(content), view=view, allowed_mentions=NO_PINGS)
+            thread = await message.create_thread(name=name, auto_archive_duration=archive_minutes)  # type: ignore[arg-type]
         except discord.HTTPException as exc:
             raise Refused(exc.code, exc.text) from exc
-        return Sent(channel.id, message.id, message.jump_url)
+        return thread.id
+
+    async def _send(
+        self,
+        channel: discord.abc.Messageable,
+        content: Content,
+        *,
+        view: discord.ui.View | None = None,
+        text: str | None = None,
+        mentions: discord.AllowedMentions = NO_PINGS,
+        nonce: str | None = None,
+    ) -> Sent:
+        kwargs: dict[str, Any] = {"embed": to_embed(content), "allowed_mentions": mentions}
+        if view is not None:
+            kwargs["view"] = view
+        if text is not None:
+            kwargs["content"] = text
+        if nonce is not None:
+            kwargs["nonce"] = nonce
+        try:
+            message = await channel.send(**kwargs)
+        except discord.HTTPException as exc:
+            raise Refused(exc.code, exc.text) from exc
+        return Sent(message.channel.id, message.id, message.jump_url)
 
     async def close_question(self, channel_id: int, message_id: int, content: Content) -> None:
         try:

@@ -123,6 +123,12 @@ class Channel:
     overwrites: list[dict[str, Any]] = field(default_factory=list)
     #: For DM channels: the user on the other side.
     recipient: User | None = None
+    #: For threads (type 11): minutes of inactivity before Discord archives it.
+    auto_archive_duration: int = 1440
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in (10, 11, 12)
 
     @property
     def mention(self) -> str:

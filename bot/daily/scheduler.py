@@ -180,7 +180,9 @@ class DailyRunner:
             report.posted.append(post.id)
         log.info("guild %s: posted question %s (post %s)", guild_id, post.card_id, post.id)
         if prepared.open_thread:
-            await self._open_thread(post, card=prepared.card, archive_minutes=prepared.thread_archive_minutes)
+            await self._open_thread(
+                post, card=prepared.card, archive_minutes=prepared.thread_archive_minutes, report=report
+            )
         return sent, None
 
     async def _open_thread(

@@ -6,6 +6,8 @@ deadline, and members shown by their display names (reveal, export), in French a
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import sqlite3
 from datetime import timedelta
 
@@ -183,3 +185,123 @@ async def test_threads_need_their_permissions(klass: Class) -> None:
     assert await klass.store.get_guild(klass.guild.id) is None
     french = await klass.setup(thread=True, language="fr")
     assert "Je ne peux pas ouvrir de fils dans" in french.text and "Créer des fils publics" in french.text
+
+
+# ---------------------------------------------------------------------------------------------- reminder
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "count"),
+    [("en", "⏰ Still time to answer", "2 members have answered so far."),
+     ("fr", "⏰ Encore le temps de répondre", "2 membres ont répondu jusqu'ici.")],
+)  # fmt: skip
+async def test_one_reminder_before_the_deadline_with_how_many_answered(
+    klass: Class, lang: str, title: str, count: str
+) -> None:
+    fake = klass.fake
+    alice, bob = klass.students["alice"], klass.students["bob_smith"]
+    await klass.start()
+    summary = await klass.setup(window=12, reminder=2, language=lang)
+    assert ("2 hours before the deadline" if lang == "en" else "2 heures avant la fin") in summary.text
+    await klass.tick_at(POST_AT)
+    (post_message,) = klass.posts()
+    post, card = await klass.card_of(post_message)
+    for member in (alice, bob):
+        await fake.slash(klass.guild, member, "answer", text=card.items[0].answer)
+
+    assert (await klass.tick_at(POST_AT + timedelta(hours=9, minutes=59))).reminded == []
+    report = await klass.tick_at(POST_AT + timedelta(hours=10))
+    assert report.reminded == [post.id]
+    _, reminder = klass.posts()
+    assert reminder.embed["title"] == title and count in reminder.text
+    deadline = POST_AT + timedelta(hours=12)
+    assert f"<t:{int(deadline.timestamp())}:R>" in reminder.text
+    assert reminder.embed.get("url", "").endswith(f"/{post_message.id}")
+    # A count, never who has not answered (nor who has).
+    assert all(name not in reminder.text.lower() for name in ("alice", "bob", "carol"))
+    assert not reminder.pings.any
+    # Once: not on the next pass, not after a restart.
+    assert (await klass.tick_at(POST_AT + timedelta(hours=11))).reminded == []
+    await klass.restart()
+    assert (await klass.tick_at(POST_AT + timedelta(hours=11, minutes=30))).reminded == []
+    assert len(klass.posts()) == 2
+
+
+async def test_a_reminder_sent_just_before_a_crash_is_not_posted_twice(
+    klass: Class, discord_problems: DiscordProblems
+) -> None:
+    fake = klass.fake
+    await klass.start()
+    await klass.setup(window=12, reminder=2, language="en")
+    await klass.tick_at(POST_AT)
+    hold = fake.hold_next("POST", "/channels/{channel_id}/messages")
+    klass.clock.set(POST_AT + timedelta(hours=10))
+    tick = asyncio.ensure_future(klass.posting.tick())
+    await fake.wait_until(lambda: hold.held, what="the held reminder")
+    assert len(klass.posts()) == 2  # Discord has it; the bot never heard back
+    tick.cancel()
+    await asyncio.gather(tick, return_exceptions=True)
+    discord_problems.allow(r"scheduled job|Unclosed|Task was destroyed")
+    await klass.start_bot.stop(klass.bot)
+    fake.release_holds()
+    klass.clock.set(POST_AT + timedelta(hours=10, minutes=2))
+    await klass.start()  # sent again with the post's nonce: Discord posts nothing new
+    assert len(klass.posts()) == 2
+    post = await klass.store.post_for_message(klass.posts()[0].id)
+    assert post is not None and post.reminded_at is not None
+    assert (await klass.posting.tick()).reminded == []
+
+
+async def test_a_reminder_longer_than_the_window_is_refused(klass: Class) -> None:
+    await klass.start()
+    refused = await klass.setup(window=6, reminder=6, language="en")
+    assert "Nothing was changed" in refused.text and "the answer window is 6 hours" in refused.text
+    assert await klass.store.get_guild(klass.guild.id) is None
+    await klass.setup(window=6, reminder=2, language="en")
+    assert (await klass.store.get_guild(klass.guild.id)).reminder_hours == 2
+    await klass.setup(reminder=0)  # 0: no reminder
+    assert (await klass.store.get_guild(klass.guild.id)).reminder_hours is None
+
+
+async def test_status_shows_the_new_settings(klass: Class) -> None:
+    role = klass.fake.add_role(klass.guild, "Class 101", mentionable=True)
+    await klass.start()
+    await klass.setup(window=12, reminder=3, thread=True, ping_role=role, language="en")
+    status = await klass.fake.slash(klass.guild, klass.teacher, "tutor status")
+    fields = {f["name"]: f["value"] for f in status.embed["fields"]}
+    assert fields["Role pinged"] == f"<@&{role.id}>"
+    assert fields["Thread per question"] == "Yes" and fields["Reminder"] == "3 hours before the deadline"
+    assert not status.pings.any
+
+
+# ------------------------------------------------------------------------------------------------- names
+
+
+async def test_names_in_the_reveal_and_the_export_survive_a_restart(klass: Class) -> None:
+    fake = klass.fake
+    alice, bob = klass.students["alice"], klass.students["bob_smith"]
+    bob.nick = "=Bob *the* builder"
+    await klass.start()
+    await klass.setup(window=12, language="en")
+    await klass.tick_at(POST_AT)
+    (post_message,) = klass.posts()
+    _, card = await klass.card_of(post_message)
+    await fake.slash(klass.guild, alice, "answer", text="\n".join(i.answer for i in card.items))
+    await fake.slash(klass.guild, bob, "answer", text=card.items[0].answer)
+    await klass.restart()  # the names the bot saw are in the store, not only in its memory
+
+    fetched = len(fake.calls_to("GET", "/guilds/{guild_id}/members/{user_id}"))
+    await klass.tick_at(POST_AT + timedelta(hours=12))
+    reveal = klass.posts()[-1]
+    assert "🥇 Alice: 100%" in reveal.text and "=Bob \\*the\\* builder" in reveal.text
+    assert f"<@{alice.id}>" not in reveal.text and not reveal.pings.any
+    assert len(fake.calls_to("GET", "/guilds/{guild_id}/members/{user_id}")) == fetched  # none asked for
+
+    export = await fake.slash(klass.guild, klass.teacher, "tutor export")
+    (attachment,) = export.message.attachments
+    rows = list(csv.DictReader(io.StringIO(attachment.data.decode("utf-8"))))
+    assert [(int(r["member_id"]), r["name"]) for r in rows] == [
+        (alice.id, "Alice"),
+        (bob.id, rows[1]["name"]),
+    ]
+    assert rows[1]["name"].endswith("Bob *the* builder")  # as text (part A neutralises a leading "=")

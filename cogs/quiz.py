@@ -1,4 +1,4 @@
-"""``/quiz start [deck] [rounds]`` and ``/quiz stop``: a live quiz race in a channel.
+"""``/quiz start [deck] [rounds] [seconds] [target]`` and ``/quiz stop``: a live quiz race in a channel.
 
 A thin adapter over ``services.quiz`` (:mod:`bot.quiz.service`), which runs each quiz's loop; this cog is
 the channel the loop plays on (a :class:`bot.quiz.service.QuizTable`) and turns clicks and forms into calls.
@@ -21,7 +21,16 @@ from bot.content import Content
 from bot.errors import UserError
 from bot.i18n import t, tn
 from bot.quiz import render
-from bot.quiz.game import MAX_ANSWER_CHARS, MAX_ROUNDS, Quiz, QuizRound
+from bot.quiz.game import (
+    MAX_ANSWER_CHARS,
+    MAX_ROUND_SECONDS,
+    MAX_ROUNDS,
+    MAX_TARGET,
+    MIN_ROUND_SECONDS,
+    MIN_TARGET,
+    Quiz,
+    QuizRound,
+)
 from bot.quiz.service import QuizService, TableGone
 from cogs.kit.access import cmd, is_teacher, language, require_services, services_of
 from cogs.kit.autocomplete import deck_choices
@@ -139,6 +148,8 @@ class QuizCog(commands.Cog, name="Quiz"):
     @app_commands.describe(
         deck=cmd("The deck to draw questions from (default: the server's deck)", "quiz.cmd.start.deck"),
         rounds=cmd("How many rounds (default 5)", "quiz.cmd.start.rounds"),
+        seconds=cmd("Seconds per round (10 to 300; default 60)", "quiz.cmd.start.seconds"),
+        target=cmd("End the quiz once someone has this many points (10 to 1000)", "quiz.cmd.start.target"),
     )
     @app_commands.autocomplete(deck=deck_choices)
     async def start(
@@ -146,6 +157,8 @@ class QuizCog(commands.Cog, name="Quiz"):
         interaction: discord.Interaction,
         deck: str | None = None,
         rounds: app_commands.Range[int, 1, MAX_ROUNDS] | None = None,
+        seconds: app_commands.Range[int, MIN_ROUND_SECONDS, MAX_ROUND_SECONDS] | None = None,
+        target: app_commands.Range[int, MIN_TARGET, MAX_TARGET] | None = None,
     ) -> None:
         lang = await language(interaction)
         channel = interaction.channel
@@ -158,7 +171,15 @@ class QuizCog(commands.Cog, name="Quiz"):
         ):
             raise UserError("quiz.error.cannot_post")
         quizzes = self.quizzes
-        quiz = await quizzes.prepare(interaction.guild_id, channel.id, deck, rounds, interaction.user.id)
+        quiz = await quizzes.prepare(
+            interaction.guild_id,
+            channel.id,
+            deck,
+            rounds,
+            interaction.user.id,
+            seconds=seconds,
+            target=target,
+        )
         running = quizzes.claim(quiz, ChannelTable(channel, lang), lang)
         try:
             await interaction.response.send_message(

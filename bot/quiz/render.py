@@ -29,6 +29,12 @@ def announce(quiz: Quiz, lang: str, markup: Markup = PLAIN) -> Content:
                     starter=starter,
                     seconds=format_number(quiz.round_seconds, lang),
                 ),
+                *(
+                    [t("quiz.announce_target", lang, target=format_number(quiz.target, lang))]
+                    if quiz.target is not None
+                    else []
+                ),
+                t("quiz.announce_early", lang),
                 t("quiz.rules", lang, item_points=ITEM_POINTS, bonus=SPEED_BONUS),
             )
         ),
@@ -126,6 +132,10 @@ def round_result(
 def final(quiz: Quiz, lang: str, markup: Markup = PLAIN) -> Content:
     standings = quiz.standings()
     lines = [tn("quiz.final_rounds", quiz.played, lang), ""]
+    winner = quiz.winner
+    if winner is not None and quiz.target is not None:
+        target = format_number(quiz.target, lang)
+        lines[1:1] = [t("quiz.final_target", lang, member=markup.member(winner.member_id), target=target)]
     if standings:
         lines += [*_standing_lines(standings, lang, markup), "", t("quiz.final_saved", lang)]
     else:

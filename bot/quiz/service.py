@@ -26,7 +26,17 @@ from bot.i18n import t
 from bot.store import Store
 
 from . import render
-from .game import DEFAULT_ROUND_SECONDS, Quiz, QuizAnswer, QuizError, QuizRound
+from .game import (
+    DEFAULT_ROUND_SECONDS,
+    MAX_ROUND_SECONDS,
+    MAX_TARGET,
+    MIN_ROUND_SECONDS,
+    MIN_TARGET,
+    Quiz,
+    QuizAnswer,
+    QuizError,
+    QuizRound,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +73,7 @@ class RunningQuiz:
         self.lang = lang
         self.task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self._answered = asyncio.Event()
         self._round_open = False
 
     @property
@@ -72,6 +83,11 @@ class RunningQuiz:
     def request_stop(self) -> None:
         """End after the round in progress is scored (its time is cut short)."""
         self._stopping.set()
+
+    def answered(self) -> None:
+        """An answer came in: the round ends now if everyone who joined has answered it."""
+        if self._round_open and self.quiz.everyone_answered:
+            self._answered.set()
 
     async def run(self) -> None:
         try:
@@ -101,8 +117,9 @@ class RunningQuiz:
         while quiz.has_next and not self.stopping:
             played = quiz.start_round()
             await table.show_round(render.question(quiz, played, lang, markup), quiz, played)
+            self._answered.clear()
             self._round_open = True
-            await self._wait(quiz.round_seconds)
+            await self._wait(quiz.round_seconds, until_answered=True)
             result = quiz.close_round()
             self._round_open = False
             await table.close_round(render.question(quiz, played, lang, markup, open_=False))
@@ -115,18 +132,23 @@ class RunningQuiz:
         await quiz.save(service.store)
         await table.say(render.final(quiz, lang, markup))
 
-    async def _wait(self, seconds: float) -> None:
-        """The service's sleep, cut short by a stop request."""
-        if self.stopping:
+    async def _wait(self, seconds: float, *, until_answered: bool = False) -> None:
+        """The service's sleep, cut short by a stop request (and, for a round, once everyone who joined
+        has answered it)."""
+        if self.stopping or (until_answered and self._answered.is_set()):
             return
-        timer = asyncio.ensure_future(self.service.sleep(seconds))
-        stop = asyncio.ensure_future(self._stopping.wait())
+        waiters = [
+            asyncio.ensure_future(self.service.sleep(seconds)),
+            asyncio.ensure_future(self._stopping.wait()),
+        ]
+        if until_answered:
+            waiters.append(asyncio.ensure_future(self._answered.wait()))
         try:
-            await asyncio.wait({timer, stop}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for waiter in (timer, stop):
+            for waiter in waiters:
                 waiter.cancel()
-            await asyncio.gather(timer, stop, return_exceptions=True)
+            await asyncio.gather(*waiters, return_exceptions=True)
 
     async def _save_quietly(self) -> None:
         if self.quiz.saved or not self.quiz.standings():
@@ -178,10 +200,23 @@ class QuizService:
         self.by_id: dict[str, RunningQuiz] = {}
 
     async def prepare(
-        self, guild_id: int, channel_id: int, deck: str | None, rounds: int | None, starter_id: int
+        self,
+        guild_id: int,
+        channel_id: int,
+        deck: str | None,
+        rounds: int | None,
+        starter_id: int,
+        *,
+        seconds: int | None = None,
+        target: int | None = None,
     ) -> Quiz:
-        """A quiz for the channel, not started yet. Raises QuizError when one runs there, UserError for
-        an unknown or empty deck."""
+        """A quiz for the channel, not started yet: ``seconds`` per round (default: the service's),
+        ``target`` points to end it. Raises QuizError when one runs there or a value is out of bounds,
+        UserError for an unknown or empty deck."""
+        if seconds is not None and not MIN_ROUND_SECONDS <= seconds <= MAX_ROUND_SECONDS:
+            raise QuizError("quiz.error.seconds", low=MIN_ROUND_SECONDS, high=MAX_ROUND_SECONDS)
+        if target is not None and not MIN_TARGET <= target <= MAX_TARGET:
+            raise QuizError("quiz.error.target", low=MIN_TARGET, high=MAX_TARGET)
         if channel_id in self.by_channel:
             raise QuizError("quiz.error.busy")
         playable = await self.decks.playable(guild_id, deck, "quiz")
@@ -192,10 +227,11 @@ class QuizService:
             guild_id=guild_id,
             channel_id=channel_id,
             rounds=rounds,
-            round_seconds=self.round_seconds,
+            round_seconds=float(seconds) if seconds is not None else self.round_seconds,
             clock=self.clock,
             rng=self.rng,
             starter_id=starter_id,
+            target=target,
         )
 
     def claim(self, quiz: Quiz, table: QuizTable, lang: str) -> RunningQuiz:
@@ -240,13 +276,18 @@ class QuizService:
     ) -> tuple[Quiz, QuizRound]:
         """The quiz and its open round, if the member may answer it (the Answer button). Raises QuizError."""
         running = self._running(quiz_id, guild_id)
-        return running.quiz, running.quiz.check_can_answer(member_id, round_number)
+        played = running.quiz.check_can_answer(member_id, round_number)
+        running.quiz.join(member_id)  # pressed Answer: the round waits for them too
+        return running.quiz, played
 
     def submit(
         self, quiz_id: str, guild_id: int | None, member_id: int, round_number: int, reply: str
     ) -> QuizAnswer:
         """Grade a member's answer to a round. Raises QuizError (over, closed, already answered)."""
-        return self._running(quiz_id, guild_id).quiz.submit(member_id, round_number, reply)
+        running = self._running(quiz_id, guild_id)
+        answer = running.quiz.submit(member_id, round_number, reply)
+        running.answered()
+        return answer
 
     async def close(self) -> None:
         """Stop every quiz with the process, keeping the rounds played."""

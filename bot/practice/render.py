@@ -5,6 +5,8 @@ Pure functions of :mod:`bot.practice.service`'s steps, the language and a :class
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.content import PLAIN, Content, Kind, Markup
 from bot.i18n import format_percent, t, tn
 
@@ -17,16 +19,21 @@ def score_kind(score: float) -> Kind:
 
 
 def started(started: Started, lang: str, markup: Markup = PLAIN) -> Content:
-    """The first question of a new session, introduced by what the session holds (due, new, ahead)."""
-    intro = t(
-        "practice.started",
-        lang,
-        deck=f"**{markup.text(started.question.deck_title, 150)}**",
-        count=started.question.total,
-        due=started.due,
-        new=started.new,
-        ahead=started.ahead,
-    )
+    """The first question of a new session, introduced by what the session holds (due, new, ahead; or the
+    member's recent mistakes)."""
+    deck = f"**{markup.text(started.question.deck_title, 150)}**"
+    if started.mode == "mistakes":
+        intro = t("practice.started_mistakes", lang, deck=deck, count=started.question.total)
+    else:
+        intro = t(
+            "practice.started",
+            lang,
+            deck=deck,
+            count=started.question.total,
+            due=started.due,
+            new=started.new,
+            ahead=started.ahead,
+        )
     return question(started.question, lang, markup, intro=intro)
 
 
@@ -49,6 +56,8 @@ def question(question: Question, lang: str, markup: Markup = PLAIN, *, intro: st
 def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
     q = feedback.question
     lines = [f"**{markup.text(q.question, 1000)}**", ""]
+    if feedback.gave_up:
+        lines += [t("practice.gave_up", lang), ""]
     lines.append(f"**{t('practice.found_header', lang, count=feedback.found_count)}**")
     if not feedback.found:
         lines.append(t("practice.found_none", lang))
@@ -134,10 +143,30 @@ def summary(summary: Summary, lang: str, markup: Markup = PLAIN) -> Content:
         )
     else:
         text = t("practice.summary_none", lang)
+    lines = [text]
+    if summary.weakest:
+        lines += ["", f"**{t('practice.weakest_header', lang)}**"]
+        lines += [
+            t(
+                "practice.weakest_item",
+                lang,
+                question=markup.text(weak.question, 200),
+                percent=format_percent(weak.score, lang),
+            )
+            for weak in summary.weakest
+        ]
+    if summary.next_review is not None:
+        lines += ["", t("practice.next_due", lang, when=when(markup, summary.next_review))]
+    lines += ["", t("practice.again", lang)]
     return Content(
         title=t("practice.summary_title", lang, deck=markup.text(summary.deck_title, 150)),
-        description=f"{text}\n\n{t('practice.again', lang)}",
+        description="\n".join(lines),
     ).clipped()
+
+
+def when(markup: Markup, moment: datetime) -> str:
+    """A review time as the surface shows it: full, then relative."""
+    return f"{markup.time(moment, 'f')} ({markup.time(moment, 'R')})"
 
 
 def gone(gone: Gone, lang: str, lifetime_minutes: int) -> str:

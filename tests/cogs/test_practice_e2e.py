@@ -98,7 +98,7 @@ async def test_a_session_with_feedback_next_and_stop(
     assert "0 due for review, 3 new" in start.embed["description"]
     assert Q1 in start.embed["description"]
     assert start.embed["footer"]["text"] == "8 items expected"
-    assert labels(start) == ["Answer", "Stop"]
+    assert labels(start) == ["Answer", "I don't know — show me", "Stop"]
     post = start.message
 
     opened = await fake.click(alice, post, label="Answer")
@@ -130,7 +130,7 @@ async def test_a_session_with_feedback_next_and_stop(
     nxt = await fake.click(alice, post, label="Next")
     assert nxt.kind == "update message"
     assert post.embed["title"].startswith("Question 2/3") and Q2 in post.embed["description"]
-    assert labels(nxt) == ["Answer", "Stop"]
+    assert labels(nxt) == ["Answer", "I don't know — show me", "Stop"]
 
     await answer(fake, alice, post, "rester authentique, accepter la critique")
     assert post.embed["title"] == "Question 2/3: 2/6 (33%)"
@@ -307,7 +307,7 @@ async def test_a_session_in_french(fake_discord: FakeDiscord, start_bot: BotStar
     assert start.embed["title"] == "Question 1/2 — Cours 2 — Les médias sociaux en entreprise"
     assert "(0 à revoir, 2 nouvelles, 0 revues en avance)" in start.embed["description"]
     assert start.embed["footer"]["text"] == "8 éléments attendus"
-    assert labels(start) == ["Répondre", "Arrêter"]
+    assert labels(start) == ["Répondre", "Je ne sais pas — montrez-moi", "Arrêter"]
     opened = await fake.click(eleve, start.message, label="Répondre")
     assert [i.label for i in opened.modal.inputs] == ["Votre réponse"]
     graded = await opened.modal.submit({"Votre réponse": "viral et monitoring"})

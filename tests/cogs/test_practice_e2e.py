@@ -18,6 +18,7 @@ from bot.runner import TutorBot
 from bot.store import Store
 from tests.fakediscord import FakeDiscord, Guild, InteractionResult, Member
 from tests.fakediscord.fixtures import BotStarter
+from tests.support import Clock
 
 ROOT = Path(__file__).resolve().parents[2]
 COURS_2 = ROOT / "data" / "decks" / "cours-2.yaml"
@@ -392,7 +393,15 @@ async def test_practising_the_cards_got_wrong_most_recently(
     fake_discord: FakeDiscord, start_bot: BotStarter, stocked: Path, guild: Guild, alice: Member
 ):
     fake = fake_discord
-    await start_bot(make_bot(stocked))
+    clock = Clock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+    await start_bot(
+        TutorBot(
+            extensions=["cogs.practice"],
+            open_store=lambda: Store.open(stocked, clock=clock),
+            command_hash_path=stocked.with_suffix(".commands.json"),
+            clock=clock,
+        )
+    )
     nothing = await fake.slash(guild, alice, "practice", mode="mistakes")
     assert nothing.ephemeral and "You have no mistakes to practise on “cours-2”" in nothing.text
 
@@ -401,7 +410,8 @@ async def test_practising_the_cards_got_wrong_most_recently(
     await fake.click(alice, post, label="I don't know — show me")  # card 1: wrong
     await fake.click(alice, post, label="Next")
     second = question_text(post)
-    await answer(fake, alice, post, "rien du tout")  # card 2: wrong, more recently
+    clock.at(60)
+    await answer(fake, alice, post, "rien du tout")  # card 2: wrong, a minute later
     await fake.click(alice, post, label="Next")
     await fake.click(alice, post, label="Stop")
 

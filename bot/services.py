@@ -40,6 +40,7 @@ class Services:
     def build(cls, store: Store, clock: Clock = utc_now) -> Services:
         decks = DeckLibrary(store)
         daily = DailyService(store, clock)
+        names = MemberNames(store)
         return cls(
             store=store,
             clock=clock,
@@ -47,10 +48,10 @@ class Services:
             daily=daily,
             posting=DailyRunner(daily),
             practice=PracticeService(store, decks, clock=clock),
-            quiz=QuizService(store, decks, clock),
+            quiz=QuizService(store, decks, clock, names=names),
             leaderboard=LeaderboardService(store, decks, clock),
             teacher=TeacherService(store, decks, clock),
-            names=MemberNames(store),
+            names=names,
         )
 
     async def language(self, guild_id: int | None, locale: str | None) -> str:

@@ -38,6 +38,7 @@ from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
 from cogs.kit.forms import answer_form, submitted_answer
 from cogs.kit.markup import DISCORD
+from cogs.kit.names import remember
 from cogs.kit.replies import NO_PINGS, send_private
 
 log = logging.getLogger(__name__)
@@ -171,6 +172,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         ):
             raise UserError("quiz.error.cannot_post")
         quizzes = self.quizzes
+        remember(services_of(self.bot), interaction.guild_id, interaction.user)
         quiz = await quizzes.prepare(
             interaction.guild_id,
             channel.id,
@@ -183,7 +185,10 @@ class QuizCog(commands.Cog, name="Quiz"):
         running = quizzes.claim(quiz, ChannelTable(channel, lang), lang)
         try:
             await interaction.response.send_message(
-                embed=to_embed(render.announce(quiz, lang, DISCORD)), allowed_mentions=NO_PINGS
+                embed=to_embed(
+                    render.announce(quiz, lang, DISCORD, {interaction.user.id: interaction.user.display_name})
+                ),
+                allowed_mentions=NO_PINGS,
             )
         except BaseException:
             quizzes.forget(running)
@@ -206,6 +211,7 @@ class QuizCog(commands.Cog, name="Quiz"):
     async def on_answer_click(
         self, interaction: discord.Interaction, quiz_id: str, round_number: int
     ) -> None:
+        remember(services_of(self.bot), interaction.guild_id, interaction.user)  # named on the scoreboards
         async with guarded(interaction, self.quizzes.language_of(quiz_id)) as lang:
             quiz, played = self.quizzes.can_answer(
                 quiz_id, interaction.guild_id, interaction.user.id, round_number
@@ -228,6 +234,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         if submitted is None:
             return
         match, reply = submitted
+        remember(services_of(self.bot), interaction.guild_id, interaction.user)
         async with guarded(interaction, self.quizzes.language_of(match["qid"])) as lang:
             answer = self.quizzes.submit(
                 match["qid"], interaction.guild_id, interaction.user.id, int(match["round"]), reply

@@ -23,6 +23,7 @@ from bot.clock import Clock
 from bot.content import PLAIN, Content, Markup
 from bot.decks.library import DeckLibrary
 from bot.i18n import t
+from bot.names import MemberNames
 from bot.store import Store
 
 from . import render
@@ -125,12 +126,13 @@ class RunningQuiz:
             await table.close_round(render.question(quiz, played, lang, markup, open_=False))
             pause = quiz.has_next and not self.stopping
             next_at = quiz.clock() + timedelta(seconds=service.pause_seconds) if pause else None
-            await table.say(render.round_result(quiz, result, lang, next_at, markup))
+            names = await service.player_names(quiz)
+            await table.say(render.round_result(quiz, result, lang, next_at, markup, names))
             if pause:
                 await self._wait(service.pause_seconds)
         # Saved before the final message: whoever reads the scoreboard can already find it on the leaderboard.
         await quiz.save(service.store)
-        await table.say(render.final(quiz, lang, markup))
+        await table.say(render.final(quiz, lang, markup, await service.player_names(quiz)))
 
     async def _wait(self, seconds: float, *, until_answered: bool = False) -> None:
         """The service's sleep, cut short by a stop request (and, for a round, once everyone who joined
@@ -184,6 +186,7 @@ class QuizService:
         sleep: Sleep = asyncio.sleep,
         round_seconds: float = DEFAULT_ROUND_SECONDS,
         pause_seconds: float = PAUSE_SECONDS,
+        names: MemberNames | None = None,
     ) -> None:
         self.store = store
         self.decks = decks
@@ -196,6 +199,8 @@ class QuizService:
         self.rng: random.Random | None = None
         #: How the loop writes members and times; the cog sets Discord's.
         self.markup: Markup = PLAIN
+        #: Players' display names (they all pressed Answer: the bot has seen them).
+        self.names = names
         self.by_channel: dict[int, RunningQuiz] = {}
         self.by_id: dict[str, RunningQuiz] = {}
 
@@ -233,6 +238,15 @@ class QuizService:
             starter_id=starter_id,
             target=target,
         )
+
+    async def player_names(self, quiz: Quiz) -> dict[int, str]:
+        """The display names of the quiz's starter and players, as the bot last saw them."""
+        if self.names is None:
+            return {}
+        ids = {m for played in quiz.rounds for m in played.answers} | quiz.joined
+        if quiz.starter_id is not None:
+            ids.add(quiz.starter_id)
+        return await self.names.names(quiz.guild_id, sorted(ids))
 
     def claim(self, quiz: Quiz, table: QuizTable, lang: str) -> RunningQuiz:
         """Register ``quiz`` as its channel's quiz (before announcing it); ``start`` then runs it."""

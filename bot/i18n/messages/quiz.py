@@ -47,6 +47,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{starter} a lancé un quiz : {count} manches de {seconds} secondes. Appuyez sur Répondre sous "
         "chaque question; seule votre première réponse à une manche compte.",
     },
+    "quiz.someone": {"en": "a player", "fr": "un joueur"},
     "quiz.announce_target": {
         "en": "First to {target} points: the quiz ends after the round in which someone reaches them.",
         "fr": "Premier à {target} points : le quiz se termine après la manche où quelqu'un les atteint.",

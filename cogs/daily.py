@@ -49,6 +49,8 @@ FORM_ID = re.compile(r"daily:modal:(?P<message>\d{1,20})")
 DEFER_AFTER = 1.5
 #: Answers in progress beyond which a new one is acknowledged ("thinking…") before it is graded.
 BUSY_ANSWERS = 64
+#: Discord's code for "A thread has already been created for this message".
+THREAD_EXISTS = 160004
 #: The reaction on a graded reply when the member's DMs are closed: "recorded", never the grade itself.
 RECORDED = "📝"
 
@@ -149,6 +151,9 @@ class Daily(commands.Cog):
         try:
             thread = await message.create_thread(name=name, auto_archive_duration=archive_minutes)  # type: ignore[arg-type]
         except discord.HTTPException as exc:
+            if exc.code == THREAD_EXISTS:
+                # Opened before a crash: a thread started from a message has that message's id.
+                return message_id
             raise Refused(exc.code, exc.text) from exc
         return thread.id
 

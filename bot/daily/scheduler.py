@@ -27,9 +27,6 @@ from .service import DailyError, DailyService
 
 log = logging.getLogger(__name__)
 
-#: Discord's code for "A thread has already been created for this message".
-THREAD_EXISTS = 160004
-
 
 class Refused(Exception):
     """The surface refused a send or an edit: ``code`` and ``text`` as the surface gives them."""
@@ -72,7 +69,8 @@ class Publisher(Protocol):
         ...
 
     async def open_thread(self, channel_id: int, message_id: int, name: str, archive_minutes: int) -> int:
-        """A thread on the message; its id. Raises Refused (code 160004: the message has one already)."""
+        """A thread on the message; its id, also when the message has one already (opened before a
+        restart). Raises Refused."""
         ...
 
     async def send_in_thread(self, guild_id: int, thread_id: int, content: Content) -> Sent:
@@ -193,8 +191,8 @@ class DailyRunner:
         archive_minutes: int | None = None,
         report: TickReport | None = None,
     ) -> None:
-        """The post's thread, once: Discord gives a thread started from a message that message's id, and
-        refuses a second one (160004), so a thread opened just before a crash is found, not opened again."""
+        """The post's thread, once: recorded with the post, and found rather than opened again when it was
+        opened just before a crash (the publisher returns the message's thread)."""
         service, publisher = self.service, self._publisher()
         if post.channel_id is None or post.message_id is None or not publisher.present(post.guild_id):
             return
@@ -210,14 +208,9 @@ class DailyRunner:
                 post.channel_id, post.message_id, render.thread_name(card, lang), minutes
             )
         except Refused as refused:
-            if refused.code == THREAD_EXISTS:
-                thread_id = post.message_id
-            else:
-                # Not retried (a missing permission would fail every pass): the question stands without it.
-                log.warning(
-                    "guild %s: could not open the thread of post %s: %s", post.guild_id, post.id, refused
-                )
-                thread_id = 0
+            # Not retried (a missing permission would fail every pass): the question stands without it.
+            log.warning("guild %s: could not open the thread of post %s: %s", post.guild_id, post.id, refused)
+            thread_id = 0
         await service.thread_opened(post.id, thread_id)
         if report is not None and thread_id:
             report.threads.append(post.id)

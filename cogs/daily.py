@@ -4,8 +4,11 @@ scheduler loop, and the channel the core posts in.
 Thin: every decision and every sentence comes from the core (``services.daily`` answers,
 ``services.posting`` posts and reveals); this cog sends, edits and acknowledges, as the core's
 :class:`bot.daily.scheduler.Publisher`.
-Answering needs no privileged intent (the button opens a form, ``/answer`` takes the text); replies to the
-post are graded too when the bot has the message-content intent.
+Answering needs no privileged intent (the button opens a form that shows the question, ``/answer`` takes the
+text); replies to the post are graded too when the bot has the message-content intent. The publisher also
+mentions the guild's ping role on the post (the only mention any send lets ping), opens the post's thread and
+posts there, and sends with a nonce when the core asks (the reminder). Every interaction's author is
+remembered by display name (``cogs.kit.names``) for the reveal.
 
 One scheduler loop (``discord.ext.tasks``) runs ``services.posting.tick`` every ``bot.scheduler_interval``
 seconds and once at start-up (the catch-up after downtime); tests call ``tick`` after moving the clock.

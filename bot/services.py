@@ -14,7 +14,7 @@ from .daily.scheduler import DailyRunner
 from .daily.service import DailyService
 from .decks.library import DeckLibrary
 from .leaderboard.service import LeaderboardService
-from .names import NameBook
+from .names import MemberNames
 from .practice.service import PracticeService
 from .quiz.service import QuizService
 from .store import GuildSettings, Store
@@ -33,13 +33,14 @@ class Services:
     quiz: QuizService
     leaderboard: LeaderboardService
     teacher: TeacherService
-    #: Members' display names as the bot last saw them.
-    names: NameBook
+    #: Members' display names as the bot last saw them (in memory, and kept in the store).
+    names: MemberNames
 
     @classmethod
     def build(cls, store: Store, clock: Clock = utc_now) -> Services:
         decks = DeckLibrary(store)
         daily = DailyService(store, clock)
+        names = MemberNames(store)
         return cls(
             store=store,
             clock=clock,
@@ -47,10 +48,10 @@ class Services:
             daily=daily,
             posting=DailyRunner(daily),
             practice=PracticeService(store, decks, clock=clock),
-            quiz=QuizService(store, decks, clock),
+            quiz=QuizService(store, decks, clock, names=names),
             leaderboard=LeaderboardService(store, decks, clock),
             teacher=TeacherService(store, decks, clock, on_card_changed=daily.forget_card),
-            names=NameBook(),
+            names=names,
         )
 
     async def language(self, guild_id: int | None, locale: str | None) -> str:
@@ -62,5 +63,6 @@ class Services:
         return await self.daily.settings(guild_id)
 
     async def close(self) -> None:
-        """End what runs on its own (live quizzes), keeping what was played."""
+        """End what runs on its own (live quizzes), keeping what was played, and the names not yet written."""
         await self.quiz.close()
+        await self.names.close()

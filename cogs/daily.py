@@ -4,8 +4,11 @@ scheduler loop, and the channel the core posts in.
 Thin: every decision and every sentence comes from the core (``services.daily`` answers,
 ``services.posting`` posts and reveals); this cog sends, edits and acknowledges, as the core's
 :class:`bot.daily.scheduler.Publisher`.
-Answering needs no privileged intent (the button opens a form, ``/answer`` takes the text); replies to the
-post are graded too when the bot has the message-content intent.
+Answering needs no privileged intent (the button opens a form that shows the question, ``/answer`` takes the
+text); replies to the post are graded too when the bot has the message-content intent. The publisher also
+mentions the guild's ping role on the post (the only mention any send lets ping), opens the post's thread and
+posts there, and sends with a nonce when the core asks (the reminder). Every interaction's author is
+remembered by display name (``cogs.kit.names``) for the reveal.
 
 One scheduler loop (``discord.ext.tasks``) runs ``services.posting.tick`` every ``bot.scheduler_interval``
 seconds and once at start-up (the catch-up after downtime); tests call ``tick`` after moving the clock.
@@ -29,13 +32,14 @@ from bot.daily.results import AnswerOutcome
 from bot.daily.rules import MAX_ANSWER_CHARS, REQUIRED_CHANNEL_PERMISSIONS, failure_code, missing_permissions
 from bot.daily.scheduler import Refused, Sent
 from bot.errors import UserError
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.services import Services
 from cogs.kit.access import cmd, language, services_of
 from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
 from cogs.kit.forms import answer_form, submitted_answer
 from cogs.kit.markup import DISCORD, safe
+from cogs.kit.names import display_names, remember
 from cogs.kit.replies import NO_PINGS, send_private
 
 log = logging.getLogger(__name__)
@@ -48,6 +52,8 @@ FORM_ID = re.compile(r"daily:modal:(?P<message>\d{1,20})")
 DEFER_AFTER = 1.5
 #: Answers in progress beyond which a new one is acknowledged ("thinking…") before it is graded.
 BUSY_ANSWERS = 64
+#: Discord's code for "A thread has already been created for this message".
+THREAD_EXISTS = 160004
 #: The reaction on a graded reply when the member's DMs are closed: "recorded", never the grade itself.
 RECORDED = "📝"
 
@@ -121,23 +127,61 @@ class Daily(commands.Cog):
             raise Refused(10003, "Unknown Channel")
         return channel
 
-    async def send_question(self, channel_id: int, content: Content, lang: str) -> Sent:
+    async def send_question(
+        self, channel_id: int, content: Content, lang: str, *, ping_role_id: int | None = None
+    ) -> Sent:
         view = AnswerView(self, t("common.answer", lang))
-        return await self._send(channel_id, content, view)
+        if ping_role_id is None:
+            return await self._send(self._channel(channel_id), content, view=view)
+        # The role's mention, in the text (a mention inside an embed never notifies); the only one that
+        # may ping, on this send only.
+        only_role = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(ping_role_id)])
+        return await self._send(
+            self._channel(channel_id), content, view=view, text=DISCORD.role(ping_role_id), mentions=only_role
+        )
 
-    async def send(self, channel_id: int, content: Content) -> Sent:
-        return await self._send(channel_id, content, None)
+    async def send(self, channel_id: int, content: Content, *, nonce: str | None = None) -> Sent:
+        return await self._send(self._channel(channel_id), content, nonce=nonce)
 
-    async def _send(self, channel_id: int, content: Content, view: discord.ui.View | None) -> Sent:
-        channel = self._channel(channel_id)
+    async def send_in_thread(self, guild_id: int, thread_id: int, content: Content) -> Sent:
+        thread = self.bot.get_partial_messageable(
+            thread_id, guild_id=guild_id, type=discord.ChannelType.public_thread
+        )
+        return await self._send(thread, content)
+
+    async def open_thread(self, channel_id: int, message_id: int, name: str, archive_minutes: int) -> int:
+        message = self._channel(channel_id).get_partial_message(message_id)
         try:
-            if view is None:
-                message = await channel.send(embed=to_embed(content), allowed_mentions=NO_PINGS)
-            else:
-                message = await channel.send(embed=to_embed(content), view=view, allowed_mentions=NO_PINGS)
+            thread = await message.create_thread(name=name, auto_archive_duration=archive_minutes)  # type: ignore[arg-type]
+        except discord.HTTPException as exc:
+            if exc.code == THREAD_EXISTS:
+                # Opened before a crash: a thread started from a message has that message's id.
+                return message_id
+            raise Refused(exc.code, exc.text) from exc
+        return thread.id
+
+    async def _send(
+        self,
+        channel: discord.abc.Messageable,
+        content: Content,
+        *,
+        view: discord.ui.View | None = None,
+        text: str | None = None,
+        mentions: discord.AllowedMentions = NO_PINGS,
+        nonce: str | None = None,
+    ) -> Sent:
+        kwargs: dict[str, Any] = {"embed": to_embed(content), "allowed_mentions": mentions}
+        if view is not None:
+            kwargs["view"] = view
+        if text is not None:
+            kwargs["content"] = text
+        if nonce is not None:
+            kwargs["nonce"] = nonce
+        try:
+            message = await channel.send(**kwargs)
         except discord.HTTPException as exc:
             raise Refused(exc.code, exc.text) from exc
-        return Sent(channel.id, message.id, message.jump_url)
+        return Sent(message.channel.id, message.id, message.jump_url)
 
     async def close_question(self, channel_id: int, message_id: int, content: Content) -> None:
         try:
@@ -150,27 +194,14 @@ class Daily(commands.Cog):
             raise Refused(exc.code, exc.text) from exc
 
     async def names(self, guild_id: int, member_ids: tuple[int, ...]) -> Mapping[int, str]:
-        """Display names for the reveal: remembered from answers, else asked of Discord (one call each)."""
+        """Display names for the reveal: remembered or stored, else asked of Discord (one call each)."""
         services = self.services
-        names: dict[int, str] = dict(services.names.known(member_ids)) if services is not None else {}
-        guild = self.bot.get_guild(guild_id)
-        for member_id in member_ids:
-            if member_id in names or guild is None:
-                continue
-            member = guild.get_member(member_id)
-            if member is None:
-                try:
-                    member = await guild.fetch_member(member_id)
-                except discord.HTTPException:
-                    member = None
-            if member is not None:
-                names[member_id] = member.display_name
-        return names
+        if services is None:
+            return {}
+        return await display_names(self.bot, services, guild_id, member_ids)
 
-    def remember_name(self, user: discord.abc.User) -> None:
-        services = self.services
-        if services is not None:
-            services.names.remember(user.id, user.display_name)
+    def remember_name(self, guild_id: int | None, user: discord.abc.User) -> None:
+        remember(self.services, guild_id, user)
 
     # ------------------------------------------------------------------------------------------ answering
 
@@ -180,16 +211,16 @@ class Daily(commands.Cog):
             services, message = self.services, interaction.message
             if services is None or interaction.guild_id is None or message is None:
                 raise UserError("common.error.not_set_up")
-            earlier = await services.daily.before_answer(
-                interaction.guild_id, interaction.user.id, message.id
-            )
-            if earlier is not None:
-                await send_private(interaction, embed=to_embed(render.feedback(earlier, lang, DISCORD)))
+            shown = await services.daily.open_form(interaction.guild_id, interaction.user.id, message.id)
+            if isinstance(shown, AnswerOutcome):  # a second attempt: the first grade
+                await send_private(interaction, embed=to_embed(render.feedback(shown, lang, DISCORD)))
                 return
             form = answer_form(
                 f"daily:modal:{message.id}",
                 title=t("daily.modal.title", lang),
+                question=shown.question,
                 label=t("daily.modal.label", lang),
+                hint=tn("daily.modal.hint", len(shown.items), lang),
                 placeholder=t("daily.modal.placeholder", lang),
                 max_length=MAX_ANSWER_CHARS,
             )
@@ -198,6 +229,8 @@ class Daily(commands.Cog):
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """A submitted answer form, recognised by its custom id (so also one opened before a restart)."""
+        # Every member who uses the bot in a guild: their display name, for the reveal and the leaderboards.
+        remember(self.services, interaction.guild_id, interaction.user)
         submitted = submitted_answer(interaction, FORM_ID)
         if submitted is None:
             return
@@ -213,7 +246,7 @@ class Daily(commands.Cog):
         if services is None or interaction.guild_id is None:
             await send_private(interaction, t("common.error.not_set_up", lang))
             return
-        self.remember_name(interaction.user)
+        self.remember_name(interaction.guild_id, interaction.user)
         work = services.daily.answer(interaction.guild_id, interaction.user.id, text, message_id=message_id)
         await self._respond(interaction, lang, work)
 
@@ -294,7 +327,7 @@ class Daily(commands.Cog):
             if error.key == "daily.error.unknown_post":
                 return  # a reply to another message of the bot
             refusal = error
-        self.remember_name(message.author)
+        self.remember_name(guild.id, message.author)
         lang = await services.language(guild.id, str(guild.preferred_locale))
         settings = await services.guild_settings(guild.id)
         deleted = False

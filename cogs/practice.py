@@ -1,8 +1,10 @@
-"""``/practice [deck] [count]``: a private practice session with spaced repetition.
+"""``/practice [deck] [count] [mode]``: a private practice session with spaced repetition (or, with
+``mode: mistakes``, on the cards the member got wrong most recently).
 
 A thin adapter over ``services.practice`` (:mod:`bot.practice.service`): an ephemeral message shows a
-question with **Answer** (a form) and **Stop**; the answer turns the same message into the full feedback
-with **Next** and **Stop**; the last answer, or Stop, shows the summary.
+question with **Answer** (a form), **I don't know — show me** (a miss, with every item shown) and **Stop**;
+the answer turns the same message into the full feedback with **Next** and **Stop**; the last answer, or
+Stop, shows the summary: the weakest cards and when the next review is due.
 
 Everything survives a restart of the bot. The buttons are dynamic items (``practice:<action>:<session>...``),
 recognised by their custom id rather than by a view kept in memory, and the answer form is handled by its
@@ -26,6 +28,7 @@ from bot.practice.service import (
     MAX_COUNT,
     Feedback,
     Gone,
+    Mode,
     PracticeService,
     Question,
     Summary,
@@ -46,9 +49,9 @@ FORM_ID = re.compile(r"practice:m:(?P<sid>[0-9a-f]{8}):(?P<pos>\d{1,3})")
 
 class PracticeButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"practice:(?P<action>answer|next|stop):(?P<sid>[0-9a-f]{8})(?::(?P<pos>\d{1,3}))?",
+    template=r"practice:(?P<action>answer|idk|next|stop):(?P<sid>[0-9a-f]{8})(?::(?P<pos>\d{1,3}))?",
 ):
-    """Answer, Next or Stop of one session; works on any message, also after a restart."""
+    """Answer, "I don't know", Next or Stop of one session; works on any message, also after a restart."""
 
     def __init__(
         self,
@@ -87,7 +90,8 @@ class PracticeButton(
 
 
 def session_view(question: Question, lang: str, *, answered: bool) -> discord.ui.View:
-    """The session's buttons: Answer and Stop on a question, Next and Stop once it is answered."""
+    """The session's buttons: Answer, "I don't know — show me" and Stop on a question, Next and Stop once it
+    is answered."""
     action, label = ("next", "common.next") if answered else ("answer", "common.answer")
     view = discord.ui.View(timeout=None)
     view.add_item(
@@ -99,6 +103,10 @@ def session_view(question: Question, lang: str, *, answered: bool) -> discord.ui
             style=discord.ButtonStyle.primary,
         )
     )
+    if not answered:
+        view.add_item(
+            PracticeButton("idk", question.session_id, question.position, label=t("practice.idk", lang))
+        )
     view.add_item(PracticeButton("stop", question.session_id, label=t("common.stop", lang)))
     return view
 
@@ -107,7 +115,9 @@ def practice_form(question: Question, lang: str) -> discord.ui.Modal:
     return answer_form(
         f"practice:m:{question.session_id}:{question.position}",
         title=t("practice.modal_title", lang, n=question.number, total=question.total),
+        question=question.question,
         label=t("practice.modal_label", lang),
+        hint=tn("practice.expected", question.item_count, lang),
         placeholder=tn("practice.modal_placeholder", question.item_count, lang),
         max_length=MAX_ANSWER_CHARS,
     )
@@ -142,6 +152,16 @@ class Practice(commands.Cog):
     @app_commands.describe(
         deck=cmd("The deck to practise (default: the server's deck)", "practice.cmd.practice.deck"),
         count=cmd("How many questions (default 5)", "practice.cmd.practice.count"),
+        mode=cmd(
+            "Spaced repetition (default), or the cards you got wrong most recently",
+            "practice.cmd.practice.mode",
+        ),
+    )
+    @app_commands.choices(
+        mode=[
+            app_commands.Choice(name=cmd("Spaced repetition", "practice.mode.spaced"), value="spaced"),
+            app_commands.Choice(name=cmd("My mistakes", "practice.mode.mistakes"), value="mistakes"),
+        ]
     )
     @app_commands.autocomplete(deck=deck_choices)
     async def practice(
@@ -149,10 +169,14 @@ class Practice(commands.Cog):
         interaction: discord.Interaction,
         deck: str | None = None,
         count: app_commands.Range[int, 1, MAX_COUNT] | None = None,
+        mode: str = "spaced",
     ) -> None:
         assert interaction.guild_id is not None  # guild_only
         async with guarded(interaction) as lang:
-            started = await self.sessions.start(interaction.guild_id, interaction.user.id, deck, count)
+            chosen: Mode = "mistakes" if mode == "mistakes" else "spaced"
+            started = await self.sessions.start(
+                interaction.guild_id, interaction.user.id, deck, count, chosen
+            )
             await send_private(
                 interaction,
                 embed=to_embed(render.started(started, lang, DISCORD)),
@@ -172,6 +196,10 @@ class Practice(commands.Cog):
                 if isinstance(step, Question):
                     await interaction.response.send_modal(practice_form(step, lang))
                     return
+            elif action == "idk":
+                shown = await self.sessions.give_up(guild_id, member_id, session_id, position or 0)
+                await self._show(interaction, shown, lang)
+                return
             elif action == "next":
                 step = await self.sessions.advance(guild_id, member_id, session_id, position or 0)
             else:

@@ -1,4 +1,4 @@
-"""``/quiz start [deck] [rounds]`` and ``/quiz stop``: a live quiz race in a channel.
+"""``/quiz start [deck] [rounds] [seconds] [target]`` and ``/quiz stop``: a live quiz race in a channel.
 
 A thin adapter over ``services.quiz`` (:mod:`bot.quiz.service`), which runs each quiz's loop; this cog is
 the channel the loop plays on (a :class:`bot.quiz.service.QuizTable`) and turns clicks and forms into calls.
@@ -19,9 +19,18 @@ from discord.ext import commands
 
 from bot.content import Content
 from bot.errors import UserError
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.quiz import render
-from bot.quiz.game import MAX_ANSWER_CHARS, MAX_ROUNDS, Quiz, QuizRound
+from bot.quiz.game import (
+    MAX_ANSWER_CHARS,
+    MAX_ROUND_SECONDS,
+    MAX_ROUNDS,
+    MAX_TARGET,
+    MIN_ROUND_SECONDS,
+    MIN_TARGET,
+    Quiz,
+    QuizRound,
+)
 from bot.quiz.service import QuizService, TableGone
 from cogs.kit.access import cmd, is_teacher, language, require_services, services_of
 from cogs.kit.autocomplete import deck_choices
@@ -29,6 +38,7 @@ from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
 from cogs.kit.forms import answer_form, submitted_answer
 from cogs.kit.markup import DISCORD
+from cogs.kit.names import remember
 from cogs.kit.replies import NO_PINGS, send_private
 
 log = logging.getLogger(__name__)
@@ -139,6 +149,8 @@ class QuizCog(commands.Cog, name="Quiz"):
     @app_commands.describe(
         deck=cmd("The deck to draw questions from (default: the server's deck)", "quiz.cmd.start.deck"),
         rounds=cmd("How many rounds (default 5)", "quiz.cmd.start.rounds"),
+        seconds=cmd("Seconds per round (10 to 300; default 60)", "quiz.cmd.start.seconds"),
+        target=cmd("End the quiz once someone has this many points (10 to 1000)", "quiz.cmd.start.target"),
     )
     @app_commands.autocomplete(deck=deck_choices)
     async def start(
@@ -146,6 +158,8 @@ class QuizCog(commands.Cog, name="Quiz"):
         interaction: discord.Interaction,
         deck: str | None = None,
         rounds: app_commands.Range[int, 1, MAX_ROUNDS] | None = None,
+        seconds: app_commands.Range[int, MIN_ROUND_SECONDS, MAX_ROUND_SECONDS] | None = None,
+        target: app_commands.Range[int, MIN_TARGET, MAX_TARGET] | None = None,
     ) -> None:
         lang = await language(interaction)
         channel = interaction.channel
@@ -158,11 +172,23 @@ class QuizCog(commands.Cog, name="Quiz"):
         ):
             raise UserError("quiz.error.cannot_post")
         quizzes = self.quizzes
-        quiz = await quizzes.prepare(interaction.guild_id, channel.id, deck, rounds, interaction.user.id)
+        remember(services_of(self.bot), interaction.guild_id, interaction.user)
+        quiz = await quizzes.prepare(
+            interaction.guild_id,
+            channel.id,
+            deck,
+            rounds,
+            interaction.user.id,
+            seconds=seconds,
+            target=target,
+        )
         running = quizzes.claim(quiz, ChannelTable(channel, lang), lang)
         try:
             await interaction.response.send_message(
-                embed=to_embed(render.announce(quiz, lang, DISCORD)), allowed_mentions=NO_PINGS
+                embed=to_embed(
+                    render.announce(quiz, lang, DISCORD, {interaction.user.id: interaction.user.display_name})
+                ),
+                allowed_mentions=NO_PINGS,
             )
         except BaseException:
             quizzes.forget(running)
@@ -185,6 +211,7 @@ class QuizCog(commands.Cog, name="Quiz"):
     async def on_answer_click(
         self, interaction: discord.Interaction, quiz_id: str, round_number: int
     ) -> None:
+        remember(services_of(self.bot), interaction.guild_id, interaction.user)  # named on the scoreboards
         async with guarded(interaction, self.quizzes.language_of(quiz_id)) as lang:
             quiz, played = self.quizzes.can_answer(
                 quiz_id, interaction.guild_id, interaction.user.id, round_number
@@ -192,7 +219,9 @@ class QuizCog(commands.Cog, name="Quiz"):
             form = answer_form(
                 f"quiz:m:{quiz.id}:{played.number}",
                 title=t("quiz.modal_title", lang, n=played.number),
+                question=played.card.question,
                 label=t("quiz.modal_label", lang),
+                hint=tn("quiz.expected", len(played.card.items), lang),
                 placeholder=t("quiz.modal_placeholder", lang),
                 max_length=MAX_ANSWER_CHARS,
             )
@@ -205,6 +234,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         if submitted is None:
             return
         match, reply = submitted
+        remember(services_of(self.bot), interaction.guild_id, interaction.user)
         async with guarded(interaction, self.quizzes.language_of(match["qid"])) as lang:
             answer = self.quizzes.submit(
                 match["qid"], interaction.guild_id, interaction.user.id, int(match["round"]), reply

@@ -23,8 +23,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.daily import render
-from bot.daily.results import SetupRequest
-from bot.daily.rules import REQUIRED_CHANNEL_PERMISSIONS, timezone_names
+from bot.daily.results import PingRole, SetupRequest
+from bot.daily.rules import (
+    MAX_REMINDER_HOURS,
+    REQUIRED_CHANNEL_PERMISSIONS,
+    THREAD_PERMISSIONS,
+    timezone_names,
+)
 from bot.errors import UserError
 from bot.i18n import t, tn
 from cogs.kit.access import cmd as describe
@@ -85,6 +90,16 @@ class Tutor(commands.Cog):
             "Delete replies to the post so classmates can't copy them (needs Manage Messages)",
             "tutor.cmd.setup.private_answers",
         ),
+        ping_role=describe(
+            "A role mentioned on each question (the only role the bot ever pings)",
+            "tutor.cmd.setup.ping_role",
+        ),
+        thread=describe(
+            "Open a thread on each question; the answer key is posted there too", "tutor.cmd.setup.thread"
+        ),
+        reminder=describe(
+            "Hours before the deadline for one reminder post (0: no reminder)", "tutor.cmd.setup.reminder"
+        ),
     )
     @app_commands.choices(
         language=[
@@ -105,11 +120,22 @@ class Tutor(commands.Cog):
         language: app_commands.Choice[str] | None = None,
         teacher_role: discord.Role | None = None,
         private_answers: bool | None = None,
+        ping_role: discord.Role | None = None,
+        thread: bool | None = None,
+        reminder: app_commands.Range[int, 0, MAX_REMINDER_HOURS] | None = None,
     ) -> None:
         services = require_services(self.bot)
         guild = interaction.guild
         assert guild is not None  # the group is guild_only
         perms = channel.permissions_for(guild.me)
+        role = None
+        if ping_role is not None:
+            role = PingRole(
+                ping_role.id,
+                is_everyone=ping_role.is_default(),
+                managed=ping_role.managed,
+                pingable=ping_role.mentionable or perms.mention_everyone,
+            )
         request = SetupRequest(
             guild_id=guild.id,
             channel_id=channel.id,
@@ -125,6 +151,12 @@ class Tutor(commands.Cog):
                 name for name in REQUIRED_CHANNEL_PERMISSIONS if not getattr(perms, name, False)
             ),
             guild_locale=str(interaction.guild_locale) if interaction.guild_locale else None,
+            ping_role=role,
+            thread=thread,
+            reminder_hours=reminder,
+            missing_thread_permissions=tuple(
+                name for name in THREAD_PERMISSIONS if not getattr(perms, name, False)
+            ),
         )
         try:
             result = await services.daily.setup(request)
@@ -263,6 +295,7 @@ class Tutor(commands.Cog):
         services = services_of(self.bot)
         if services is not None:
             deleted = await services.daily.forget_guild(guild.id)
+            services.names.forget_guild(guild.id)
             log.info("removed from guild %s: %d stored rows about it deleted", guild.id, deleted)
 
     @app_commands.command(
@@ -280,7 +313,7 @@ class Tutor(commands.Cog):
 
         async def erase(click: discord.Interaction) -> None:
             await services.daily.forget(guild_id, member_id)
-            services.names.forget(member_id)  # the name kept for the reveal's top scorers
+            services.names.forget(guild_id, member_id)  # the name kept for the reveal and leaderboards
             await click.response.edit_message(content=t("tutor.forget.done", lang), view=None)
 
         view = ConfirmView(

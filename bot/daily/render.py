@@ -18,7 +18,7 @@ from bot.rules import timezones
 from bot.rules.scheduling import MAX_POST_ATTEMPTS, format_local
 from bot.store import Post
 
-from .results import AnswerOutcome, PreparedPost, Reveal, SetupResult, Status
+from .results import AnswerOutcome, PreparedPost, Reminder, Reveal, SetupResult, Status
 from .rules import explain_failure
 
 MEDALS = ("🥇", "🥈", "🥉")
@@ -248,6 +248,12 @@ def setup_summary(result: SetupResult, lang: str, markup: Markup = PLAIN) -> Con
     if s.teacher_role_id is not None:
         extra.append(t("tutor.setup.teacher_role", lang, role=markup.role(s.teacher_role_id)))
     extra.append(t("tutor.setup.private_on" if s.private_answers else "tutor.setup.private_off", lang))
+    if s.ping_role_id is not None:
+        extra.append(t("tutor.setup.ping_role", lang, role=markup.role(s.ping_role_id)))
+    if s.open_thread:
+        extra.append(t("tutor.setup.thread_on", lang))
+    if s.reminder_hours is not None:
+        extra.append(tn("tutor.setup.reminder", s.reminder_hours, lang))
     if s.paused:
         extra.append(t("tutor.setup.still_paused", lang))
     return Content(
@@ -295,6 +301,21 @@ def status(shown: Status, lang: str, markup: Markup = PLAIN) -> Content:
         fields.append(
             Field(t("tutor.status.teacher_role", lang), markup.role(s.teacher_role_id), inline=True)
         )
+    if s.ping_role_id is not None:
+        fields.append(Field(t("tutor.status.ping_role", lang), markup.role(s.ping_role_id), inline=True))
+    fields.append(
+        Field(
+            t("tutor.status.thread", lang),
+            t("common.yes" if s.open_thread else "common.no", lang),
+            inline=True,
+        )
+    )
+    reminder = (
+        tn("tutor.status.reminder_value", s.reminder_hours, lang)
+        if s.reminder_hours is not None
+        else t("tutor.status.reminder_off", lang)
+    )
+    fields.append(Field(t("tutor.status.reminder", lang), reminder, inline=True))
     if s.paused:
         state = t("tutor.status.paused", lang)
     elif shown.next_post is not None:
@@ -354,3 +375,37 @@ def status(shown: Status, lang: str, markup: Markup = PLAIN) -> Content:
 
 def post(prepared: PreparedPost, markup: Markup = PLAIN) -> Content:
     return question(prepared.card, prepared.closes_at, prepared.lang, markup)
+
+
+#: Discord's limit on a thread's name.
+THREAD_NAME_LIMIT = 100
+
+
+def thread_name(card: Card, lang: str) -> str:
+    """The name of the thread a question opens (plain text: Discord shows a name as typed)."""
+    empty = t("daily.thread.name", lang, question="")
+    question_text = " ".join(card.question.split())
+    return t("daily.thread.name", lang, question=clip(question_text, THREAD_NAME_LIMIT - len(empty)))
+
+
+def reminder(shown: Reminder, markup: Markup = PLAIN) -> Content:
+    """The one reminder before the deadline: when the question closes and how many answered (a count,
+    never who has not)."""
+    lang, post = shown.lang, shown.post
+    answered = (
+        tn("daily.reminder.answered", shown.answered, lang)
+        if shown.answered
+        else t("daily.reminder.nobody", lang)
+    )
+    lines = [
+        t("daily.reminder.closes", lang, when=markup.time(post.closes_at, "R")),
+        answered,
+        "",
+        t("daily.reminder.how", lang),
+    ]
+    return Content(
+        title=t("daily.reminder.title", lang),
+        description="\n".join(lines),
+        url=message_url(markup, post),
+        kind="question",
+    ).clipped()

@@ -51,6 +51,18 @@ class Reveal:
 
 
 @dataclass(frozen=True, slots=True)
+class PingRole:
+    """The role /tutor setup was given to ping, as the surface sees it."""
+
+    id: int
+    is_everyone: bool = False
+    #: Belongs to an integration (a bot's role, the boosters'): nobody can be given it.
+    managed: bool = False
+    #: A mention of it notifies (a mentionable role, or the bot may mention every role in the channel).
+    pingable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class SetupRequest:
     """What /tutor setup was given. ``None``: not given (keep the current value, else the default).
 
@@ -71,6 +83,12 @@ class SetupRequest:
     private_answers: bool | None = None
     missing_permissions: tuple[str, ...] = ()
     guild_locale: str | None = None
+    ping_role: PingRole | None = None
+    thread: bool | None = None
+    #: Hours before the deadline; 0: no reminder.
+    reminder_hours: int | None = None
+    #: What the bot lacks in the channel to open threads (see ``bot.daily.rules.THREAD_PERMISSIONS``).
+    missing_thread_permissions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +128,21 @@ class RevealJob:
     early: bool = False
 
 
-Job: TypeAlias = PostJob | RevealJob
+@dataclass(frozen=True, slots=True)
+class ThreadJob:
+    """Open the thread of ``post``, sent before a restart that came before its thread."""
+
+    post: Post
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderJob:
+    """Post the one reminder of ``post``: its deadline is near."""
+
+    post: Post
+
+
+Job: TypeAlias = PostJob | RevealJob | ThreadJob | ReminderJob
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,4 +153,19 @@ class PreparedPost:
     card: Card
     channel_id: int
     closes_at: datetime
+    lang: str
+    #: The role the post mentions (the only one it may ping).
+    ping_role_id: int | None = None
+    #: Whether the post opens a thread.
+    open_thread: bool = False
+    #: Minutes of inactivity before Discord archives that thread.
+    thread_archive_minutes: int = 1440
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """The reminder of an open post: when it closes and how many have answered (never who has not)."""
+
+    post: Post
+    answered: int
     lang: str

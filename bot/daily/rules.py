@@ -13,10 +13,16 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.i18n import join_list, t
 from bot.rules.scheduling import DEFAULT_ANSWER_WINDOW, Schedule, parse_post_time
-from bot.store import GuildSettings
+from bot.store import GuildSettings, Post
 
 #: The permissions the bot needs in the question's channel (names of ``discord.Permissions`` attributes).
 REQUIRED_CHANNEL_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+#: What the bot also needs in the channel when each question opens a thread.
+THREAD_PERMISSIONS = ("create_public_threads", "send_messages_in_threads")
+#: How long a thread may stay quiet before Discord archives it (the durations Discord offers, minutes).
+THREAD_ARCHIVE_MINUTES = (60, 1440, 4320, 10080)
+#: The longest reminder: an hour less than the longest answer window.
+MAX_REMINDER_HOURS = 167
 #: What Discord accepts in a modal's text input (and what /answer accepts).
 MAX_ANSWER_CHARS = 4000
 #: How many top scorers the reveal names.
@@ -42,6 +48,26 @@ def is_ready(settings: GuildSettings) -> bool:
 def missing_permissions(have: Mapping[str, bool]) -> tuple[str, ...]:
     """The required channel permissions ``have`` lacks (``have``: permission name → granted)."""
     return tuple(name for name in REQUIRED_CHANNEL_PERMISSIONS if not have.get(name, False))
+
+
+def thread_archive_minutes(window_hours: int) -> int:
+    """The shortest archive duration Discord offers that outlasts the answer window (the thread stays open
+    for the discussion until the reveal, which is posted in it)."""
+    for minutes in THREAD_ARCHIVE_MINUTES:
+        if minutes >= window_hours * 60:
+            return minutes
+    return THREAD_ARCHIVE_MINUTES[-1]
+
+
+def reminder_due(settings: GuildSettings, post: Post, now: datetime) -> bool:
+    """Whether the post's one reminder is due now: the guild asks for one, it was not sent, the post is open
+    and within ``reminder_hours`` of its deadline, and the reminder comes after the post itself."""
+    if settings.reminder_hours is None or post.reminded_at is not None or post.posted_at is None:
+        return False
+    if post.revealed_at is not None or now >= post.closes_at:
+        return False
+    remind_at = post.closes_at - timedelta(hours=settings.reminder_hours)
+    return post.posted_at < remind_at <= now
 
 
 def permission_names(names: Iterable[str], lang: str) -> str:

@@ -16,12 +16,13 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.content import Content, Markup
+from bot.decks import Card
 from bot.errors import ChannelRef, UserError
 from bot.store import Post
 
 from . import render
-from .results import PostJob, RevealJob
-from .rules import explain_failure, failure_code
+from .results import PostJob, ReminderJob, RevealJob, ThreadJob
+from .rules import explain_failure, failure_code, thread_archive_minutes
 from .service import DailyError, DailyService
 
 log = logging.getLogger(__name__)
@@ -56,11 +57,23 @@ class Publisher(Protocol):
         """Why the bot cannot post in the channel (a failure code, see ``failure_code``), or None."""
         ...
 
-    async def send_question(self, channel_id: int, content: Content, lang: str) -> Sent:
-        """The post with its Answer button. Raises Refused."""
+    async def send_question(
+        self, channel_id: int, content: Content, lang: str, *, ping_role_id: int | None = None
+    ) -> Sent:
+        """The post with its Answer button, mentioning ``ping_role_id`` (the only mention that may ping).
+        Raises Refused."""
         ...
 
-    async def send(self, channel_id: int, content: Content) -> Sent:
+    async def send(self, channel_id: int, content: Content, *, nonce: str | None = None) -> Sent:
+        """Raises Refused. With a ``nonce``, a second send of it soon after (a restart) posts nothing new."""
+        ...
+
+    async def open_thread(self, channel_id: int, message_id: int, name: str, archive_minutes: int) -> int:
+        """A thread on the message; its id, also when the message has one already (opened before a
+        restart). Raises Refused."""
+        ...
+
+    async def send_in_thread(self, guild_id: int, thread_id: int, content: Content) -> Sent:
         """Raises Refused."""
         ...
 
@@ -77,6 +90,8 @@ class TickReport:
 
     posted: list[int] = field(default_factory=list)  # post ids sent
     revealed: list[int] = field(default_factory=list)  # post ids revealed
+    threads: list[int] = field(default_factory=list)  # post ids whose thread was opened
+    reminded: list[int] = field(default_factory=list)  # post ids whose reminder was posted
     failed: list[int] = field(default_factory=list)  # guild ids whose post or reveal failed
 
 
@@ -113,6 +128,10 @@ class DailyRunner:
                         await self._reveal(job.post, early=job.early, report=report)
                     elif isinstance(job, PostJob):
                         await self._post(job.guild_id, job.slot, report=report)
+                    elif isinstance(job, ThreadJob):
+                        await self._open_thread(job.post, report=report)
+                    elif isinstance(job, ReminderJob):
+                        await self._remind(job.post, report=report)
                 except Exception:
                     # One guild's problem must not hold up the others.
                     log.exception("scheduled job %r failed", job)
@@ -140,7 +159,10 @@ class DailyRunner:
         if problem is None and prepared is not None:
             try:
                 sent = await publisher.send_question(
-                    prepared.channel_id, render.post(prepared, publisher.markup), prepared.lang
+                    prepared.channel_id,
+                    render.post(prepared, publisher.markup),
+                    prepared.lang,
+                    ping_role_id=prepared.ping_role_id,
                 )
             except Refused as refused:
                 problem = failure_code(discord_code=refused.code, text=refused.text)
@@ -155,7 +177,63 @@ class DailyRunner:
         if report is not None:
             report.posted.append(post.id)
         log.info("guild %s: posted question %s (post %s)", guild_id, post.card_id, post.id)
+        if prepared.open_thread:
+            await self._open_thread(
+                post, card=prepared.card, archive_minutes=prepared.thread_archive_minutes, report=report
+            )
         return sent, None
+
+    async def _open_thread(
+        self,
+        post: Post,
+        *,
+        card: Card | None = None,
+        archive_minutes: int | None = None,
+        report: TickReport | None = None,
+    ) -> None:
+        """The post's thread, once: recorded with the post, and found rather than opened again when it was
+        opened just before a crash (the publisher returns the message's thread)."""
+        service, publisher = self.service, self._publisher()
+        if post.channel_id is None or post.message_id is None or not publisher.present(post.guild_id):
+            return
+        if card is None:
+            card = await service.card(post.card_id) if post.card_id is not None else None
+        settings = await service.settings(post.guild_id)
+        if card is None or settings is None:
+            return
+        lang = settings.language
+        minutes = archive_minutes or thread_archive_minutes(settings.answer_window_hours)
+        try:
+            thread_id = await publisher.open_thread(
+                post.channel_id, post.message_id, render.thread_name(card, lang), minutes
+            )
+        except Refused as refused:
+            # Not retried (a missing permission would fail every pass): the question stands without it.
+            log.warning("guild %s: could not open the thread of post %s: %s", post.guild_id, post.id, refused)
+            thread_id = 0
+        await service.thread_opened(post.id, thread_id)
+        if report is not None and thread_id:
+            report.threads.append(post.id)
+
+    async def _remind(self, post: Post, *, report: TickReport | None = None) -> None:
+        """The post's one reminder: sent with a nonce of the post (Discord posts nothing new for a second
+        send of it soon after, a restart between sending and recording), then recorded; a refused one is not
+        tried again (no reminder is better than one every pass)."""
+        service, publisher = self.service, self._publisher()
+        if post.channel_id is None or not publisher.present(post.guild_id):
+            return
+        reminder = await service.prepare_reminder(post)
+        try:
+            await publisher.send(
+                post.channel_id, render.reminder(reminder, publisher.markup), nonce=f"remind:{post.id}"
+            )
+        except Refused as refused:
+            log.warning(
+                "guild %s: could not post the reminder of post %s: %s", post.guild_id, post.id, refused
+            )
+        await service.reminder_sent(post.id)
+        if report is not None:
+            report.reminded.append(post.id)
 
     async def _reveal(
         self, post: Post, *, early: bool = False, report: TickReport | None = None
@@ -192,6 +270,15 @@ class DailyRunner:
         await service.reveal_sent(post.id)
         if report is not None:
             report.revealed.append(post.id)
+        thread_id = await service.thread_of(post)
+        if thread_id is not None:
+            # After the reveal is recorded: a crash here costs the thread its copy, never a second reveal.
+            try:
+                await publisher.send_in_thread(
+                    post.guild_id, thread_id, render.reveal(reveal, names, publisher.markup)
+                )
+            except Refused as refused:
+                log.info("could not post the reveal of post %s in its thread: %s", post.id, refused)
         closed = render.closed_question(reveal, publisher.markup)
         if closed is not None and post.message_id is not None:
             try:

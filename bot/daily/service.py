@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.clock import Clock, checked_now
 from bot.decks import Card
-from bot.errors import ChannelRef, Moment, UserError, UserErrors
+from bot.errors import ChannelRef, Moment, RoleRef, UserError, UserErrors
 from bot.grading import grade_reply
 from bot.i18n import SUPPORTED_LANGUAGES, language_from_locale
 from bot.rules.scheduling import (
@@ -45,11 +45,14 @@ from .results import (
     Job,
     PostJob,
     PreparedPost,
+    Reminder,
+    ReminderJob,
     Reveal,
     RevealJob,
     SetupRequest,
     SetupResult,
     Status,
+    ThreadJob,
 )
 from .rules import (
     DEFAULT_WINDOW_HOURS,
@@ -59,8 +62,10 @@ from .rules import (
     failures_since,
     is_ready,
     permission_names,
+    reminder_due,
     schedule_of,
     setup_changed_at,
+    thread_archive_minutes,
 )
 
 log = logging.getLogger(__name__)
@@ -194,6 +199,40 @@ class DailyService:
                     permissions=lambda lang: permission_names(names, lang),
                 )
             )
+        ping_role_id = current.ping_role_id if current is not None else None
+        role = request.ping_role
+        if role is not None:
+            if role.is_everyone:
+                problems.append(DailyError("tutor.setup.error.ping_everyone"))
+            elif role.managed:
+                problems.append(DailyError("tutor.setup.error.ping_managed", role=RoleRef(role.id)))
+            elif not role.pingable:
+                problems.append(
+                    DailyError(
+                        "tutor.setup.error.ping_unpingable",
+                        role=RoleRef(role.id),
+                        channel=ChannelRef(request.channel_id),
+                    )
+                )
+            else:
+                ping_role_id = role.id
+        open_thread = request.thread if request.thread is not None else bool(current and current.open_thread)
+        if open_thread and request.missing_thread_permissions:
+            lacking = request.missing_thread_permissions
+            problems.append(
+                DailyError(
+                    "tutor.setup.error.thread_permissions",
+                    channel=ChannelRef(request.channel_id),
+                    permissions=lambda lang: permission_names(lacking, lang),
+                )
+            )
+        reminder = current.reminder_hours if current is not None else None
+        if request.reminder_hours is not None:
+            reminder = request.reminder_hours or None  # 0: no reminder
+        window_hours = hours if hours is not None else (current.answer_window_hours if current else None)
+        window_hours = window_hours or DEFAULT_WINDOW_HOURS
+        if reminder is not None and not 1 <= reminder < window_hours:
+            problems.append(DailyError("tutor.setup.error.reminder", hours=reminder, window=window_hours))
         if problems:
             raise UserErrors("tutor.setup.error.header", problems)
         assert post_time is not None and zone is not None and deck is not None
@@ -217,6 +256,9 @@ class DailyService:
             if request.private_answers is not None
             else (current.private_answers if current else False),
             paused=current.paused if current is not None else False,
+            ping_role_id=ping_role_id,
+            open_thread=open_thread,
+            reminder_hours=reminder,
         )
         saved = self._remember(await self.store.save_guild(settings))
         return SetupResult(settings=saved, deck=deck, next_post=next_slot(schedule_of(saved), now))
@@ -269,6 +311,7 @@ class DailyService:
         for settings in guilds.values():
             if not is_ready(settings):
                 continue
+            jobs.extend(await self._class_jobs(settings, now))
             schedule = schedule_of(settings)
             last = await self.store.last_post(settings.guild_id, sent_only=True)
             still_open = last is not None and last.revealed_at is None and last.closes_at > now
@@ -292,6 +335,39 @@ class DailyService:
                     jobs.append(RevealJob(last, early=True))
             jobs.append(PostJob(settings.guild_id, due.slot))
         return jobs
+
+    async def _class_jobs(self, settings: GuildSettings, now: datetime) -> list[Job]:
+        """The open post's thread, if a restart came between sending it and opening its thread, and its
+        one reminder when the deadline is near. Decided from the stored post: done once, also across a
+        restart."""
+        jobs: list[Job] = []
+        if settings.open_thread:
+            for post in await self.store.posts_needing_thread(settings.guild_id):
+                if post.closes_at > now:  # a closed post gets its reveal, not a thread any more
+                    jobs.append(ThreadJob(post))
+        if settings.reminder_hours is not None:
+            open_post = await self.open_post(settings.guild_id)
+            if open_post is not None and reminder_due(settings, open_post, now):
+                jobs.append(ReminderJob(open_post))
+        return jobs
+
+    async def thread_opened(self, post_id: int, thread_id: int) -> bool:
+        """Record the thread of a post (0: it could not be opened, and is not tried again)."""
+        return await self.store.set_post_thread(post_id, thread_id)
+
+    async def thread_of(self, post: Post) -> int | None:
+        """The thread to post the reveal in too, if the post has one."""
+        stored = await self.store.get_post(post.id)
+        return stored.thread_id if stored is not None and stored.thread_id else None
+
+    async def prepare_reminder(self, post: Post) -> Reminder:
+        stats = await self.store.post_stats(post.id, top=0)
+        settings = await self.settings(post.guild_id)
+        return Reminder(stats.post, stats.participants, settings.language if settings is not None else "en")
+
+    async def reminder_sent(self, post_id: int) -> bool:
+        """Mark the post reminded; False when it already was (nobody is reminded twice)."""
+        return await self.store.mark_reminded(post_id, self.now())
 
     async def prepare_post(self, guild_id: int, slot: datetime | None = None) -> PreparedPost | None:
         """Claim the guild's post for ``slot`` (None: a manual post now) and return it ready to send.
@@ -319,7 +395,16 @@ class DailyService:
         card = await self.card(post.card_id) if post.card_id is not None else None
         if card is None:  # the claimed card was removed meanwhile: nothing sensible to send for it
             raise DailyError(EmptyDeckError().key)
-        return PreparedPost(post, card, settings.channel_id, deadline, settings.language)
+        return PreparedPost(
+            post,
+            card,
+            settings.channel_id,
+            deadline,
+            settings.language,
+            ping_role_id=settings.ping_role_id,
+            open_thread=settings.open_thread,
+            thread_archive_minutes=thread_archive_minutes(settings.answer_window_hours),
+        )
 
     async def post_sent(self, prepared: PreparedPost, channel_id: int, message_id: int) -> Post:
         """Record the sent message; the answer window runs from now, as the post says."""
@@ -427,6 +512,18 @@ class DailyService:
         if closed:
             raise DailyError("daily.error.closed")
         return None
+
+    async def open_form(self, guild_id: int, member_id: int, message_id: int) -> AnswerOutcome | Card:
+        """The Answer button on the post ``message_id``: the member's first grade if they already answered,
+        else the card whose question the answer form shows. Raises DailyError like :meth:`before_answer`."""
+        earlier = await self.before_answer(guild_id, member_id, message_id)
+        if earlier is not None:
+            return earlier
+        post = await self._post_of_message(guild_id, message_id, self.now())
+        card = await self.card(post.card_id) if post is not None and post.card_id is not None else None
+        if card is None:
+            raise DailyError("daily.error.unknown_post")
+        return card
 
     async def _open_post(self, guild_id: int, now: datetime) -> Post | None:
         cached = self._open.get(guild_id)

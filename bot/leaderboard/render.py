@@ -1,20 +1,21 @@
 """What /leaderboard and /rank say: medals, rows, pages, the caller's own line, rank fields, the whole page.
 
-Pure functions of store records, the language, the guild's timezone (for dates) and a
-:class:`bot.content.Markup`, which writes members (Discord's markup writes a mention: inside an embed it
-shows the member's name and notifies no one).
+Pure functions of store records, the language, the guild's timezone (for dates), members' display names
+(``names``: member id → name, neutral values shown through ``markup.text``, escaped and never pinging; a
+mention would show as a raw id to a reader whose client has not loaded that member) and a
+:class:`bot.content.Markup`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.content import PLAIN, Content, Field, Image, Markup
 from bot.i18n import format_number, format_percent, starts_with_vowel, t, tn
-from bot.rules.scoring import PERIODS, Period
+from bot.rules.scoring import PERIODS, Category, Period
 from bot.store import HistoryEntry, Leaderboard, LeaderboardRow, MemberStats
 
 if TYPE_CHECKING:
@@ -40,11 +41,27 @@ def period_label(period: Period, lang: str) -> str:
     raise ValueError(f"unknown period {period!r}; expected one of {', '.join(PERIODS)}")
 
 
-def title(period: Period, lang: str, deck: str | None = None) -> str:
-    """``Leaderboard — This week`` (``— deck`` when restricted to one deck; pass the name escaped)."""
+def category_label(category: Category, lang: str) -> str:
+    return t(f"leaderboard.category.{category}", lang)
+
+
+def title(period: Period, lang: str, deck: str | None = None, category: Category = "daily") -> str:
+    """``Leaderboard — This week`` (``— deck`` when restricted to one deck; pass the name escaped); the
+    practice and quiz leaderboards say which they are: ``Leaderboard — Practice — This week``."""
+    if category != "daily":
+        values = {"category": category_label(category, lang), "period": period_label(period, lang)}
+        if deck is None:
+            return t("leaderboard.title_category", lang, **values)
+        return t("leaderboard.title_category_deck", lang, deck=deck, **values)
     if deck is None:
         return t("leaderboard.title", lang, period=period_label(period, lang))
     return t("leaderboard.title_deck", lang, period=period_label(period, lang), deck=deck)
+
+
+def member_name(member_id: int, names: Mapping[int, str], lang: str, markup: Markup = PLAIN) -> str:
+    """A member as the class sees them: their display name escaped, or "a former member" when unknown."""
+    name = names.get(member_id)
+    return markup.text(name, 100) if name else t("leaderboard.unknown_member", lang)
 
 
 def page_count(total: int, size: int = PAGE_SIZE) -> int:
@@ -63,33 +80,48 @@ def points_text(points: int, lang: str) -> str:
 
 
 def row_lines(
-    rows: Sequence[LeaderboardRow], lang: str, markup: Markup = PLAIN, *, highlight: int | None = None
+    rows: Sequence[LeaderboardRow],
+    lang: str,
+    markup: Markup = PLAIN,
+    *,
+    highlight: int | None = None,
+    names: Mapping[int, str] | None = None,
+    category: Category = "daily",
 ) -> list[str]:
-    """A line per row: medal or rank, the member, points and answers; the ``highlight`` member underlined."""
+    """A line per row: medal or rank, the member's name, points and answers (quizzes played, for the quiz
+    leaderboard); the ``highlight`` member underlined."""
+    counted = "leaderboard.quizzes" if category == "quiz" else "leaderboard.answers"
     lines = []
     for row in rows:
         line = t(
             "leaderboard.row",
             lang,
             medal=medal(row.rank),
-            member=markup.member(row.member_id),
+            member=member_name(row.member_id, names or {}, lang, markup),
             points=points_text(row.points, lang),
-            answers=tn("leaderboard.answers", row.answers, lang, count=format_number(row.answers, lang)),
+            answers=tn(counted, row.answers, lang, count=format_number(row.answers, lang)),
         )
         # Underlined rather than bold: the medal or rank already uses bold, and bold cannot nest.
         lines.append(f"__{line}__" if row.member_id == highlight else line)
     return lines
 
 
-def caller_line(board: Leaderboard, member_id: int, lang: str, markup: Markup = PLAIN) -> str:
+def caller_line(
+    board: Leaderboard,
+    member_id: int,
+    lang: str,
+    markup: Markup = PLAIN,
+    names: Mapping[int, str] | None = None,
+) -> str:
     """The caller's own rank and points, shown under every page (also when they are outside the top)."""
     me = board.me
+    member = member_name(member_id, names or {}, lang, markup)
     if me is None:
-        return t("leaderboard.caller_unranked", lang, member=markup.member(member_id))
+        return t("leaderboard.caller_unranked", lang, member=member)
     return t(
         "leaderboard.caller",
         lang,
-        member=markup.member(member_id),
+        member=member,
         rank=format_number(me.rank, lang),
         total=format_number(board.total, lang),
         points=points_text(me.points, lang),
@@ -156,16 +188,25 @@ def chart_caption(count: int, lang: str) -> str:
     return tn("leaderboard.rank.chart_caption", count, lang, count=format_number(count, lang))
 
 
-def page(shown: BoardPage, lang: str, markup: Markup = PLAIN) -> Content:
+def member_ids(shown: BoardPage) -> tuple[int, ...]:
+    """The members a page names: its rows and the caller."""
+    return (*(row.member_id for row in shown.board.rows), shown.request.caller_id)
+
+
+def page(
+    shown: BoardPage, lang: str, markup: Markup = PLAIN, names: Mapping[int, str] | None = None
+) -> Content:
     """A leaderboard page: the rows, the caller's own line, the period's dates and the page number."""
     request, board = shown.request, shown.board
     deck = markup.text(request.deck.name, 100) if request.deck is not None else None
-    lines = row_lines(board.rows, lang, markup, highlight=request.caller_id)
-    description = "\n".join([*lines, "", caller_line(board, request.caller_id, lang, markup)])
+    lines = row_lines(
+        board.rows, lang, markup, highlight=request.caller_id, names=names, category=request.category
+    )
+    description = "\n".join([*lines, "", caller_line(board, request.caller_id, lang, markup, names)])
     span = period_range(board, request.tz, lang)
     pages = footer(shown.page, board.total, lang)
     return Content(
-        title=title(request.period, lang, deck),
+        title=title(request.period, lang, deck, request.category),
         description=description,
         footer=f"{span} · {pages}" if span else pages,
         kind="leaderboard",
@@ -175,13 +216,18 @@ def page(shown: BoardPage, lang: str, markup: Markup = PLAIN) -> Content:
 def empty(request: BoardRequest, lang: str, markup: Markup = PLAIN) -> str:
     if request.deck is not None:
         return t("leaderboard.empty_deck", lang, deck=markup.text(request.deck.name, 100))
+    if request.category != "daily":
+        return t(f"leaderboard.empty_{request.category}", lang)
     return t("leaderboard.empty", lang)
 
 
-def never_answered(member_id: int, *, is_caller: bool, lang: str, markup: Markup = PLAIN) -> str:
+def never_answered(
+    member_id: int, *, is_caller: bool, lang: str, markup: Markup = PLAIN, name: str | None = None
+) -> str:
     if is_caller:
         return t("leaderboard.rank.never_self", lang)
-    return t("leaderboard.rank.never_other", lang, member=markup.member(member_id))
+    shown = member_name(member_id, {member_id: name} if name else {}, lang, markup)
+    return t("leaderboard.rank.never_other", lang, member=shown)
 
 
 def rank(card: RankCard, name: str, lang: str, markup: Markup = PLAIN) -> Content:

@@ -5,6 +5,8 @@ Pure functions of :mod:`bot.practice.service`'s steps, the language and a :class
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.content import PLAIN, Content, Markup, score_kind
 from bot.i18n import format_percent, format_score, t, tn
 
@@ -12,21 +14,20 @@ from .service import Feedback, Gone, Question, Started, Summary
 
 
 def started(started: Started, lang: str, markup: Markup = PLAIN) -> Content:
-    """The first question of a new session, introduced by what the session holds (due, new, ahead)."""
-    mix = t(
-        "practice.started_mix",
-        lang,
-        due=tn("practice.count_due", started.due, lang),
-        new=tn("practice.count_new", started.new, lang),
-        ahead=tn("practice.count_ahead", started.ahead, lang),
-    )
-    intro = tn(
-        "practice.started",
-        started.question.total,
-        lang,
-        deck=f"**{markup.text(started.question.deck_title, 150)}**",
-        mix=mix,
-    )
+    """The first question of a new session, introduced by what the session holds (due, new, ahead; or the
+    member's recent mistakes)."""
+    deck = f"**{markup.text(started.question.deck_title, 150)}**"
+    if started.mode == "mistakes":
+        intro = t("practice.started_mistakes", lang, deck=deck, count=started.question.total)
+    else:
+        mix = t(
+            "practice.started_mix",
+            lang,
+            due=tn("practice.count_due", started.due, lang),
+            new=tn("practice.count_new", started.new, lang),
+            ahead=tn("practice.count_ahead", started.ahead, lang),
+        )
+        intro = tn("practice.started", started.question.total, lang, deck=deck, mix=mix)
     return question(started.question, lang, markup, intro=intro)
 
 
@@ -49,6 +50,8 @@ def question(question: Question, lang: str, markup: Markup = PLAIN, *, intro: st
 def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
     q = feedback.question
     lines = [f"**{markup.text(q.question, 1000)}**", ""]
+    if feedback.gave_up:
+        lines += [t("practice.gave_up", lang), ""]
     lines.append(f"**{t('practice.found_header', lang, count=feedback.found_count)}**")
     if not feedback.found:
         lines.append(t("practice.found_none", lang))
@@ -148,10 +151,30 @@ def summary(summary: Summary, lang: str, markup: Markup = PLAIN) -> Content:
         )
     else:
         text = t("practice.summary_none", lang)
+    lines = [text]
+    if summary.weakest:
+        lines += ["", f"**{t('practice.weakest_header', lang)}**"]
+        lines += [
+            t(
+                "practice.weakest_item",
+                lang,
+                question=markup.text(weak.question, 200),
+                percent=format_percent(weak.score, lang),
+            )
+            for weak in summary.weakest
+        ]
+    if summary.next_review is not None:
+        lines += ["", t("practice.next_due", lang, when=when(markup, summary.next_review))]
+    lines += ["", t("practice.again", lang)]
     return Content(
         title=t("practice.summary_title", lang, deck=markup.text(summary.deck_title, 150)),
-        description=f"{text}\n\n{t('practice.again', lang)}",
+        description="\n".join(lines),
     ).clipped()
+
+
+def when(markup: Markup, moment: datetime) -> str:
+    """A review time as the surface shows it: full, then relative."""
+    return f"{markup.time(moment, 'f')} ({markup.time(moment, 'R')})"
 
 
 def gone(gone: Gone, lang: str, lifetime_minutes: int) -> str:

@@ -69,6 +69,8 @@ class SessionState:
     answered: bool = False
     scores: tuple[float, ...] = ()
     points: int = 0
+    #: The card of each score, in the same order (sessions saved before it was kept have none).
+    answered_ids: tuple[int, ...] = ()
 
     @property
     def finished(self) -> bool:
@@ -87,6 +89,7 @@ class SessionState:
                 "answered": self.answered,
                 "scores": list(self.scores),
                 "points": self.points,
+                "answered_ids": list(self.answered_ids),
             },
             ensure_ascii=False,
         )
@@ -108,6 +111,7 @@ class SessionState:
                 answered=bool(data["answered"]),
                 scores=tuple(float(s) for s in data["scores"]),
                 points=int(data["points"]),
+                answered_ids=tuple(int(c) for c in data.get("answered_ids", ())),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -139,6 +143,7 @@ class Started:
     due: int
     new: int
     ahead: int
+    mode: Mode = "spaced"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +160,14 @@ class MissedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class WeakCard:
+    """A card of the session that went worst: its question and score."""
+
+    question: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     deck_title: str
     answered: int
@@ -162,6 +175,10 @@ class Summary:
     average: float
     best: float
     points: int
+    #: The session's weakest cards (missed something), worst first.
+    weakest: tuple[WeakCard, ...] = ()
+    #: When spaced repetition next asks a card of this deck.
+    next_review: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +197,8 @@ class Feedback:
     practice_points: int  # the member's practice points in the guild, this answer included
     due: datetime  # when spaced repetition brings this card back
     summary: Summary | None = None
+    #: The member pressed "I don't know": a miss, shown with every item and detail.
+    gave_up: bool = False
 
     @property
     def last(self) -> bool:
@@ -194,6 +213,9 @@ class Gone:
 
 
 Step = Question | Summary
+Mode = Literal["spaced", "mistakes"]
+#: Cards of a session's summary listed as the weakest.
+WEAKEST_SHOWN = 3
 
 
 # ----------------------------------------------------------------------------------------------- service
@@ -232,11 +254,19 @@ class PracticeService:
     # -------------------------------------------------------------------------------------- operations
 
     async def start(
-        self, guild_id: int, member_id: int, deck_name: str | None = None, count: int | None = None
+        self,
+        guild_id: int,
+        member_id: int,
+        deck_name: str | None = None,
+        count: int | None = None,
+        mode: Mode = "spaced",
     ) -> Started:
         """Start a session (replacing the member's previous one in this guild) and return its first question.
 
-        Raises ``UserError("practice.error.…")`` for an unknown or empty deck, before anything is stored.
+        ``mode``: ``"spaced"`` (due cards first, then new ones) or ``"mistakes"`` (the cards the member got
+        wrong the last time they answered them, the most recent first). Raises
+        ``UserError("practice.error.…")`` for an unknown or empty deck, or no mistakes to practise, before
+        anything is stored.
         """
         wanted = DEFAULT_COUNT if count is None else max(1, min(MAX_COUNT, count))
         deck = await self.decks.playable(guild_id, deck_name, "practice")
@@ -244,7 +274,14 @@ class PracticeService:
         async with self._member(guild_id, member_id):
             now = self.clock()
             due = {r.card_id: r.due for r in await self.store.deck_reviews(member_id, info.id)}
-            chosen = practice_order(usable, due, now)[:wanted]
+            if mode == "mistakes":
+                playable = set(usable)
+                mistakes = await self.store.recent_mistakes(guild_id, member_id, info.id, limit=MAX_COUNT)
+                chosen = [c for c in mistakes if c in playable][:wanted]
+                if not chosen:
+                    raise UserError("practice.error.no_mistakes", user={"name": info.name})
+            else:
+                chosen = practice_order(usable, due, now)[:wanted]
             state = SessionState(
                 id=secrets.token_hex(4),
                 deck_id=info.id,
@@ -261,6 +298,7 @@ class PracticeService:
                 due=sum(1 for c in chosen if c in due and due[c] <= now),
                 new=sum(1 for c in chosen if c not in due),
                 ahead=sum(1 for c in chosen if c in due and due[c] > now),
+                mode=mode,
             )
 
     async def question(self, guild_id: int, member_id: int, session_id: str) -> Question | Summary | Gone:
@@ -276,8 +314,20 @@ class PracticeService:
                 raise PracticeError("practice.error.already_answered")
             return await self._question(state, guild_id, member_id)
 
+    async def give_up(self, guild_id: int, member_id: int, session_id: str, position: int) -> Feedback | Gone:
+        """ "I don't know — show me": the card counts as a miss (spaced repetition records a fail, no points)
+        and the feedback shows every item with its details."""
+        return await self.answer(guild_id, member_id, session_id, position, "", gave_up=True)
+
     async def answer(
-        self, guild_id: int, member_id: int, session_id: str, position: int, reply: str
+        self,
+        guild_id: int,
+        member_id: int,
+        session_id: str,
+        position: int,
+        reply: str,
+        *,
+        gave_up: bool = False,
     ) -> Feedback | Gone:
         """Grade ``reply`` to the card shown at ``position``, record it, and return the full feedback.
 
@@ -295,7 +345,9 @@ class PracticeService:
                 await self.store.delete_practice_session(guild_id, member_id)
                 return Gone("ended")
             card = stored.card
-            grade = grade_reply(card.items, reply[:MAX_ANSWER_CHARS], question=card.question)
+            grade = grade_reply(
+                card.items, "" if gave_up else reply[:MAX_ANSWER_CHARS], question=card.question
+            )
             now = self.clock()
             previous = await self.store.get_review(member_id, stored.id)
             fsrs_state, due = review(previous.state if previous else None, grade.score, now)
@@ -305,7 +357,11 @@ class PracticeService:
                 answered_at=now, points=earned,
             )  # fmt: skip
             state = replace(
-                state, answered=True, scores=(*state.scores, grade.score), points=state.points + earned
+                state,
+                answered=True,
+                scores=(*state.scores, grade.score),
+                points=state.points + earned,
+                answered_ids=(*state.answered_ids, stored.id),
             )
             last = state.position + 1 >= len(state.card_ids)
             if last:
@@ -331,7 +387,8 @@ class PracticeService:
                 points=earned,
                 practice_points=total_points,
                 due=due,
-                summary=_summary(state) if last else None,
+                summary=await self._summary(state, member_id) if last else None,
+                gave_up=gave_up,
             )
 
     async def advance(self, guild_id: int, member_id: int, session_id: str, position: int) -> Step | Gone:
@@ -356,9 +413,31 @@ class PracticeService:
             if isinstance(state, Gone):
                 return state
             await self.store.delete_practice_session(guild_id, member_id)
-            return _summary(state)
+            return await self._summary(state, member_id)
 
     # -------------------------------------------------------------------------------------- internals
+
+    async def _summary(self, state: SessionState, member_id: int) -> Summary:
+        """The session's figures, its weakest cards (worst first) and when the deck's next review is due."""
+        scores = state.scores
+        scored = list(zip(state.answered_ids, scores, strict=False))
+        weak = sorted(((score, index, card_id) for index, (card_id, score) in enumerate(scored) if score < 1))
+        weakest: list[WeakCard] = []
+        for score, _index, card_id in weak[:WEAKEST_SHOWN]:
+            card = await self.store.get_card(card_id)
+            if card is not None:
+                weakest.append(WeakCard(card.card.question, score))
+        reviews = await self.store.deck_reviews(member_id, state.deck_id)
+        return Summary(
+            deck_title=state.deck_title,
+            answered=len(scores),
+            total=len(state.card_ids),
+            average=sum(scores) / len(scores) if scores else 0.0,
+            best=max(scores) if scores else 0.0,
+            points=state.points,
+            weakest=tuple(weakest),
+            next_review=reviews[0].due if reviews else None,
+        )
 
     async def _load(self, guild_id: int, member_id: int, session_id: str) -> SessionState | Gone:
         saved = await self.store.load_practice_session(guild_id, member_id)
@@ -387,7 +466,7 @@ class PracticeService:
                 return _as_question(state, position, stored.id, stored.card)
             position += 1
         await self.store.delete_practice_session(guild_id, member_id)
-        return _summary(state)
+        return await self._summary(state, member_id)
 
 
 def _as_question(state: SessionState, position: int, card_id: int, card: Card) -> Question:
@@ -400,16 +479,4 @@ def _as_question(state: SessionState, position: int, card_id: int, card: Card) -
         card_id=card_id,
         question=card.question,
         item_count=len(card.items),
-    )
-
-
-def _summary(state: SessionState) -> Summary:
-    scores = state.scores
-    return Summary(
-        deck_title=state.deck_title,
-        answered=len(scores),
-        total=len(state.card_ids),
-        average=sum(scores) / len(scores) if scores else 0.0,
-        best=max(scores) if scores else 0.0,
-        points=state.points,
     )

@@ -14,6 +14,7 @@ import random
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -28,10 +29,22 @@ from bot.store import Store, StoreError
 Recorder = Callable[[int, str, Grade], None]
 
 
+#: Cards the summary lists as the weakest (as in Discord, bot.practice.service.WEAKEST_SHOWN).
+WEAKEST_SHOWN = 3
+
+
 @dataclass
 class SessionSummary:
     answered: int = 0
     scores: list[float] = field(default_factory=list)
+    #: The question of each score, in the same order.
+    questions: list[str] = field(default_factory=list)
+
+    @property
+    def weakest(self) -> list[tuple[str, float]]:
+        """The cards that went worst (missed something), worst first."""
+        weak = sorted((score, i) for i, score in enumerate(self.scores) if score < 1)
+        return [(self.questions[i], score) for score, i in weak[:WEAKEST_SHOWN]]
 
     @property
     def average(self) -> float:
@@ -109,10 +122,12 @@ def run_session(
     record: Recorder | None = None,
     rng: random.Random | None = None,
     order: list[int] | None = None,
+    next_review: Callable[[], datetime | None] | None = None,
 ) -> SessionSummary:
     """Ask ``count`` cards (all by default) in ``order`` (card indices; random by default).
 
-    Ctrl-C or end of input ends the session with its summary.
+    Ctrl-C or end of input ends the session with its summary: the weakest cards, and when the next review
+    is due (``next_review``, from the spaced repetition the caller keeps).
     """
     summary = SessionSummary()
 
@@ -141,6 +156,7 @@ def run_session(
                 say(line)
             summary.answered += 1
             summary.scores.append(grade.score)
+            summary.questions.append(card.question)
             if record is not None:
                 record(index, reply, grade)
     except KeyboardInterrupt:
@@ -157,8 +173,15 @@ def run_session(
                 best=format_percent(max(summary.scores), lang),
             )
         )
+        if summary.weakest:
+            say(t("cli.weakest_header", lang))
+            for question, score in summary.weakest:
+                say(t("cli.weakest_item", lang, question=question, percent=format_percent(score, lang)))
     else:
         say(t("cli.summary_none", lang))
+    due = next_review() if next_review is not None else None
+    if due is not None:
+        say(t("cli.next_review", lang, when=f"{due.astimezone():%Y-%m-%d %H:%M}"))
     return summary
 
 
@@ -211,6 +234,9 @@ def run_terminal_practice(*, deck_path: Path, count: int | None, lang: str | Non
                 count=count,
                 record=record,
                 order=[index_of[c] for c in ordered_ids],
+                next_review=lambda: next(
+                    (r.due for r in runner.run(store.deck_reviews(TERMINAL_MEMBER, deck_id))), None
+                ),
             )
         except StoreError as exc:
             print(f"tutorbot: {exc}", file=sys.stderr)

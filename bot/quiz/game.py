@@ -14,6 +14,10 @@ The bonus falls linearly from 5 points for an instant answer to 0 at the deadlin
 (10 points) always beats answering faster (at most 5 points), and between equal answers the faster one wins.
 Standings rank by points, then by the total time taken over the answered rounds (faster first).
 
+A quiz may have a ``target``: it ends after the round in which someone reaches that many points. From the
+second round on, a round ends early once everyone who joined the quiz (answered one of its rounds, or
+pressed Answer) has answered it.
+
 Results go to the store with :meth:`Quiz.save` (``record_quiz_result``: the quiz leaderboard category, apart
 from daily and practice points). The clock is injected; the round timer belongs to the loop that drives the
 quiz (:mod:`bot.quiz.service`).
@@ -41,6 +45,12 @@ SPEED_BONUS = 5
 DEFAULT_ROUNDS = 5
 MAX_ROUNDS = 20
 DEFAULT_ROUND_SECONDS = 60.0
+#: What ``/quiz start seconds:`` accepts for a round.
+MIN_ROUND_SECONDS = 10
+MAX_ROUND_SECONDS = 300
+#: What ``/quiz start target:`` accepts: the quiz ends once someone has that many points.
+MIN_TARGET = 10
+MAX_TARGET = 1000
 #: Answers longer than this are graded on their beginning (Discord's modal allows 4,000 characters).
 MAX_ANSWER_CHARS = 4000
 
@@ -151,9 +161,12 @@ class Quiz:
         clock: Clock | None = None,
         quiz_id: str | None = None,
         starter_id: int | None = None,
+        target: int | None = None,
     ) -> None:
         if not cards:
             raise ValueError("a quiz needs at least one card")
+        if target is not None and target <= 0:
+            raise ValueError("a target is a positive number of points")
         if round_seconds <= 0:
             raise ValueError("a round lasts a positive number of seconds")
         self.id = quiz_id or secrets.token_hex(6)
@@ -165,7 +178,10 @@ class Quiz:
         self.round_seconds = float(round_seconds)
         self.clock = clock or utc_now
         self.starter_id = starter_id
+        self.target = target
         self.rounds: list[QuizRound] = []
+        #: Who joined: answered a round of this quiz, or pressed Answer.
+        self.joined: set[int] = set()
         self.saved = False
 
     @classmethod
@@ -180,6 +196,7 @@ class Quiz:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         starter_id: int | None = None,
+        target: int | None = None,
     ) -> Quiz:
         """A quiz of ``rounds`` cards drawn at random from a deck's usable cards."""
         wanted = DEFAULT_ROUNDS if rounds is None else max(1, min(MAX_ROUNDS, rounds))
@@ -194,6 +211,7 @@ class Quiz:
             round_seconds=round_seconds,
             clock=clock,
             starter_id=starter_id,
+            target=target,
         )
 
     # ------------------------------------------------------------------------------------------ rounds
@@ -211,7 +229,35 @@ class Quiz:
 
     @property
     def has_next(self) -> bool:
-        return self.current is None and len(self.rounds) < self.rounds_total
+        return self.current is None and len(self.rounds) < self.rounds_total and self.winner is None
+
+    @property
+    def winner(self) -> Standing | None:
+        """The leader once the target is reached (after a round is scored), else None."""
+        if self.target is None:
+            return None
+        scored = [r for r in self.rounds if not r.open]
+        if not scored:
+            return None
+        standings = self.standings(only=scored)
+        return standings[0] if standings and standings[0].points >= self.target else None
+
+    def join(self, member_id: int) -> None:
+        """A member pressed Answer: the round now waits for their answer too (or for its time)."""
+        self.joined.add(member_id)
+
+    @property
+    def everyone_answered(self) -> bool:
+        """Whether everyone who joined has answered the open round (it can end now). Not in the first
+        round: who plays is known once a round was played (the first answer must not end the race before
+        the others have even opened the question)."""
+        current = self.current
+        return (
+            current is not None
+            and current.number > 1
+            and bool(self.joined)
+            and self.joined <= current.answers.keys()
+        )
 
     def start_round(self) -> QuizRound:
         if not self.has_next:
@@ -260,6 +306,7 @@ class Quiz:
             wrong=len(grade.unmatched),
         )
         current.answers[member_id] = answer
+        self.joined.add(member_id)
         return answer
 
     def close_round(self) -> RoundResult:
@@ -271,13 +318,14 @@ class Quiz:
             round=current,
             ranking=_ranked(list(current.answers.values())),
             standings=self.standings(),
-            last=len(self.rounds) >= self.rounds_total,
+            last=len(self.rounds) >= self.rounds_total or self.winner is not None,
         )
 
-    def standings(self) -> tuple[Standing, ...]:
-        """Everyone who answered at least once, best first (points, then less time)."""
+    def standings(self, only: Sequence[QuizRound] | None = None) -> tuple[Standing, ...]:
+        """Everyone who answered at least once (in ``only`` those rounds), best first (points, then less
+        time)."""
         totals: dict[int, list[float]] = {}
-        for played in self.rounds:
+        for played in self.rounds if only is None else only:
             for answer in played.answers.values():
                 row = totals.setdefault(answer.member_id, [0, 0, 0, 0.0])
                 row[0] += answer.points

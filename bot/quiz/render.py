@@ -1,9 +1,11 @@
 """What a live quiz says in its channel: the announcement, each round's question and results, the final
-scoreboard, and each member's private receipt. Pure functions of :mod:`bot.quiz.game`'s records.
+scoreboard, and each member's private receipt. Pure functions of :mod:`bot.quiz.game`'s records and the
+players' display names (``names``: member id → name, shown escaped through ``markup.text``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from bot.content import PLAIN, Content, Markup
@@ -16,8 +18,17 @@ SHOWN = 10
 _MEDALS = ("🥇", "🥈", "🥉")
 
 
-def announce(quiz: Quiz, lang: str, markup: Markup = PLAIN) -> Content:
-    starter = markup.member(quiz.starter_id) if quiz.starter_id is not None else "—"
+def player(member_id: int, names: Mapping[int, str] | None, lang: str, markup: Markup) -> str:
+    """A player as the channel sees them: their display name, escaped (never a mention, which shows as a raw
+    id to whoever has not loaded that member)."""
+    name = (names or {}).get(member_id)
+    return markup.text(name, 100) if name else t("quiz.someone", lang)
+
+
+def announce(
+    quiz: Quiz, lang: str, markup: Markup = PLAIN, names: Mapping[int, str] | None = None
+) -> Content:
+    starter = player(quiz.starter_id, names, lang, markup) if quiz.starter_id is not None else "—"
     return Content(
         title=t("quiz.announce_title", lang, deck=markup.text(quiz.deck_title, 150)),
         description="\n\n".join(
@@ -29,6 +40,12 @@ def announce(quiz: Quiz, lang: str, markup: Markup = PLAIN) -> Content:
                     starter=starter,
                     seconds=format_number(quiz.round_seconds, lang),
                 ),
+                *(
+                    [t("quiz.announce_target", lang, target=format_number(quiz.target, lang))]
+                    if quiz.target is not None
+                    else []
+                ),
+                t("quiz.announce_early", lang),
                 t("quiz.rules", lang, item_points=ITEM_POINTS, bonus=SPEED_BONUS),
             )
         ),
@@ -52,13 +69,15 @@ def question(
     ).clipped()
 
 
-def _standing_lines(standings: tuple[Standing, ...], lang: str, markup: Markup) -> list[str]:
+def _standing_lines(
+    standings: tuple[Standing, ...], lang: str, markup: Markup, names: Mapping[int, str] | None
+) -> list[str]:
     lines = [
         t(
             "quiz.standing_line",
             lang,
             place=_MEDALS[row.rank - 1] if row.rank <= len(_MEDALS) else f"{row.rank}.",
-            member=markup.member(row.member_id),
+            member=player(row.member_id, names, lang, markup),
             points=tn("common.points", row.points, lang),
         )
         for row in standings[:SHOWN]
@@ -68,12 +87,14 @@ def _standing_lines(standings: tuple[Standing, ...], lang: str, markup: Markup) 
     return lines
 
 
-def _answer_line(rank: int, answer: QuizAnswer, lang: str, markup: Markup) -> str:
+def _answer_line(
+    rank: int, answer: QuizAnswer, lang: str, markup: Markup, names: Mapping[int, str] | None
+) -> str:
     return t(
         "quiz.round_line",
         lang,
         rank=rank,
-        member=markup.member(answer.member_id),
+        member=player(answer.member_id, names, lang, markup),
         found=answer.credited,
         total=answer.total,
         points=tn("common.points", answer.points, lang),
@@ -83,7 +104,12 @@ def _answer_line(rank: int, answer: QuizAnswer, lang: str, markup: Markup) -> st
 
 
 def round_result(
-    quiz: Quiz, result: RoundResult, lang: str, next_at: datetime | None, markup: Markup = PLAIN
+    quiz: Quiz,
+    result: RoundResult,
+    lang: str,
+    next_at: datetime | None,
+    markup: Markup = PLAIN,
+    names: Mapping[int, str] | None = None,
 ) -> Content:
     played = result.round
     lines = [f"**{markup.text(played.card.question, 1000)}**", "", f"**{t('quiz.key_header', lang)}**"]
@@ -102,7 +128,8 @@ def round_result(
     lines += ["", f"**{t('quiz.round_header', lang)}**"]
     if result.ranking:
         lines += [
-            _answer_line(rank, a, lang, markup) for rank, a in enumerate(result.ranking[:SHOWN], start=1)
+            _answer_line(rank, a, lang, markup, names)
+            for rank, a in enumerate(result.ranking[:SHOWN], start=1)
         ]
         if len(result.ranking) > SHOWN:
             lines.append(tn("quiz.more", len(result.ranking) - SHOWN, lang))
@@ -112,7 +139,7 @@ def round_result(
         lines += [
             "",
             f"**{t('quiz.standings_header', lang)}**",
-            *_standing_lines(result.standings, lang, markup),
+            *_standing_lines(result.standings, lang, markup, names),
         ]
     if next_at is not None:
         lines += ["", t("quiz.next_round", lang, when=markup.time(next_at, "R"))]
@@ -123,11 +150,17 @@ def round_result(
     ).clipped()
 
 
-def final(quiz: Quiz, lang: str, markup: Markup = PLAIN) -> Content:
+def final(quiz: Quiz, lang: str, markup: Markup = PLAIN, names: Mapping[int, str] | None = None) -> Content:
     standings = quiz.standings()
     lines = [tn("quiz.final_rounds", quiz.played, lang), ""]
+    winner = quiz.winner
+    if winner is not None and quiz.target is not None:
+        target = format_number(quiz.target, lang)
+        lines[1:1] = [
+            t("quiz.final_target", lang, member=player(winner.member_id, names, lang, markup), target=target)
+        ]
     if standings:
-        lines += [*_standing_lines(standings, lang, markup), "", t("quiz.final_saved", lang)]
+        lines += [*_standing_lines(standings, lang, markup, names), "", t("quiz.final_saved", lang)]
     else:
         lines.append(t("quiz.final_nobody", lang))
     return Content(

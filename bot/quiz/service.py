@@ -23,10 +23,21 @@ from bot.clock import Clock
 from bot.content import PLAIN, Content, Markup
 from bot.decks.library import DeckLibrary
 from bot.i18n import t
+from bot.names import MemberNames
 from bot.store import Store
 
 from . import render
-from .game import DEFAULT_ROUND_SECONDS, Quiz, QuizAnswer, QuizError, QuizRound
+from .game import (
+    DEFAULT_ROUND_SECONDS,
+    MAX_ROUND_SECONDS,
+    MAX_TARGET,
+    MIN_ROUND_SECONDS,
+    MIN_TARGET,
+    Quiz,
+    QuizAnswer,
+    QuizError,
+    QuizRound,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +74,7 @@ class RunningQuiz:
         self.lang = lang
         self.task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self._answered = asyncio.Event()
         self._round_open = False
 
     @property
@@ -72,6 +84,11 @@ class RunningQuiz:
     def request_stop(self) -> None:
         """End after the round in progress is scored (its time is cut short)."""
         self._stopping.set()
+
+    def answered(self) -> None:
+        """An answer came in: the round ends now if everyone who joined has answered it."""
+        if self._round_open and self.quiz.everyone_answered:
+            self._answered.set()
 
     async def run(self) -> None:
         try:
@@ -101,32 +118,39 @@ class RunningQuiz:
         while quiz.has_next and not self.stopping:
             played = quiz.start_round()
             await table.show_round(render.question(quiz, played, lang, markup), quiz, played)
+            self._answered.clear()
             self._round_open = True
-            await self._wait(quiz.round_seconds)
+            await self._wait(quiz.round_seconds, until_answered=True)
             result = quiz.close_round()
             self._round_open = False
             await table.close_round(render.question(quiz, played, lang, markup, open_=False))
             pause = quiz.has_next and not self.stopping
             next_at = quiz.clock() + timedelta(seconds=service.pause_seconds) if pause else None
-            await table.say(render.round_result(quiz, result, lang, next_at, markup))
+            names = await service.player_names(quiz)
+            await table.say(render.round_result(quiz, result, lang, next_at, markup, names))
             if pause:
                 await self._wait(service.pause_seconds)
         # Saved before the final message: whoever reads the scoreboard can already find it on the leaderboard.
         await quiz.save(service.store)
-        await table.say(render.final(quiz, lang, markup))
+        await table.say(render.final(quiz, lang, markup, await service.player_names(quiz)))
 
-    async def _wait(self, seconds: float) -> None:
-        """The service's sleep, cut short by a stop request."""
-        if self.stopping:
+    async def _wait(self, seconds: float, *, until_answered: bool = False) -> None:
+        """The service's sleep, cut short by a stop request (and, for a round, once everyone who joined
+        has answered it)."""
+        if self.stopping or (until_answered and self._answered.is_set()):
             return
-        timer = asyncio.ensure_future(self.service.sleep(seconds))
-        stop = asyncio.ensure_future(self._stopping.wait())
+        waiters = [
+            asyncio.ensure_future(self.service.sleep(seconds)),
+            asyncio.ensure_future(self._stopping.wait()),
+        ]
+        if until_answered:
+            waiters.append(asyncio.ensure_future(self._answered.wait()))
         try:
-            await asyncio.wait({timer, stop}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for waiter in (timer, stop):
+            for waiter in waiters:
                 waiter.cancel()
-            await asyncio.gather(timer, stop, return_exceptions=True)
+            await asyncio.gather(*waiters, return_exceptions=True)
 
     async def _save_quietly(self) -> None:
         if self.quiz.saved or not self.quiz.standings():
@@ -162,6 +186,7 @@ class QuizService:
         sleep: Sleep = asyncio.sleep,
         round_seconds: float = DEFAULT_ROUND_SECONDS,
         pause_seconds: float = PAUSE_SECONDS,
+        names: MemberNames | None = None,
     ) -> None:
         self.store = store
         self.decks = decks
@@ -174,14 +199,29 @@ class QuizService:
         self.rng: random.Random | None = None
         #: How the loop writes members and times; the cog sets Discord's.
         self.markup: Markup = PLAIN
+        #: Players' display names (they all pressed Answer: the bot has seen them).
+        self.names = names
         self.by_channel: dict[int, RunningQuiz] = {}
         self.by_id: dict[str, RunningQuiz] = {}
 
     async def prepare(
-        self, guild_id: int, channel_id: int, deck: str | None, rounds: int | None, starter_id: int
+        self,
+        guild_id: int,
+        channel_id: int,
+        deck: str | None,
+        rounds: int | None,
+        starter_id: int,
+        *,
+        seconds: int | None = None,
+        target: int | None = None,
     ) -> Quiz:
-        """A quiz for the channel, not started yet. Raises QuizError when one runs there, UserError for
-        an unknown or empty deck."""
+        """A quiz for the channel, not started yet: ``seconds`` per round (default: the service's),
+        ``target`` points to end it. Raises QuizError when one runs there or a value is out of bounds,
+        UserError for an unknown or empty deck."""
+        if seconds is not None and not MIN_ROUND_SECONDS <= seconds <= MAX_ROUND_SECONDS:
+            raise QuizError("quiz.error.seconds", low=MIN_ROUND_SECONDS, high=MAX_ROUND_SECONDS)
+        if target is not None and not MIN_TARGET <= target <= MAX_TARGET:
+            raise QuizError("quiz.error.target", low=MIN_TARGET, high=MAX_TARGET)
         if channel_id in self.by_channel:
             raise QuizError("quiz.error.busy")
         playable = await self.decks.playable(guild_id, deck, "quiz")
@@ -192,11 +232,21 @@ class QuizService:
             guild_id=guild_id,
             channel_id=channel_id,
             rounds=rounds,
-            round_seconds=self.round_seconds,
+            round_seconds=float(seconds) if seconds is not None else self.round_seconds,
             clock=self.clock,
             rng=self.rng,
             starter_id=starter_id,
+            target=target,
         )
+
+    async def player_names(self, quiz: Quiz) -> dict[int, str]:
+        """The display names of the quiz's starter and players, as the bot last saw them."""
+        if self.names is None:
+            return {}
+        ids = {m for played in quiz.rounds for m in played.answers} | quiz.joined
+        if quiz.starter_id is not None:
+            ids.add(quiz.starter_id)
+        return await self.names.names(quiz.guild_id, sorted(ids))
 
     def claim(self, quiz: Quiz, table: QuizTable, lang: str) -> RunningQuiz:
         """Register ``quiz`` as its channel's quiz (before announcing it); ``start`` then runs it."""
@@ -240,13 +290,18 @@ class QuizService:
     ) -> tuple[Quiz, QuizRound]:
         """The quiz and its open round, if the member may answer it (the Answer button). Raises QuizError."""
         running = self._running(quiz_id, guild_id)
-        return running.quiz, running.quiz.check_can_answer(member_id, round_number)
+        played = running.quiz.check_can_answer(member_id, round_number)
+        running.quiz.join(member_id)  # pressed Answer: the round waits for them too
+        return running.quiz, played
 
     def submit(
         self, quiz_id: str, guild_id: int | None, member_id: int, round_number: int, reply: str
     ) -> QuizAnswer:
         """Grade a member's answer to a round. Raises QuizError (over, closed, already answered)."""
-        return self._running(quiz_id, guild_id).quiz.submit(member_id, round_number, reply)
+        running = self._running(quiz_id, guild_id)
+        answer = running.quiz.submit(member_id, round_number, reply)
+        running.answered()
+        return answer
 
     async def close(self) -> None:
         """Stop every quiz with the process, keeping the rounds played."""

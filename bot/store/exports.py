@@ -18,7 +18,8 @@ class ExportStore(StoreBase):
     """The Store's export method."""
 
     async def export_scores_csv(self, guild_id: int) -> str:
-        """The guild's scores as CSV text, one member a line, best first (times in UTC, ISO-8601)."""
+        """The guild's scores as CSV text, one member a line, best first (times in UTC, ISO-8601), with each
+        member's display name as the bot last saw it (empty when it never did)."""
 
         async def work(db: Conn) -> tuple[list[Row], list[int], bool]:
             rows = list(await db.fetch(_EXPORT, {"guild": guild_id}))
@@ -44,6 +45,7 @@ class ExportStore(StoreBase):
         writer.writerow(
             [
                 "member_id",
+                "name",
                 "points",
                 "answers",
                 "average_score",
@@ -67,6 +69,7 @@ class ExportStore(StoreBase):
             writer.writerow(
                 [
                     row["member_id"],
+                    row["name"] or "",
                     row["points"],
                     row["answers"],
                     f"{row['score_sum'] / row['answers']:.3f}" if row["answers"] else "",
@@ -123,7 +126,8 @@ quiz AS (
     SELECT member_id, sum(points) AS points, count(*) AS quizzes FROM quiz_results
     WHERE guild_id = :guild GROUP BY member_id
 )
-SELECT m.member_id, coalesce(t.points, 0) AS points, coalesce(t.answers, 0) AS answers,
+SELECT m.member_id, n.display_name AS name, coalesce(t.points, 0) AS points,
+       coalesce(t.answers, 0) AS answers,
        coalesce(t.score_sum, 0) AS score_sum, coalesce(t.streak, 0) AS streak,
        coalesce(t.best_streak, 0) AS best_streak, t.last_slot, t.last_answered_at,
        coalesce(pr.points, 0) AS practice_points, coalesce(pr.answers, 0) AS practice_answers,
@@ -132,5 +136,6 @@ FROM members m
 LEFT JOIN member_totals t ON t.guild_id = :guild AND t.member_id = m.member_id
 LEFT JOIN practice pr ON pr.member_id = m.member_id
 LEFT JOIN quiz q ON q.member_id = m.member_id
+LEFT JOIN member_names n ON n.guild_id = :guild AND n.member_id = m.member_id
 ORDER BY points DESC, m.member_id
 """

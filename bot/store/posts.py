@@ -175,6 +175,39 @@ class PostStore(StoreBase):
 
         return await self._write(work)
 
+    async def set_post_thread(self, post_id: int, thread_id: int) -> bool:
+        """Record the thread opened on a post (0: none could be opened); False when one was recorded."""
+
+        async def work(db: Conn) -> bool:
+            rows = await db.fetch(
+                "UPDATE posts SET thread_id = ? WHERE id = ? AND thread_id IS NULL RETURNING id",
+                (thread_id, post_id),
+            )
+            return bool(list(rows))
+
+        return await self._write(work)
+
+    async def posts_needing_thread(self, guild_id: int) -> list[Post]:
+        """The guild's sent posts, not revealed, whose thread is not recorded (a crash after sending)."""
+        rows = await self._fetch(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE guild_id = ? AND posted_at IS NOT NULL "
+            "AND revealed_at IS NULL AND thread_id IS NULL ORDER BY slot",
+            (guild_id,),
+        )
+        return [_post(row) for row in rows]
+
+    async def mark_reminded(self, post_id: int, at: datetime) -> bool:
+        """Record that the post's reminder went out; False when it already had (so nobody reminds twice)."""
+
+        async def work(db: Conn) -> bool:
+            rows = await db.fetch(
+                "UPDATE posts SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL RETURNING id",
+                (to_epoch(at), post_id),
+            )
+            return bool(list(rows))
+
+        return await self._write(work)
+
     async def cards_posted(self, guild_id: int, deck_id: int) -> list[int]:
         """Card ids of the guild's posts from this deck, in slot order (claimed ones included)."""
         rows = await self._fetch(
@@ -187,7 +220,7 @@ class PostStore(StoreBase):
 
 _POST_COLUMNS = (
     "id, guild_id, deck_id, card_id, channel_id, message_id, slot, claimed_at, posted_at, closes_at, "
-    "revealed_at"
+    "revealed_at, thread_id, reminded_at"
 )
 
 
@@ -204,4 +237,6 @@ def _post(row: Row) -> Post:
         posted_at=from_epoch(row["posted_at"]),
         closes_at=_at(row["closes_at"]),
         revealed_at=from_epoch(row["revealed_at"]),
+        thread_id=row["thread_id"],
+        reminded_at=from_epoch(row["reminded_at"]),
     )

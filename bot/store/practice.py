@@ -41,6 +41,16 @@ class PracticeStore(StoreBase):
         )
         return [_review(row) for row in rows]
 
+    async def recent_mistakes(
+        self, guild_id: int | None, member_id: int, deck_id: int, limit: int = 25
+    ) -> list[int]:
+        """Current cards of the deck the member got wrong (missed an item) the last time they answered them,
+        in practice or in the daily question of this guild: card ids, the most recent mistake first."""
+        rows = await self._fetch(
+            _RECENT_MISTAKES, {"guild": guild_id, "member": member_id, "deck": deck_id, "limit": limit}
+        )
+        return [int(row[0]) for row in rows]
+
     async def record_practice(
         self,
         guild_id: int | None,
@@ -146,6 +156,29 @@ class PracticeStore(StoreBase):
             )
 
         await self._write(work)
+
+
+# The latest attempt at each card (practice in this guild, or the guild's daily question), kept when it
+# missed something; ties at the same second count as a mistake if either was one.
+_RECENT_MISTAKES = """
+WITH attempts (card_id, score, at) AS (
+    SELECT card_id, score, answered_at FROM practice_answers
+    WHERE guild_id IS NOT DISTINCT FROM CAST(:guild AS BIGINT) AND member_id = :member AND deck_id = :deck
+      AND card_id IS NOT NULL
+    UNION ALL
+    SELECT p.card_id, a.score, a.answered_at FROM answers a JOIN posts p ON p.id = a.post_id
+    WHERE a.guild_id = CAST(:guild AS BIGINT) AND a.member_id = :member AND a.deck_id = :deck
+      AND p.card_id IS NOT NULL
+),
+latest (card_id, at) AS (SELECT card_id, max(at) FROM attempts GROUP BY card_id)
+SELECT l.card_id, l.at FROM latest l
+JOIN attempts t ON t.card_id = l.card_id AND t.at = l.at
+JOIN cards c ON c.id = l.card_id AND c.position IS NOT NULL
+GROUP BY l.card_id, l.at
+HAVING min(t.score) < 1
+ORDER BY l.at DESC, l.card_id
+LIMIT :limit
+"""
 
 
 def _review(row: Row) -> Review:

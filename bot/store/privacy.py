@@ -42,6 +42,7 @@ _FORGET_MEMBER = (
     "DELETE FROM practice_answers WHERE guild_id = ? AND member_id = ?",
     "DELETE FROM practice_sessions WHERE guild_id = ? AND member_id = ?",
     "DELETE FROM quiz_results WHERE guild_id = ? AND member_id = ?",
+    "DELETE FROM member_names WHERE guild_id = ? AND member_id = ?",
 )
 
 # Children before parents: answers before posts, the guild row (which points at its active deck) before the
@@ -55,6 +56,7 @@ _FORGET_GUILD = (
     "DELETE FROM practice_answers WHERE guild_id = ?",
     "DELETE FROM practice_sessions WHERE guild_id = ?",
     "DELETE FROM quiz_results WHERE guild_id = ?",
+    "DELETE FROM member_names WHERE guild_id = ?",
     "DELETE FROM guilds WHERE guild_id = ?",
     "DELETE FROM decks WHERE guild_id = ?",
 )

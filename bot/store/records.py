@@ -63,6 +63,12 @@ class GuildSettings:
     teacher_role_id: int | None = None
     private_answers: bool = False
     paused: bool = False
+    #: The role mentioned on each post (the only mention the bot ever lets ping).
+    ping_role_id: int | None = None
+    #: Each question opens a thread on its post; the reveal is posted there too.
+    open_thread: bool = False
+    #: Hours before the deadline of the one reminder post; None: no reminder.
+    reminder_hours: int | None = None
     # Post-failure bookkeeping, written by record_post_failure / reset_post_failures only.
     failure_count: int = 0
     last_error: str | None = None
@@ -101,6 +107,8 @@ class GuildSettings:
             raise InvalidValue(f"answer window {self.answer_window_hours} h is not between 1 and 168 hours")
         if self.language not in LANGUAGES:
             raise InvalidValue(f"language {self.language!r} is not one of {', '.join(LANGUAGES)}")
+        if self.reminder_hours is not None and not 1 <= self.reminder_hours <= 167:
+            raise InvalidValue(f"reminder {self.reminder_hours} h is not between 1 and 167 hours (or None)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +161,10 @@ class Post:
     posted_at: datetime | None
     closes_at: datetime
     revealed_at: datetime | None
+    #: The thread opened on the post (None: not yet, or the guild opens none; 0: it could not be opened).
+    thread_id: int | None = None
+    #: When the reminder was posted (None: not yet).
+    reminded_at: datetime | None = None
 
     def is_open(self, now: datetime) -> bool:
         return self.posted_at is not None and now < self.closes_at

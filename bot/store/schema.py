@@ -212,13 +212,37 @@ _V4_RANKING = (
     "CREATE INDEX deck_totals_points ON deck_totals (guild_id, deck_id, points DESC, member_id)",
 )
 
-# Migration 10 (issue 10, "Editing in Discord"; the lead renumbers it at merge): the card a teacher queued
+# Version 5 (issue 10, "Editing in Discord"): the card a teacher queued
 # with /tutor next as the guild's next daily question. Posted once, then cleared (in the claim's
 # transaction); a card that is deleted clears it too.
 _V5_NEXT_CARD = (
     "ALTER TABLE guilds ADD COLUMN next_card_id INTEGER REFERENCES cards (id) ON DELETE SET NULL",
 )
 
+# Version 6: the daily post reaches the class (a role pinged on each post, a thread per question, one reminder
+# before the deadline: what each post did is kept, so a restarted bot does none of it twice), and members'
+# display names as the bot last saw them (the bot has no member list), for the reveal, leaderboards, export.
+_V6_CLASS = (
+    "ALTER TABLE guilds ADD COLUMN ping_role_id INTEGER",
+    "ALTER TABLE guilds ADD COLUMN open_thread INTEGER NOT NULL DEFAULT 0 CHECK (open_thread IN (0, 1))",
+    # Hours before the deadline; NULL: no reminder.
+    "ALTER TABLE guilds ADD COLUMN reminder_hours INTEGER CHECK (reminder_hours BETWEEN 1 AND 167)",
+    # The thread opened on the post (Discord gives it the message's id); 0: none could be opened.
+    "ALTER TABLE posts ADD COLUMN thread_id INTEGER",
+    "ALTER TABLE posts ADD COLUMN reminded_at INTEGER",
+    """
+    CREATE TABLE member_names (
+        guild_id      INTEGER NOT NULL,
+        member_id     INTEGER NOT NULL,
+        display_name  TEXT    NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, member_id)
+    )
+    """,
+)
+
 #: MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING, _V5_NEXT_CARD)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    _V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING, _V5_NEXT_CARD, _V6_CLASS,
+)  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

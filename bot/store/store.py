@@ -1,6 +1,6 @@
 """The Store: the one object every feature receives, put together from the per-domain parts.
 
-Each part (guilds, decks, posts, answers, rankings, practice, quiz, privacy, exports) holds the public
+Each part (guilds, decks, posts, answers, rankings, practice, quiz, privacy, exports, names) holds the public
 methods of its domain and their SQL; ``connection`` opens the database (checks, pragmas, migrations) and
 ``writer`` runs every write in call order, group-committing daily answers. This module only opens and closes.
 
@@ -23,6 +23,7 @@ from .connection import SqliteEngine, Synchronous, open_sqlite
 from .decks import DeckStore
 from .exports import ExportStore
 from .guilds import GuildStore
+from .names import NameStore
 from .postgres import PostgresEngine, is_postgres_url, open_postgres, schema_version
 from .posts import PostStore
 from .practice import PracticeStore
@@ -42,6 +43,7 @@ class Store(
     QuizStore,
     PrivacyStore,
     ExportStore,
+    NameStore,
 ):
     """The bot's database. Create with ``async with Store.open(path) as store:`` (or ``await Store.connect``
     and ``await store.close()``). Every method is safe to call from many tasks at once."""

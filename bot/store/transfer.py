@@ -35,6 +35,7 @@ TABLES = (
     "practice_answers",
     "practice_sessions",
     "quiz_results",
+    "member_names",
 )
 # The identity column of each table that has one (SQLite's INTEGER PRIMARY KEY).
 _IDENTITY = {

@@ -1,5 +1,8 @@
-"""The one answer form (a modal with one paragraph input), the card form (two), and reading a submitted
-form by its custom id.
+"""The one answer form (a modal: the question itself, then one paragraph input), the card form (two inputs),
+and reading a submitted form by its custom id.
+
+The question is shown in the answer form (a text display), so nobody answers blind on a phone, where the form
+covers the post.
 
 Forms are recognised by their custom id, not by a Modal object kept in memory (discord.py is told not to keep
 them), so a form opened before a restart of the bot is still answered after it.
@@ -12,6 +15,8 @@ from typing import Any
 
 import discord
 
+from .markup import safe
+
 #: The answer input's custom id, the same in every form.
 ANSWER_INPUT = "answer:text"
 #: The card form's inputs: the question and the items, one a line.
@@ -19,21 +24,32 @@ QUESTION_INPUT = "card:question"
 ITEMS_INPUT = "card:items"
 #: Discord's limit for one text input.
 MAX_INPUT = 4000
+#: What a modal's text display holds at most (Discord: 4,000 characters).
+QUESTION_LIMIT = 4000
 
 
 def answer_form(
-    custom_id: str, *, title: str, label: str, placeholder: str, max_length: int
+    custom_id: str,
+    *,
+    title: str,
+    question: str,
+    label: str,
+    placeholder: str,
+    max_length: int,
+    hint: str | None = None,
 ) -> discord.ui.Modal:
-    """The answer form: one paragraph input (titles and labels at most 45 characters)."""
+    """The answer form: the ``question`` (a deck's text, escaped here) as a text display, then one paragraph
+    input labelled ``label`` with ``hint`` under it (titles and labels at most 45 characters, hints 100)."""
     modal = discord.ui.Modal(title=title[:45], custom_id=custom_id, timeout=None)
+    modal.add_item(discord.ui.TextDisplay(f"**{safe(question, QUESTION_LIMIT - 4)}**"))
+    text_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        style=discord.TextStyle.paragraph,
+        placeholder=placeholder[:100],
+        max_length=max_length,
+        custom_id=ANSWER_INPUT,
+    )
     modal.add_item(
-        discord.ui.TextInput(
-            label=label[:45],
-            style=discord.TextStyle.paragraph,
-            placeholder=placeholder[:100],
-            max_length=max_length,
-            custom_id=ANSWER_INPUT,
-        )
+        discord.ui.Label(text=label[:45], description=hint[:100] if hint else None, component=text_input)
     )
     # Stopped before it is sent, discord.py does not keep it: the submission reaches the cog's
     # on_interaction, which also works for a form opened before a restart.

@@ -87,6 +87,10 @@ def test_practice_in_the_terminal_records_attempts_and_summarises(tmp_path):
     assert "Score: 3/4 (75%)" in result.stdout
     assert "✗ Historique" in result.stdout
     assert "Session over: 1 question," in result.stdout  # input ended during question 2: clean summary
+    # As in Discord: the weakest cards, and when spaced repetition asks this deck again.
+    summary = result.stdout[result.stdout.index("Session over") :]
+    assert "To review first:\n  • Les 4 forces? — 75%" in summary
+    assert re.search(r"Next review of this deck: \d{4}-\d\d-\d\d \d\d:\d\d\.", summary)
     assert "Traceback" not in result.stderr
 
     import asyncio

@@ -108,8 +108,9 @@ async def klass(fake_discord: FakeDiscord, start_bot: BotStarter, tmp_path: Path
     return people
 
 
-def mention(member: Member) -> str:
-    return f"<@{member.id}>"
+def shown(member: Member) -> str:
+    """How the class sees a member: their display name (never a mention, a raw id to some readers)."""
+    return member.nick or member.user.global_name or member.user.name
 
 
 def rows(message: Message) -> list[str]:
@@ -132,10 +133,10 @@ async def test_top_ten_with_medals_the_callers_rank_and_pages(klass: Class):
     assert len(top) == 10
     # Ties share a rank and its medal: the veteran, march and the best student have 10 points each.
     assert top[0].startswith("🥇 ") and top[1].startswith("🥇 ") and top[2].startswith("🥇 ")
-    assert top[3] == f"**4.** {mention(klass.students[10])} — 9 points · 1 answer"  # no silver after 3 golds
-    assert any(mention(klass.veteran) in line and "10 points · 1 answer" in line for line in top)
-    assert mention(caller) not in "\n".join(top)
-    assert f"{mention(caller)}: rank **14** of 14 — 1 point" in embed["description"]
+    assert top[3] == f"**4.** {shown(klass.students[10])} — 9 points · 1 answer"  # no silver after 3 golds
+    assert any(shown(klass.veteran) in line and "10 points · 1 answer" in line for line in top)
+    assert shown(caller) not in "\n".join(top)
+    assert f"{shown(caller)}: rank **14** of 14 — 1 point" in embed["description"]
     assert embed["footer"]["text"] == "Page 1/2 · 14 members ranked"
     assert button(message, "Previous")["disabled"] is True
     assert not button(message, "Next").get("disabled")
@@ -149,7 +150,7 @@ async def test_top_ten_with_medals_the_callers_rank_and_pages(klass: Class):
     assert turned.kind == "update message"
     second = rows(message)
     assert [line.split(" ")[0] for line in second] == ["**11.**", "**12.**", "**12.**", "__**14.**"]
-    assert second[-1] == f"__**14.** {mention(caller)} — 1 point · 1 answer__"  # the caller stands out
+    assert second[-1] == f"__**14.** {shown(caller)} — 1 point · 1 answer__"  # the caller stands out
     assert message.embed["footer"]["text"] == "Page 2/2 · 14 members ranked"
     assert button(message, "Next")["disabled"] is True
     with pytest.raises(ClientRefused):
@@ -166,19 +167,19 @@ async def test_periods_and_decks(klass: Class):
     assert week.embed["title"] == "Leaderboard — This week"
     assert week.embed["footer"]["text"] == "From 03/04 to 03/10 · Page 1/2 · 12 members ranked"
     text = week.embed["description"]
-    assert mention(klass.veteran) not in text and mention(klass.march) not in text
-    assert f"__🥇 {mention(caller)} — 10 points · 1 answer__" in text  # the caller's row stands out
-    assert f"{mention(caller)}: rank **1** of 12 — 10 points" in text
+    assert shown(klass.veteran) not in text and shown(klass.march) not in text
+    assert f"__🥇 {shown(caller)} — 10 points · 1 answer__" in text  # the caller's row stands out
+    assert f"{shown(caller)}: rank **1** of 12 — 10 points" in text
 
     month = (await klass.slash(klass.march, "leaderboard", period="month")).message
     assert month.embed["footer"]["text"].endswith("13 members ranked")
-    assert mention(klass.march) in month.embed["description"]
-    assert mention(klass.veteran) not in month.embed["description"]
+    assert shown(klass.march) in month.embed["description"]
+    assert shown(klass.veteran) not in month.embed["description"]
 
     english = (await klass.slash(klass.veteran, "leaderboard", deck="anglais")).message
     assert english.embed["title"] == "Leaderboard — All time — anglais"
-    assert rows(english) == [f"🥇 {mention(klass.students[3])} — 5 points · 1 answer"]
-    assert f"{mention(klass.veteran)} has no points for this period yet." in english.embed["description"]
+    assert rows(english) == [f"🥇 {shown(klass.students[3])} — 5 points · 1 answer"]
+    assert f"{shown(klass.veteran)} has no points for this period yet." in english.embed["description"]
     assert not english.buttons  # one page: no buttons to press
 
     choices = await klass.fake.autocomplete(klass.guild, caller, "leaderboard", "deck", deck="ang")
@@ -233,10 +234,9 @@ async def test_rank_for_a_member_who_never_answered(klass: Class):
     theirs = await klass.slash(klass.students[0], "rank", member=klass.newcomer)
     assert theirs.ephemeral
     assert (
-        theirs.text
-        == f"{mention(klass.newcomer)} hasn't answered a daily question yet, so they have no rank."
+        theirs.text == f"{shown(klass.newcomer)} hasn't answered a daily question yet, so they have no rank."
     )
-    assert not theirs.pings.any  # a mention in a message that pings nobody
+    assert not theirs.pings.any and f"<@{klass.newcomer.id}>" not in theirs.text
 
 
 async def test_in_french(klass: Class):
@@ -244,7 +244,7 @@ async def test_in_french(klass: Class):
     caller = klass.students[0]
     board = (await klass.slash(caller, "leaderboard", period="month")).message
     assert board.embed["title"] == "Classement — Ce mois-ci"
-    assert f"{mention(caller)}{NBSP}: rang **13** sur 13 — 1 point" in board.embed["description"]
+    assert f"{shown(caller)}{NBSP}: rang **13** sur 13 — 1 point" in board.embed["description"]
     assert board.embed["footer"]["text"] == "Du 01/03 au 31/03 · Page 1/2 · 13 membres classés"
     assert button(board, "Suivant") and button(board, "Précédent")
     refused = await klass.fake.click(klass.students[1], board, label="Suivant")
@@ -267,3 +267,95 @@ async def test_the_page_buttons_go_away_when_they_expire(klass: Class, monkeypat
     assert board.buttons
     await klass.fake.wait_until(lambda: not board.buttons, timeout=3.0, what="the buttons to go")
     assert len(rows(board)) == 10  # the page itself stays
+
+
+# ------------------------------------------------------------------------------------- categories, names
+
+
+async def seed_practice_and_quiz(klass: Class) -> None:
+    deck = await klass.store.find_deck(klass.guild.id, "cours-2")
+    assert deck is not None
+    card = (await klass.store.load_deck(deck.id)).card_ids[0]
+    at = datetime(2024, 3, 6, 10, tzinfo=UTC)
+    for member, score in ((klass.newcomer, 1.0), (klass.newcomer, 0.5), (klass.march, 0.4)):
+        await klass.store.record_practice(
+            klass.guild.id, member.id, card, state="{}", due=at, score=score, answered_at=at
+        )
+    await klass.store.record_quiz_result(
+        klass.guild.id, "q1", klass.veteran.id, points=45, rounds=3, finished_at=at
+    )
+    await klass.store.record_quiz_result(
+        klass.guild.id, "q2", klass.veteran.id, points=30, rounds=2, finished_at=at
+    )
+    await klass.store.record_quiz_result(
+        klass.guild.id, "q2", klass.march.id, points=50, rounds=2, finished_at=at
+    )
+
+
+async def test_the_practice_and_quiz_leaderboards(klass: Class):
+    await seed_practice_and_quiz(klass)
+    practice = (await klass.slash(klass.march, "leaderboard", category="practice")).message
+    assert practice.embed["title"] == "Leaderboard — Practice — All time"
+    assert rows(practice) == ["🥇 Newcomer — 15 points · 2 answers", "__🥈 March — 4 points · 1 answer__"]
+    quiz = (await klass.slash(klass.march, "leaderboard", category="quiz", period="week")).message
+    assert quiz.embed["title"] == "Leaderboard — Quiz — This week"
+    assert rows(quiz) == ["🥇 Veteran — 75 points · 2 quizzes", "__🥈 March — 50 points · 1 quiz__"]
+    assert "March: rank **2** of 2 — 50 points" in quiz.embed["description"]
+    # The daily leaderboard is unchanged, and a category nobody played says how to start.
+    daily = (await klass.slash(klass.march, "leaderboard", category="daily")).message
+    assert daily.embed["title"] == "Leaderboard — All time" and len(rows(daily)) == 10
+    await klass.store.forget_member(klass.guild.id, klass.veteran.id)
+    await klass.store.forget_member(klass.guild.id, klass.march.id)
+    nobody = await klass.slash(klass.march, "leaderboard", category="quiz")
+    assert nobody.ephemeral and "Start a race with /quiz start" in nobody.text
+
+
+async def test_the_practice_leaderboard_in_french(klass: Class):
+    await seed_practice_and_quiz(klass)
+    await klass.store.update_guild(klass.guild.id, language="fr")
+    french = (await klass.slash(klass.march, "leaderboard", category="practice")).message
+    assert french.embed["title"] == "Classement — Entraînement — Depuis le début"
+    assert rows(french)[0] == "🥇 Newcomer — 15 points · 2 réponses"
+    registered = klass.fake.global_commands["leaderboard"]
+    category = next(o for o in registered["options"] if o["name"] == "category")
+    assert [c["name_localizations"]["fr"] for c in category["choices"]] == [
+        "Question du jour",
+        "Entraînement",
+        "Quiz",
+    ]
+
+
+async def test_names_are_escaped_remembered_and_a_member_who_left_is_a_former_member(
+    klass: Class, fake_discord: FakeDiscord, start_bot: BotStarter, tmp_path: Path
+):
+    fake = klass.fake
+    top = klass.students[11]
+    top.nick = "**Zo@everyone_é**"
+    gone = klass.students[10]
+    del klass.guild.members[gone.id]  # left the server: Discord no longer knows them as a member
+    board = await klass.slash(klass.students[0], "leaderboard")
+    lines = rows(board.message)
+    assert lines[0].startswith("🥇 ") and any("\\*\\*Zo@\u200beveryone\\_é\\*\\*" in line for line in lines)
+    assert "**4.** a former member — 9 points · 1 answer" in lines
+    assert "<@" not in board.message.embed["description"]  # no mention, which shows as a raw id
+    fetched = len(fake.calls_to("GET", "/guilds/{guild_id}/members/{user_id}"))
+    assert fetched >= 9  # the members the bot had never seen were asked of Discord
+
+    # Kept in the store: after a restart, the names are shown without asking Discord again.
+    await klass.bot.services.names.flush()
+    names = await klass.store.member_names(klass.guild.id, [top.id, klass.students[0].id])
+    assert names == {top.id: "**Zo@everyone_é**", klass.students[0].id: "Student00"}
+    await start_bot.stop(klass.bot)
+    db = tmp_path / "tutor.db"
+    bot = TutorBot(
+        extensions=["cogs.leaderboard"],
+        open_store=lambda: Store.open(db, clock=lambda: NOW),
+        command_hash_path=tmp_path / "commands.json",
+        clock=lambda: NOW,
+    )
+    await start_bot(bot)
+    before = len(fake.calls_to("GET", "/guilds/{guild_id}/members/{user_id}"))
+    again = await fake.slash(klass.guild, klass.students[0], "leaderboard")
+    assert rows(again.message) == lines
+    # Only the member who left is asked for again (Discord still does not know them).
+    assert len(fake.calls_to("GET", "/guilds/{guild_id}/members/{user_id}")) == before + 1

@@ -18,6 +18,7 @@ from bot.runner import TutorBot
 from bot.store import Store
 from tests.fakediscord import FakeDiscord, Guild, InteractionResult, Member
 from tests.fakediscord.fixtures import BotStarter
+from tests.support import Clock
 
 ROOT = Path(__file__).resolve().parents[2]
 COURS_2 = ROOT / "data" / "decks" / "cours-2.yaml"
@@ -53,6 +54,12 @@ def rows(db: Path, table: str) -> int:
 
 def stored(db: Path) -> tuple[int, int, int]:
     return rows(db, "practice_sessions"), rows(db, "practice_answers"), rows(db, "reviews")
+
+
+def question_text(message: object) -> str:
+    """The question a practice message shows (its bold line)."""
+    description = message.embed["description"]  # type: ignore[attr-defined]
+    return next(line for line in description.split("\n") if line.startswith("**") and line.endswith("**"))
 
 
 def labels(result: InteractionResult) -> list[str]:
@@ -98,7 +105,7 @@ async def test_a_session_with_feedback_next_and_stop(
     assert "0 due for review, 3 new" in start.embed["description"]
     assert Q1 in start.embed["description"]
     assert start.embed["footer"]["text"] == "8 items expected"
-    assert labels(start) == ["Answer", "Stop"]
+    assert labels(start) == ["Answer", "I don't know — show me", "Stop"]
     post = start.message
 
     opened = await fake.click(alice, post, label="Answer")
@@ -130,7 +137,7 @@ async def test_a_session_with_feedback_next_and_stop(
     nxt = await fake.click(alice, post, label="Next")
     assert nxt.kind == "update message"
     assert post.embed["title"].startswith("Question 2/3") and Q2 in post.embed["description"]
-    assert labels(nxt) == ["Answer", "Stop"]
+    assert labels(nxt) == ["Answer", "I don't know — show me", "Stop"]
 
     await answer(fake, alice, post, "rester authentique, accepter la critique")
     assert post.embed["title"] == "Question 2/3: 2/6 (33%)"
@@ -309,7 +316,7 @@ async def test_a_session_in_french(fake_discord: FakeDiscord, start_bot: BotStar
         "(0 à revoir, 2 nouvelles, 0 revue en avance)" in start.embed["description"]
     )  # French: 0 is singular
     assert start.embed["footer"]["text"] == "8 éléments attendus"
-    assert labels(start) == ["Répondre", "Arrêter"]
+    assert labels(start) == ["Répondre", "Je ne sais pas — montrez-moi", "Arrêter"]
     opened = await fake.click(eleve, start.message, label="Répondre")
     assert [i.label for i in opened.modal.inputs] == ["Votre réponse"]
     graded = await opened.modal.submit({"Votre réponse": "viral et monitoring"})
@@ -321,3 +328,101 @@ async def test_a_session_in_french(fake_discord: FakeDiscord, start_bot: BotStar
     assert stop.message.embed["title"].startswith("Pratique terminée")
     assert fake.global_commands["practice"]["description_localizations"]["fr"].startswith("S'exercer seul")
     assert_private_and_silent(start, graded, stop)
+
+
+# --------------------------------------------------------------------- I don't know, mistakes, the summary
+
+
+@pytest.mark.parametrize(
+    ("locale", "idk", "gave_up", "weakest", "next_due"),
+    [
+        ("en-US", "I don't know — show me", "You asked to see the answer", "To review first", "Next review"),
+        ("fr", "Je ne sais pas — montrez-moi", "Vous avez demandé la réponse", "À revoir en premier",
+         "Prochaine révision"),
+    ],
+)  # fmt: skip
+async def test_i_dont_know_shows_everything_and_counts_as_a_miss(
+    fake_discord: FakeDiscord,
+    start_bot: BotStarter,
+    stocked: Path,
+    locale: str,
+    idk: str,
+    gave_up: str,
+    weakest: str,
+    next_due: str,
+):
+    fake = fake_discord
+    classe = fake.add_guild("Classe", locale=locale)
+    member = fake.add_member(classe, "eleve", locale=locale)
+    await start_bot(make_bot(stocked))
+    start = await fake.slash(classe, member, "practice", count=2)
+    post = start.message
+    # The form carries the question itself.
+    opened = await fake.click(member, post, label=labels(start)[0])
+    assert Q1 in opened.modal.text
+
+    shown = await fake.click(member, post, label=idk)
+    assert shown.kind == "update message" and shown.message is post
+    text = post.embed["description"]
+    assert gave_up in text
+    # Every item, with its details, as after a wrong answer.
+    assert "Des milliers d’internautes** — Une audience immense" in text and text.count("✗ **") == 8
+    assert post.embed["title"].endswith("0/8 (0%)") or post.embed["title"].endswith("0/8 (0\u00a0%)")
+    async with Store.open(stocked) as store:
+        assert await store.practice_totals(classe.id, member.id) == (0, 1)  # a miss: no points
+        (review,) = await store.deck_reviews(member.id, (await store.find_deck(classe.id, "cours-2")).id)
+        assert review.reviews == 1 and review.due - datetime.now(UTC) < timedelta(
+            hours=1
+        )  # back soon: a fail
+    # The form left open before is now for an answered card: refused, not graded twice.
+    late = await opened.modal.submit({opened.modal.inputs[0].custom_id: "viral"})
+    assert late.ephemeral and late.kind == "message"
+
+    await fake.click(member, post, label=labels(shown)[0])  # Next
+    await answer(fake, member, post, "rester authentique, accepter la critique")
+    summary = post.embeds[-1]["description"]
+    # The weakest cards first (the one given up on: 0%), and when the deck's next review is due.
+    assert weakest in summary
+    lines = summary.split("\n")
+    first = lines.index(next(line for line in lines if weakest in line)) + 1
+    assert lines[first].startswith("• Quels sont les avantages") and lines[first].endswith(("0%", "0\u00a0%"))
+    assert lines[first + 1].startswith("• Quels sont les défis")
+    assert next_due in summary and "<t:" in summary
+    assert_private_and_silent(start, shown)
+
+
+async def test_practising_the_cards_got_wrong_most_recently(
+    fake_discord: FakeDiscord, start_bot: BotStarter, stocked: Path, guild: Guild, alice: Member
+):
+    fake = fake_discord
+    clock = Clock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+    await start_bot(
+        TutorBot(
+            extensions=["cogs.practice"],
+            open_store=lambda: Store.open(stocked, clock=clock),
+            command_hash_path=stocked.with_suffix(".commands.json"),
+            clock=clock,
+        )
+    )
+    nothing = await fake.slash(guild, alice, "practice", mode="mistakes")
+    assert nothing.ephemeral and "You have no mistakes to practise on “cours-2”" in nothing.text
+
+    start = await fake.slash(guild, alice, "practice", count=3)
+    post = start.message
+    await fake.click(alice, post, label="I don't know — show me")  # card 1: wrong
+    await fake.click(alice, post, label="Next")
+    second = question_text(post)
+    clock.at(60)
+    await answer(fake, alice, post, "rien du tout")  # card 2: wrong, a minute later
+    await fake.click(alice, post, label="Next")
+    await fake.click(alice, post, label="Stop")
+
+    again = await fake.slash(guild, alice, "practice", mode="mistakes")
+    assert "2 questions you got wrong most recently" in again.embed["description"]
+    assert question_text(again.message) == second  # the latest mistake first
+    await answer(fake, alice, again.message, "toujours rien")
+    nxt = await fake.click(alice, again.message, label="Next")
+    assert Q1 in nxt.message.embed["description"]
+    # French names for the mode's choices.
+    mode = next(o for o in fake.global_commands["practice"]["options"] if o["name"] == "mode")
+    assert [c["name_localizations"]["fr"] for c in mode["choices"]] == ["Répétition espacée", "Mes erreurs"]

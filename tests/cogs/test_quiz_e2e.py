@@ -17,7 +17,7 @@ import pytest
 from bot.decks import Card, Deck, Item
 from bot.runner import TutorBot
 from bot.store import Store
-from tests.fakediscord import Channel, FakeDiscord, Guild, InteractionResult, Member, Message
+from tests.fakediscord import Channel, ClientRefused, FakeDiscord, Guild, InteractionResult, Member, Message
 from tests.fakediscord.fixtures import BotStarter
 from tests.support import Clock
 
@@ -157,6 +157,7 @@ async def test_a_quiz_with_several_members_racing(
     assert not started.ephemeral  # the announcement is public
     assert started.embed["title"] == "Live quiz — Mini"
     assert "2 rounds of 30 seconds" in started.embed["description"]
+    assert started.embed["description"].startswith("Alice started a quiz")  # a name, not a mention
     assert "10 points per item found, plus up to 5 for speed." in started.embed["description"]
     assert await timer.started() == 30
 
@@ -188,13 +189,10 @@ async def test_a_quiz_with_several_members_racing(
     )
     text = results.embed["description"]
     assert results.embed["title"] == "Round 1/2: the answers"
-    assert (
-        text.index(f"1. <@{alice.id}>: 2/")
-        < text.index(f"2. <@{bob.id}>: 2/")
-        < text.index(f"3. <@{carol.id}>: 0/")
-    )
+    assert text.index("1. Alice: 2/") < text.index("2. Bob: 2/") < text.index("3. Carol: 0/")
     assert "25 points (+5 for speed, 3.0 s)" in text and "23 points (+3 for speed, 15.0 s)" in text
-    assert f"🥇 <@{alice.id}>: 25 points" in text and f"🥈 <@{bob.id}>: 23 points" in text
+    assert "🥇 Alice: 25 points" in text and "🥈 Bob: 23 points" in text
+    assert "<@" not in text  # display names, never mentions (raw ids for some readers)
     if question == FORCES.question:
         assert "• **Connexion** — Se connecter à son univers." in text
 
@@ -212,7 +210,7 @@ async def test_a_quiz_with_several_members_racing(
     )
     assert all(r.ephemeral and not r.pings.any for r in replies)
     assert "25 points = 20 for the items + 5 for speed" in replies[0].content
-    await timer.finish()
+    # Everyone who played has answered round 2: it ends at once, without waiting for its time.
     final = await fake.wait_for_message(
         channel, lambda m: (m.embed or {}).get("title", "").startswith("Quiz over")
     )
@@ -222,9 +220,9 @@ async def test_a_quiz_with_several_members_racing(
     assert "Results are kept in the quiz leaderboard" in standings
     alice_total, bob_total, carol_total = 25 + 25, 23 + 10 * items + 5, 10 * items + 5
     assert (
-        standings.index(f"🥇 <@{bob.id}>: {bob_total} points")
-        < standings.index(f"🥈 <@{alice.id}>: {alice_total} points")
-        < standings.index(f"🥉 <@{carol.id}>: {carol_total} points")
+        standings.index(f"🥇 Bob: {bob_total} points")
+        < standings.index(f"🥈 Alice: {alice_total} points")
+        < standings.index(f"🥉 Carol: {carol_total} points")
     )
 
     async with Store.open(mini) as store:
@@ -298,7 +296,7 @@ async def test_quiz_stop_needs_the_starter_or_a_teacher(
         channel, lambda m: (m.embed or {}).get("title", "").startswith("Quiz over")
     )
     assert final.embed["description"].startswith("1 round played.")
-    assert f"🥇 <@{alice.id}>" in final.embed["description"]
+    assert "🥇 Alice" in final.embed["description"]
     assert timer.pending == []  # no round 2, no pause left waiting
     async with Store.open(mini) as store:
         board = await store.leaderboard(guild.id, "all", now=START, tz=UTC, category="quiz")
@@ -425,3 +423,84 @@ async def test_a_quiz_in_french(
     assert fake.global_commands["quiz"]["options"][0]["description_localizations"]["fr"].startswith(
         "Lancer un quiz"
     )
+
+
+# ------------------------------------------------------------------------ seconds, target and an early end
+
+
+async def test_seconds_per_round_and_a_round_that_ends_once_everyone_playing_answered(
+    fake_discord: FakeDiscord,
+    start_bot: BotStarter,
+    mini: Path,
+    guild: Guild,
+    members: dict[str, Member],
+    clock: Clock,
+    timer: ManualTimer,
+):
+    fake = fake_discord
+    alice, bob = members["alice"], members["bob"]
+    channel = guild.channel("quiz")
+    await start_quiz_bot(start_bot, mini, clock, timer)
+    started = await fake.slash(
+        guild, alice, "quiz start", deck="mini", rounds=2, seconds=45, in_channel=channel
+    )
+    assert "2 rounds of 45 seconds" in started.embed["description"]
+    assert "a round ends early once everyone playing has answered it" in started.embed["description"]
+    assert await timer.started() == 45
+
+    first = await round_message(fake, channel, 1)
+    # The modal carries the round's question.
+    opened = await fake.click(alice, first, label="Answer")
+    assert question_of(first) in opened.modal.text
+    clock.at(2)
+    await opened.modal.submit({opened.modal.inputs[0].custom_id: answer_for(question_of(first), "some")})
+    assert timer.pending  # the first round runs its time: the others may still be reading the question
+    await timer.finish()
+    await fake.wait_for_message(channel, lambda m: "the answers" in (m.embed or {}).get("title", ""))
+    await timer.finish()  # the pause
+
+    second = await round_message(fake, channel, 2)
+    # Bob joins by pressing Answer: the round now waits for him too.
+    bob_form = (await fake.click(bob, second, label="Answer")).modal
+    clock.at(60)
+    await answer(fake, alice, second, answer_for(question_of(second), "some"))
+    assert timer.pending and second.buttons  # still open: Bob has not answered
+    await bob_form.submit({bob_form.inputs[0].custom_id: answer_for(question_of(second), "all")})
+    # Everyone playing has answered: the round ends without waiting for its 45 seconds.
+    final = await fake.wait_for_message(
+        channel, lambda m: (m.embed or {}).get("title", "").startswith("Quiz over")
+    )
+    assert final.embed["description"].startswith("2 rounds played.")
+    assert not second.buttons
+
+
+async def test_the_quiz_ends_when_someone_reaches_the_target_in_french(
+    fake_discord: FakeDiscord, start_bot: BotStarter, db: Path, clock: Clock, timer: ManualTimer
+):
+    fake = fake_discord
+    classe = fake.add_guild("Classe", channels=("quiz",), locale="fr")
+    eleve = fake.add_member(classe, "eleve", locale="fr")
+    async with Store.open(db) as store:
+        await store.save_deck(classe.id, "mini", MINI)
+    await start_quiz_bot(start_bot, db, clock, timer)
+    channel = classe.channel("quiz")
+    started = await fake.slash(
+        classe, eleve, "quiz start", deck="mini", rounds=2, target=20, in_channel=channel
+    )
+    assert "Premier à 20 points" in started.embed["description"]
+    first = await fake.wait_for_message(channel, lambda m: bool(m.buttons))
+    clock.at(0)
+    await answer(fake, eleve, first, answer_for(question_of(first), "some"))  # 25 points
+    await timer.finish()
+    final = await fake.wait_for_message(
+        channel, lambda m: (m.embed or {}).get("title", "") == "Quiz terminé — Mini"
+    )
+    description = final.embed["description"]
+    assert description.startswith("1 manche jouée.")  # not the second round: the target was reached
+    assert "Eleve a atteint 20 points\u00a0!" in description
+    assert not final.pings.any
+    # Out of bounds: Discord's client refuses it before the bot sees it.
+    with pytest.raises(ClientRefused):
+        await fake.slash(classe, eleve, "quiz start", deck="mini", seconds=5, in_channel=channel)
+    with pytest.raises(ClientRefused):
+        await fake.slash(classe, eleve, "quiz start", deck="mini", target=5000, in_channel=channel)

@@ -123,6 +123,12 @@ class Channel:
     overwrites: list[dict[str, Any]] = field(default_factory=list)
     #: For DM channels: the user on the other side.
     recipient: User | None = None
+    #: For threads (type 11): minutes of inactivity before Discord archives it.
+    auto_archive_duration: int = 1440
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in (10, 11, 12)
 
     @property
     def mention(self) -> str:
@@ -522,6 +528,15 @@ class Modal:
             elif comp.get("type") == 18:
                 found.append(_modal_input(comp["component"], comp.get("label")))
         return found
+
+    @property
+    def text(self) -> str:
+        """What the form shows besides its inputs: its text displays, in order."""
+        return "\n".join(
+            str(comp.get("content") or "")
+            for comp in walk_components(self.components)
+            if comp.get("type") == 10
+        )
 
     def input(self, key: str) -> ModalInput:
         for item in self.inputs:

@@ -28,6 +28,8 @@ ATTACH_FILES = P(attach_files=True).value
 EMBED_LINKS = P(embed_links=True).value
 MENTION_EVERYONE = P(mention_everyone=True).value
 SEND_TTS = P(send_tts_messages=True).value
+CREATE_PUBLIC_THREADS = P(create_public_threads=True).value
+SEND_MESSAGES_IN_THREADS = P(send_messages_in_threads=True).value
 
 #: What ``@everyone`` may do in a freshly created server.
 DEFAULT_EVERYONE_PERMISSIONS = P(

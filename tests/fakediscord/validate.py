@@ -15,6 +15,10 @@ COMPONENTS_V2 = 1 << 15
 SUPPRESS_EMBEDS = 1 << 2
 SUPPRESS_NOTIFICATIONS = 1 << 12
 SELECT_TYPES = (3, 5, 6, 7, 8)
+#: What a modal may hold at its top level: action rows (legacy), text displays and labels.
+MODAL_TOP_LEVEL = (1, 10, 18)
+#: A text display's content, at most.
+TEXT_DISPLAY_LIMIT = 4000
 
 
 class ApiError(Exception):
@@ -168,7 +172,15 @@ def validate_modal(data: dict[str, Any]) -> None:
     components = data.get("components") or []
     if not 1 <= len(components) <= 5:
         raise invalid("data.components", "Must be between 1 and 5 in length.")
+    for i, comp in enumerate(components):
+        # A modal holds action rows (legacy), labels and text displays at its top level.
+        if comp.get("type") not in MODAL_TOP_LEVEL:
+            raise invalid(f"data.components.{i}.type", "Value must be one of {1, 10, 18}.")
     for comp in walk_components(components):
+        if comp.get("type") == 10 and not 1 <= len(comp.get("content") or "") <= TEXT_DISPLAY_LIMIT:
+            raise invalid("data.components.content", f"Must be between 1 and {TEXT_DISPLAY_LIMIT} in length.")
+        if comp.get("type") == 18 and len(comp.get("description") or "") > 100:
+            raise invalid("data.components.description", "Must be 100 or fewer in length.")
         if comp.get("type") == 4:
             label = comp.get("label")
             if label is not None and not 1 <= len(label) <= 45:

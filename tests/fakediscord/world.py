@@ -33,6 +33,7 @@ from .rules import (
     INTENT_GUILD_MEMBERS,
     INTENT_GUILDS,
     SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
     channel_permissions,
     perm_value,
 )
@@ -260,12 +261,24 @@ class World:
         if ch.guild_id is None:
             return 0
         g = self.guilds[ch.guild_id]
-        return channel_permissions(g, g.members[self.bot_user.id], ch)
+        return self._thread_aware(channel_permissions(g, g.members[self.bot_user.id], self._parent(ch)), ch)
 
     def member_permissions(self, channel: Channel | int, user: Any) -> int:
         ch = self.channel(channel)
         g = self.guilds[ch.guild_id]  # type: ignore[index]
-        return channel_permissions(g, g.member(self.user(user).id), ch)
+        return self._thread_aware(channel_permissions(g, g.member(self.user(user).id), self._parent(ch)), ch)
+
+    def _parent(self, ch: Channel) -> Channel:
+        """A thread's permissions are its parent channel's."""
+        return self.channels[ch.parent_id] if ch.is_thread and ch.parent_id in self.channels else ch
+
+    @staticmethod
+    def _thread_aware(perms: int, ch: Channel) -> int:
+        """In a thread, sending is Send Messages in Threads (Send Messages does not count)."""
+        if not ch.is_thread:
+            return perms
+        sending = perms & SEND_MESSAGES_IN_THREADS
+        return (perms & ~SEND_MESSAGES) | (SEND_MESSAGES if sending else 0)
 
     def dm_channel(self, user: User | Member | int) -> Channel:
         """The DM channel between the bot and a user (created on first use, like Discord does)."""
@@ -296,6 +309,18 @@ class World:
             and (include_ephemeral or not m.ephemeral)
             and (by_bot is None or (m.author is self.bot_user) == by_bot)
         ]
+
+    def threads_in(self, channel: Channel | int) -> list[Channel]:
+        """The threads opened in a channel, oldest first."""
+        cid = self.channel(channel).id
+        return sorted(
+            (c for c in self.channels.values() if c.is_thread and c.parent_id == cid), key=lambda c: c.id
+        )
+
+    def thread_of(self, message: Message | int) -> Channel | None:
+        """The thread started from a message (it has the message's id), if any."""
+        found = self.channels.get(message if isinstance(message, int) else message.id)
+        return found if found is not None and found.is_thread else None
 
     def dms_to(self, user: User | Member | int) -> list[Message]:
         """What the bot sent this user by DM."""

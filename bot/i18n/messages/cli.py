@@ -78,6 +78,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "DISCORD_TOKEN is not set: starting a practice session in the terminal instead.",
         "fr": "DISCORD_TOKEN n'est pas défini : une séance de pratique commence dans le terminal.",
     },
+    "cli.weakest_header": {"en": "To review first:", "fr": "À revoir en premier :"},
+    "cli.weakest_item": {"en": "  • {question} — {percent}", "fr": "  • {question} — {percent}"},
+    "cli.next_review": {
+        "en": "Next review of this deck: {when}.",
+        "fr": "Prochaine révision de ce paquet : {when}.",
+    },
     "cli.summary_none": {
         "en": "Session over: no question answered.",
         "fr": "Séance terminée : aucune question répondue.",

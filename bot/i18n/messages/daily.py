@@ -32,6 +32,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The answer form (a modal: title and label at most 45 characters).
     "daily.modal.title": {"en": "Your answer", "fr": "Votre réponse"},
     "daily.modal.label": {"en": "Your answer", "fr": "Votre réponse"},
+    # The thread opened on each question (a name of at most 100 characters; the question is cut to fit).
+    "daily.thread.name": {"en": "Discussion: {question}", "fr": "Discussion : {question}"},
+    # The one reminder before the deadline: how many answered, never who has not.
+    "daily.reminder.title": {"en": "⏰ Still time to answer", "fr": "⏰ Encore le temps de répondre"},
+    "daily.reminder.closes": {
+        "en": "Today's question closes {when}.",
+        "fr": "La question du jour se termine {when}.",
+    },
+    "daily.reminder.answered.one": {
+        "en": "{count} member has answered so far.",
+        "fr": "{count} membre a répondu jusqu'ici.",
+    },
+    "daily.reminder.answered.other": {
+        "en": "{count} members have answered so far.",
+        "fr": "{count} membres ont répondu jusqu'ici.",
+    },
+    "daily.reminder.nobody": {
+        "en": "Nobody has answered yet: be the first!",
+        "fr": "Personne n'a encore répondu : soyez le premier !",
+    },
+    "daily.reminder.how": {
+        "en": "Answer with the button on the question, or with /answer.",
+        "fr": "Répondez avec le bouton de la question, ou avec /answer.",
+    },
+    # Under the answer input, after the question (at most 100 characters).
+    "daily.modal.hint.one": {"en": "{count} item expected", "fr": "{count} élément attendu"},
+    "daily.modal.hint.other": {"en": "{count} items expected", "fr": "{count} éléments attendus"},
     "daily.modal.placeholder": {
         "en": "One item per line, or separated by commas",
         "fr": "Un élément par ligne, ou séparés par des virgules",

@@ -1,7 +1,7 @@
 """Messages of the leaderboard feature: /leaderboard, /rank, their chart and command descriptions.
 
-Member names are shown as mentions inside embeds (Discord renders them as names and never pings from an
-embed); ``{member}`` values are either such a mention or an escaped display name.
+``{member}`` values are escaped display names (never mentions, which show as raw ids to a reader whose
+client has not loaded that member), or ``leaderboard.unknown_member``.
 """
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -25,6 +25,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "leaderboard.cmd.rank.member": {
         "en": "Whose rank to show (default: yours)",
         "fr": "Le rang de qui afficher (par défaut : le vôtre)",
+    },
+    "leaderboard.cmd.leaderboard.category": {
+        "en": "The daily question, practice or live quizzes (default: the daily question)",
+        "fr": "La question du jour, l'entraînement ou les quiz en direct (par défaut : la question du jour)",
+    },
+    # Categories: choice names and titles.
+    "leaderboard.category.daily": {"en": "Daily question", "fr": "Question du jour"},
+    "leaderboard.category.practice": {"en": "Practice", "fr": "Entraînement"},
+    "leaderboard.category.quiz": {"en": "Quiz", "fr": "Quiz"},
+    "leaderboard.title_category": {
+        "en": "Leaderboard — {category} — {period}",
+        "fr": "Classement — {category} — {period}",
+    },
+    "leaderboard.title_category_deck": {
+        "en": "Leaderboard — {category} — {period} — {deck}",
+        "fr": "Classement — {category} — {period} — {deck}",
+    },
+    "leaderboard.quizzes.one": {"en": "{count} quiz", "fr": "{count} quiz"},
+    "leaderboard.quizzes.other": {"en": "{count} quizzes", "fr": "{count} quiz"},
+    "leaderboard.unknown_member": {"en": "a former member", "fr": "un ancien membre"},
+    "leaderboard.empty_practice": {
+        "en": "Nobody has practice points for this period yet. Start a session with /practice!",
+        "fr": "Personne n'a encore de points d'entraînement pour cette période. Lancez-vous avec /practice !",
+    },
+    "leaderboard.empty_quiz": {
+        "en": "Nobody has quiz points for this period yet. Start a race with /quiz start!",
+        "fr": "Personne n'a encore de points de quiz pour cette période. "
+        "Lancez une course avec /quiz start !",
     },
     # Periods: choice names and titles.
     "leaderboard.period.week": {"en": "This week", "fr": "Cette semaine"},

@@ -20,7 +20,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "How many questions (default 5)",
         "fr": "Combien de questions (5 par défaut)",
     },
+    "practice.cmd.practice.mode": {
+        "en": "Spaced repetition (default), or the cards you got wrong most recently",
+        "fr": "Répétition espacée (par défaut), ou les cartes ratées le plus récemment",
+    },
+    "practice.mode.spaced": {"en": "Spaced repetition", "fr": "Répétition espacée"},
+    "practice.mode.mistakes": {"en": "My mistakes", "fr": "Mes erreurs"},
     # The question.
+    "practice.started_mistakes": {
+        "en": "Practice on {deck}: {count} questions you got wrong most recently, the latest first. "
+        "Only you can see this.",
+        "fr": "Pratique sur {deck} : {count} questions ratées le plus récemment, les dernières d'abord. "
+        "Vous seul voyez ceci.",
+    },
+    # The button next to Answer (at most 80 characters).
+    "practice.idk": {"en": "I don't know — show me", "fr": "Je ne sais pas — montrez-moi"},
+    "practice.gave_up": {
+        "en": "You asked to see the answer: it counts as a miss, and this card comes back soon.",
+        "fr": "Vous avez demandé la réponse : elle compte comme ratée, et cette carte reviendra bientôt.",
+    },
     "practice.started": {
         "en": "Practice on {deck}: {count} questions ({due} due for review, {new} new, {ahead} reviewed "
         "early). Only you can see this.",
@@ -135,6 +153,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Questions répondues : {answered} sur {count}, moyenne {average}, meilleur résultat {best}. "
         "Points gagnés : {points}.",
     },
+    "practice.weakest_header": {"en": "To review first", "fr": "À revoir en premier"},
+    "practice.weakest_item": {"en": "• {question} — {percent}", "fr": "• {question} — {percent}"},
+    "practice.next_due": {
+        "en": "Next review of this deck: {when}.",
+        "fr": "Prochaine révision de ce paquet : {when}.",
+    },
     "practice.summary_none": {
         "en": "No question answered. Come back any time with /practice.",
         "fr": "Aucune question répondue. Revenez quand vous voulez avec /practice.",
@@ -172,6 +196,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "practice.error.already_answered": {
         "en": "You already answered this question. Press Next to go on.",
         "fr": "Vous avez déjà répondu à cette question. Appuyez sur Suivante pour continuer.",
+    },
+    "practice.error.no_mistakes": {
+        "en": "You have no mistakes to practise on “{name}”: every card you answered was right the last "
+        "time. Run /practice without mode for spaced repetition.",
+        "fr": "Aucune erreur à pratiquer sur « {name} » : chaque carte répondue était juste la dernière "
+        "fois. Lancez /practice sans mode pour la répétition espacée.",
     },
     "practice.error.stale": {
         "en": "This button belongs to an earlier question. Use the latest practice message.",

@@ -21,6 +21,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "How many rounds (default 5)",
         "fr": "Combien de manches (5 par défaut)",
     },
+    "quiz.cmd.start.seconds": {
+        "en": "Seconds per round (10 to 300; default 60)",
+        "fr": "Secondes par manche (10 à 300 ; 60 par défaut)",
+    },
+    "quiz.cmd.start.target": {
+        "en": "End the quiz once someone has this many points (10 to 1000)",
+        "fr": "Finir le quiz dès que quelqu'un a ce nombre de points (10 à 1000)",
+    },
     "quiz.cmd.stop": {
         "en": "Stop this channel's quiz now (who started it, or a teacher)",
         "fr": "Arrêter maintenant le quiz de ce salon (qui l'a lancé, ou un enseignant)",
@@ -38,6 +46,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "question; only your first answer to a round counts.",
         "fr": "{starter} a lancé un quiz : {count} manches de {seconds} secondes. Appuyez sur Répondre sous "
         "chaque question; seule votre première réponse à une manche compte.",
+    },
+    "quiz.someone": {"en": "a player", "fr": "un joueur"},
+    "quiz.announce_target": {
+        "en": "First to {target} points: the quiz ends after the round in which someone reaches them.",
+        "fr": "Premier à {target} points : le quiz se termine après la manche où quelqu'un les atteint.",
+    },
+    "quiz.announce_early": {
+        "en": "From the second round on, a round ends early once everyone playing has answered it.",
+        "fr": "Dès la deuxième manche, une manche se termine plus tôt quand tous les joueurs y ont répondu.",
     },
     "quiz.rules": {
         "en": "{item_points} points per item found, plus up to {bonus} for speed.",
@@ -99,6 +116,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "quiz.final_title": {"en": "Quiz over — {deck}", "fr": "Quiz terminé — {deck}"},
     "quiz.final_rounds.one": {"en": "{count} round played.", "fr": "{count} manche jouée."},
     "quiz.final_rounds.other": {"en": "{count} rounds played.", "fr": "{count} manches jouées."},
+    "quiz.final_target": {
+        "en": "{member} reached {target} points!",
+        "fr": "{member} a atteint {target} points !",
+    },
     "quiz.final_nobody": {
         "en": "Nobody answered: no scores this time.",
         "fr": "Personne n'a répondu : aucun point cette fois.",
@@ -112,6 +133,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le quiz s'arrête : cette manche est comptée, puis le classement final suit.",
     },
     # Errors, always private (except quiz.error.failed, posted in the channel).
+    "quiz.error.seconds": {
+        "en": "A round lasts {low} to {high} seconds.",
+        "fr": "Une manche dure de {low} à {high} secondes.",
+    },
+    "quiz.error.target": {
+        "en": "The target is {low} to {high} points.",
+        "fr": "L'objectif est de {low} à {high} points.",
+    },
     "quiz.error.busy": {
         "en": "A quiz is already running in this channel. Wait for its final scoreboard, or run one in "
         "another channel.",

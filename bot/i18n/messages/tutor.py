@@ -47,6 +47,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Delete replies to the post so classmates can't copy them (needs Manage Messages)",
         "fr": "Supprimer les réponses au message pour qu'on ne les copie pas (il faut Gérer les messages)",
     },
+    "tutor.cmd.setup.ping_role": {
+        "en": "A role mentioned on each question (the only role the bot ever pings)",
+        "fr": "Un rôle mentionné à chaque question (le seul rôle que le bot notifie)",
+    },
+    "tutor.cmd.setup.thread": {
+        "en": "Open a thread on each question; the answer key is posted there too",
+        "fr": "Ouvrir un fil sur chaque question ; le corrigé y est aussi publié",
+    },
+    "tutor.cmd.setup.reminder": {
+        "en": "Hours before the deadline for one reminder post (0: no reminder)",
+        "fr": "Heures avant la fin pour un message de rappel (0 : pas de rappel)",
+    },
     "tutor.cmd.status": {
         "en": "Show the daily question's set-up and state",
         "fr": "Voir la configuration et l'état de la question du jour",
@@ -86,6 +98,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tutor.perm.view_channel": {"en": "View Channel", "fr": "Voir le salon"},
     "tutor.perm.send_messages": {"en": "Send Messages", "fr": "Envoyer des messages"},
     "tutor.perm.embed_links": {"en": "Embed Links", "fr": "Intégrer des liens"},
+    "tutor.perm.create_public_threads": {"en": "Create Public Threads", "fr": "Créer des fils publics"},
+    "tutor.perm.send_messages_in_threads": {
+        "en": "Send Messages in Threads",
+        "fr": "Envoyer des messages dans les fils",
+    },
     # Set-up.
     "tutor.setup.title": {"en": "Daily question set up", "fr": "Question du jour configurée"},
     "tutor.setup.done": {
@@ -118,6 +135,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Members answer with the button or /answer; only they see their grade.",
         "fr": "Les membres répondent avec le bouton ou /answer ; eux seuls voient leur note.",
     },
+    "tutor.setup.ping_role": {
+        "en": "Each question mentions {role} (no other mention ever pings).",
+        "fr": "Chaque question mentionne {role} (aucune autre mention ne notifie).",
+    },
+    "tutor.setup.thread_on": {
+        "en": "Each question opens a thread to talk about it; the answer key is posted there too.",
+        "fr": "Chaque question ouvre un fil pour en discuter ; le corrigé y est aussi publié.",
+    },
+    "tutor.setup.reminder.one": {
+        "en": "A reminder is posted {count} hour before the deadline, with how many have answered.",
+        "fr": "Un rappel est publié {count} heure avant la fin, avec le nombre de réponses.",
+    },
+    "tutor.setup.reminder.other": {
+        "en": "A reminder is posted {count} hours before the deadline, with how many have answered.",
+        "fr": "Un rappel est publié {count} heures avant la fin, avec le nombre de réponses.",
+    },
     "tutor.setup.still_paused": {
         "en": "The daily question is paused: use /tutor resume to start it again.",
         "fr": "La question du jour est en pause : utilisez /tutor resume pour la relancer.",
@@ -129,6 +162,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tutor.setup.error.language": {
         "en": "“{value}” is not a language the bot speaks: choose French (fr) or English (en).",
         "fr": "« {value} » n'est pas une langue du bot : choisissez français (fr) ou anglais (en).",
+    },
+    "tutor.setup.error.ping_everyone": {
+        "en": "@everyone can't be the role to ping: choose your class's role.",
+        "fr": "@everyone ne peut pas être le rôle à mentionner : choisissez le rôle de votre classe.",
+    },
+    "tutor.setup.error.ping_managed": {
+        "en": "{role} belongs to an integration (a bot or server boosts): choose a role your members have.",
+        "fr": "{role} appartient à une intégration (un bot ou les boosts) : "
+        "choisissez un rôle de vos membres.",
+    },
+    "tutor.setup.error.ping_unpingable": {
+        "en": "I can't ping {role}: make it mentionable (Server Settings → Roles), or give my role "
+        "Mention @everyone, @here and All Roles in {channel}.",
+        "fr": "Je ne peux pas notifier {role} : rendez-le mentionnable (Paramètres du serveur → Rôles), "
+        "ou donnez à mon rôle Mentionner @everyone, @here et tous les rôles dans {channel}.",
+    },
+    "tutor.setup.error.thread_permissions": {
+        "en": "I can't open threads in {channel}: give my role {permissions} in that channel, or set thread "
+        "to False.",
+        "fr": "Je ne peux pas ouvrir de fils dans {channel} : donnez à mon rôle {permissions} dans ce salon, "
+        "ou mettez thread à False.",
+    },
+    "tutor.setup.error.reminder": {
+        "en": "A reminder {hours} hours before the deadline would come before the question: the answer "
+        "window is {window} hours. Choose fewer hours (0: no reminder).",
+        "fr": "Un rappel {hours} heures avant la fin arriverait avant la question : la période de réponse "
+        "est de {window} heures. Choisissez moins d'heures (0 : pas de rappel).",
     },
     "tutor.setup.error.permissions": {
         "en": "I can't post in {channel}: give my role {permissions} in that channel.",
@@ -156,6 +216,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tutor.status.language": {"en": "Language", "fr": "Langue"},
     "tutor.status.private": {"en": "Private answers", "fr": "Réponses privées"},
     "tutor.status.teacher_role": {"en": "Teacher role", "fr": "Rôle enseignant"},
+    "tutor.status.ping_role": {"en": "Role pinged", "fr": "Rôle mentionné"},
+    "tutor.status.thread": {"en": "Thread per question", "fr": "Fil par question"},
+    "tutor.status.reminder": {"en": "Reminder", "fr": "Rappel"},
+    "tutor.status.reminder_value.one": {
+        "en": "{count} hour before the deadline",
+        "fr": "{count} heure avant la fin",
+    },
+    "tutor.status.reminder_value.other": {
+        "en": "{count} hours before the deadline",
+        "fr": "{count} heures avant la fin",
+    },
+    "tutor.status.reminder_off": {"en": "none", "fr": "aucun"},
     "tutor.status.next_label": {"en": "Next question", "fr": "Prochaine question"},
     "tutor.status.next": {"en": "{when}, {local}", "fr": "{when}, {local}"},
     "tutor.status.paused": {

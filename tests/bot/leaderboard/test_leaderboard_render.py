@@ -18,16 +18,28 @@ def board(rows: list[LeaderboardRow], *, total: int, me: LeaderboardRow | None =
     return Leaderboard(rows=tuple(rows), total=total, me=me, start=None, end=None)
 
 
+NAMES = {10: "Alice", 11: "Bob", 12: "Carol", 13: "Zoé", 99: "Me"}
+
+
 def test_medals_for_the_first_three_ranks_ties_included():
     assert [lb.medal(rank) for rank in (1, 2, 3, 4, 11)] == ["🥇", "🥈", "🥉", "**4.**", "**11.**"]
     rows = [LeaderboardRow(1, 10, 50, 5), LeaderboardRow(1, 11, 50, 6), LeaderboardRow(3, 12, 40, 4)]
-    lines = lb.row_lines(rows, "en", MARK, highlight=12)
-    assert lines[0] == "🥇 <@10> — 50 points · 5 answers"
-    assert lines[1].startswith("🥇 <@11>")
-    assert lines[2] == "__🥉 <@12> — 40 points · 4 answers__"  # the caller stands out
-    assert lb.row_lines([LeaderboardRow(4, 13, 1, 1)], "fr", MARK) == ["**4.** <@13> — 1 point · 1 réponse"]
-    assert lb.row_lines([LeaderboardRow(4, 13, 1500, 2)], "fr", MARK) == [
-        f"**4.** <@13> — 1{NBSP}500 points · 2 réponses"
+    lines = lb.row_lines(rows, "en", MARK, highlight=12, names=NAMES)
+    assert lines[0] == "🥇 [Alice] — 50 points · 5 answers"  # a display name, escaped: never a mention
+    assert lines[1].startswith("🥇 [Bob]")
+    assert lines[2] == "__🥉 [Carol] — 40 points · 4 answers__"  # the caller stands out
+    assert lb.row_lines([LeaderboardRow(4, 13, 1, 1)], "fr", MARK, names=NAMES) == [
+        "**4.** [Zoé] — 1 point · 1 réponse"
+    ]
+    assert lb.row_lines([LeaderboardRow(4, 13, 1500, 2)], "fr", MARK, names=NAMES) == [
+        f"**4.** [Zoé] — 1{NBSP}500 points · 2 réponses"
+    ]
+    # A member whose name the bot cannot learn (they left the server); quizzes are counted as quizzes.
+    assert lb.row_lines([LeaderboardRow(2, 77, 30, 1)], "en", MARK, category="quiz") == [
+        "🥈 a former member — 30 points · 1 quiz"
+    ]
+    assert lb.row_lines([LeaderboardRow(2, 77, 30, 3)], "fr", MARK, category="quiz") == [
+        "🥈 un ancien membre — 30 points · 3 quiz"
     ]
 
 
@@ -44,13 +56,17 @@ def test_pages():
 def test_the_callers_line_inside_or_outside_the_page():
     me = LeaderboardRow(14, 99, 12, 3)
     assert (
-        lb.caller_line(board([], total=25, me=me), 99, "en", MARK) == "<@99>: rank **14** of 25 — 12 points"
+        lb.caller_line(board([], total=25, me=me), 99, "en", MARK, NAMES)
+        == "[Me]: rank **14** of 25 — 12 points"
     )
     assert (
-        lb.caller_line(board([], total=25, me=me), 99, "fr", MARK)
-        == f"<@99>{NBSP}: rang **14** sur 25 — 12 points"
+        lb.caller_line(board([], total=25, me=me), 99, "fr", MARK, NAMES)
+        == f"[Me]{NBSP}: rang **14** sur 25 — 12 points"
     )
-    assert lb.caller_line(board([], total=25), 99, "en", MARK) == "<@99> has no points for this period yet."
+    assert (
+        lb.caller_line(board([], total=25), 99, "en", MARK, NAMES)
+        == "[Me] has no points for this period yet."
+    )
 
 
 def test_titles_and_period_ranges_in_the_guilds_timezone():

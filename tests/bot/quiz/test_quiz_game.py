@@ -187,3 +187,55 @@ async def test_results_go_to_the_quiz_leaderboard_once(store: Store, clock: Cloc
     assert [(row.member_id, row.points, row.answers) for row in board.rows] == [(ALICE, 25, 1), (BOB, 0, 1)]
     daily = await store.leaderboard(GUILD, "all", now=START, tz=UTC)
     assert daily.rows == ()
+
+
+# ------------------------------------------------------------------------------- target and early ends
+
+
+def test_the_quiz_ends_after_the_round_in_which_someone_reaches_the_target(clock: Clock):
+    quiz = Quiz(
+        guild_id=GUILD, channel_id=CHANNEL, deck_id=None, deck_title="Cours", clock=clock,
+        cards=[(1, FORCES), (2, PILIERS), (3, FORCES)], round_seconds=30, target=40,
+    )  # fmt: skip
+    quiz.start_round()
+    quiz.submit(ALICE, 1, "connexion preuve")  # 25
+    assert quiz.winner is None  # the round is not scored yet
+    assert not quiz.close_round().last and quiz.winner is None and quiz.has_next
+    quiz.start_round()
+    quiz.submit(BOB, 2, "veille objectifs mesure")  # 35: not enough
+    quiz.submit(ALICE, 2, "veille")  # 25 + 15 = 40: reached
+    result = quiz.close_round()
+    assert result.last and not quiz.has_next
+    assert quiz.winner is not None and quiz.winner.member_id == ALICE and quiz.winner.points == 40
+
+
+def test_a_round_ends_early_once_everyone_who_joined_answered_from_the_second_round(clock: Clock):
+    quiz = make_quiz(clock, FORCES, PILIERS, FORCES)
+    quiz.start_round()
+    quiz.submit(ALICE, 1, "connexion")
+    assert not quiz.everyone_answered  # the first round runs its time: the others are still arriving
+    quiz.join(BOB)  # pressed Answer, never sent it
+    quiz.close_round()
+    quiz.start_round()
+    assert not quiz.everyone_answered
+    quiz.submit(ALICE, 2, "veille")
+    assert not quiz.everyone_answered  # Bob joined: the round waits for him (or for its time)
+    quiz.submit(BOB, 2, "mesure")
+    assert quiz.everyone_answered
+    quiz.close_round()
+    assert not quiz.everyone_answered  # no round open
+
+
+async def test_seconds_and_target_are_bounded(store: Store, clock: Clock):
+    await store.save_deck(None, "cours-2", Deck(title="Petit", cards=(FORCES, PILIERS)))
+    quizzes = QuizService(store, DeckLibrary(store), clock)
+    quiz = await quizzes.prepare(GUILD, CHANNEL, None, None, ALICE, seconds=45, target=100)
+    assert quiz.round_seconds == 45 and quiz.target == 100
+    for values, key in (({"seconds": 9}, "quiz.error.seconds"), ({"target": 1001}, "quiz.error.target")):
+        with pytest.raises(QuizError) as refused:
+            await quizzes.prepare(GUILD, CHANNEL, None, None, ALICE, **values)
+        assert refused.value.key == key
+        assert refused.value.message("fr") in (
+            "Une manche dure de 10 à 300 secondes.",
+            "L'objectif est de 10 à 1000 points.",
+        )

@@ -169,10 +169,14 @@ async def test_scores_export_as_csv(store: Store, make_post: MakePost, card_ids:
     at = MONDAY + timedelta(hours=2)
     await store.record_practice(GUILD, 9, card_ids[0], state="{}", due=at, score=1.0, answered_at=at)
     await store.record_quiz_result(GUILD, "q1", 8, points=30, rounds=3, finished_at=at)
+    # Names as the bot saw them in this guild (another guild's name for the same member is not this one's).
+    await store.save_member_names([(GUILD, 7, 'Zoé, "la prof"'), (GUILD, 8, "Bob"), (OTHER_GUILD, 9, "Eve")])
     rows = list(csv.DictReader(io.StringIO(await store.export_scores_csv(GUILD))))
     assert [row["member_id"] for row in rows] == ["7", "8", "9"]
+    assert [row["name"] for row in rows] == ['Zoé, "la prof"', "Bob", ""]
     assert rows[0] == {
         "member_id": "7",
+        "name": 'Zoé, "la prof"',
         "points": "20",
         "answers": "2",
         "average_score": "1.000",
@@ -187,7 +191,7 @@ async def test_scores_export_as_csv(store: Store, make_post: MakePost, card_ids:
     assert (rows[1]["points"], rows[1]["quiz_points"], rows[1]["quizzes"]) == ("5", "30", "1")
     assert (rows[2]["points"], rows[2]["practice_points"], rows[2]["average_score"]) == ("0", "10", "")
     assert await store.export_scores_csv(OTHER_GUILD) == (
-        "member_id,points,answers,average_score,streak,best_streak,last_answered_at,"
+        "member_id,name,points,answers,average_score,streak,best_streak,last_answered_at,"
         "practice_points,practice_answers,quiz_points,quizzes\n"
     )
 
@@ -203,8 +207,11 @@ async def test_forget_member_deletes_everything_about_them_in_that_guild(
     await store.record_practice(GUILD, 7, card_ids[0], state="{}", due=at, score=1.0, answered_at=at)
     await store.save_practice_session(GUILD, 7, '{"cards": [1]}', expires_at=at + timedelta(hours=1))
     await store.record_quiz_result(GUILD, "q1", 7, points=3, rounds=1, finished_at=at)
+    await store.save_member_names([(GUILD, 7, "Alice"), (GUILD, 8, "Bob"), (OTHER_GUILD, 7, "Alice B.")])
 
     assert await store.forget_member(GUILD, 7) > 0
+    assert await store.member_names(GUILD, [7, 8]) == {8: "Bob"}
+    assert await store.member_names(OTHER_GUILD, [7]) == {7: "Alice B."}
     assert await store.get_answer(ours.id, 7) is None
     assert await store.member_stats(GUILD, 7, at) is None
     assert await store.practice_totals(GUILD, 7) == (0, 0)
@@ -238,8 +245,11 @@ async def test_forget_guild_deletes_the_guild_and_its_decks_but_not_bundled_ones
         await store.record_answer(post.id, 7, "x", [0], 1.0, min(at, post.closes_at - timedelta(minutes=1)))
     await store.record_practice(GUILD, 7, own_card, state="{}", due=at, score=1.0, answered_at=at)
     await store.record_quiz_result(GUILD, "q", 7, points=1, rounds=1, finished_at=at)
+    await store.save_member_names([(GUILD, 7, "Alice"), (OTHER_GUILD, 7, "Alice B.")])
 
     assert await store.forget_guild(GUILD) > 0
+    assert await store.member_names(GUILD, [7]) == {}
+    assert await store.member_names(OTHER_GUILD, [7]) == {7: "Alice B."}
     assert await store.get_guild(GUILD) is None
     assert await store.get_post(bundled_post.id) is None and await store.get_post(own_post.id) is None
     assert await store.get_deck_info(own_deck) is None and await store.get_card(own_card) is None

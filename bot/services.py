@@ -49,7 +49,7 @@ class Services:
             practice=PracticeService(store, decks, clock=clock),
             quiz=QuizService(store, decks, clock),
             leaderboard=LeaderboardService(store, decks, clock),
-            teacher=TeacherService(store, decks, clock),
+            teacher=TeacherService(store, decks, clock, card_changed=daily.forget_card),
             names=NameBook(),
         )
 

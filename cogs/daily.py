@@ -36,6 +36,7 @@ from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
 from cogs.kit.forms import answer_form, submitted_answer
 from cogs.kit.markup import DISCORD, safe
+from cogs.kit.notices import tell_regrades
 from cogs.kit.replies import NO_PINGS, send_private
 
 log = logging.getLogger(__name__)
@@ -251,6 +252,7 @@ class Daily(commands.Cog):
             await interaction.edit_original_response(content=content, embed=embed, allowed_mentions=NO_PINGS)
         else:
             await send_private(interaction, content, embed=embed)
+        await tell_regrades(interaction, lang)  # answers of theirs a teacher's alias re-graded upwards
 
     @app_commands.command(
         name="answer",

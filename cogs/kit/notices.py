@@ -1,0 +1,35 @@
+"""Notices owed to a member, given privately the next time they use the bot: their answers re-graded upwards
+by an alias a teacher accepted ("your answer to … was re-graded: 50 % → 75 %"). Never a ping, told once."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.teacher import render
+
+from .access import services_of
+from .markup import DISCORD
+from .replies import send_private
+
+log = logging.getLogger(__name__)
+
+
+async def tell_regrades(interaction: discord.Interaction, lang: str) -> None:
+    """After the bot answered ``interaction``: a private follow-up with the member's re-grade notices, if any.
+
+    The notices are taken (removed) as they are read, so two interactions at once tell them once; one that
+    cannot be delivered is lost rather than told twice."""
+    services = services_of(interaction.client)
+    if services is None or interaction.guild_id is None:
+        return
+    notices = await services.teacher.aliases.take_notices(interaction.guild_id, interaction.user.id)
+    if not notices:
+        return
+    try:
+        await send_private(interaction, render.regrade_notices(notices, lang, DISCORD))
+    except discord.HTTPException as exc:
+        log.info(
+            "could not tell member %s about %d re-graded answers: %s", interaction.user.id, len(notices), exc
+        )

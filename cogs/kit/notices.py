@@ -11,7 +11,7 @@ from bot.teacher import render
 
 from .access import services_of
 from .markup import DISCORD
-from .replies import send_private
+from .replies import NO_PINGS, send_private
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,12 @@ async def tell_regrades(interaction: discord.Interaction, lang: str) -> None:
     notices = await services.teacher.aliases.take_notices(interaction.guild_id, interaction.user.id)
     if not notices:
         return
+    text = render.regrade_notices(notices, lang, DISCORD)
     try:
-        await send_private(interaction, render.regrade_notices(notices, lang, DISCORD))
+        if interaction.response.is_done():  # a message of its own, never in place of the answer
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        else:
+            await send_private(interaction, text)
     except discord.HTTPException as exc:
         log.info(
             "could not tell member %s about %d re-graded answers: %s", interaction.user.id, len(notices), exc

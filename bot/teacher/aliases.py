@@ -93,7 +93,9 @@ class AliasService:
         self.store = store
         #: Told the id of a card whose aliases changed (the daily question's card cache).
         self.card_changed = card_changed
+        # The members with notices waiting, per guild, and when this process read them.
         self._notified: dict[int, tuple[float, set[int]]] = {}
+        self._loading = asyncio.Lock()
 
     async def loop(self, post: Post) -> Loop:
         """The loop of a posted question (the post must be the teacher's guild's)."""
@@ -145,15 +147,23 @@ class AliasService:
 
     async def take_notices(self, guild_id: int, member_id: int) -> list[RegradeNotice]:
         """The member's answers re-graded upwards since they last used the bot, each handed out once."""
-        now = monotonic_time.monotonic()
-        known = self._notified.get(guild_id)
-        if known is None or now - known[0] >= NOTICES_FRESH_FOR:
-            known = (now, await self.store.notified_members(guild_id))
-            self._notified[guild_id] = known
-        if member_id not in known[1]:
+        members = self._fresh_notified(guild_id)
+        if members is None:
+            async with self._loading:  # a class answering at once reads the list once
+                members = self._fresh_notified(guild_id)
+                if members is None:
+                    members = await self.store.notified_members(guild_id)
+                    self._notified[guild_id] = (monotonic_time.monotonic(), members)
+        if member_id not in members:
             return []
-        known[1].discard(member_id)
+        members.discard(member_id)
         return await self.store.take_regrade_notices(guild_id, member_id)
+
+    def _fresh_notified(self, guild_id: int) -> set[int] | None:
+        known = self._notified.get(guild_id)
+        if known is None or monotonic_time.monotonic() - known[0] >= NOTICES_FRESH_FOR:
+            return None
+        return known[1]
 
     async def _card(self, post: Post) -> Card:
         stored = None

@@ -190,3 +190,11 @@ async def test_stats_and_deck_show_list_the_loop(services: Services) -> None:
     ]
     assert render.deck_show(info, deck, answers=False, lang="en", taught=taught).fields == ()
     assert await services.teacher.deck_aliases(OTHER, info) == []
+
+
+async def test_practice_and_the_quiz_of_the_guild_credit_the_accepted_alias_too(services: Services) -> None:
+    post = await posted(services)
+    await services.teacher.aliases.accept(post, "pas cher", 0, teacher_id=TEACHER)
+    for guild_id, aliases in ((GUILD, ("pas cher",)), (OTHER, ())):
+        playable = await services.decks.playable(guild_id, None, "quiz")
+        assert playable.stored.deck.cards[0].items[0].aliases == aliases

@@ -62,5 +62,6 @@ class Services:
         return await self.daily.settings(guild_id)
 
     async def close(self) -> None:
-        """End what runs on its own (live quizzes), keeping what was played."""
+        """End what runs on its own (live quizzes, re-grading catch-ups), keeping what was played."""
         await self.quiz.close()
+        await self.teacher.aliases.close()

@@ -205,6 +205,16 @@ class AliasStore(StoreBase):
 
         return await self._change_and_regrade(guild_id, card_id, change, regrade)
 
+    async def regrade_card(self, guild_id: int, card_id: int, *, regrade: Regrader) -> RegradeResult:
+        """Re-grade every stored answer to the card in the guild against the card as the guild sees it now,
+        in one transaction; only the answers whose grade differs change (a catch-up after an alias change:
+        answers graded meanwhile against a card read before it)."""
+
+        async def unchanged(db: Conn) -> bool:
+            return True
+
+        return await self._change_and_regrade(guild_id, card_id, unchanged, regrade)
+
     async def _change_and_regrade(
         self, guild_id: int, card_id: int, change: Callable[[Conn], Awaitable[bool]], regrade: Regrader
     ) -> RegradeResult:

@@ -12,6 +12,7 @@ changes nothing.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time as monotonic_time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,13 @@ from bot.store import (
 
 from .phrases import Phrase, count_phrases, phrase_key, shown
 
+log = logging.getLogger(__name__)
+
+#: Seconds after an alias change before the card's answers are re-graded once more: answers graded meanwhile
+#: against a card read before the change (in flight, or from a cache: the daily question's keeps a card for
+#: 10 s, in this process or another) get the grade the alias gives them. Only answers whose grade differs
+#: change, so nothing is re-graded twice.
+CATCH_UP_AFTER = 12.0
 #: Seconds this process trusts its list of the members with notices waiting (another process, on PostgreSQL,
 #: may re-grade too); re-grading here refreshes it at once. Keeps the answer path free of an extra query.
 NOTICES_FRESH_FOR = 10.0
@@ -93,6 +101,8 @@ class AliasService:
         self.store = store
         #: Told the id of a card whose aliases changed (the daily question's card cache).
         self.card_changed = card_changed
+        self.catch_up_after = CATCH_UP_AFTER
+        self._catch_ups: dict[tuple[int, int], asyncio.Task[None]] = {}
         # The members with notices waiting, per guild, and when this process read them.
         self._notified: dict[int, tuple[float, set[int]]] = {}
         self._loading = asyncio.Lock()
@@ -175,5 +185,44 @@ class AliasService:
 
     def _changed(self, post: Post) -> None:
         self._notified.pop(post.guild_id, None)
-        if self.card_changed is not None and post.card_id is not None:
+        if post.card_id is None:
+            return
+        if self.card_changed is not None:
             self.card_changed(post.card_id)
+        key = (post.guild_id, post.card_id)
+        if key not in self._catch_ups:  # one pending catch-up per card covers every change before it
+            self._catch_ups[key] = asyncio.create_task(self._catch_up(*key))
+
+    async def _catch_up(self, guild_id: int, card_id: int) -> None:
+        key, me = (guild_id, card_id), asyncio.current_task()
+        try:
+            await asyncio.sleep(self.catch_up_after)
+            if self._catch_ups.get(key) is me:
+                del self._catch_ups[key]  # a change from now on needs a catch-up of its own
+            result = await self.store.regrade_card(guild_id, card_id, regrade=regrade)
+            if result.changes:
+                self._notified.pop(guild_id, None)
+                log.info("guild %s card %s: %d answers caught up", guild_id, card_id, len(result.changes))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("guild %s card %s: the catch-up re-grading failed", guild_id, card_id)
+        finally:
+            if self._catch_ups.get(key) is me:
+                del self._catch_ups[key]
+
+    async def catch_up_now(self) -> None:
+        """Run the pending catch-up re-gradings now instead of at their time (tests)."""
+        pending = list(self._catch_ups)
+        await self.close()
+        for guild_id, card_id in pending:
+            await self.store.regrade_card(guild_id, card_id, regrade=regrade)
+        self._notified.clear()
+
+    async def close(self) -> None:
+        """Stop the pending catch-ups (the bot is stopping; what was re-graded stays)."""
+        tasks = list(self._catch_ups.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._catch_ups.clear()

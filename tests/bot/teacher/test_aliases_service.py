@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.daily.rules import grade_answer
 from bot.decks.model import Card, Deck, Item
 from bot.errors import UserError
 from bot.i18n import NBSP
@@ -50,7 +51,9 @@ async def services(tmp_path: Path, clock: Clock) -> AsyncIterator[Services]:
         deck_id = await store.save_deck(None, "cours-2", DECK)
         for guild in (GUILD, OTHER):
             await store.save_guild(GuildSettings(guild, channel_id=5, active_deck_id=deck_id))
-        yield Services.build(store, clock)
+        services = Services.build(store, clock)
+        yield services
+        await services.close()
 
 
 async def posted(services: Services, guild_id: int = GUILD) -> Post:
@@ -198,3 +201,22 @@ async def test_practice_and_the_quiz_of_the_guild_credit_the_accepted_alias_too(
     for guild_id, aliases in ((GUILD, ("pas cher",)), (OTHER, ())):
         playable = await services.decks.playable(guild_id, None, "quiz")
         assert playable.stored.deck.cards[0].items[0].aliases == aliases
+
+
+async def test_an_answer_graded_against_the_card_read_before_the_change_is_caught_up(
+    services: Services,
+) -> None:
+    aliases = services.teacher.aliases
+    post = await posted(services)
+    assert post.card_id is not None
+    stale = await services.daily.card(post.card_id, GUILD)  # another process's cache, say
+    assert stale is not None
+    await aliases.accept(post, "pas cher", 0, teacher_id=TEACHER)
+    # Graded against the card as it was, recorded after the re-grading.
+    grade = grade_answer(stale, "pas cher, rapidité")
+    await services.store.record_answer(post.id, ALICE, "pas cher, rapidité", grade.matched, grade.score, SLOT)
+    assert await score(services, post, ALICE) == 0.25
+
+    await aliases.catch_up_now()
+    assert await score(services, post, ALICE) == 0.5
+    assert [(n.old_score, n.new_score) for n in await aliases.take_notices(GUILD, ALICE)] == [(0.25, 0.5)]

@@ -16,24 +16,29 @@ from .replies import NO_PINGS, send_private
 log = logging.getLogger(__name__)
 
 
+async def regrade_text(client: discord.Client, guild_id: int, member_id: int, lang: str) -> str | None:
+    """The member's re-grade notices as one private message, taken (told once); None when there are none."""
+    services = services_of(client)
+    if services is None:
+        return None
+    notices = await services.teacher.aliases.take_notices(guild_id, member_id)
+    return render.regrade_notices(notices, lang, DISCORD) if notices else None
+
+
 async def tell_regrades(interaction: discord.Interaction, lang: str) -> None:
     """After the bot answered ``interaction``: a private follow-up with the member's re-grade notices, if any.
 
     The notices are taken (removed) as they are read, so two interactions at once tell them once; one that
     cannot be delivered is lost rather than told twice."""
-    services = services_of(interaction.client)
-    if services is None or interaction.guild_id is None:
+    if interaction.guild_id is None:
         return
-    notices = await services.teacher.aliases.take_notices(interaction.guild_id, interaction.user.id)
-    if not notices:
+    text = await regrade_text(interaction.client, interaction.guild_id, interaction.user.id, lang)
+    if text is None:
         return
-    text = render.regrade_notices(notices, lang, DISCORD)
     try:
         if interaction.response.is_done():  # a message of its own, never in place of the answer
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
         else:
             await send_private(interaction, text)
     except discord.HTTPException as exc:
-        log.info(
-            "could not tell member %s about %d re-graded answers: %s", interaction.user.id, len(notices), exc
-        )
+        log.info("could not tell member %s about their re-graded answers: %s", interaction.user.id, exc)

@@ -174,3 +174,26 @@ async def test_the_teacher_closes_the_loop_in_english(
 
 async def test_the_teacher_closes_the_loop_in_french(klass: Class, discord_problems: DiscordProblems) -> None:
     await run_the_loop(klass, "fr")
+
+
+async def test_a_member_who_answers_by_replying_is_told_by_direct_message(
+    klass: Class, discord_problems: DiscordProblems
+) -> None:
+    fake, alice = klass.fake, klass.students["alice"]
+    klass.extensions = EXTENSIONS
+    await klass.start(message_content=True)
+    await klass.setup(language="en")
+    await klass.tick_at(POST_AT)
+    (question,) = klass.posts()
+    post, card = await klass.card_of(question)
+    klass.clock.set(POST_AT + timedelta(minutes=10))
+    await fake.send_message(klass.questions, alice, f"{WORD}, {card.items[1].answer}", reply_to=question)
+    await fake.wait_until(lambda: fake.dms_to(alice), what="the feedback by DM")
+    assert klass.bot is not None and klass.bot.services is not None
+    await klass.bot.services.teacher.aliases.accept(post, WORD, 0, teacher_id=klass.teacher.id)
+
+    await fake.send_message(klass.questions, alice, "again", reply_to=question)
+    dms = await fake.wait_until(lambda: len(fake.dms_to(alice)) >= 3 and fake.dms_to(alice), what="3 DMs")
+    assert "You already answered" in dms[1].text and "Your score: 2/4" in dms[1].text
+    assert dms[2].content == TEXTS["en"]["notice"].format(question=card.question)
+    assert not any(dm.pings.any for dm in dms)

@@ -315,3 +315,25 @@ async def test_a_crash_during_the_regrading_leaves_every_answer_at_its_old_grade
         assert [tuple(row) for row in totals] == [(2, 0.25)]
         assert await reopened.taught_aliases(GUILD) == []
         assert await reopened.notified_members(GUILD) == set()
+
+
+async def test_a_catch_up_regrades_only_the_answers_graded_against_the_card_read_before(
+    store: Store, guild: GuildSettings, make_post: MakePost
+) -> None:
+    post = await make_post(MONDAY)
+    await answer(store, post, 1, "pas cher, rapidité")
+    assert post.card_id is not None
+    before = await store.get_card(post.card_id, guild_id=GUILD)
+    await teach(store, post, "Transparence", "pas cher")
+    assert before is not None
+    # Graded against the card as it was before the alias, recorded after the re-grading.
+    stale = grade_reply(before.card.items, "pas cher, rapidité", question=before.card.question)
+    await store.record_answer(post.id, 2, "pas cher, rapidité", stale.matched, stale.score, AT)
+
+    caught = await store.regrade_card(GUILD, post.card_id, regrade=regrade)
+    assert caught.regraded == 2 and [(c.member_id, c.old_score, c.new_score) for c in caught.changes] == [
+        (2, 0.25, 0.5)
+    ]
+    assert await points(store, 2) == 5 and await points(store, 1) == 5
+    again = await store.regrade_card(GUILD, post.card_id, regrade=regrade)
+    assert again.changes == ()  # nothing is re-graded twice

@@ -50,7 +50,7 @@ class Services:
             practice=PracticeService(store, decks, clock=clock),
             quiz=QuizService(store, decks, clock, names=names),
             leaderboard=LeaderboardService(store, decks, clock),
-            teacher=TeacherService(store, decks, clock, on_card_changed=daily.forget_card),
+            teacher=TeacherService(store, decks, clock, card_changed=daily.forget_card),
             names=names,
         )
 
@@ -63,6 +63,8 @@ class Services:
         return await self.daily.settings(guild_id)
 
     async def close(self) -> None:
-        """End what runs on its own (live quizzes), keeping what was played, and the names not yet written."""
+        """End what runs on its own (live quizzes, re-grading catch-ups), keeping what was played and the
+        names not yet written."""
         await self.quiz.close()
+        await self.teacher.aliases.close()
         await self.names.close()

@@ -40,6 +40,7 @@ from cogs.kit.errors import guarded
 from cogs.kit.forms import answer_form, submitted_answer
 from cogs.kit.markup import DISCORD, safe
 from cogs.kit.names import display_names, remember
+from cogs.kit.notices import regrade_text, tell_regrades
 from cogs.kit.replies import NO_PINGS, send_private
 
 log = logging.getLogger(__name__)
@@ -284,6 +285,7 @@ class Daily(commands.Cog):
             await interaction.edit_original_response(content=content, embed=embed, allowed_mentions=NO_PINGS)
         else:
             await send_private(interaction, content, embed=embed)
+        await tell_regrades(interaction, lang)  # answers of theirs a teacher's alias re-graded upwards
 
     @app_commands.command(
         name="answer",
@@ -352,6 +354,9 @@ class Daily(commands.Cog):
                     embed=to_embed(render.feedback(outcome, lang, DISCORD)),
                     allowed_mentions=NO_PINGS,
                 )
+                regraded = await regrade_text(self.bot, guild.id, message.author.id, lang)
+                if regraded is not None:  # answers of theirs a teacher's alias re-graded upwards
+                    await message.author.send(content=regraded, allowed_mentions=NO_PINGS)
             elif refusal is not None:
                 await message.author.send(content=refusal.message(lang, DISCORD), allowed_mentions=NO_PINGS)
         except discord.HTTPException:  # DMs closed (403 50007)

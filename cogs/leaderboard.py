@@ -25,6 +25,7 @@ from cogs.kit.embeds import files_of, to_embed
 from cogs.kit.errors import guarded
 from cogs.kit.markup import DISCORD
 from cogs.kit.names import display_names, remember
+from cogs.kit.notices import tell_regrades
 from cogs.kit.replies import NO_PINGS, send_private
 from cogs.kit.views import LiveViews, Pager
 
@@ -164,6 +165,7 @@ class Leaderboards(commands.Cog):
         await interaction.edit_original_response(
             embed=to_embed(content), attachments=files_of(content), allowed_mentions=NO_PINGS
         )
+        await tell_regrades(interaction, lang)  # answers of theirs a teacher's alias re-graded upwards
 
 
 async def setup(bot: commands.Bot) -> None:

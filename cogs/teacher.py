@@ -1,7 +1,10 @@
 """Teacher tools in Discord: ``/stats [question]`` and ``/deck import|list|show|export|remove``.
 
 - ``/stats`` (teacher): participation, average, each item's hit rate and what the class keeps forgetting for
-  the last question posted, or one chosen from an autocompleted list, with a bar chart. Private.
+  the last question posted, or one chosen from an autocompleted list, with a bar chart. Private. Also what
+  the class typed that earned nothing, with menus to accept such a phrase as an alias of an item (every
+  stored answer to the card re-graded, members told privately the next time they use the bot) or to remove
+  an accepted alias again.
 - ``/deck import file:`` (teacher): a private preview (cards, item counts, warnings) with Save and Cancel.
   Nothing is stored before Save; a file that is too large, not text or not a deck gets a private message
   naming the file and the line.
@@ -34,8 +37,10 @@ from discord.ext import commands
 from bot.decks import deck_name
 from bot.errors import UserError
 from bot.i18n import t
+from bot.services import Services
 from bot.teacher import render
 from bot.teacher.editing import CardDraft, ChangedMeanwhile, InvalidForm, SavedCard
+from bot.teacher.service import StatsView
 from bot.teacher.upload import check_upload
 from cogs.kit.access import cmd, is_teacher, language, require_services, services_of, teacher_only
 from cogs.kit.autocomplete import card_choices, deck_choices
@@ -44,7 +49,7 @@ from cogs.kit.errors import guarded
 from cogs.kit.forms import card_form, submitted_card
 from cogs.kit.markup import DISCORD
 from cogs.kit.replies import NO_PINGS, send_private
-from cogs.kit.views import ConfirmView, LiveViews
+from cogs.kit.views import ConfirmView, LiveViews, Menu, MenuView
 
 #: The card forms' custom ids: the card and the version the form was opened on, or the deck a card joins.
 EDIT_FORM = re.compile(r"teacher:edit:(?P<card>\d{1,20}):(?P<version>[0-9a-f]{12})")
@@ -117,11 +122,114 @@ class Teacher(commands.Cog):
         lang = await language(interaction)
         post = await services.teacher.find_post(interaction.guild_id, question)  # refusals before "thinking…"
         await interaction.response.defer(ephemeral=True, thinking=True)
-        view = await services.teacher.stats(interaction.guild_id, str(post.id), lang)
-        content = render.stats(view, lang, DISCORD)
-        await interaction.edit_original_response(
-            embed=to_embed(content), attachments=files_of(content), allowed_mentions=NO_PINGS
+        await self._show_stats(interaction, interaction, services, post.id, lang)
+
+    async def _show_stats(
+        self,
+        target: discord.Interaction,
+        origin: discord.Interaction,
+        services: Services,
+        post_id: int,
+        lang: str,
+        note: str | None = None,
+    ) -> None:
+        """The statistics of the post as the response of ``target`` (the command, or a choice under it), with
+        the menus that close the loop: accept what the class typed as an alias, remove an accepted one."""
+        assert origin.guild_id is not None  # /stats is guild_only
+        shown = await services.teacher.stats(origin.guild_id, str(post_id), lang)
+        content = render.stats(shown, lang, DISCORD)
+        view = self._loop_menus(origin, services, shown, lang)
+        await target.edit_original_response(
+            content=note,
+            embed=to_embed(content),
+            attachments=files_of(content),
+            view=view,
+            allowed_mentions=NO_PINGS,
         )
+
+    def _loop_menus(
+        self, origin: discord.Interaction, services: Services, shown: StatsView, lang: str
+    ) -> MenuView | None:
+        """Under /stats (private, the teacher's alone): a menu of the phrases that earned nothing and one of
+        the accepted aliases. A phrase chosen, a second menu asks which item it names; then every stored
+        answer to the card is re-graded and the statistics are shown again with what changed."""
+        loop = shown.loop
+        if loop is None or loop.card is None:
+            return None
+        card, phrases, taught, post = loop.card, loop.phrases, loop.taught, loop.post
+        owner = origin.user.id
+
+        async def pick_phrase(click: discord.Interaction, value: str) -> None:
+            phrase = phrases[int(value)]
+
+            async def pick_item(choice: discord.Interaction, item: str) -> None:
+                await choice.response.defer()  # re-grading a whole class takes a moment
+                async with guarded(choice, lang):
+                    change = await services.teacher.aliases.accept(
+                        post, phrase.text, int(item), teacher_id=choice.user.id
+                    )
+                    note = render.alias_change(change, lang, DISCORD)
+                    await self._show_stats(choice, origin, services, post.id, lang, note)
+
+            async def cancel(choice: discord.Interaction) -> None:
+                await choice.response.defer()
+                async with guarded(choice, lang):
+                    await self._show_stats(choice, origin, services, post.id, lang)
+
+            items = MenuView(
+                owner_id=owner,
+                lang=lang,
+                live=self._views,
+                menus=[
+                    Menu(
+                        "teacher:alias:item",
+                        t("teacher.alias.pick_item", lang),
+                        [(render.item_option(card, index), str(index)) for index in range(len(card.items))],
+                        pick_item,
+                    )
+                ],
+                on_cancel=cancel,
+            )
+            items.origin = origin
+            await click.response.edit_message(
+                content=render.choose_item(phrase, lang, DISCORD), view=items, allowed_mentions=NO_PINGS
+            )
+
+        async def pick_removal(click: discord.Interaction, value: str) -> None:
+            await click.response.defer()
+            async with guarded(click, lang):
+                change = await services.teacher.aliases.remove(post, taught[int(value)])
+                await self._show_stats(
+                    click, origin, services, post.id, lang, render.alias_change(change, lang, DISCORD)
+                )
+
+        view = MenuView(
+            owner_id=owner,
+            lang=lang,
+            live=self._views,
+            menus=[
+                Menu(
+                    "teacher:alias:phrase",
+                    t("teacher.alias.pick_phrase", lang),
+                    [
+                        (render.phrase_option(phrase, lang), str(index))
+                        for index, phrase in enumerate(phrases)
+                    ],
+                    pick_phrase,
+                ),
+                Menu(
+                    "teacher:alias:remove",
+                    t("teacher.alias.pick_removal", lang),
+                    [(render.taught_option(alias, lang), str(index)) for index, alias in enumerate(taught)],
+                    pick_removal,
+                ),
+            ],
+        )
+        if view.empty:
+            view.finish()
+            return None
+        view.origin = origin
+        return view
 
     # ---------------------------------------------------------------------------------------- /deck import
     @deck.command(
@@ -312,9 +420,9 @@ class Teacher(commands.Cog):
         assert interaction.guild_id is not None
         services, lang = require_services(interaction.client), await language(interaction)
         info, deck = await services.teacher.deck(interaction.guild_id, name)
-        content = render.deck_show(
-            info, deck, answers=await is_teacher(interaction), lang=lang, markup=DISCORD
-        )
+        answers = await is_teacher(interaction)
+        taught = await services.teacher.deck_aliases(interaction.guild_id, info) if answers else []
+        content = render.deck_show(info, deck, answers=answers, lang=lang, markup=DISCORD, taught=taught)
         await send_private(interaction, embed=to_embed(content))
 
     # ---------------------------------------------------------------------------------------- /deck export

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.decks import Card
+from bot.grading import Grade, grade_reply
 from bot.i18n import join_list, t
 from bot.rules.scheduling import DEFAULT_ANSWER_WINDOW, Schedule, parse_post_time
 from bot.store import GuildSettings, Post
@@ -28,6 +30,12 @@ MAX_ANSWER_CHARS = 4000
 #: How many top scorers the reveal names.
 TOP_SCORERS = 3
 DEFAULT_WINDOW_HOURS = int(DEFAULT_ANSWER_WINDOW.total_seconds() // 3600)
+
+
+def grade_answer(card: Card, reply: str) -> Grade:
+    """How a daily answer is graded against its card: when it is recorded, and when a teacher's accepted
+    alias re-grades the stored answers (the one place the daily question calls the grader)."""
+    return grade_reply(card.items, reply, question=card.question)
 
 
 def schedule_of(settings: GuildSettings) -> Schedule:

@@ -19,7 +19,6 @@ from typing import Any
 from bot.clock import Clock, checked_now
 from bot.decks import Card
 from bot.errors import ChannelRef, Moment, RoleRef, UserError, UserErrors
-from bot.grading import grade_reply
 from bot.i18n import SUPPORTED_LANGUAGES, language_from_locale
 from bot.rules.scheduling import (
     MAX_POST_ATTEMPTS,
@@ -60,6 +59,7 @@ from .rules import (
     TOP_SCORERS,
     days_mask,
     failures_since,
+    grade_answer,
     is_ready,
     permission_names,
     reminder_due,
@@ -99,7 +99,7 @@ class DailyService:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
-        self._cards: dict[int, _Cached] = {}
+        self._cards: dict[tuple[int | None, int], _Cached] = {}
         self._settings: dict[int, _Cached] = {}
         # The open post of each guild, as /answer reads it: a class answering at once reads it once. This
         # process's own posts and reveals refresh it; the store still refuses an answer to a closed post.
@@ -131,18 +131,20 @@ class DailyService:
                 return settings.language
         return language_from_locale(locale)
 
-    async def card(self, card_id: int) -> Card | None:
-        cached = self._cards.get(card_id)
+    async def card(self, card_id: int, guild_id: int | None = None) -> Card | None:
+        """The card as the guild grades it: with the aliases its teachers accepted."""
+        cached = self._cards.get((guild_id, card_id))
         if cached is not None and cached.fresh():
             return cached.value  # type: ignore[no-any-return]
-        stored = await self.store.get_card(card_id)
+        stored = await self.store.get_card(card_id, guild_id=guild_id)
         card = stored.card if stored is not None else None
-        self._cards[card_id] = _Cached(card)
+        self._cards[guild_id, card_id] = _Cached(card)
         return card
 
     def forget_card(self, card_id: int) -> None:
-        """A teacher edited the card: the next read (an answer, the next post) takes the new text."""
-        self._cards.pop(card_id, None)
+        """Read the card again next time (a teacher accepted or removed an alias)."""
+        for key in [key for key in self._cards if key[1] == card_id]:
+            del self._cards[key]
 
     async def deck_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
         """Deck names for autocompletion: those containing what was typed, the guild's own first."""
@@ -392,7 +394,7 @@ class DailyService:
         post = claim.post
         if post.posted_at is not None:
             return None
-        card = await self.card(post.card_id) if post.card_id is not None else None
+        card = await self.card(post.card_id, post.guild_id) if post.card_id is not None else None
         if card is None:  # the claimed card was removed meanwhile: nothing sensible to send for it
             raise DailyError(EmptyDeckError().key)
         return PreparedPost(
@@ -444,7 +446,7 @@ class DailyService:
             post = await self.store.close_post(post.id, now)
             self._open.pop(post.guild_id, None)
         stats = await self.store.post_stats(post.id, top=TOP_SCORERS)
-        card = await self.card(post.card_id) if post.card_id is not None else None
+        card = await self.card(post.card_id, post.guild_id) if post.card_id is not None else None
         settings = await self.settings(post.guild_id)
         lang = settings.language if settings is not None else "en"
         return Reveal(stats.post, card, stats, lang)
@@ -473,7 +475,7 @@ class DailyService:
             post = await self._open_post(guild_id, now)
             if post is None:
                 raise await self._no_open_question(guild_id, now)
-        card = await self.card(post.card_id) if post.card_id is not None else None
+        card = await self.card(post.card_id, post.guild_id) if post.card_id is not None else None
         if card is None:
             raise DailyError("daily.error.closed")
         text = reply.strip()[:MAX_ANSWER_CHARS]
@@ -484,7 +486,7 @@ class DailyService:
             if earlier is not None:
                 return AnswerOutcome(post, card, None, earlier, closed=True)
             raise DailyError("daily.error.closed")
-        grade = grade_reply(card.items, text, question=card.question)
+        grade = grade_answer(card, text)
         try:
             result = await self.store.record_answer(post.id, member_id, text, grade.matched, grade.score, now)
         except PostClosed:
@@ -506,7 +508,7 @@ class DailyService:
         earlier = await self.store.get_answer(post.id, member_id)
         closed = not post.is_open(now) or post.revealed_at is not None
         if earlier is not None:
-            card = await self.card(post.card_id)
+            card = await self.card(post.card_id, post.guild_id)
             if card is not None:
                 return AnswerOutcome(post, card, None, earlier, closed=closed)
         if closed:

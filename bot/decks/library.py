@@ -96,7 +96,7 @@ class DeckLibrary:
                 info = await self.store.find_deck(guild_id, DEFAULT_DECK)
             if info is None:
                 raise UserError(f"{feature}.error.no_deck")
-        stored = await self.store.load_deck(info.id)
+        stored = await self.store.load_deck(info.id, guild_id=guild_id)  # with its teachers' aliases
         usable = tuple(
             cid for cid, card in zip(stored.card_ids, stored.deck.cards, strict=True) if card.items
         )

@@ -340,7 +340,8 @@ class PracticeService:
                 return state
             if state.answered or position != state.position or state.finished:
                 raise PracticeError("practice.error.already_answered")
-            stored = await self.store.get_card(state.card_ids[position])
+            # With the aliases the guild's teachers accepted (none in direct messages).
+            stored = await self.store.get_card(state.card_ids[position], guild_id=guild_id)
             if stored is None:  # its deck was removed meanwhile: nothing to grade against
                 await self.store.delete_practice_session(guild_id, member_id)
                 return Gone("ended")

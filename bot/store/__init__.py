@@ -1,6 +1,16 @@
 """Persistence for the bot: the store (settings, decks, posts, answers, scores) on SQLite or PostgreSQL, and
 its records."""
 
+from .aliases import (
+    MAX_ALIAS_CHARS,
+    GradeChange,
+    NewGrade,
+    RegradeNotice,
+    Regrader,
+    RegradeResult,
+    StoredReply,
+    TaughtAlias,
+)
 from .errors import (
     CardChanged,
     DatabaseLocked,
@@ -37,6 +47,7 @@ from .store import Store
 
 __all__ = [
     "ALL_DAYS",
+    "MAX_ALIAS_CHARS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "AnswerResult",
@@ -45,6 +56,7 @@ __all__ = [
     "DatabaseLocked",
     "DeckInUse",
     "DeckInfo",
+    "GradeChange",
     "GuildSettings",
     "HistoryEntry",
     "InvalidValue",
@@ -52,16 +64,22 @@ __all__ = [
     "Leaderboard",
     "LeaderboardRow",
     "MemberStats",
+    "NewGrade",
     "Post",
     "PostClosed",
     "PostStats",
     "PracticeSession",
+    "RegradeNotice",
+    "RegradeResult",
+    "Regrader",
     "Review",
     "Store",
     "StoreError",
     "StoreUnavailable",
     "StoredCard",
     "StoredDeck",
+    "StoredReply",
+    "TaughtAlias",
     "TopScorer",
     "UnknownRecord",
     "days_to_mask",

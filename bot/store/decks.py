@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.decks.model import Card, Deck, Item
 from bot.decks.names import MAX_DECK_NAME, BadDeckName, check_deck_name
 
+from .aliases import taught_of_card, taught_of_deck, with_taught
 from .base import Conn, Row, StoreBase
 from .base import at as _at
 from .errors import CardChanged, DeckInUse, InvalidValue, UnknownRecord
@@ -101,8 +102,9 @@ class DeckStore(StoreBase):
 
         return await self._write(work)
 
-    async def load_deck(self, deck_id: int) -> StoredDeck:
-        """The deck with its current cards in order, and their ids."""
+    async def load_deck(self, deck_id: int, *, guild_id: int | None = None) -> StoredDeck:
+        """The deck with its current cards in order, and their ids; given a guild, with the aliases its
+        teachers accepted merged into the items (aliases.py)."""
 
         async def work(db: Conn) -> StoredDeck:
             heads = list(await db.fetch("SELECT * FROM decks WHERE id = ?", (deck_id,)))
@@ -114,7 +116,7 @@ class DeckStore(StoreBase):
                 "WHERE c.deck_id = ? AND c.position IS NOT NULL ORDER BY c.position, i.position",
                 (deck_id,),
             )
-            return _stored_deck(heads[0], rows)
+            return _stored_deck(heads[0], rows, await taught_of_deck(db, guild_id, deck_id))
 
         return await self._read(work)
 
@@ -174,8 +176,9 @@ class DeckStore(StoreBase):
 
         await self._write(work)
 
-    async def get_card(self, card_id: int) -> StoredCard | None:
-        """One card with its items, also a retired one (old posts still show their question)."""
+    async def get_card(self, card_id: int, *, guild_id: int | None = None) -> StoredCard | None:
+        """One card with its items, also a retired one (old posts still show their question); given a guild,
+        with the aliases its teachers accepted merged into the items (aliases.py)."""
 
         async def work(db: Conn) -> StoredCard | None:
             rows = list(
@@ -189,8 +192,9 @@ class DeckStore(StoreBase):
             if not rows:
                 return None
             first = rows[0]
+            card = with_taught(_card(rows), await taught_of_card(db, guild_id, card_id))
             return StoredCard(
-                id=first["card_id"], deck_id=first["deck_id"], position=first["position"], card=_card(rows)
+                id=first["card_id"], deck_id=first["deck_id"], position=first["position"], card=card
             )
 
         return await self._read(work)
@@ -392,13 +396,17 @@ def _card(rows: Sequence[Row]) -> Card:
     return Card(question=rows[0]["question"], items=items, line=rows[0]["line"])
 
 
-def _stored_deck(head: Row, rows: Iterable[Row]) -> StoredDeck:
+def _stored_deck(
+    head: Row, rows: Iterable[Row], taught: Mapping[int, Sequence[tuple[str, str]]]
+) -> StoredDeck:
     grouped: dict[int, list[Row]] = {}
     for row in rows:
         grouped.setdefault(row["card_id"], []).append(row)
     deck = Deck(
         title=head["title"],
-        cards=tuple(_card(card_rows) for card_rows in grouped.values()),
+        cards=tuple(
+            with_taught(_card(card_rows), taught.get(card_id, ())) for card_id, card_rows in grouped.items()
+        ),
         language=head["language"],
         source=head["source"],
     )

@@ -43,11 +43,14 @@ _FORGET_MEMBER = (
     "DELETE FROM practice_sessions WHERE guild_id = ? AND member_id = ?",
     "DELETE FROM quiz_results WHERE guild_id = ? AND member_id = ?",
     "DELETE FROM member_names WHERE guild_id = ? AND member_id = ?",
+    "DELETE FROM regrade_notices WHERE guild_id = ? AND member_id = ?",
 )
 
 # Children before parents: answers before posts, the guild row (which points at its active deck) before the
 # guild's decks; deleting a deck cascades to its cards, items and the reviews of those cards.
 _FORGET_GUILD = (
+    "DELETE FROM regrade_notices WHERE guild_id = ?",
+    "DELETE FROM taught_aliases WHERE guild_id = ?",
     "DELETE FROM answers WHERE guild_id = ?",
     "DELETE FROM member_totals WHERE guild_id = ?",
     "DELETE FROM deck_totals WHERE guild_id = ?",

@@ -241,8 +241,39 @@ _V6_CLASS = (
     """,
 )
 
+# Version 7 (issue 8, the teacher closes the loop): aliases a teacher accepted
+# from what the class typed, by guild, card and item key (apart from the deck's own, so they can be listed and
+# removed and survive a re-import that keeps the card and the item), and the notices owed to members whose
+# answer a re-grading raised (told once, the next time they use the bot).
+_V7_TAUGHT_ALIASES = (
+    """
+    CREATE TABLE taught_aliases (
+        guild_id  INTEGER NOT NULL,
+        card_id   INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+        answer    TEXT    NOT NULL,  -- the key of the item it is an alias of
+        alias     TEXT    NOT NULL,  -- as accepted
+        norm      TEXT    NOT NULL,  -- normalised (case, accents, spaces): one alias per item and form
+        added_by  INTEGER,
+        added_at  INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, card_id, answer, norm)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX taught_aliases_card ON taught_aliases (card_id)",
+    """
+    CREATE TABLE regrade_notices (
+        guild_id    INTEGER NOT NULL,
+        member_id   INTEGER NOT NULL,
+        post_id     INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+        old_score   REAL    NOT NULL,  -- the grade the member last saw
+        new_score   REAL    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, member_id, post_id)
+    ) WITHOUT ROWID
+    """,
+)
+
 #: MIGRATIONS[n] takes a database from version n to n + 1.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    _V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING, _V5_NEXT_CARD, _V6_CLASS,
+    _V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING, _V5_NEXT_CARD, _V6_CLASS, _V7_TAUGHT_ALIASES,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

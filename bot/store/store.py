@@ -1,8 +1,9 @@
 """The Store: the one object every feature receives, put together from the per-domain parts.
 
-Each part (guilds, decks, posts, answers, rankings, practice, quiz, privacy, exports, names) holds the public
-methods of its domain and their SQL; ``connection`` opens the database (checks, pragmas, migrations) and
-``writer`` runs every write in call order, group-committing daily answers. This module only opens and closes.
+Each part (guilds, decks, posts, answers, rankings, practice, quiz, privacy, exports, names, aliases) holds
+the public methods of its domain and their SQL; ``connection`` opens the database (checks, pragmas,
+migrations) and ``writer`` runs every write in call order, group-committing daily answers. This module only
+opens and closes.
 
 The database is SQLite (a file path: one process, nothing to install) or PostgreSQL (a ``postgresql://``
 URL: shared by several processes; postgres.py). The same SQL runs on both (dialect.py).
@@ -17,6 +18,7 @@ from contextlib import asynccontextmanager
 
 import aiosqlite
 
+from .aliases import AliasStore
 from .answers import AnswerStore, answer_batch
 from .base import Clock, utc_now
 from .connection import SqliteEngine, Synchronous, open_sqlite
@@ -44,6 +46,7 @@ class Store(
     PrivacyStore,
     ExportStore,
     NameStore,
+    AliasStore,
 ):
     """The bot's database. Create with ``async with Store.open(path) as store:`` (or ``await Store.connect``
     and ``await store.close()``). Every method is safe to call from many tasks at once."""

@@ -36,6 +36,8 @@ TABLES = (
     "practice_sessions",
     "quiz_results",
     "member_names",
+    "taught_aliases",
+    "regrade_notices",
 )
 # The identity column of each table that has one (SQLite's INTEGER PRIMARY KEY).
 _IDENTITY = {

@@ -19,11 +19,13 @@ from bot.content import PLAIN, Content, Field, Image, Markup, fit_lines
 from bot.decks import Card, Deck, DeckWarning
 from bot.decks.review import warnings_by_card
 from bot.i18n import format_number, format_percent, t, tn
-from bot.store import DeckInfo, ItemStat, PostStats
+from bot.store import DeckInfo, ItemStat, PostStats, RegradeNotice, TaughtAlias
 
 if TYPE_CHECKING:
+    from .aliases import AliasChange
     from .editing import SavedCard
-    from .service import ImportPreview, StatsView
+    from .phrases import Phrase
+    from .service import DeckAlias, ImportPreview, StatsView
 
 #: An item found by fewer participants than this share is "what the class keeps forgetting".
 FORGOTTEN_BELOW = 0.5
@@ -32,6 +34,8 @@ _SPACES = re.compile(r"[^\S\u00a0]+")
 # Discord's embed limits, with room to spare.
 _DESCRIPTION = 3800
 _FIELD = 1000
+#: Discord's limit on a select option's label.
+OPTION_LABEL = 100
 
 
 # ------------------------------------------------------------------------------------------- deck texts
@@ -200,6 +204,12 @@ def stats(view: StatsView, lang: str, markup: Markup = PLAIN) -> Content:
                 "\n".join(forgotten_lines(shown, labels, lang, markup)),
             )
         )
+        if view.loop is not None and view.loop.card is not None:
+            fields.append(
+                Field(
+                    t("teacher.stats.unmatched_label", lang), unmatched_text(view.loop.phrases, lang, markup)
+                )
+            )
         if shown.top:
             top = [
                 t(
@@ -211,6 +221,11 @@ def stats(view: StatsView, lang: str, markup: Markup = PLAIN) -> Content:
                 for s in shown.top
             ]
             fields.append(Field(t("teacher.stats.top_label", lang), "\n".join(top)))
+    if view.loop is not None and view.loop.taught:
+        lines = [taught_line(taught, lang, markup) for taught in view.loop.taught]
+        fields.append(
+            Field(t("teacher.stats.taught_label", lang), fit_lines(lines, _FIELD, lambda left: "…"))
+        )
     return Content(
         title=t("teacher.stats.title", lang, question=markup.text(question, 200)),
         description=description,
@@ -218,6 +233,101 @@ def stats(view: StatsView, lang: str, markup: Markup = PLAIN) -> Content:
         kind="teacher",
         image=Image(view.chart_png, "stats.png") if view.chart_png is not None else None,
     ).clipped()
+
+
+# ------------------------------------------------------------------------------- closing the loop (aliases)
+
+
+def phrase_line(phrase: Phrase, lang: str, markup: Markup = PLAIN, limit: int = 60) -> str:
+    """``“pas cher” ×7``: what the class typed and how many replies had it."""
+    return t(
+        "teacher.stats.unmatched_line",
+        lang,
+        phrase=markup.text(_shorten(phrase.text, limit)),
+        count=phrase.count,
+    )
+
+
+def unmatched_text(phrases: Sequence[Phrase], lang: str, markup: Markup = PLAIN) -> str:
+    """What the class typed that earned nothing, most frequent first, and how to accept it; or why nothing."""
+    if not phrases:
+        return t("teacher.stats.unmatched_none", lang)
+    hint = "\n" + t("teacher.stats.unmatched_hint", lang)
+    lines = [phrase_line(phrase, lang, markup) for phrase in phrases]
+    return fit_lines(lines, _FIELD - len(hint), lambda left: "…") + hint
+
+
+def taught_line(taught: TaughtAlias, lang: str, markup: Markup = PLAIN, limit: int = 40) -> str:
+    """``“pas cher” → Transparence``: an alias accepted for an item."""
+    return t(
+        "teacher.stats.taught_line",
+        lang,
+        alias=markup.text(_shorten(taught.alias, limit)),
+        item=markup.text(_shorten(taught.answer, limit)),
+    )
+
+
+def phrase_option(phrase: Phrase, lang: str) -> str:
+    """A select option for a phrase (plain text: Discord shows option labels as typed)."""
+    return _shorten(phrase_line(phrase, lang, PLAIN, limit=80), OPTION_LABEL)
+
+
+def item_option(card: Card, index: int) -> str:
+    return _shorten(card.items[index].answer, OPTION_LABEL)
+
+
+def taught_option(taught: TaughtAlias, lang: str) -> str:
+    return _shorten(taught_line(taught, lang, PLAIN), OPTION_LABEL)
+
+
+def choose_item(phrase: Phrase, lang: str, markup: Markup = PLAIN) -> str:
+    """The question asked once the teacher picked a phrase: which item it names."""
+    return t("teacher.alias.choose_item", lang, phrase=markup.text(_shorten(phrase.text, 80)))
+
+
+def alias_change(change: AliasChange, lang: str, markup: Markup = PLAIN) -> str:
+    """What accepting or removing an alias did: how many answers were re-graded, how many went up (down)."""
+    values = {
+        "alias": markup.text(_shorten(change.alias, 80)),
+        "item": markup.text(_shorten(change.item, 80)),
+    }
+    if not change.changed:
+        return t("teacher.alias.already" if change.added else "teacher.alias.not_there", lang, **values)
+    regraded = tn("teacher.alias.regraded", change.regraded, lang, count=format_number(change.regraded, lang))
+    if change.added:
+        return t(
+            "teacher.alias.accepted",
+            lang,
+            regraded=regraded,
+            raised=format_number(change.raised, lang),
+            **values,
+        )
+    return t(
+        "teacher.alias.removed",
+        lang,
+        regraded=regraded,
+        lowered=format_number(change.lowered, lang),
+        **values,
+    )
+
+
+def regrade_notices(notices: Sequence[RegradeNotice], lang: str, markup: Markup = PLAIN) -> str:
+    """For a member: each of their answers a teacher's accepted alias re-graded upwards, old grade → new."""
+    lines = []
+    for notice in notices:
+        question = (
+            notice.question if notice.question is not None else t("teacher.stats.removed_question", lang)
+        )
+        lines.append(
+            t(
+                "teacher.regrade.notice",
+                lang,
+                question=markup.text(_shorten(question, 120)),
+                old=format_percent(notice.old_score, lang),
+                new=format_percent(notice.new_score, lang),
+            )
+        )
+    return fit_lines(lines, 1900, lambda left: "…")
 
 
 def preview(view: ImportPreview, lang: str, markup: Markup = PLAIN) -> Content:
@@ -299,9 +409,17 @@ def deck_list(
     return Content(title=t("teacher.deck.list_title", lang), fields=tuple(fields), kind="teacher").clipped()
 
 
-def deck_show(info: DeckInfo, deck: Deck, *, answers: bool, lang: str, markup: Markup = PLAIN) -> Content:
-    """/deck show: the deck's questions, and their items for teachers only (a class must not read the key
-    of tomorrow's question)."""
+def deck_show(
+    info: DeckInfo,
+    deck: Deck,
+    *,
+    answers: bool,
+    lang: str,
+    markup: Markup = PLAIN,
+    taught: Sequence[DeckAlias] = (),
+) -> Content:
+    """/deck show: the deck's questions, and for teachers only (a class must not read the key of tomorrow's
+    question) their items and the aliases the server's teachers accepted."""
     about = {
         "name": markup.text(info.name),
         "cards": cards_text(len(deck.cards), lang),
@@ -318,7 +436,27 @@ def deck_show(info: DeckInfo, deck: Deck, *, answers: bool, lang: str, markup: M
         _DESCRIPTION - len(head),
         lambda left: tn("teacher.deck.show_more", left, lang, count=format_number(left, lang)),
     )
-    return Content(title=markup.text(deck.title, 250), description=head + body, kind="teacher").clipped()
+    fields: tuple[Field, ...] = ()
+    if answers and taught:
+        grouped: dict[tuple[int, str], list[str]] = {}
+        for alias in taught:
+            grouped.setdefault((alias.card_number, alias.answer), []).append(
+                markup.text(_shorten(alias.alias, 60))
+            )
+        lines = [
+            t(
+                "teacher.deck.taught_line",
+                lang,
+                number=number,
+                item=markup.text(_shorten(answer, 60)),
+                aliases=", ".join(aliases),
+            )
+            for (number, answer), aliases in grouped.items()
+        ]
+        fields = (Field(t("teacher.deck.taught_label", lang), fit_lines(lines, _FIELD, lambda left: "…")),)
+    return Content(
+        title=markup.text(deck.title, 250), description=head + body, fields=fields, kind="teacher"
+    ).clipped()
 
 
 def saved_card(saved: SavedCard, lang: str, markup: Markup = PLAIN) -> str:

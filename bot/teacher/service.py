@@ -21,6 +21,7 @@ from bot.errors import UserError
 from bot.store import DeckInfo, Post, PostStats, Store
 
 from . import render
+from .aliases import AliasService, Loop
 from .editing import DeckEditor
 from .upload import import_name, parse_upload
 
@@ -35,6 +36,8 @@ class StatsView:
     labels: list[str]
     open: bool
     chart_png: bytes | None
+    #: What the class typed that earned nothing, and the aliases the guild's teachers accepted for the card.
+    loop: Loop | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,19 +55,31 @@ class QuestionChoice:
     value: str
 
 
+@dataclass(frozen=True, slots=True)
+class DeckAlias:
+    """An alias a teacher accepted, as /deck show lists it: the card's number in the deck, the item's key."""
+
+    card_number: int
+    answer: str
+    alias: str
+
+
 class TeacherService:
     def __init__(
         self,
         store: Store,
         decks: DeckLibrary,
         clock: Clock,
-        on_card_changed: Callable[[int], None] = lambda card_id: None,
+        *,
+        card_changed: Callable[[int], None] | None = None,
     ) -> None:
         self.store = store
         self.decks = decks
         self.clock = clock
-        #: /deck edit, add-card, remove-card and /tutor next; ``on_card_changed`` drops a cached card.
-        self.editing = DeckEditor(store, decks, clock, on_card_changed)
+        #: /deck edit, add-card, remove-card and /tutor next; ``card_changed`` drops a cached card.
+        self.editing = DeckEditor(store, decks, clock, card_changed or (lambda card_id: None))
+        #: Accepting what the class typed as aliases, re-grading, and the notices owed to members.
+        self.aliases = AliasService(store, card_changed=card_changed)
 
     # ---------------------------------------------------------------------------------------------- stats
 
@@ -108,14 +123,14 @@ class TeacherService:
     async def stats(self, guild_id: int, question: str | None, lang: str) -> StatsView:
         post = await self.find_post(guild_id, question)
         stats = await self.store.post_stats(post.id)
-        stored = await self.store.get_card(post.card_id) if post.card_id is not None else None
-        card = stored.card if stored is not None else None
+        loop = await self.aliases.loop(post)
+        card = loop.card
         labels = render.item_labels(card, len(stats.items), lang)
         png = None
         if stats.participants:
             rates = [(labels[item.position], item.rate) for item in stats.items]
             png = await asyncio.to_thread(charts.hit_rate_chart, rates, lang=lang)
-        return StatsView(stats, card, labels, post.is_open(checked_now(self.clock)), png)
+        return StatsView(stats, card, labels, post.is_open(checked_now(self.clock)), png, loop)
 
     # ---------------------------------------------------------------------------------------------- decks
 
@@ -142,6 +157,16 @@ class TeacherService:
         """A deck the guild can use, loaded. Raises UserError for a bad or unknown name."""
         info = await self.decks.find(guild_id, typed)
         return info, (await self.store.load_deck(info.id)).deck
+
+    async def deck_aliases(self, guild_id: int, info: DeckInfo) -> list[DeckAlias]:
+        """The aliases the guild's teachers accepted on the deck's cards, in card order (teachers only)."""
+        card_ids = (await self.store.load_deck(info.id)).card_ids
+        numbers = {card_id: number for number, card_id in enumerate(card_ids, start=1)}
+        return [
+            DeckAlias(numbers[taught.card_id], taught.answer, taught.alias)
+            for taught in await self.aliases.deck_aliases(guild_id, info.id)
+            if taught.card_id in numbers
+        ]
 
     async def export(self, guild_id: int, typed: str) -> tuple[DeckInfo, str]:
         """The deck as canonical YAML (``tutorbot deck check`` accepts it unchanged)."""

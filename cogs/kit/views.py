@@ -1,10 +1,12 @@
-"""The one confirmation view and the one pager: buttons under a private or public message that only the
-member who asked may use, which stop with the bot and take themselves away when they expire."""
+"""The one confirmation view, the one pager and the one menu view: buttons and select menus under a private
+or public message that only the member who asked may use, which stop with the bot and take themselves away
+when they expire."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -18,6 +20,8 @@ from .replies import NO_PINGS, send_private
 CONFIRM_TIMEOUT = 600.0
 #: Seconds page buttons keep working.
 PAGER_TIMEOUT = 300.0
+#: Discord's bounds on a select menu: options, label and value lengths, placeholder length.
+MAX_OPTIONS, MAX_LABEL, MAX_VALUE, MAX_PLACEHOLDER = 25, 100, 100, 150
 
 
 class LiveViews:
@@ -145,6 +149,82 @@ class Pager(OwnedView):
     async def on_timeout(self) -> None:
         self.live.discard(self)
         # Take the buttons away rather than leave ones that no longer answer.
+        if self.origin is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.origin.edit_original_response(view=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Menu:
+    """A select menu: its fixed custom id, its placeholder, its options as (label, value), and what choosing
+    one does (given the interaction and the value chosen)."""
+
+    custom_id: str
+    placeholder: str
+    options: Sequence[tuple[str, str]]
+    on_choose: Callable[[discord.Interaction, str], Awaitable[None]]
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class MenuView(OwnedView):
+    """Select menus (one per row, at most 5) and an optional Cancel button under a message: only the member
+    who asked may choose. Menus without options are left out; each shows at most 25 options."""
+
+    def __init__(
+        self,
+        *,
+        owner_id: int,
+        lang: str,
+        live: LiveViews,
+        menus: Sequence[Menu],
+        on_cancel: Callable[[discord.Interaction], Awaitable[None]] | None = None,
+        timeout: float = CONFIRM_TIMEOUT,
+    ) -> None:
+        super().__init__(owner_id=owner_id, lang=lang, live=live, timeout=timeout)
+        shown = [menu for menu in menus if menu.options]
+        if len(shown) > 4:
+            raise ValueError("a message holds at most 4 select menus and a row of buttons")
+        for row, menu in enumerate(shown):
+            select: discord.ui.Select[MenuView] = discord.ui.Select(
+                custom_id=menu.custom_id,
+                placeholder=_clip(menu.placeholder, MAX_PLACEHOLDER),
+                options=[
+                    discord.SelectOption(label=_clip(label, MAX_LABEL), value=value[:MAX_VALUE])
+                    for label, value in menu.options[:MAX_OPTIONS]
+                ],
+                row=row,
+            )
+            select.callback = self._chosen(select, menu)  # type: ignore[method-assign]
+            self.add_item(select)
+        if on_cancel is not None:
+            button: discord.ui.Button[MenuView] = discord.ui.Button(
+                label=t("common.cancel", lang), style=discord.ButtonStyle.secondary, row=4
+            )
+
+            async def cancel(interaction: discord.Interaction) -> None:
+                await on_cancel(interaction)
+
+            button.callback = cancel  # type: ignore[method-assign]
+            self.add_item(button)
+
+    @property
+    def empty(self) -> bool:
+        return not self.children
+
+    def _chosen(
+        self, select: discord.ui.Select[MenuView], menu: Menu
+    ) -> Callable[[discord.Interaction], Awaitable[None]]:
+        async def chosen(interaction: discord.Interaction) -> None:
+            self.finish()  # one choice per menu message: the next view replaces this one
+            await menu.on_choose(interaction, select.values[0])
+
+        return chosen
+
+    async def on_timeout(self) -> None:
+        self.live.discard(self)
         if self.origin is not None:
             with contextlib.suppress(discord.HTTPException):
                 await self.origin.edit_original_response(view=None)

@@ -412,4 +412,90 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Ces boutons ont expiré ; rien n'a été modifié. Relancez la commande.",
     },
     "teacher.edit.card_choice": {"en": "{number}. {question}", "fr": "{number}. {question}"},
+    # The teacher closes the loop: what the class typed that earned nothing, accepted as an alias of an item
+    # (/stats), every stored answer to the card re-graded, members told once. {phrase} and {alias} are what
+    # the class typed, {item} an item's key, {question} a card's question: user text, escaped.
+    "teacher.stats.unmatched_label": {
+        "en": "Typed by the class, earned nothing",
+        "fr": "Tapé par la classe, sans rien rapporter",
+    },
+    "teacher.stats.unmatched_line": {"en": "“{phrase}” ×{count}", "fr": "« {phrase} » ×{count}"},
+    "teacher.stats.unmatched_none": {
+        "en": "Every part of the answers earned something, or named nothing worth an alias.",
+        "fr": "Chaque partie des réponses a rapporté quelque chose, ou ne nommait rien qui vaille un alias.",
+    },
+    "teacher.stats.unmatched_hint": {
+        "en": "Accept one of them as an alias of an item below: every answer to this question is re-graded.",
+        "fr": "Acceptez-en une comme alias d'un élément ci-dessous : toutes les réponses à cette question "
+        "sont alors corrigées à nouveau.",
+    },
+    "teacher.stats.taught_label": {
+        "en": "Aliases accepted for this question",
+        "fr": "Alias acceptés pour cette question",
+    },
+    "teacher.stats.taught_line": {"en": "“{alias}” → {item}", "fr": "« {alias} » → {item}"},
+    "teacher.alias.pick_phrase": {
+        "en": "Accept what the class typed as an alias…",
+        "fr": "Accepter ce que la classe a tapé comme alias…",
+    },
+    "teacher.alias.pick_removal": {
+        "en": "Remove an accepted alias…",
+        "fr": "Retirer un alias accepté…",
+    },
+    "teacher.alias.pick_item": {
+        "en": "The item it names…",
+        "fr": "L'élément qu'il désigne…",
+    },
+    "teacher.alias.choose_item": {
+        "en": "Which item does “{phrase}” name? Every stored answer to this question will be re-graded.",
+        "fr": "Quel élément « {phrase} » désigne-t-il ? Toutes les réponses enregistrées à cette question "
+        "seront corrigées à nouveau.",
+    },
+    "teacher.alias.accepted": {
+        "en": "“{alias}” now counts for **{item}**. {regraded}: {raised} went up.",
+        "fr": "« {alias} » compte maintenant pour **{item}**. {regraded} : {raised} en hausse.",
+    },
+    "teacher.alias.already": {
+        "en": "“{alias}” already counts for **{item}**: nothing was re-graded.",
+        "fr": "« {alias} » compte déjà pour **{item}** : rien n'a été corrigé à nouveau.",
+    },
+    "teacher.alias.removed": {
+        "en": "“{alias}” no longer counts for **{item}**. {regraded}: {lowered} went down.",
+        "fr": "« {alias} » ne compte plus pour **{item}**. {regraded} : {lowered} en baisse.",
+    },
+    "teacher.alias.not_there": {
+        "en": "“{alias}” had already been removed: nothing was re-graded.",
+        "fr": "« {alias} » avait déjà été retiré : rien n'a été corrigé à nouveau.",
+    },
+    "teacher.alias.regraded.one": {
+        "en": "{count} answer re-graded",
+        "fr": "{count} réponse corrigée à nouveau",
+    },
+    "teacher.alias.regraded.other": {
+        "en": "{count} answers re-graded",
+        "fr": "{count} réponses corrigées à nouveau",
+    },
+    "teacher.alias.unknown_item": {
+        "en": "That item or alias is no longer on this question's card (was the deck changed?). "
+        "Run /stats again.",
+        "fr": "Cet élément ou cet alias n'est plus sur la carte de cette question "
+        "(le paquet a-t-il changé ?). Relancez /stats.",
+    },
+    "teacher.alias.card_removed": {
+        "en": "This question's card was removed with its deck: there is nothing to re-grade.",
+        "fr": "La carte de cette question a été supprimée avec son paquet : il n'y a rien à corriger.",
+    },
+    "teacher.alias.bad_phrase": {
+        "en": "“{phrase}” can't be an alias: an alias has 1 to 200 characters.",
+        "fr": "« {phrase} » ne peut pas être un alias : un alias a de 1 à 200 caractères.",
+    },
+    "teacher.regrade.notice": {
+        "en": "Your answer to “{question}” was re-graded by your teacher: {old} → {new}.",
+        "fr": "Votre réponse à « {question} » a été corrigée à nouveau par votre enseignant : {old} → {new}.",
+    },
+    "teacher.deck.taught_label": {
+        "en": "Aliases accepted by this server's teachers",
+        "fr": "Alias acceptés par les enseignants de ce serveur",
+    },
+    "teacher.deck.taught_line": {"en": "{number}. {item}: {aliases}", "fr": "{number}. {item} : {aliases}"},
 }

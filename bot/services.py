@@ -39,7 +39,7 @@ class Services:
     @classmethod
     def build(cls, store: Store, clock: Clock = utc_now) -> Services:
         decks = DeckLibrary(store)
-        daily = DailyService(store, clock)
+        daily = DailyService(store, clock, decks)
         names = MemberNames(store)
         return cls(
             store=store,

@@ -7,11 +7,11 @@ Functions of the stored set-up and of ``now`` only (the scheduling arithmetic it
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.decks import Card
+from bot.decks import Card, Item
 from bot.grading import Grade, grade_reply
 from bot.i18n import join_list, t
 from bot.rules.scheduling import DEFAULT_ANSWER_WINDOW, Schedule, parse_post_time
@@ -32,10 +32,11 @@ TOP_SCORERS = 3
 DEFAULT_WINDOW_HOURS = int(DEFAULT_ANSWER_WINDOW.total_seconds() // 3600)
 
 
-def grade_answer(card: Card, reply: str) -> Grade:
-    """How a daily answer is graded against its card: when it is recorded, and when a teacher's accepted
-    alias re-grades the stored answers (the one place the daily question calls the grader)."""
-    return grade_reply(card.items, reply, question=card.question)
+def grade_answer(card: Card, reply: str, others: Sequence[Sequence[Item]] | None = None) -> Grade:
+    """How a daily answer is graded against its card, calibrated by meaning against the deck's ``others``
+    cards: when it is recorded, and when a teacher's accepted alias re-grades the stored answers (the one
+    place the daily question calls the grader)."""
+    return grade_reply(card.items, reply, question=card.question, others=others)
 
 
 def schedule_of(settings: GuildSettings) -> Schedule:

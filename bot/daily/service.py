@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.clock import Clock, checked_now
 from bot.decks import Card
+from bot.decks.library import DeckLibrary
 from bot.errors import ChannelRef, Moment, RoleRef, UserError, UserErrors
 from bot.i18n import SUPPORTED_LANGUAGES, language_from_locale
 from bot.rules.scheduling import (
@@ -96,9 +97,11 @@ class DailyService:
     store failure.
     """
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, decks: DeckLibrary | None = None) -> None:
         self.store = store
         self.clock = clock
+        #: The deck library: the other cards of a deck, which grading by meaning calibrates against.
+        self.decks = decks or DeckLibrary(store)
         self._cards: dict[tuple[int | None, int], _Cached] = {}
         self._settings: dict[int, _Cached] = {}
         # The open post of each guild, as /answer reads it: a class answering at once reads it once. This
@@ -142,9 +145,11 @@ class DailyService:
         return card
 
     def forget_card(self, card_id: int) -> None:
-        """Read the card again next time (a teacher accepted or removed an alias)."""
+        """Read the card (and its deck's other cards) again next time: a teacher edited it, or accepted or
+        removed an alias."""
         for key in [key for key in self._cards if key[1] == card_id]:
             del self._cards[key]
+        self.decks.forget_others()
 
     async def deck_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
         """Deck names for autocompletion: those containing what was typed, the guild's own first."""
@@ -486,7 +491,8 @@ class DailyService:
             if earlier is not None:
                 return AnswerOutcome(post, card, None, earlier, closed=True)
             raise DailyError("daily.error.closed")
-        grade = grade_answer(card, text)
+        others = await self.decks.others(post.deck_id, post.card_id or 0, post.guild_id)
+        grade = grade_answer(card, text, others)
         try:
             result = await self.store.record_answer(post.id, member_id, text, grade.matched, grade.score, now)
         except PostClosed:

@@ -346,8 +346,9 @@ class PracticeService:
                 await self.store.delete_practice_session(guild_id, member_id)
                 return Gone("ended")
             card = stored.card
+            others = await self.decks.others(stored.deck_id, stored.id, guild_id)
             grade = grade_reply(
-                card.items, "" if gave_up else reply[:MAX_ANSWER_CHARS], question=card.question
+                card.items, "" if gave_up else reply[:MAX_ANSWER_CHARS], question=card.question, others=others
             )
             now = self.clock()
             previous = await self.store.get_review(member_id, stored.id)

@@ -175,6 +175,8 @@ class Quiz:
         self.deck_id = deck_id
         self.deck_title = deck_title
         self.cards = tuple(cards)
+        #: The deck's cards, each round's answers graded by meaning against the others (None: the card alone).
+        self.deck_cards: tuple[tuple[int, Card], ...] | None = None
         self.round_seconds = float(round_seconds)
         self.clock = clock or utc_now
         self.starter_id = starter_id
@@ -202,7 +204,7 @@ class Quiz:
         wanted = DEFAULT_ROUNDS if rounds is None else max(1, min(MAX_ROUNDS, rounds))
         chosen = (rng or random.Random()).sample(deck.usable, min(wanted, len(deck.usable)))
         by_id = dict(zip(deck.stored.card_ids, deck.stored.deck.cards, strict=True))
-        return cls(
+        quiz = cls(
             guild_id=guild_id,
             channel_id=channel_id,
             deck_id=deck.info.id,
@@ -213,6 +215,8 @@ class Quiz:
             starter_id=starter_id,
             target=target,
         )
+        quiz.deck_cards = tuple(by_id.items())
+        return quiz
 
     # ------------------------------------------------------------------------------------------ rounds
 
@@ -288,7 +292,10 @@ class Quiz:
         current = self.check_can_answer(member_id, round_number)
         now = self.clock()
         card = current.card
-        grade = grade_reply(card.items, reply[:MAX_ANSWER_CHARS], question=card.question)
+        others = None
+        if self.deck_cards is not None:
+            others = [other.items for card_id, other in self.deck_cards if card_id != current.card_id]
+        grade = grade_reply(card.items, reply[:MAX_ANSWER_CHARS], question=card.question, others=others)
         credited = round(grade.score * grade.total)
         seconds = max((now - current.started_at).total_seconds(), 0.0)
         base, bonus = answer_points(credited, seconds, self.round_seconds)

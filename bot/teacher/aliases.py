@@ -14,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time as monotonic_time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.daily.rules import grade_answer
 from bot.decks import Card
+from bot.decks.library import DeckLibrary, Others
 from bot.errors import UserError
 from bot.store import (
     MAX_ALIAS_CHARS,
@@ -75,30 +76,40 @@ class AliasChange:
         return cls(alias, item, added, result.changed, result.regraded, up, len(result.changes) - up)
 
 
-def _grade_all(card: Card, replies: Sequence[StoredReply]) -> list[tuple[StoredReply, tuple[str, ...]]]:
+def _grade_all(
+    card: Card, replies: Sequence[StoredReply], others: Others | None
+) -> list[tuple[StoredReply, tuple[str, ...]]]:
     graded = []
     for reply in replies:
-        grade = grade_answer(card, reply.reply)
+        grade = grade_answer(card, reply.reply, others)
         graded.append((reply, grade.unmatched))
     return graded
 
 
-def _regrade_all(card: Card, replies: Sequence[StoredReply]) -> list[NewGrade]:
+def _regrade_all(card: Card, replies: Sequence[StoredReply], others: Others | None) -> list[NewGrade]:
     grades = []
     for reply in replies:
-        grade = grade_answer(card, reply.reply)
+        grade = grade_answer(card, reply.reply, others)
         grades.append(NewGrade(reply.answer_id, tuple(grade.matched), grade.score))
     return grades
 
 
-async def regrade(card: Card, replies: Sequence[StoredReply]) -> list[NewGrade]:
-    """The stored replies graded again against ``card``, in a thread."""
-    return await asyncio.to_thread(_regrade_all, card, replies)
+def regrading(others: Others | None) -> Callable[[Card, Sequence[StoredReply]], Awaitable[list[NewGrade]]]:
+    """How the store re-grades a card's stored replies (in a thread), against the deck's ``others`` cards as
+    the daily question grades them."""
+
+    async def regrade(card: Card, replies: Sequence[StoredReply]) -> list[NewGrade]:
+        return await asyncio.to_thread(_regrade_all, card, replies, others)
+
+    return regrade
 
 
 class AliasService:
-    def __init__(self, store: Store, *, card_changed: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self, store: Store, decks: DeckLibrary, *, card_changed: Callable[[int], None] | None = None
+    ) -> None:
         self.store = store
+        self.decks = decks
         #: Told the id of a card whose aliases changed (the daily question's card cache).
         self.card_changed = card_changed
         self.catch_up_after = CATCH_UP_AFTER
@@ -115,7 +126,8 @@ class AliasService:
         if stored is None:
             return Loop(post, None, (), ())
         replies = await self.store.post_replies(post.id)
-        graded = await asyncio.to_thread(_grade_all, stored.card, replies)
+        others = await self.decks.others(stored.deck_id, post.card_id, post.guild_id)
+        graded = await asyncio.to_thread(_grade_all, stored.card, replies, others)
         phrases = count_phrases(unmatched for _, unmatched in graded)
         taught = await self.store.taught_aliases(post.guild_id, card_id=post.card_id)
         return Loop(post, stored.card, phrases, tuple(taught))
@@ -134,7 +146,13 @@ class AliasService:
         assert post.card_id is not None  # _card
         try:
             result = await self.store.teach_alias(
-                post.guild_id, post.card_id, answer, text, key=key, regrade=regrade, added_by=teacher_id
+                post.guild_id,
+                post.card_id,
+                answer,
+                text,
+                key=key,
+                regrade=await self._regrading(post.guild_id, post.card_id),
+                added_by=teacher_id,
             )
         except UnknownRecord:  # the deck was re-imported without that item meanwhile
             raise UserError("teacher.alias.unknown_item") from None
@@ -146,7 +164,11 @@ class AliasService:
         if post.card_id is None or taught.card_id != post.card_id or taught.guild_id != post.guild_id:
             raise UserError("teacher.alias.unknown_item")
         result = await self.store.remove_taught_alias(
-            post.guild_id, post.card_id, taught.answer, key=taught.key, regrade=regrade
+            post.guild_id,
+            post.card_id,
+            taught.answer,
+            key=taught.key,
+            regrade=await self._regrading(post.guild_id, post.card_id),
         )
         self._changed(post)
         return AliasChange.of(taught.alias, taught.answer, added=False, result=result)
@@ -175,6 +197,12 @@ class AliasService:
             return None
         return known[1]
 
+    async def _regrading(
+        self, guild_id: int, card_id: int
+    ) -> Callable[[Card, Sequence[StoredReply]], Awaitable[list[NewGrade]]]:
+        stored = await self.store.get_card(card_id, guild_id=guild_id)
+        return regrading(await self.decks.others(stored.deck_id if stored else None, card_id, guild_id))
+
     async def _card(self, post: Post) -> Card:
         stored = None
         if post.card_id is not None:
@@ -199,7 +227,9 @@ class AliasService:
             await asyncio.sleep(self.catch_up_after)
             if self._catch_ups.get(key) is me:
                 del self._catch_ups[key]  # a change from now on needs a catch-up of its own
-            result = await self.store.regrade_card(guild_id, card_id, regrade=regrade)
+            result = await self.store.regrade_card(
+                guild_id, card_id, regrade=await self._regrading(guild_id, card_id)
+            )
             if result.changes:
                 self._notified.pop(guild_id, None)
                 log.info("guild %s card %s: %d answers caught up", guild_id, card_id, len(result.changes))
@@ -216,7 +246,7 @@ class AliasService:
         pending = list(self._catch_ups)
         await self.close()
         for guild_id, card_id in pending:
-            await self.store.regrade_card(guild_id, card_id, regrade=regrade)
+            await self.store.regrade_card(guild_id, card_id, regrade=await self._regrading(guild_id, card_id))
         self._notified.clear()
 
     async def close(self) -> None:

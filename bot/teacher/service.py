@@ -79,7 +79,7 @@ class TeacherService:
         #: /deck edit, add-card, remove-card and /tutor next; ``card_changed`` drops a cached card.
         self.editing = DeckEditor(store, decks, clock, card_changed or (lambda card_id: None))
         #: Accepting what the class typed as aliases, re-grading, and the notices owed to members.
-        self.aliases = AliasService(store, card_changed=card_changed)
+        self.aliases = AliasService(store, decks, card_changed=card_changed)
 
     # ---------------------------------------------------------------------------------------------- stats
 

@@ -121,20 +121,27 @@ class Daily(commands.Cog):
             raise Refused(10003, "Unknown Channel")
         return channel
 
-    async def send_question(self, channel_id: int, content: Content, lang: str) -> Sent:
+    async def send_question(
+        self, channel_id: int, content: Content, lang: str, *, nonce: str | None = None
+    ) -> Sent:
         view = AnswerView(self, t("common.answer", lang))
-        return await self._send(channel_id, content, view)
+        return await self._send(channel_id, content, view, nonce)
 
-    async def send(self, channel_id: int, content: Content) -> Sent:
-        return await self._send(channel_id, content, None)
+    async def send(self, channel_id: int, content: Content, *, nonce: str | None = None) -> Sent:
+        return await self._send(channel_id, content, None, nonce)
 
-    async def _send(self, channel_id: int, content: Content, view: discord.ui.View | None) -> Sent:
+    async def _send(
+        self, channel_id: int, content: Content, view: discord.ui.View | None, nonce: str | None
+    ) -> Sent:
         channel = self._channel(channel_id)
+        extra: dict[str, Any] = {} if nonce is None else {"nonce": nonce}  # discord.py adds enforce_nonce
         try:
             if view is None:
-                message = await channel.send(embed=to_embed(content), allowed_mentions=NO_PINGS)
+                message = await channel.send(embed=to_embed(content), allowed_mentions=NO_PINGS, **extra)
             else:
-                message = await channel.send(embed=to_embed(content), view=view, allowed_mentions=NO_PINGS)
+                message = await channel.send(
+                    embed=to_embed(content), view=view, allowed_mentions=NO_PINGS, **extra
+                )
         except discord.HTTPException as exc:
             raise Refused(exc.code, exc.text) from exc
         return Sent(channel.id, message.id, message.jump_url)

@@ -212,6 +212,12 @@ _V4_RANKING = (
     "CREATE INDEX deck_totals_points ON deck_totals (guild_id, deck_id, points DESC, member_id)",
 )
 
+# Version 7 (numbered by the issue; renumbered at merge): the lease on a post's next step. A process about to
+# send a claimed post, or to reveal a sent one, first takes the lease (until then + a few minutes): two
+# processes running the same shard never both send, and a process killed mid-send leaves a lease that
+# expires, so another one (or the restarted one) finishes the job.
+_V7_POST_LEASE = ("ALTER TABLE posts ADD COLUMN lease_until INTEGER",)
+
 #: MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING, _V7_POST_LEASE)
 SCHEMA_VERSION = len(MIGRATIONS)

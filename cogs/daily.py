@@ -351,7 +351,14 @@ class Daily(commands.Cog):
         if services is None:
             return
         try:
-            await services.posting.tick()
+            report = await services.posting.tick()
+            if self.scheduler.current_loop == 0:  # the start-up catch-up: say what it did, for operators
+                log.info(
+                    "start-up scheduler pass: %d posted, %d revealed, %d failed",
+                    len(report.posted),
+                    len(report.revealed),
+                    len(report.failed),
+                )
         except Exception:
             # Keep the loop alive: the next pass retries from the stored state.
             log.exception("scheduler pass failed; the next pass tries again")

@@ -7,17 +7,12 @@ each process's start-up scheduler pass (the catch-up after downtime) is what pos
 for a clock. PostgreSQL only (several processes share it); skipped, saying why, without TUTOR_TEST_PG.
 """
 
-# ruff: noqa: ASYNC109
-
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -25,11 +20,10 @@ import discord
 import pytest
 
 from bot.daily.rules import shard_of
-from bot.decks import load_deck
-from bot.runner import CURATED_DECKS
-from bot.store import GuildSettings, Store
-from tests.fakediscord.remote import ROOT, FakeDiscordProcess, RemoteGuild, RemoteInteraction, RemoteMember
+from bot.store import Store
+from tests.fakediscord.remote import FakeDiscordProcess, RemoteGuild, RemoteInteraction, RemoteMember
 from tests.support.postgres import empty_postgres
+from tests.support.processes import BotProcess, bot_environment, seed
 
 STUDENTS = 40
 
@@ -37,60 +31,6 @@ STUDENTS = 40
 @pytest.fixture
 async def pg() -> str:
     return await empty_postgres()
-
-
-class BotProcess:
-    """One ``python -m bot run`` with its environment; its log (stdout and stderr) in a file."""
-
-    def __init__(self, name: str, env: dict[str, str], folder: Path) -> None:
-        self.name = name
-        self.env = env
-        self.folder = folder / name
-        self.folder.mkdir(exist_ok=True)  # its working directory (the command hash file is kept there)
-        self.log_path = self.folder / "bot.log"
-        self.process: asyncio.subprocess.Process | None = None
-        self.starts = 0
-
-    async def start(self) -> BotProcess:
-        self.starts += 1
-        with self.log_path.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", env=self.env, cwd=self.folder, stdout=log, stderr=log
-            )
-        return self
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    async def wait_log(self, text: str, *, count: int = 1, timeout: float = 30.0) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while self.log().count(text) < count:
-            if self.process is not None and self.process.returncode is not None:
-                raise AssertionError(f"{self.name} exited ({self.process.returncode}):\n{self.log()[-3000:]}")
-            if loop.time() > deadline:
-                raise AssertionError(f"{self.name} never logged {text!r}:\n{self.log()[-3000:]}")
-            await asyncio.sleep(0.05)
-
-    async def ready(self) -> BotProcess:
-        """Once this start's scheduler pass is done (the log keeps every start's lines)."""
-        await self.wait_log("start-up scheduler pass", count=self.starts)
-        return self
-
-    def kill9(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-
-    async def stop(self) -> int | None:
-        if self.process is None or self.process.returncode is not None:
-            return self.process.returncode if self.process else None
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return await asyncio.wait_for(self.process.wait(), 15)
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
-            return None
 
 
 @dataclass
@@ -104,44 +44,12 @@ class Classroom:
         return self.guild.channel("questions")
 
 
-def bot_environment(fake: FakeDiscordProcess, pg: str, count: int, ids: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TUTOR_", "DISCORD_"))}
-    env.update(fake.environment())
-    env.update(
-        TUTOR_DB=pg,
-        TUTOR_DB_POOL="4",
-        TUTOR_SHARD_COUNT=str(count),
-        TUTOR_SHARD_IDS=ids,
-        PYTHONPATH=str(ROOT),
-    )
-    return env
-
-
 async def classroom(fake: FakeDiscordProcess, name: str, on_shard: tuple[int, int]) -> Classroom:
     guild = await fake.add_guild(name, channels=["general", "questions"], on_shard=on_shard)
     role = await fake.add_role(guild.id, "Prof", permissions=discord.Permissions(manage_guild=True))
     (teacher,) = await fake.add_members(guild.id, [f"teacher-{name}"], roles=[role])
     students = await fake.add_members(guild.id, [f"{name}-student{i:03d}" for i in range(STUDENTS)])
     return Classroom(guild, teacher, students)
-
-
-async def seed(pg: str, rooms: Iterable[Classroom]) -> None:
-    """Each guild set up two hours ago, its daily slot ten minutes ago (UTC), in English."""
-    now = datetime.now(UTC)
-    slot = now - timedelta(minutes=10)
-    async with Store.open(pg, clock=lambda: now - timedelta(hours=2)) as store:
-        deck = await store.save_deck(None, "cours-2", load_deck(CURATED_DECKS / "cours-2.yaml"))
-        for room in rooms:
-            await store.save_guild(
-                GuildSettings(
-                    room.guild.id,
-                    channel_id=room.channel,
-                    post_time=slot.strftime("%H:%M"),
-                    timezone="UTC",
-                    active_deck_id=deck,
-                    language="en",
-                )
-            )
 
 
 async def bot_messages(fake: FakeDiscordProcess, channel: int) -> list[dict[str, object]]:
@@ -191,7 +99,7 @@ async def test_two_processes_on_two_shards_run_the_daily_cycle(
 ) -> None:
     rooms = [await classroom(fake, "zero", (0, 2)), await classroom(fake, "one", (1, 2))]
     assert [shard_of(room.guild.id, 2) for room in rooms] == [0, 1]
-    await seed(pg, rooms)
+    await seed(pg, [(room.guild.id, room.channel) for room in rooms])
     for shard in (0, 1):
         processes.append(BotProcess(f"shard{shard}", bot_environment(fake, pg, 2, str(shard)), tmp_path))
     await asyncio.gather(*(p.start() for p in processes))
@@ -240,7 +148,7 @@ async def test_kill_9_of_one_process_mid_burst_loses_no_acknowledged_answer(
     fake: FakeDiscordProcess, pg: str, tmp_path: Path, processes: list[BotProcess]
 ) -> None:
     rooms = [await classroom(fake, "zero", (0, 2)), await classroom(fake, "one", (1, 2))]
-    await seed(pg, rooms)
+    await seed(pg, [(room.guild.id, room.channel) for room in rooms])
     for shard in (0, 1):
         processes.append(BotProcess(f"shard{shard}", bot_environment(fake, pg, 2, str(shard)), tmp_path))
     await asyncio.gather(*(p.start() for p in processes))
@@ -309,7 +217,7 @@ async def test_two_processes_given_the_same_shard_do_not_both_post(
 ) -> None:
     async with FakeDiscordProcess(shards=1) as fake:
         room = await classroom(fake, "solo", (0, 1))
-        await seed(pg, [room])
+        await seed(pg, [(room.guild.id, room.channel)])
         for name in ("a", "b"):
             processes.append(BotProcess(name, bot_environment(fake, pg, 1, "0"), tmp_path))
         await asyncio.gather(*(p.start() for p in processes))

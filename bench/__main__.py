@@ -6,7 +6,13 @@ import importlib
 import sys
 import time
 
-SUITES = ("bench.quality", "bench.grading_bench", "bench.store_bench", "bench.load_bench")
+SUITES = (
+    "bench.quality",
+    "bench.grading_bench",
+    "bench.store_bench",
+    "bench.load_bench",
+    "bench.shard_bench",
+)
 
 
 def main() -> int:

@@ -54,9 +54,9 @@ class BotProcess:
                 raise AssertionError(f"{self.name} never logged {text!r}:\n{self.log()[-3000:]}")
             await asyncio.sleep(0.05)
 
-    async def ready(self) -> BotProcess:
+    async def ready(self, timeout: float = 30.0) -> BotProcess:
         """Once this start's scheduler pass is done (the log keeps every start's lines)."""
-        await self.wait_log("start-up scheduler pass", count=self.starts)
+        await self.wait_log("start-up scheduler pass", count=self.starts, timeout=timeout)
         return self
 
     def kill9(self) -> None:

@@ -10,8 +10,8 @@ The real bot (``tutorbot run``, every cog) runs in child processes against the f
 
 In each, both guilds answer at once (``2 × MEMBERS`` answers within ``SPREAD_S``, each guild's to its
 shard's connection; ``TUTOR_BENCH_MEMBERS`` changes the class size). Printed: answers/s (graded answers ÷
-time from the first dispatch to the last response), p50
-and p99 from interaction to acknowledgement (Discord allows 3 s), and a check that every graded answer is in
+time from the first dispatch to the last response), p50 and p99 from interaction to acknowledgement
+(Discord allows 3 s), and a check that every graded answer is in
 the database, once. Also on PostgreSQL, the store figure the issue asks for on both engines: 1,000
 concurrent answer recordings through one Store.
 

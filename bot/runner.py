@@ -354,6 +354,12 @@ async def run_bot(
         count = settings.shard_count if settings.shard_count is not None else "auto"
         which = "all" if settings.shard_ids is None else ",".join(map(str, settings.shard_ids))
         log.info("running shards %s of %s", which, count)
+        if settings.shard_ids is not None and settings.db_url is None:
+            log.warning(
+                "TUTOR_SHARD_IDS with the SQLite file %s: every process must run on this machine and share "
+                "that file; set TUTOR_DB to a postgresql:// URL to spread them over machines",
+                settings.db_path,
+            )
     loop = asyncio.get_running_loop()
     closing: set[asyncio.Task[None]] = set()
 

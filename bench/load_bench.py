@@ -272,8 +272,8 @@ async def bot_runs(db: Path) -> list[Run]:
             )
             assert "set up" in setup, setup
             clock.now = POST_AT
-            cog: Any = bot.get_cog("Daily")
-            report = await cog.tick()
+            assert bot.services is not None
+            report = await bot.services.posting.tick()
             (post_id,) = report.posted
             store: Store = bot.store
             post = await store.get_post(post_id)

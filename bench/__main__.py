@@ -12,6 +12,7 @@ SUITES = (
     "bench.store_bench",
     "bench.load_bench",
     "bench.decks_bench",
+    "bench.shard_bench",
 )
 
 

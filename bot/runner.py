@@ -13,6 +13,11 @@ The only module of ``bot/`` that imports discord (with ``cogs/``). ``TutorBot``:
 - syncs the slash commands only when their definitions changed since the last sync (a hash kept in a small
   JSON file next to the database), so restarts do not spend Discord's command-update rate limit.
 
+``ShardedTutorBot`` is the same bot on discord.py's ``AutoShardedBot`` (``TUTOR_SHARD_COUNT`` and
+``TUTOR_SHARD_IDS``): several processes, each on some of Discord's shards, share one PostgreSQL. Each process
+posts and reveals only for its shards' guilds (``bot.daily.rules.Shards``), and only the process holding
+shard 0 syncs the slash commands (they belong to the application, not to a shard).
+
 ``run_bot`` adds discord.py's logging set-up, SIGINT/SIGTERM handling (a clean close: cogs unloaded, gateway
 closed, store closed) and turns configuration failures into one line on stderr and an exit code.
 """
@@ -38,6 +43,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from .clock import Clock, utc_now
+from .daily.rules import Shards
 from .decks.library import bundled_deck_files
 from .i18n import MESSAGES, t
 from .invite import first_start_notice
@@ -155,6 +161,13 @@ class TutorBot(commands.Bot):
         self.synced_commands = False
         self._open_store = open_store
         self._resources = contextlib.AsyncExitStack()
+        shard_ids, shard_count = options.get("shard_ids"), options.get("shard_count")
+        #: The shards whose guilds this process schedules (None: every guild it is in).
+        self.scheduled_shards = (
+            Shards(frozenset(shard_ids), shard_count) if shard_ids is not None and shard_count else None
+        )
+        #: Whether this process syncs the slash commands: the one running shard 0 (or the only one).
+        self.syncs_commands = shard_ids is None or 0 in shard_ids
 
     async def setup_hook(self) -> None:
         from cogs.kit.errors import on_app_command_error
@@ -162,7 +175,7 @@ class TutorBot(commands.Bot):
         if self._open_store is not None:
             self.store = await self._resources.enter_async_context(self._open_store())
         if isinstance(self.store, Store):  # runner tests use stand-ins that are not a database
-            self.services = Services.build(self.store, self.clock)
+            self.services = Services.build(self.store, self.clock, shards=self.scheduled_shards)
             extra = self.settings.decks_dir if self.settings is not None else None
             self.bundled_decks = await self.services.decks.load_bundled(
                 bundled_deck_files(self.curated_decks, extra)
@@ -171,7 +184,10 @@ class TutorBot(commands.Bot):
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         for name in self.extension_names:
             await self.load_extension(name)
-        await self.sync_commands()
+        if self.syncs_commands:
+            await self.sync_commands()
+        else:
+            log.info("slash commands are synced by the process running shard 0, not this one")
 
     async def close(self) -> None:
         # discord.py leaves its "wait for the guilds, then dispatch ready" task running when closed before
@@ -313,6 +329,21 @@ async def fetch_application_id(settings: Settings, *, wait: float = DISCORD_CALL
         await http.close()
 
 
+class ShardedTutorBot(TutorBot, commands.AutoShardedBot):
+    """The tutor bot on Discord's shards: ``shard_count`` in all, ``shard_ids`` in this process (None: all of
+    them; neither: Discord's recommended count, from ``GET /gateway/bot``)."""
+
+
+def make_bot(settings: Settings, **options: Any) -> TutorBot:
+    """The bot ``settings`` ask for: sharded (TUTOR_SHARD_COUNT / TUTOR_SHARD_IDS) or one session."""
+    if not settings.sharded:
+        return TutorBot(settings=settings, **options)
+    if settings.shard_count is not None:
+        options.setdefault("shard_count", settings.shard_count)
+        options.setdefault("shard_ids", list(settings.shard_ids) if settings.shard_ids is not None else None)
+    return ShardedTutorBot(settings=settings, **options)
+
+
 def _say(message: str) -> None:
     print(f"tutorbot: {message}", file=sys.stderr)
 
@@ -353,14 +384,24 @@ async def run_bot(
         return EXIT_CONFIG
     restore_logging = _setup_logging(settings.log_level)
     apply_discord_endpoints(settings)
-    bot = TutorBot(
+    bot = make_bot(
+        settings,
         extensions=extensions,
         open_store=open_store if open_store is not None else _default_store(settings),
         command_hash_path=settings.command_hash_path,
         message_content=settings.message_content,
-        settings=settings,
         **bot_options,
     )
+    if settings.sharded:
+        count = settings.shard_count if settings.shard_count is not None else "auto"
+        which = "all" if settings.shard_ids is None else ",".join(map(str, settings.shard_ids))
+        log.info("running shards %s of %s", which, count)
+        if settings.shard_ids is not None and settings.db_url is None:
+            log.warning(
+                "TUTOR_SHARD_IDS with the SQLite file %s: every process must run on this machine and share "
+                "that file; set TUTOR_DB to a postgresql:// URL to spread them over machines",
+                settings.db_path,
+            )
     loop = asyncio.get_running_loop()
     closing: set[asyncio.Task[None]] = set()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .clock import Clock, utc_now
+from .daily.rules import Shards
 from .daily.scheduler import DailyRunner
 from .daily.service import DailyService
 from .decks.library import DeckLibrary
@@ -37,9 +38,10 @@ class Services:
     names: MemberNames
 
     @classmethod
-    def build(cls, store: Store, clock: Clock = utc_now) -> Services:
+    def build(cls, store: Store, clock: Clock = utc_now, *, shards: Shards | None = None) -> Services:
+        """``shards``: the shards this process runs, whose guilds alone it posts for (None: every guild)."""
         decks = DeckLibrary(store)
-        daily = DailyService(store, clock, decks)
+        daily = DailyService(store, clock, decks, shards=shards)
         names = MemberNames(store)
         return cls(
             store=store,

@@ -3,8 +3,12 @@
 ===========================  ==========================================================================
 ``DISCORD_TOKEN``            the bot's token (required to run the bot; a leading ``Bot `` is dropped)
 ``TUTOR_DB``                 the SQLite file (default ``tutorbot.db`` in the working directory), or a
-                             PostgreSQL URL ``postgresql://user:password@host:5432/db``
-``TUTOR_DB_POOL``            connections per process to PostgreSQL (2 to 100; default 5)
+                             ``postgresql://user:password@host:port/db`` URL shared by several processes
+``TUTOR_DB_POOL``            PostgreSQL connections per process, 2 to 100 (default 5)
+``TUTOR_SHARD_COUNT``        how many shards the bot has in all (every process says the same), or ``auto``
+                             (Discord's recommended count, every shard in this process); default: unsharded
+``TUTOR_SHARD_IDS``          the shards this process runs, e.g. ``0,1`` or ``2-3`` (needs a number in
+                             ``TUTOR_SHARD_COUNT``); default: all of them
 ``TUTOR_DECKS``              an extra folder of decks (optional; must exist)
 ``DISCORD_API_BASE``         REST base URL with the version, e.g. ``http://localhost:3001/api/v9``, to run
                              against a Discord-compatible server (Spacebar) or a test server (optional)
@@ -43,6 +47,8 @@ KEYS = (
     "DISCORD_TOKEN",
     "TUTOR_DB",
     "TUTOR_DB_POOL",
+    "TUTOR_SHARD_COUNT",
+    "TUTOR_SHARD_IDS",
     "TUTOR_DECKS",
     "DISCORD_API_BASE",
     "DISCORD_GATEWAY_URL",
@@ -52,6 +58,9 @@ KEYS = (
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
+#: More shards than any bot needs (Discord's largest bots run a few thousand): a typo, not a plan.
+MAX_SHARDS = 100_000
+_SHARD_PART = re.compile(r"(\d+)(?:\s*-\s*(\d+))?")
 
 
 class SettingsError(ValueError):
@@ -66,10 +75,16 @@ class Settings:
     #: The SQLite file. Default: ``tutorbot.db`` in the working directory. With a PostgreSQL ``TUTOR_DB``
     #: it stays the default name: the small side files (command hash, invite marker) are kept there.
     db_path: Path = Path(DEFAULT_DB)
-    #: A PostgreSQL URL instead of the SQLite file (``TUTOR_DB=postgresql://...``).
+    #: A PostgreSQL URL instead of the SQLite file (``TUTOR_DB=postgresql://...``)
     db_url: str | None = None
     #: Connections per process to PostgreSQL.
     db_pool: int = DEFAULT_POOL
+    #: The total number of shards (None: unsharded, or ``auto_shards``).
+    shard_count: int | None = None
+    #: The shards this process runs, sorted (None: every shard of ``shard_count``).
+    shard_ids: tuple[int, ...] | None = None
+    #: ``TUTOR_SHARD_COUNT=auto``: Discord's recommended count, every shard in this process.
+    auto_shards: bool = False
     decks_dir: Path | None = None
     api_base: str | None = None
     gateway_url: str | None = None
@@ -87,10 +102,21 @@ class Settings:
         return redact(self.db_url) if self.db_url else str(self.db_path)
 
     @property
+    def sharded(self) -> bool:
+        """Whether the bot runs on Discord's shards (``AutoShardedBot``) rather than as one session."""
+        return self.shard_count is not None or self.auto_shards
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Whether this process syncs the slash commands: only the one running shard 0 (or unsharded)."""
+        return self.shard_ids is None or 0 in self.shard_ids
+
+    @property
     def command_hash_path(self) -> Path:
-        """Where the runner keeps the hash of the synced slash-command definitions: next to the SQLite file,
-        or in the working directory with PostgreSQL."""
-        if self.db_url:
+        """Where the runner keeps the hash of the synced slash-command definitions: next to the SQLite
+        file, or, on PostgreSQL, ``tutorbot.commands.json`` in the working directory (of shard 0's
+        process, the one that syncs)."""
+        if self.db_url is not None:
             return Path("tutorbot.commands.json")
         return self.db_path.with_name(self.db_path.name + ".commands.json")
 
@@ -130,11 +156,15 @@ class Settings:
             pool = pool_size(get("TUTOR_DB_POOL") or "")
         except InvalidValue as error:
             raise SettingsError(str(error)) from None
+        shard_count, shard_ids, auto_shards = _shards(get("TUTOR_SHARD_COUNT"), get("TUTOR_SHARD_IDS"))
         return cls(
             token=token,
             db_path=Path(DEFAULT_DB if is_postgres_url(database) else database).expanduser(),
             db_url=database if is_postgres_url(database) else None,
             db_pool=pool,
+            shard_count=shard_count,
+            shard_ids=shard_ids,
+            auto_shards=auto_shards,
             decks_dir=decks_dir,
             api_base=_url("DISCORD_API_BASE", get("DISCORD_API_BASE"), ("http://", "https://")),
             gateway_url=_url("DISCORD_GATEWAY_URL", get("DISCORD_GATEWAY_URL"), ("ws://", "wss://")),
@@ -149,6 +179,55 @@ def _url(key: str, value: str | None, schemes: tuple[str, ...]) -> str | None:
     if not value.startswith(schemes) or not value.split("://", 1)[1].strip("/"):
         raise SettingsError(f"{key} must be a {' or '.join(s[:-3] for s in schemes)} URL, not {value!r}")
     return value.rstrip("/")
+
+
+def _shards(count_text: str | None, ids_text: str | None) -> tuple[int | None, tuple[int, ...] | None, bool]:
+    """TUTOR_SHARD_COUNT and TUTOR_SHARD_IDS, checked: (count, this process's ids, auto)."""
+    if count_text is None:
+        if ids_text is not None:
+            raise SettingsError(
+                "TUTOR_SHARD_IDS needs TUTOR_SHARD_COUNT, the number of shards across every process"
+            )
+        return None, None, False
+    if count_text.lower() == "auto":
+        if ids_text is not None:
+            raise SettingsError(
+                "TUTOR_SHARD_IDS needs a number in TUTOR_SHARD_COUNT, not auto: every process must agree "
+                "on the count"
+            )
+        return None, None, True
+    try:
+        count = int(count_text)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= MAX_SHARDS:
+        raise SettingsError(
+            f"TUTOR_SHARD_COUNT must be a whole number of shards from 1 to {MAX_SHARDS:,}, or auto, "
+            f"not {count_text!r}"
+        )
+    if ids_text is None:
+        return count, None, False
+    ids: list[int] = []
+    for part in ids_text.split(","):
+        match = _SHARD_PART.fullmatch(part.strip())
+        if match is None:
+            raise SettingsError(f"TUTOR_SHARD_IDS must be shard numbers like 0,1 or 2-3, not {ids_text!r}")
+        first = int(match[1])
+        last = int(match[2]) if match[2] is not None else first
+        if last < first:
+            raise SettingsError(
+                f"TUTOR_SHARD_IDS: the range {first}-{last} is backwards (write {last}-{first})"
+            )
+        if last >= count:
+            raise SettingsError(
+                f"TUTOR_SHARD_IDS: shard {last} does not exist with TUTOR_SHARD_COUNT={count} "
+                f"(shards are numbered 0 to {count - 1})"
+            )
+        for shard in range(first, last + 1):
+            if shard in ids:
+                raise SettingsError(f"TUTOR_SHARD_IDS: shard {shard} is listed twice")
+            ids.append(shard)
+    return count, tuple(sorted(ids)), False
 
 
 def _flag(key: str, value: str | None) -> bool:

@@ -129,16 +129,27 @@ class Daily(commands.Cog):
         return channel
 
     async def send_question(
-        self, channel_id: int, content: Content, lang: str, *, ping_role_id: int | None = None
+        self,
+        channel_id: int,
+        content: Content,
+        lang: str,
+        *,
+        ping_role_id: int | None = None,
+        nonce: str | None = None,
     ) -> Sent:
         view = AnswerView(self, t("common.answer", lang))
         if ping_role_id is None:
-            return await self._send(self._channel(channel_id), content, view=view)
+            return await self._send(self._channel(channel_id), content, view=view, nonce=nonce)
         # The role's mention, in the text (a mention inside an embed never notifies); the only one that
         # may ping, on this send only.
         only_role = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(ping_role_id)])
         return await self._send(
-            self._channel(channel_id), content, view=view, text=DISCORD.role(ping_role_id), mentions=only_role
+            self._channel(channel_id),
+            content,
+            view=view,
+            text=DISCORD.role(ping_role_id),
+            mentions=only_role,
+            nonce=nonce,
         )
 
     async def send(self, channel_id: int, content: Content, *, nonce: str | None = None) -> Sent:
@@ -382,7 +393,14 @@ class Daily(commands.Cog):
         if services is None:
             return
         try:
-            await services.posting.tick()
+            report = await services.posting.tick()
+            if self.scheduler.current_loop == 0:  # the start-up catch-up: say what it did, for operators
+                log.info(
+                    "start-up scheduler pass: %d posted, %d revealed, %d failed",
+                    len(report.posted),
+                    len(report.revealed),
+                    len(report.failed),
+                )
         except Exception:
             # Keep the loop alive: the next pass retries from the stored state.
             log.exception("scheduler pass failed; the next pass tries again")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -30,6 +31,39 @@ MAX_ANSWER_CHARS = 4000
 #: How many top scorers the reveal names.
 TOP_SCORERS = 3
 DEFAULT_WINDOW_HOURS = int(DEFAULT_ANSWER_WINDOW.total_seconds() // 3600)
+#: How long a process holds a post's next step (sending it, or revealing it) before another may take over:
+#: longer than a send with discord.py's retries, shorter than Discord's nonce window (a few minutes), so a
+#: post Discord accepted from a process killed before it stored the message is found again by its nonce.
+POST_LEASE = timedelta(minutes=2)
+
+
+def post_nonce(post_id: int) -> str:
+    """The nonce of a post's message: Discord returns the message it already made with it (25 chars max)."""
+    return f"tutor:post:{post_id}"
+
+
+def reveal_nonce(post_id: int) -> str:
+    return f"tutor:reveal:{post_id}"
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard whose gateway connection receives a guild's events: Discord's formula."""
+    return (guild_id >> 22) % shard_count
+
+
+@dataclass(frozen=True, slots=True)
+class Shards:
+    """The shards one process runs (``ids``) out of ``count``: it posts and reveals for their guilds only."""
+
+    ids: frozenset[int]
+    count: int
+
+    def __post_init__(self) -> None:
+        if self.count < 1 or not self.ids or not all(0 <= i < self.count for i in self.ids):
+            raise ValueError(f"shards {sorted(self.ids)} of {self.count}: each must be from 0 to count - 1")
+
+    def holds(self, guild_id: int) -> bool:
+        return shard_of(guild_id, self.count) in self.ids
 
 
 def grade_answer(card: Card, reply: str, others: Sequence[Sequence[Item]] | None = None) -> Grade:

@@ -4,6 +4,11 @@ The loop is core; sending is the surface's. A :class:`Publisher` (the daily cog,
 the bot can post in a channel and sends, edits and names; the :class:`DailyRunner` decides what to send
 from the stored state (:meth:`bot.daily.service.DailyService.due_jobs`) and records what was sent. Ticks,
 manual posts and manual reveals share one lock: two of them never act on the same guild at once.
+
+Across processes (two running the same shard during a hand-over, or a restart racing a pass), the post's
+lease decides who sends or reveals it (``DailyService.take_lease``: one UPDATE, one winner), and every
+message goes with a nonce naming the post, so a post Discord accepted from a process killed before it
+stored the message comes back as the same message instead of a second one.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from bot.store import Post
 
 from . import render
 from .results import PostJob, ReminderJob, RevealJob, ThreadJob
-from .rules import explain_failure, failure_code, thread_archive_minutes
+from .rules import explain_failure, failure_code, post_nonce, reveal_nonce, thread_archive_minutes
 from .service import DailyError, DailyService
 
 log = logging.getLogger(__name__)
@@ -58,10 +63,17 @@ class Publisher(Protocol):
         ...
 
     async def send_question(
-        self, channel_id: int, content: Content, lang: str, *, ping_role_id: int | None = None
+        self,
+        channel_id: int,
+        content: Content,
+        lang: str,
+        *,
+        ping_role_id: int | None = None,
+        nonce: str | None = None,
     ) -> Sent:
         """The post with its Answer button, mentioning ``ping_role_id`` (the only mention that may ping).
-        Raises Refused."""
+        Raises Refused. ``nonce``: a second send with the same one returns the first message (Discord's
+        ``enforce_nonce``)."""
         ...
 
     async def send(self, channel_id: int, content: Content, *, nonce: str | None = None) -> Sent:
@@ -155,6 +167,8 @@ class DailyRunner:
                 problem = failure_code(text="empty_deck")
         if problem is None and prepared is None:
             return None, None  # already posted by another pass
+        if prepared is not None and not await service.take_lease(prepared.post.id):
+            return None, None  # another process is sending it right now
         sent = None
         if problem is None and prepared is not None:
             try:
@@ -163,11 +177,14 @@ class DailyRunner:
                     render.post(prepared, publisher.markup),
                     prepared.lang,
                     ping_role_id=prepared.ping_role_id,
+                    nonce=post_nonce(prepared.post.id),
                 )
             except Refused as refused:
                 problem = failure_code(discord_code=refused.code, text=refused.text)
         if problem is not None or sent is None or prepared is None:
             problem = problem or "unknown"
+            if prepared is not None:
+                await service.release_lease(prepared.post.id)
             if slot is not None:  # a manual post's failure is told to the teacher at once instead
                 await service.post_failed(guild_id, problem, due_since=slot)
             if report is not None:
@@ -257,11 +274,16 @@ class DailyRunner:
                 report.failed.append(post.guild_id)
             return None, problem
         assert post.channel_id is not None
+        if not await service.take_lease(post.id):
+            return None, None  # revealed, or being revealed by another process
         reveal = await service.prepare_reveal(post, early=early)
         names = await publisher.names(post.guild_id, reveal.top_member_ids)
         try:
-            sent = await publisher.send(post.channel_id, render.reveal(reveal, names, publisher.markup))
+            sent = await publisher.send(
+                post.channel_id, render.reveal(reveal, names, publisher.markup), nonce=reveal_nonce(post.id)
+            )
         except Refused as refused:
+            await service.release_lease(post.id)
             problem = failure_code(discord_code=refused.code, text=refused.text)
             await service.post_failed(post.guild_id, problem, due_since=reveal.post.closes_at)
             if report is not None:

@@ -57,7 +57,9 @@ from .results import (
 from .rules import (
     DEFAULT_WINDOW_HOURS,
     MAX_ANSWER_CHARS,
+    POST_LEASE,
     TOP_SCORERS,
+    Shards,
     days_mask,
     failures_since,
     grade_answer,
@@ -97,11 +99,15 @@ class DailyService:
     store failure.
     """
 
-    def __init__(self, store: Store, clock: Clock, decks: DeckLibrary | None = None) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, decks: DeckLibrary | None = None, *, shards: Shards | None = None
+    ) -> None:
         self.store = store
         self.clock = clock
         #: The deck library: the other cards of a deck, which grading by meaning calibrates against.
         self.decks = decks or DeckLibrary(store)
+        #: The shards of this process: it schedules only their guilds' posts and reveals (None: every guild).
+        self.shards = shards
         self._cards: dict[tuple[int | None, int], _Cached] = {}
         self._settings: dict[int, _Cached] = {}
         # The open post of each guild, as /answer reads it: a class answering at once reads it once. This
@@ -303,12 +309,18 @@ class DailyService:
         """What the scheduler must do now, in order: reveals (oldest first), then posts.
 
         Decided from stored state only, so a restarted bot catches up exactly once: a reveal is due while
-        the post is not marked revealed, a post while its slot is newer than the last sent post's.
+        the post is not marked revealed, a post while its slot is newer than the last sent post's. A process
+        running some of the shards schedules only their guilds (the others are another process's).
         """
         now = self.now()
-        guilds = {g.guild_id: g for g in await self.store.guilds()}
+        shards = self.shards
+        guilds = {
+            g.guild_id: g for g in await self.store.guilds() if shards is None or shards.holds(g.guild_id)
+        }
         jobs: list[Job] = []
         for post in await self.store.posts_to_reveal(now):
+            if shards is not None and not shards.holds(post.guild_id):
+                continue
             settings = guilds.get(post.guild_id)
             if settings is not None and not should_retry(
                 failures_since(settings, post.closes_at), settings.last_failure_at, now
@@ -412,6 +424,13 @@ class DailyService:
             open_thread=settings.open_thread,
             thread_archive_minutes=thread_archive_minutes(settings.answer_window_hours),
         )
+
+    async def take_lease(self, post_id: int) -> bool:
+        """Whether this process may send (or reveal) the post now: False while another one is at it."""
+        return await self.store.take_post_lease(post_id, POST_LEASE)
+
+    async def release_lease(self, post_id: int) -> None:
+        await self.store.release_post_lease(post_id)
 
     async def post_sent(self, prepared: PreparedPost, channel_id: int, message_id: int) -> Post:
         """Record the sent message; the answer window runs from now, as the post says."""

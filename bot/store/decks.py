@@ -31,15 +31,27 @@ class DeckStore(StoreBase):
         now = self._now()
 
         async def work(db: Conn) -> int:
-            rows = list(
+            # Insert first, and only when the name is free (ON CONFLICT: not a read-then-write): two processes
+            # storing the bundled decks at the same start-up then take turns instead of one failing on the
+            # unique name. On conflict the existing deck (committed by the other one) is replaced.
+            inserted = list(
                 await db.fetch(
-                    "SELECT id FROM decks "
-                    "WHERE coalesce(guild_id, 0) = coalesce(CAST(? AS BIGINT), 0) AND name = ?",
-                    (guild_id, name),
+                    "INSERT INTO decks (guild_id, name, title, language, source, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                    (guild_id, name, deck.title, deck.language, deck.source, now, now),
                 )
             )
             old: dict[str, list[int]] = {}
-            if rows:
+            if inserted:
+                deck_id = int(inserted[0][0])
+            else:
+                rows = list(
+                    await db.fetch(
+                        "SELECT id FROM decks "
+                        "WHERE coalesce(guild_id, 0) = coalesce(CAST(? AS BIGINT), 0) AND name = ?",
+                        (guild_id, name),
+                    )
+                )
                 deck_id = int(rows[0][0])
                 await db.execute(
                     "UPDATE decks SET name = ?, title = ?, language = ?, source = ?, updated_at = ? "
@@ -55,13 +67,6 @@ class DeckStore(StoreBase):
                 # Park every card first so new positions can be handed out in any order without tripping
                 # UNIQUE (deck_id, position).
                 await db.execute("UPDATE cards SET position = NULL WHERE deck_id = ?", (deck_id,))
-            else:
-                inserted = await db.fetch(
-                    "INSERT INTO decks (guild_id, name, title, language, source, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (guild_id, name, deck.title, deck.language, deck.source, now, now),
-                )
-                deck_id = int(next(iter(inserted))[0])
             items: list[tuple[int, int, str, str, str]] = []
             for position, card in enumerate(deck.cards):
                 same = old.get(card.question)

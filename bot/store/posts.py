@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .base import Conn, Row, StoreBase
 from .base import at as _at
@@ -74,7 +74,7 @@ class PostStore(StoreBase):
         async def work(db: Conn) -> Post:
             rows = list(
                 await db.fetch(
-                    f"UPDATE posts SET channel_id = ?, message_id = ?, posted_at = ?, "
+                    f"UPDATE posts SET channel_id = ?, message_id = ?, posted_at = ?, lease_until = NULL, "
                     f"closes_at = coalesce(?, closes_at) WHERE id = ? RETURNING {_POST_COLUMNS}",
                     (channel_id, message_id, posted, closes, post_id),
                 )
@@ -84,6 +84,32 @@ class PostStore(StoreBase):
             return _post(rows[0])
 
         return await self._write(work)
+
+    async def take_post_lease(self, post_id: int, lease: timedelta) -> bool:
+        """Take the lease on the post's next step (sending it, or revealing it) for ``lease``; False when
+        another holder's lease is still running, or the post is already revealed.
+
+        One UPDATE: of processes racing for it, exactly one gets True. ``set_post_message`` and
+        ``mark_revealed`` end the lease; ``release_post_lease`` ends it after a failure."""
+        now = self._now()
+
+        async def work(db: Conn) -> bool:
+            rows = await db.fetch(
+                "UPDATE posts SET lease_until = :until WHERE id = :post AND revealed_at IS NULL "
+                "AND (lease_until IS NULL OR lease_until <= :now) RETURNING id",
+                {"until": now + int(lease.total_seconds()), "post": post_id, "now": now},
+            )
+            return bool(list(rows))
+
+        return await self._write(work)
+
+    async def release_post_lease(self, post_id: int) -> None:
+        """End the post's lease (its step failed: the next pass may try again)."""
+
+        async def work(db: Conn) -> None:
+            await db.execute("UPDATE posts SET lease_until = NULL WHERE id = ?", (post_id,))
+
+        await self._write(work)
 
     async def get_post(self, post_id: int) -> Post | None:
         rows = await self._fetch(f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
@@ -168,7 +194,8 @@ class PostStore(StoreBase):
 
         async def work(db: Conn) -> bool:
             rows = await db.fetch(
-                "UPDATE posts SET revealed_at = ? WHERE id = ? AND revealed_at IS NULL RETURNING id",
+                "UPDATE posts SET revealed_at = ?, lease_until = NULL WHERE id = ? AND revealed_at IS NULL "
+                "RETURNING id",
                 (revealed, post_id),
             )
             return bool(list(rows))

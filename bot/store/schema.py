@@ -272,8 +272,15 @@ _V7_TAUGHT_ALIASES = (
     """,
 )
 
+# Version 8 (issue 12, shards): the lease on a post's next step. A process about to
+# send a claimed post, or to reveal a sent one, first takes the lease (until then + a few minutes): two
+# processes running the same shard never both send, and a process killed mid-send leaves a lease that
+# expires, so another one (or the restarted one) finishes the job.
+_V8_POST_LEASE = ("ALTER TABLE posts ADD COLUMN lease_until INTEGER",)
+
 #: MIGRATIONS[n] takes a database from version n to n + 1.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    _V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING, _V5_NEXT_CARD, _V6_CLASS, _V7_TAUGHT_ALIASES,
+    _V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING,
+    _V5_NEXT_CARD, _V6_CLASS, _V7_TAUGHT_ALIASES, _V8_POST_LEASE,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,8 +14,18 @@ from pathlib import Path
 import discord
 import pytest
 from discord import app_commands
+from discord.ext import commands
 
-from bot.runner import TutorBot, apply_discord_endpoints, discover_cogs, make_intents, run_bot
+from bot.daily.rules import Shards
+from bot.runner import (
+    ShardedTutorBot,
+    TutorBot,
+    apply_discord_endpoints,
+    discover_cogs,
+    make_bot,
+    make_intents,
+    run_bot,
+)
 from bot.settings import Settings, SettingsError, parse_dotenv
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.fixtures import BotStarter, DiscordProblems
@@ -339,3 +349,70 @@ async def test_the_default_store_is_the_sqlite_file(fake_discord: FakeDiscord, t
     assert (tmp_path / "tutor.db.commands.json").exists()
     signal.raise_signal(signal.SIGTERM)
     assert await asyncio.wait_for(runner, 5) == 0
+
+
+# ------------------------------------------------------------------------------------- shards and database
+
+
+def test_shard_settings_name_this_process_s_shards_of_the_count():
+    def shards(count: str, ids: str | None = None) -> Settings:
+        environ = {"TUTOR_SHARD_COUNT": count} | ({"TUTOR_SHARD_IDS": ids} if ids is not None else {})
+        return Settings.from_env(environ, dotenv_path=None)
+
+    assert (shards("4", "0,1").shard_count, shards("4", "0,1").shard_ids) == (4, (0, 1))
+    assert shards("4", "2-3").shard_ids == (2, 3)
+    assert shards("8", " 6 , 0-1 , 3 ").shard_ids == (0, 1, 3, 6)
+    both = shards("2")  # every shard of the count in this one process
+    assert (both.shard_count, both.shard_ids, both.sharded, both.syncs_commands) == (2, None, True, True)
+    auto = shards("auto")
+    assert (auto.shard_count, auto.auto_shards, auto.sharded) == (None, True, True)
+    # Only the process running shard 0 syncs the slash commands.
+    assert shards("4", "0,1").syncs_commands and not shards("4", "2-3").syncs_commands
+    unsharded = Settings.from_env({}, dotenv_path=None)
+    assert (unsharded.sharded, unsharded.syncs_commands) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"TUTOR_SHARD_IDS": "0"}, "TUTOR_SHARD_IDS needs TUTOR_SHARD_COUNT"),
+        ({"TUTOR_SHARD_COUNT": "auto", "TUTOR_SHARD_IDS": "0"}, "needs a number in TUTOR_SHARD_COUNT"),
+        ({"TUTOR_SHARD_COUNT": "two"}, "TUTOR_SHARD_COUNT must be a whole number of shards from 1"),
+        ({"TUTOR_SHARD_COUNT": "0"}, "TUTOR_SHARD_COUNT must be a whole number of shards from 1"),
+        ({"TUTOR_SHARD_COUNT": "4", "TUTOR_SHARD_IDS": "0;1"}, "must be shard numbers like 0,1 or 2-3"),
+        ({"TUTOR_SHARD_COUNT": "4", "TUTOR_SHARD_IDS": "1,"}, "must be shard numbers like 0,1 or 2-3"),
+        ({"TUTOR_SHARD_COUNT": "4", "TUTOR_SHARD_IDS": "-1"}, "must be shard numbers like 0,1 or 2-3"),
+        ({"TUTOR_SHARD_COUNT": "4", "TUTOR_SHARD_IDS": "3-2"}, "the range 3-2 is backwards (write 2-3)"),
+        (
+            {"TUTOR_SHARD_COUNT": "4", "TUTOR_SHARD_IDS": "2-4"},
+            "shard 4 does not exist with TUTOR_SHARD_COUNT=4",
+        ),
+        ({"TUTOR_SHARD_COUNT": "4", "TUTOR_SHARD_IDS": "0-2,1"}, "shard 1 is listed twice"),
+        ({"TUTOR_DB_POOL": "many"}, "TUTOR_DB_POOL must be a whole number of connections"),
+        ({"TUTOR_DB_POOL": "1"}, "TUTOR_DB_POOL must be between 2 and 100"),
+    ],
+)
+def test_bad_shard_and_pool_settings_are_one_clear_line(environ: dict[str, str], message: str):
+    with pytest.raises(SettingsError) as err:
+        Settings.from_env(environ, dotenv_path=None)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_the_bot_runs_on_the_shards_the_settings_name():
+    plain = make_bot(Settings(), extensions=[])
+    assert not isinstance(plain, commands.AutoShardedBot)
+    assert (plain.scheduled_shards, plain.syncs_commands) == (None, True)
+
+    some = make_bot(Settings(shard_count=4, shard_ids=(2, 3)), extensions=[])
+    assert isinstance(some, ShardedTutorBot) and isinstance(some, TutorBot)
+    assert (some.shard_count, some.shard_ids) == (4, [2, 3])
+    assert some.scheduled_shards == Shards(frozenset({2, 3}), 4)
+    assert not some.syncs_commands
+
+    every = make_bot(Settings(shard_count=2), extensions=[])
+    assert isinstance(every, ShardedTutorBot) and every.shard_count == 2 and every.shard_ids is None
+    assert every.scheduled_shards is None and every.syncs_commands  # all shards here: every guild is ours
+
+    auto = make_bot(Settings(auto_shards=True), extensions=[])
+    assert isinstance(auto, ShardedTutorBot) and auto.shard_count is None  # GET /gateway/bot decides

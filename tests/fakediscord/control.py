@@ -4,7 +4,8 @@ Served under ``/_fake/`` beside Discord's routes (``python -m tests.fakediscord 
 JSON in, JSON out; objects are named by id. It mirrors the in-process API: build the world, act as users,
 read what the bot did, inject faults. ``remote.py`` is the client.
 
-- ``GET /_fake/state``: sessions (shard, open), counters, unknown routes and background errors;
+- ``GET /_fake/state``: sessions (shard, open), counters (identify, resume, command_puts), unknown routes
+  and background errors;
 - ``POST /_fake/guilds`` ``{name, channels, on_shard}``; ``/_fake/guilds/{id}/roles`` ``{name, permissions}``;
   ``/_fake/guilds/{id}/members`` ``{names, roles}``;
 - ``POST /_fake/slash`` ``{guild, user, command, options, wait}``; ``/_fake/slash/batch`` ``{guild, command,
@@ -133,6 +134,7 @@ class ControlApi:
             "background_errors": [repr(e) for e in self.background_errors],
             "guilds": [guild_summary(g) for g in self.guilds.values()],
             "global_commands": sorted(self.global_commands),
+            "command_puts": self.command_puts,
         }
 
     async def _c_add_guild(self, request: web.Request, body: dict[str, Any]) -> Any:

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import asyncpg
 import pytest
 from pg_server import PG_URL, SKIP_PG
 from store_support import GUILD, SAMPLE_DECK, MakePost
 
 from bot.store import GuildSettings, Post, Store
+from tests.support.postgres import wipe_postgres
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -46,20 +45,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 @pytest.fixture
 def engine(request: pytest.FixtureRequest) -> str:
     return str(getattr(request, "param", "sqlite"))
-
-
-async def wipe_postgres(url: str) -> None:
-    """An empty database for the next test: its schema dropped and made again."""
-    name = urlsplit(url).path.lstrip("/")
-    if "test" not in name:
-        raise RuntimeError(
-            f"TUTOR_TEST_PG must name a test database (its name contains 'test'), not {name!r}"
-        )
-    db = await asyncpg.connect(url)
-    try:
-        await db.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
-    finally:
-        await db.close()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-from store_support import GUILD, MONDAY, MakePost
+from store_support import GUILD, MONDAY, SAMPLE_DECK, MakePost
 
 from bot.store import GuildSettings, Store
 
@@ -91,3 +91,17 @@ async def test_two_stores_revealing_the_same_post_reveal_it_once(
         )
     assert sorted(revealed) == [False] * 19 + [True]
     assert not await store.posts_to_reveal(MONDAY + 2 * DAY)
+
+
+async def test_two_stores_saving_the_same_new_deck_at_once_both_succeed_with_one_deck(
+    target: str | Path, store: Store
+) -> None:
+    # Two bot processes started together both store the bundled decks.
+    async with Store.open(target) as other:
+        ids = await asyncio.gather(
+            *(racer.save_deck(None, "cours-2", SAMPLE_DECK) for racer in (store, other, store, other))
+        )
+    assert len(set(ids)) == 1
+    (deck,) = await store.list_decks(None)
+    assert deck.id == ids[0]
+    assert len((await store.load_deck(deck.id)).card_ids) == len(SAMPLE_DECK.cards)

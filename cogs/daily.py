@@ -27,7 +27,7 @@ from bot.content import Content, Markup
 from bot.daily import render
 from bot.daily.results import AnswerOutcome
 from bot.daily.rules import MAX_ANSWER_CHARS, REQUIRED_CHANNEL_PERMISSIONS, failure_code, missing_permissions
-from bot.daily.scheduler import Refused, Sent
+from bot.daily.scheduler import Mark, Refused, Sent
 from bot.errors import UserError
 from bot.i18n import t
 from bot.services import Services
@@ -40,10 +40,17 @@ from cogs.kit.replies import NO_PINGS, send_private
 
 log = logging.getLogger(__name__)
 
-#: The Answer button's custom_id: stable, so posts made before a restart keep working (persistent view).
+#: The Answer button's custom_id on posts made before it named its post (still answered: persistent view).
 ANSWER_BUTTON_ID = "daily:answer"
+#: The Answer button's custom_id: stable, so posts made before a restart keep working, and naming its post,
+#: so a post Discord accepted just before a crash is recognised in the channel afterwards.
+ANSWER_BUTTON = "daily:answer:{post}"
+#: How many of the channel's latest messages are searched for a post or a reveal sent before a crash.
+HISTORY_SEARCH = 50
 #: The answer form's custom_id names the post's message.
-FORM_ID = re.compile(r"daily:modal:(?P<message>\d{1,20})")
+FORM_ID = re.compile(r"daily:modal:(?P<message>\d+)")
+#: The largest snowflake a form may name (a forged one may name anything).
+MAX_SNOWFLAKE = 2**63 - 1
 #: Seconds of work before an answer is acknowledged with "thinking…" (Discord allows 3 s to respond).
 DEFER_AFTER = 1.5
 #: Answers in progress beyond which a new one is acknowledged ("thinking…") before it is graded.
@@ -62,7 +69,8 @@ def channel_problem(channel: object, me: discord.Member | None) -> str | None:
 
 
 class AnswerView(discord.ui.View):
-    """The post's Answer button. Persistent: a fixed custom_id and no timeout, registered at start-up."""
+    """The Answer button of posts made before it named its post. Persistent: a fixed custom_id and no
+    timeout, registered at start-up."""
 
     def __init__(self, cog: Daily, label: str = "Answer") -> None:
         super().__init__(timeout=None)
@@ -75,6 +83,49 @@ class AnswerView(discord.ui.View):
 
     async def open_form(self, interaction: discord.Interaction) -> None:
         await self.cog.open_answer_form(interaction)
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"daily:answer:(?P<post>[0-9]{1,20})"
+):
+    """The post's Answer button, naming its post: persistent (a template, registered at start-up)."""
+
+    def __init__(self, post_id: int, label: str = "Answer") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.primary,
+                custom_id=ANSWER_BUTTON.format(post=post_id),
+                emoji="✏️",
+            )
+        )
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> AnswerButton:
+        return cls(int(match["post"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = interaction.client.get_cog("Daily") if isinstance(interaction.client, commands.Bot) else None
+        if isinstance(cog, Daily):
+            await cog.open_answer_form(interaction, post_id=self.post_id)
+
+
+def is_marked(message: discord.Message, mark: Mark) -> bool:
+    """Whether ``message`` (the bot's own) is the post or the reveal ``mark`` describes."""
+    if mark.nonce and message.nonce == mark.nonce:
+        return True
+    if mark.kind == "post":
+        wanted = ANSWER_BUTTON.format(post=mark.post_id)
+        return any(
+            getattr(child, "custom_id", None) == wanted
+            for row in message.components
+            if isinstance(row, discord.ActionRow)
+            for child in row.children
+        )
+    return mark.link is not None and any(embed.url == mark.link for embed in message.embeds)
 
 
 class Daily(commands.Cog):
@@ -96,11 +147,13 @@ class Daily(commands.Cog):
             return  # no database (runner tests): commands answer, nothing is scheduled
         services.posting.publisher = self
         self.bot.add_view(AnswerView(self))
+        self.bot.add_dynamic_items(AnswerButton)
         self.scheduler.change_interval(seconds=getattr(self.bot, "scheduler_interval", 20.0))
         self.scheduler.start()
 
     async def cog_unload(self) -> None:
         self.scheduler.cancel()
+        self.bot.remove_dynamic_items(AnswerButton)
         services = self.services
         if services is not None and services.posting.publisher is self:
             services.posting.publisher = None
@@ -121,23 +174,42 @@ class Daily(commands.Cog):
             raise Refused(10003, "Unknown Channel")
         return channel
 
-    async def send_question(self, channel_id: int, content: Content, lang: str) -> Sent:
-        view = AnswerView(self, t("common.answer", lang))
-        return await self._send(channel_id, content, view)
+    async def send_question(
+        self, channel_id: int, content: Content, lang: str, *, post_id: int, nonce: str
+    ) -> Sent:
+        view = discord.ui.View(timeout=None)
+        view.add_item(AnswerButton(post_id, t("common.answer", lang)))
+        return await self._send(channel_id, content, view, nonce)
 
-    async def send(self, channel_id: int, content: Content) -> Sent:
-        return await self._send(channel_id, content, None)
+    async def send(self, channel_id: int, content: Content, *, nonce: str | None = None) -> Sent:
+        return await self._send(channel_id, content, None, nonce)
 
-    async def _send(self, channel_id: int, content: Content, view: discord.ui.View | None) -> Sent:
+    async def _send(
+        self, channel_id: int, content: Content, view: discord.ui.View | None, nonce: str | None
+    ) -> Sent:
         channel = self._channel(channel_id)
+        extra: dict[str, Any] = {} if nonce is None else {"nonce": nonce}  # discord.py adds enforce_nonce
         try:
             if view is None:
-                message = await channel.send(embed=to_embed(content), allowed_mentions=NO_PINGS)
+                message = await channel.send(embed=to_embed(content), allowed_mentions=NO_PINGS, **extra)
             else:
-                message = await channel.send(embed=to_embed(content), view=view, allowed_mentions=NO_PINGS)
+                message = await channel.send(
+                    embed=to_embed(content), view=view, allowed_mentions=NO_PINGS, **extra
+                )
         except discord.HTTPException as exc:
             raise Refused(exc.code, exc.text) from exc
         return Sent(channel.id, message.id, message.jump_url)
+
+    async def find_sent(self, channel_id: int, mark: Mark) -> Sent | None:
+        channel = self._channel(channel_id)
+        me = self.bot.user
+        try:
+            async for message in channel.history(limit=HISTORY_SEARCH):
+                if me is not None and message.author.id == me.id and is_marked(message, mark):
+                    return Sent(channel.id, message.id, message.jump_url, message.created_at)
+        except discord.HTTPException as exc:
+            raise Refused(exc.code, exc.text) from exc
+        return None
 
     async def close_question(self, channel_id: int, message_id: int, content: Content) -> None:
         try:
@@ -174,14 +246,18 @@ class Daily(commands.Cog):
 
     # ------------------------------------------------------------------------------------------ answering
 
-    async def open_answer_form(self, interaction: discord.Interaction) -> None:
+    async def open_answer_form(self, interaction: discord.Interaction, *, post_id: int | None = None) -> None:
         """The Answer button: the form, or the first grade for a second attempt, or why it is closed."""
         async with guarded(interaction) as lang:
             services, message = self.services, interaction.message
             if services is None or interaction.guild_id is None or message is None:
                 raise UserError("common.error.not_set_up")
             earlier = await services.daily.before_answer(
-                interaction.guild_id, interaction.user.id, message.id
+                interaction.guild_id,
+                interaction.user.id,
+                message.id,
+                channel_id=interaction.channel_id,
+                post_id=post_id,
             )
             if earlier is not None:
                 await send_private(interaction, embed=to_embed(render.feedback(earlier, lang, DISCORD)))
@@ -202,7 +278,11 @@ class Daily(commands.Cog):
         if submitted is None:
             return
         match, text = submitted
-        await self.answer_interaction(interaction, text, message_id=int(match["message"]))
+        message_id = int(match["message"]) if len(match["message"]) <= 20 else MAX_SNOWFLAKE + 1
+        if message_id > MAX_SNOWFLAKE:  # a forged form: no message has that id
+            await send_private(interaction, t("daily.error.unknown_post", await language(interaction)))
+            return
+        await self.answer_interaction(interaction, text, message_id=message_id)
 
     async def answer_interaction(
         self, interaction: discord.Interaction, text: str, *, message_id: int | None = None
@@ -214,7 +294,13 @@ class Daily(commands.Cog):
             await send_private(interaction, t("common.error.not_set_up", lang))
             return
         self.remember_name(interaction.user)
-        work = services.daily.answer(interaction.guild_id, interaction.user.id, text, message_id=message_id)
+        work = services.daily.answer(
+            interaction.guild_id,
+            interaction.user.id,
+            text,
+            message_id=message_id,
+            channel_id=interaction.channel_id if message_id is not None else None,
+        )
         await self._respond(interaction, lang, work)
 
     async def _respond(

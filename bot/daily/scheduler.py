@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from bot.content import Content, Markup
 from bot.errors import ChannelRef, UserError
-from bot.store import Post
+from bot.store import Post, SendIntent
 
 from . import render
-from .results import PostJob, RevealJob
+from .results import PostJob, Reveal, RevealJob
 from .rules import explain_failure, failure_code
 from .service import DailyError, DailyService
 
@@ -41,6 +41,28 @@ class Sent:
     channel_id: int
     message_id: int
     url: str
+    #: When Discord created the message (a message found in the channel after a restart).
+    at: datetime | None = None
+
+
+#: A second /tutor post-now this soon after a first one is "already posted", not a reason to reveal.
+REPOST_GRACE_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """How a message the bot may already have sent is recognised in its channel's recent history.
+
+    ``nonce``: what it was sent with (Discord enforces it for a few minutes, and may echo it in history);
+    ``post_id``: a post carries it in its Answer button's custom id; ``link``: a reveal's embed links to
+    its post. Only the bot's own messages created after ``since`` are candidates.
+    """
+
+    kind: str  # "post" or "reveal"
+    post_id: int
+    nonce: str
+    since: datetime
+    link: str | None = None
 
 
 class Publisher(Protocol):
@@ -56,12 +78,20 @@ class Publisher(Protocol):
         """Why the bot cannot post in the channel (a failure code, see ``failure_code``), or None."""
         ...
 
-    async def send_question(self, channel_id: int, content: Content, lang: str) -> Sent:
-        """The post with its Answer button. Raises Refused."""
+    async def send_question(
+        self, channel_id: int, content: Content, lang: str, *, post_id: int, nonce: str
+    ) -> Sent:
+        """The post with its Answer button (naming ``post_id``), sent with ``nonce`` enforced. Raises
+        Refused."""
         ...
 
-    async def send(self, channel_id: int, content: Content) -> Sent:
+    async def send(self, channel_id: int, content: Content, *, nonce: str | None = None) -> Sent:
         """Raises Refused."""
+        ...
+
+    async def find_sent(self, channel_id: int, mark: Mark) -> Sent | None:
+        """The bot's message matching ``mark`` in the channel's recent history, or None. Raises Refused
+        when the history cannot be read."""
         ...
 
     async def close_question(self, channel_id: int, message_id: int, content: Content) -> None:
@@ -107,6 +137,7 @@ class DailyRunner:
         if self.publisher is None:
             return report
         async with self.lock:
+            await self._reconcile(None)
             for job in await self.service.due_jobs():
                 try:
                     if isinstance(job, RevealJob):
@@ -138,9 +169,15 @@ class DailyRunner:
             return None, None  # already posted by another pass
         sent = None
         if problem is None and prepared is not None:
+            content = render.post(prepared, publisher.markup)
             try:
-                sent = await publisher.send_question(
-                    prepared.channel_id, render.post(prepared, publisher.markup), prepared.lang
+                sent = await self._send_once(
+                    prepared.post,
+                    "post",
+                    prepared.channel_id,
+                    lambda nonce: publisher.send_question(
+                        prepared.channel_id, content, prepared.lang, post_id=prepared.post.id, nonce=nonce
+                    ),
                 )
             except Refused as refused:
                 problem = failure_code(discord_code=refused.code, text=refused.text)
@@ -151,7 +188,7 @@ class DailyRunner:
             if report is not None:
                 report.failed.append(guild_id)
             return None, problem
-        post = await service.post_sent(prepared, sent.channel_id, sent.message_id)
+        post = await service.post_sent(prepared, sent.channel_id, sent.message_id, sent_at=sent.at)
         if report is not None:
             report.posted.append(post.id)
         log.info("guild %s: posted question %s (post %s)", guild_id, post.card_id, post.id)
@@ -181,8 +218,12 @@ class DailyRunner:
         assert post.channel_id is not None
         reveal = await service.prepare_reveal(post, early=early)
         names = await publisher.names(post.guild_id, reveal.top_member_ids)
+        content = render.reveal(reveal, names, publisher.markup)
+        channel_id = post.channel_id
         try:
-            sent = await publisher.send(post.channel_id, render.reveal(reveal, names, publisher.markup))
+            sent = await self._send_once(
+                post, "reveal", channel_id, lambda nonce: publisher.send(channel_id, content, nonce=nonce)
+            )
         except Refused as refused:
             problem = failure_code(discord_code=refused.code, text=refused.text)
             await service.post_failed(post.guild_id, problem, due_since=reveal.post.closes_at)
@@ -192,13 +233,84 @@ class DailyRunner:
         await service.reveal_sent(post.id)
         if report is not None:
             report.revealed.append(post.id)
+        await self._close_question(post, reveal)
+        return sent, None
+
+    async def _close_question(self, post: Post, reveal: Reveal) -> None:
+        publisher = self._publisher()
         closed = render.closed_question(reveal, publisher.markup)
-        if closed is not None and post.message_id is not None:
+        if closed is not None and post.message_id is not None and post.channel_id is not None:
             try:
                 await publisher.close_question(post.channel_id, post.message_id, closed)
             except Refused as refused:
                 log.info("could not close the daily post %s: %s", post.message_id, refused)
-        return sent, None
+
+    # ------------------------------------------------------------------ never doubled, never dead
+
+    async def _send_once(
+        self, post: Post, kind: str, channel_id: int, send: Callable[[str], Awaitable[Sent]]
+    ) -> Sent:
+        """Send a post or a reveal at most once: the intent is recorded first; an intent left by an earlier
+        attempt (a crash, a failure) means it may be in the channel already, so it is looked for there and
+        adopted before anything is sent again. The nonce is the same for every attempt, and Discord
+        refuses a second message with it for a few minutes. Raises Refused (the intent stays: the next
+        attempt looks first)."""
+        intent = await self.service.begin_send(post, kind, channel_id)
+        if not intent.created:
+            found = await self._look_for(intent, post)
+            if found is not None:
+                return found
+        return await send(intent.nonce)
+
+    async def _look_for(self, intent: SendIntent, post: Post) -> Sent | None:
+        publisher = self._publisher()
+        link = render.message_url(publisher.markup, post) if intent.kind == "reveal" else None
+        mark = Mark(intent.kind, intent.post_id, intent.nonce, intent.started_at, link)
+        try:
+            return await publisher.find_sent(intent.channel_id, mark)
+        except Refused as refused:
+            # Without the history, the nonce still keeps Discord from taking the same message twice soon.
+            log.warning(
+                "guild %s: cannot read the channel's history to look for %s %s (%s); sending with its nonce",
+                intent.guild_id,
+                intent.kind,
+                intent.post_id,
+                refused,
+            )
+            return None
+
+    async def _reconcile(self, guild_id: int | None) -> None:
+        """After a crash: every post or reveal recorded as about to be sent is looked for in its channel.
+        Found, it is adopted (recorded as sent, never sent again); not found, the intent is dropped and the
+        ordinary schedule sends it (or, for a manual post, nothing does: done once or not at all)."""
+        service, publisher = self.service, self._publisher()
+        for intent in await service.send_intents(guild_id):
+            if not publisher.present(intent.guild_id):
+                continue
+            try:
+                post = await service.get_post(intent.post_id)
+                if post is None:
+                    continue
+                found = await self._look_for(intent, post)
+                if found is None:
+                    await service.drop_send(intent)
+                    continue
+                if intent.kind == "post":
+                    if post.message_id is None:
+                        await service.adopt_post(
+                            post, found.channel_id, found.message_id, found.at or post.claimed_at
+                        )
+                    else:
+                        await service.drop_send(intent)
+                    continue
+                log.info(
+                    "guild %s: adopted the reveal of post %s found in the channel", post.guild_id, post.id
+                )
+                reveal = await service.prepare_reveal(post)
+                await service.reveal_sent(post.id)
+                await self._close_question(post, reveal)
+            except Exception:
+                log.exception("could not settle %s %s after a restart", intent.kind, intent.post_id)
 
     async def post_now(self, guild_id: int) -> Posted:
         """/tutor post-now: reveal the open question, if any, then post the next one now.
@@ -209,6 +321,10 @@ class DailyRunner:
         async with self.lock:
             settings = await service.require_settings(guild_id)
             channel = ChannelRef(settings.channel_id or 0)
+            await self._reconcile(guild_id)
+            # Decided before revealing anything: a second post-now right after the first is "already".
+            if await service.just_posted(guild_id, REPOST_GRACE_SECONDS):
+                raise DailyError("tutor.post_now.already")
             previous = await service.open_post(guild_id)
             if previous is not None:
                 await self._reveal(previous, early=previous.closes_at > service.now())
@@ -226,6 +342,7 @@ class DailyRunner:
         service = self.service
         async with self.lock:
             settings = await service.require_settings(guild_id)
+            await self._reconcile(guild_id)
             post = await service.open_post(guild_id)
             if post is None:
                 raise DailyError("tutor.reveal_now.none")

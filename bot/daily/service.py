@@ -38,7 +38,7 @@ from bot.rules.scheduling import (
     retry_delay,
     should_retry,
 )
-from bot.store import GuildSettings, Post, PostClosed, Store, UnknownRecord
+from bot.store import GuildSettings, Post, PostClosed, SendIntent, Store, UnknownRecord
 
 from .results import (
     AnswerOutcome,
@@ -316,16 +316,69 @@ class DailyService:
             raise DailyError(EmptyDeckError().key)
         return PreparedPost(post, card, settings.channel_id, deadline, settings.language)
 
-    async def post_sent(self, prepared: PreparedPost, channel_id: int, message_id: int) -> Post:
-        """Record the sent message; the answer window runs from now, as the post says."""
-        now = self.now()
-        post = await self.store.set_post_message(
-            prepared.post.id, channel_id, message_id, now, closes_at=prepared.closes_at
+    async def post_sent(
+        self, prepared: PreparedPost, channel_id: int, message_id: int, *, sent_at: datetime | None = None
+    ) -> Post:
+        """Record the sent message; the answer window runs from now, as the post says (or, for a message
+        found in the channel after a restart, from when it was sent, as that message says)."""
+        post = await self._set_post_message(
+            prepared.post, channel_id, message_id, sent_at, prepared.closes_at
         )
-        await self.store.reset_post_failures(prepared.post.guild_id)
-        self._settings.pop(prepared.post.guild_id, None)
-        self._open.pop(prepared.post.guild_id, None)
         return post
+
+    async def adopt_post(self, post: Post, channel_id: int, message_id: int, sent_at: datetime) -> Post:
+        """A post found in its channel after a crash (Discord had it, the store did not): record it."""
+        log.info(
+            "guild %s: adopted post %s found in the channel (message %s)", post.guild_id, post.id, message_id
+        )
+        return await self._set_post_message(post, channel_id, message_id, sent_at, None)
+
+    async def _set_post_message(
+        self,
+        post: Post,
+        channel_id: int,
+        message_id: int,
+        sent_at: datetime | None,
+        deadline: datetime | None,
+    ) -> Post:
+        now = self.now()
+        if sent_at is not None or deadline is None:
+            settings = await self.store.get_guild(post.guild_id)
+            start = min(sent_at or now, now)
+            deadline = closes_at(start, schedule_of(settings)) if settings is not None else post.closes_at
+        prepared_post = post
+        post = await self.store.set_post_message(
+            prepared_post.id, channel_id, message_id, sent_at or now, closes_at=deadline
+        )
+        await self.store.reset_post_failures(post.guild_id)
+        self._settings.pop(post.guild_id, None)
+        self._open.pop(post.guild_id, None)
+        return post
+
+    # What is about to be sent is recorded first (see bot.daily.scheduler): a nonce Discord enforces, short
+    # enough for Discord (25 characters), the same for every attempt at the same message.
+
+    async def begin_send(self, post: Post, kind: str, channel_id: int) -> SendIntent:
+        return await self.store.begin_send(post.id, kind, channel_id, f"t{kind[0]}{post.id}")
+
+    async def send_intents(self, guild_id: int | None = None) -> list[SendIntent]:
+        return await self.store.send_intents(guild_id)
+
+    async def drop_send(self, intent: SendIntent) -> None:
+        await self.store.drop_send(intent.post_id, intent.kind)
+
+    async def get_post(self, post_id: int) -> Post | None:
+        return await self.store.get_post(post_id)
+
+    async def just_posted(self, guild_id: int, within_seconds: float) -> bool:
+        """Whether the guild's open question was posted less than ``within_seconds`` ago (a second
+        /tutor post-now right after a first one must not reveal it)."""
+        post = await self.open_post(guild_id)
+        return (
+            post is not None
+            and post.posted_at is not None
+            and (self.now() - post.posted_at).total_seconds() < within_seconds
+        )
 
     async def post_failed(self, guild_id: int, error: str, *, due_since: datetime | None = None) -> int:
         """Count a failed post (or reveal) for /tutor status and the retry backoff; returns the count.
@@ -368,17 +421,25 @@ class DailyService:
     # ------------------------------------------------------------------------------------------ answers
 
     async def answer(
-        self, guild_id: int, member_id: int, reply: str, *, message_id: int | None = None
+        self,
+        guild_id: int,
+        member_id: int,
+        reply: str,
+        *,
+        message_id: int | None = None,
+        channel_id: int | None = None,
     ) -> AnswerOutcome:
-        """Grade and record a member's answer to the guild's open question (or to the post ``message_id``).
+        """Grade and record a member's answer to the guild's open question (or to the post ``message_id``,
+        which must be in ``channel_id`` when given: a form names its post, and a forged one names another).
 
         One scored answer per member per question: a second attempt returns the first grade, unchanged.
         """
         now = self.now()
         if message_id is not None:
             post = await self._post_of_message(guild_id, message_id, now)
-            if post is None or post.guild_id != guild_id:
+            if not _belongs(post, guild_id, channel_id):
                 raise DailyError("daily.error.unknown_post")
+            assert post is not None
         else:
             post = await self._open_post(guild_id, now)
             if post is None:
@@ -403,15 +464,26 @@ class DailyService:
             raise DailyError("daily.error.unknown_post") from None
         return AnswerOutcome(post, card, None if result.already_answered else grade, result)
 
-    async def before_answer(self, guild_id: int, member_id: int, message_id: int) -> AnswerOutcome | None:
+    async def before_answer(
+        self,
+        guild_id: int,
+        member_id: int,
+        message_id: int,
+        *,
+        channel_id: int | None = None,
+        post_id: int | None = None,
+    ) -> AnswerOutcome | None:
         """Before opening the answer form on the post ``message_id``: the member's first grade if they
         already answered (a second attempt gets it without typing again), None if they may answer.
 
-        Raises DailyError when the post is closed or not a question of the day.
+        The post must be of this guild (and, when given, in ``channel_id`` and the post ``post_id`` its
+        button names). Raises DailyError when the post is closed or not a question of the day.
         """
         now = self.now()
         post = await self._post_of_message(guild_id, message_id, now)
-        if post is None or post.guild_id != guild_id or post.card_id is None:
+        if not _belongs(post, guild_id, channel_id) or post is None or post.card_id is None:
+            raise DailyError("daily.error.unknown_post")
+        if post_id is not None and post.id != post_id:
             raise DailyError("daily.error.unknown_post")
         earlier = await self.store.get_answer(post.id, member_id)
         closed = not post.is_open(now) or post.revealed_at is not None
@@ -462,3 +534,10 @@ class DailyService:
         self._settings.pop(guild_id, None)
         self._open.pop(guild_id, None)
         return await self.store.forget_guild(guild_id)
+
+
+def _belongs(post: Post | None, guild_id: int, channel_id: int | None) -> bool:
+    """Whether a post named by a form or a button is this guild's (and in this channel)."""
+    if post is None or post.guild_id != guild_id:
+        return False
+    return channel_id is None or post.channel_id is None or post.channel_id == channel_id

@@ -212,6 +212,38 @@ _V4_RANKING = (
     "CREATE INDEX deck_totals_points ON deck_totals (guild_id, deck_id, points DESC, member_id)",
 )
 
+# Migration 6 (issue 13; the lead numbers it after the migrations merged before it): what the bot is about to
+# send, recorded before it sends, so a restart adopts a message Discord accepted instead of sending it again
+# (the post's button and the reveal's link, or the nonce, find it in the channel's history); and each quiz
+# round's points, recorded as the round closes, so a quiz cut short by a crash keeps what was played.
+_V6_INTENTS = (
+    """
+    CREATE TABLE send_intents (
+        post_id     INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+        kind        TEXT    NOT NULL CHECK (kind IN ('post', 'reveal')),
+        guild_id    INTEGER NOT NULL,
+        channel_id  INTEGER NOT NULL,
+        nonce       TEXT    NOT NULL,  -- sent with enforce_nonce: Discord itself refuses a double
+        started_at  INTEGER NOT NULL,
+        PRIMARY KEY (post_id, kind)
+    )
+    """,
+    "CREATE INDEX send_intents_guild ON send_intents (guild_id)",
+    """
+    CREATE TABLE quiz_rounds (
+        guild_id    INTEGER NOT NULL,
+        quiz_id     TEXT    NOT NULL,
+        round       INTEGER NOT NULL,
+        channel_id  INTEGER NOT NULL,
+        deck_id     INTEGER,
+        member_id   INTEGER NOT NULL,
+        points      INTEGER NOT NULL,
+        closed_at   INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, quiz_id, round, member_id)
+    )
+    """,
+)
+
 #: MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING, _V6_INTENTS)
 SCHEMA_VERSION = len(MIGRATIONS)

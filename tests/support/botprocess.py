@@ -11,6 +11,9 @@
 The process uses the real clock; its log (stderr) is kept in ``bot.log_path`` and ``bot.log()`` reads it.
 """
 
+# ``timeout=`` like asyncio.wait_for's is the clearest API for a test helper.
+# ruff: noqa: ASYNC109
+
 from __future__ import annotations
 
 import asyncio
@@ -71,8 +74,8 @@ class BotProcess:
             timeout=timeout,
             what="the bot process connecting",
         )
-        # The start-up scheduler pass runs once the guilds are there; it logs nothing when it has nothing to do,
-        # so tests wait for what they expect it to do.
+        # The start-up scheduler pass runs once the guilds are there and logs nothing when it has nothing to
+        # do, so tests wait for what they expect it to do.
 
     def kill(self) -> None:
         """kill -9."""

@@ -28,7 +28,7 @@ from bot.daily import render
 from bot.daily.results import AnswerOutcome
 from bot.daily.rules import MAX_ANSWER_CHARS, REQUIRED_CHANNEL_PERMISSIONS, failure_code, missing_permissions
 from bot.daily.scheduler import Mark, Refused, Sent
-from bot.errors import UserError
+from bot.errors import Outage, UserError
 from bot.i18n import t
 from bot.services import Services
 from cogs.kit.access import cmd, language, services_of
@@ -324,6 +324,8 @@ class Daily(commands.Cog):
             outcome: AnswerOutcome | UserError = await work
         except UserError as error:
             outcome = error
+        except Outage:  # never acknowledged as recorded; the store logged it once
+            outcome = UserError("daily.error.not_recorded")
         finally:
             self._answering -= 1
             timer.cancel()
@@ -380,6 +382,8 @@ class Daily(commands.Cog):
             if error.key == "daily.error.unknown_post":
                 return  # a reply to another message of the bot
             refusal = error
+        except Outage:
+            refusal = UserError("daily.error.not_recorded")
         self.remember_name(message.author)
         lang = await services.language(guild.id, str(guild.preferred_locale))
         settings = await services.guild_settings(guild.id)

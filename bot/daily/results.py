@@ -92,6 +92,8 @@ class Status:
     answers: int
     retry_at: datetime | None
     gave_up: bool
+    #: What keeps the database from recording (``tutor.status.outage.<reason>``), or None.
+    outage: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -242,7 +242,8 @@ class DailyService:
                 gave_up = True
             else:
                 retry_at = settings.last_failure_at + retry_delay(settings.failure_count)
-        return Status(settings, deck, now, next_post, open_post, answers, retry_at, gave_up)
+        outage = self.store.health()
+        return Status(settings, deck, now, next_post, open_post, answers, retry_at, gave_up, outage)
 
     # ------------------------------------------------------------------------------------------ scheduler
 

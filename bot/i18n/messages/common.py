@@ -40,6 +40,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "These buttons belong to someone else.",
         "fr": "Ces boutons appartiennent à quelqu'un d'autre.",
     },
+    "common.error.unavailable": {
+        "en": "Not recorded: the bot cannot save anything right now (a problem with its database, "
+        "not with what you did). Try again in a minute.",
+        "fr": "Rien n'a été enregistré : le bot ne peut rien sauvegarder pour l'instant (un problème de sa "
+        "base de données, pas de ce que vous avez fait). Réessayez dans une minute.",
+    },
     # Button and choice labels.
     "common.yes": {"en": "Yes", "fr": "Oui"},
     "common.no": {"en": "No", "fr": "Non"},

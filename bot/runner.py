@@ -97,6 +97,32 @@ def apply_discord_endpoints(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
+def guard_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """Make every gateway event parser survive a malformed event: it is logged and dropped.
+
+    discord.py parses events inside the websocket's reader, so one bad payload (an INTERACTION_CREATE
+    without its token: a KeyError in the parser) would end ``Client.start`` and the whole process, every
+    server with it. Nothing a single event carries is worth that.
+    """
+
+    def guarded(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+        def parse_or_drop(data: Any) -> None:
+            try:
+                parse(data)
+            except Exception as error:
+                log.warning(
+                    "dropped a malformed %s event from the gateway (%s: %s)",
+                    event,
+                    type(error).__name__,
+                    error,
+                )
+
+        return parse_or_drop
+
+    for event, parse in list(parsers.items()):
+        parsers[event] = guarded(event, parse)
+
+
 class CatalogueTranslator(app_commands.Translator):
     """Gives Discord the French names of command descriptions from the message catalogue.
 
@@ -137,6 +163,7 @@ class TutorBot(commands.Bot):
         options.setdefault("help_command", None)
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())  # nothing pings by default
         super().__init__(**options)
+        guard_parsers(self._connection.parsers)
         self.settings = settings
         # None: every cog of the project (found when the bot is made, so cogs may import the runner).
         self.extension_names = discover_cogs() if extensions is None else tuple(extensions)

@@ -187,7 +187,7 @@ class QuizCog(commands.Cog, name="Quiz"):
     ) -> None:
         async with guarded(interaction, self.quizzes.language_of(quiz_id)) as lang:
             quiz, played = self.quizzes.can_answer(
-                quiz_id, interaction.guild_id, interaction.user.id, round_number
+                quiz_id, interaction.guild_id, interaction.user.id, round_number, interaction.channel_id
             )
             form = answer_form(
                 f"quiz:m:{quiz.id}:{played.number}",
@@ -207,7 +207,12 @@ class QuizCog(commands.Cog, name="Quiz"):
         match, reply = submitted
         async with guarded(interaction, self.quizzes.language_of(match["qid"])) as lang:
             answer = self.quizzes.submit(
-                match["qid"], interaction.guild_id, interaction.user.id, int(match["round"]), reply
+                match["qid"],
+                interaction.guild_id,
+                interaction.user.id,
+                int(match["round"]),
+                reply,
+                interaction.channel_id,
             )
             await send_private(interaction, render.receipt(answer, lang, DISCORD))
 

@@ -68,6 +68,9 @@ class SetupRequest:
     window_hours: float | None = None
     language: str | None = None
     teacher_role_id: int | None = None
+    #: What the teacher role is when it cannot be one: "everyone" (every member would be a teacher) or
+    #: "managed" (a bot's or an integration's role, which nobody can be given).
+    teacher_role_refused: str | None = None
     private_answers: bool | None = None
     missing_permissions: tuple[str, ...] = ()
     guild_locale: str | None = None

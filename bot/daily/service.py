@@ -176,6 +176,8 @@ class DailyService:
         if language is not None and language not in SUPPORTED_LANGUAGES:
             problems.append(DailyError("tutor.setup.error.language", user={"value": language}))
             language = None
+        if request.teacher_role_refused in ("everyone", "managed"):
+            problems.append(DailyError(f"tutor.setup.error.teacher_role_{request.teacher_role_refused}"))
         deck = await self.store.find_deck(request.guild_id, request.deck)
         if deck is None:
             problems.append(DailyError("common.error.unknown_deck", user={"name": request.deck}))

@@ -295,6 +295,8 @@ class PracticeService:
                 await self.store.delete_practice_session(guild_id, member_id)
                 return Gone("ended")
             card = stored.card
+            # A session started before this card became the open daily question: no missed items shown.
+            secret = stored.id in await self.decks.hidden_cards(guild_id)
             grade = grade_reply(card.items, reply[:MAX_ANSWER_CHARS], question=card.question)
             now = self.clock()
             previous = await self.store.get_review(member_id, stored.id)
@@ -318,7 +320,9 @@ class PracticeService:
                     FoundItem(card.items[c.item].answer, c.part, c.via)
                     for c in sorted(grade.credits, key=lambda c: c.item)
                 ),
-                missed=tuple(
+                missed=()
+                if secret
+                else tuple(
                     MissedItem(item.answer, item.detail)
                     for index, item in enumerate(card.items)
                     if index not in grade.matched

@@ -224,10 +224,12 @@ class QuizService:
             raise QuizError("quiz.error.not_starter")
         running.request_stop()
 
-    def _running(self, quiz_id: str, guild_id: int | None) -> RunningQuiz:
+    def _running(self, quiz_id: str, guild_id: int | None, channel_id: int | None = None) -> RunningQuiz:
         running = self.by_id.get(quiz_id)
-        # A button or form of another server's quiz is not this member's to answer.
+        # A button or form of another server's (or another channel's) quiz is not this member's to answer.
         if running is None or running.quiz.guild_id != guild_id:
+            raise QuizError("quiz.error.over")
+        if channel_id is not None and running.quiz.channel_id != channel_id:
             raise QuizError("quiz.error.over")
         return running
 
@@ -236,17 +238,30 @@ class QuizService:
         return running.lang if running is not None else None
 
     def can_answer(
-        self, quiz_id: str, guild_id: int | None, member_id: int, round_number: int
+        self,
+        quiz_id: str,
+        guild_id: int | None,
+        member_id: int,
+        round_number: int,
+        channel_id: int | None = None,
     ) -> tuple[Quiz, QuizRound]:
-        """The quiz and its open round, if the member may answer it (the Answer button). Raises QuizError."""
-        running = self._running(quiz_id, guild_id)
+        """The quiz and its open round, if the member may answer it (the Answer button, in the quiz's
+        channel when ``channel_id`` is given). Raises QuizError."""
+        running = self._running(quiz_id, guild_id, channel_id)
         return running.quiz, running.quiz.check_can_answer(member_id, round_number)
 
     def submit(
-        self, quiz_id: str, guild_id: int | None, member_id: int, round_number: int, reply: str
+        self,
+        quiz_id: str,
+        guild_id: int | None,
+        member_id: int,
+        round_number: int,
+        reply: str,
+        channel_id: int | None = None,
     ) -> QuizAnswer:
-        """Grade a member's answer to a round. Raises QuizError (over, closed, already answered)."""
-        return self._running(quiz_id, guild_id).quiz.submit(member_id, round_number, reply)
+        """Grade a member's answer to a round (sent from the quiz's channel when ``channel_id`` is given).
+        Raises QuizError (over, closed, already answered)."""
+        return self._running(quiz_id, guild_id, channel_id).quiz.submit(member_id, round_number, reply)
 
     async def close(self) -> None:
         """Stop every quiz with the process, keeping the rounds played."""

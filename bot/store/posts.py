@@ -218,6 +218,15 @@ class PostStore(StoreBase):
 
         return await self._write(work)
 
+    async def unrevealed_cards(self, guild_id: int) -> set[int]:
+        """Cards of the guild's daily posts not revealed yet (claimed, open, or closed awaiting the reveal):
+        practice and quizzes must not show their answers before the reveal does."""
+        rows = await self._fetch(
+            "SELECT card_id FROM posts WHERE guild_id = ? AND revealed_at IS NULL AND card_id IS NOT NULL",
+            (guild_id,),
+        )
+        return {int(row[0]) for row in rows}
+
     async def cards_posted(self, guild_id: int, deck_id: int) -> list[int]:
         """Card ids of the guild's posts from this deck, in slot order (claimed ones included)."""
         rows = await self._fetch(

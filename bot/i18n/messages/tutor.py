@@ -166,6 +166,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Posting failed {count} times, last {when}.",
         "fr": "La publication a échoué {count} fois, la dernière {when}.",
     },
+    "tutor.setup.error.teacher_role_everyone": {
+        "en": "The teacher role can't be @everyone: every member would get the teacher commands. Choose a "
+        "role only teachers have.",
+        "fr": "Le rôle enseignant ne peut pas être @everyone : tous les membres auraient les commandes des "
+        "enseignants. Choisissez un rôle que seuls les enseignants ont.",
+    },
+    "tutor.setup.error.teacher_role_managed": {
+        "en": "The teacher role can't be a bot's or an integration's role: nobody can be given it. Choose a "
+        "role only teachers have.",
+        "fr": "Le rôle enseignant ne peut pas être celui d'un bot ou d'une intégration : personne ne peut le "
+        "recevoir. Choisissez un rôle que seuls les enseignants ont.",
+    },
     "tutor.status.outage_label": {"en": "⚠️ Database", "fr": "⚠️ Base de données"},
     "tutor.status.outage.unavailable": {
         "en": "The database cannot be reached: answers are refused (members are told to try again). The bot "

@@ -97,6 +97,28 @@ def apply_discord_endpoints(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
+def unclaimed_click(client: discord.Client, interaction: discord.Interaction) -> bool:
+    """Whether no view and no dynamic item of discord.py's view store takes this click (its own lookup:
+    the views of the click's message, the persistent views, and the templates whose item is on the
+    message). discord.py has no public way to ask."""
+    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+    custom_id = str(data.get("custom_id", ""))
+    kind = int(data.get("component_type", 0))
+    store = client._connection._view_store  # no public API
+    message = interaction.message
+    key = (kind, custom_id)
+    if message is not None and key in store._views.get(message.id, {}):
+        return False
+    if key in store._views.get(None, {}):
+        return False
+    on_message = message is not None and any(
+        getattr(child, "custom_id", None) == custom_id
+        for row in message.components
+        for child in getattr(row, "children", (row,))
+    )
+    return not (on_message and any(p.fullmatch(custom_id) for p in store._dynamic_items))
+
+
 def guard_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
     """Make every gateway event parser survive a malformed event: it is logged and dropped.
 
@@ -198,6 +220,21 @@ class TutorBot(commands.Bot):
         for name in self.extension_names:
             await self.load_extension(name)
         await self.sync_commands()
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A click nothing will answer (an old button, someone else's, a forged one) is told so privately:
+        discord.py drops it silently, and the member would see "This interaction failed"."""
+        if interaction.type is not discord.InteractionType.component or not unclaimed_click(
+            self, interaction
+        ):
+            return
+        from cogs.kit.access import language
+        from cogs.kit.replies import send_private
+
+        try:
+            await send_private(interaction, t("common.error.stale_button", await language(interaction)))
+        except discord.HTTPException as error:
+            log.info("could not answer a stray click: %s", error)
 
     async def close(self) -> None:
         # discord.py leaves its "wait for the guilds, then dispatch ready" task running when closed before

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock, checked_now
+from bot.content import clean_text
 from bot.decks import Card
 from bot.errors import ChannelRef, Moment, UserError, UserErrors
 from bot.grading import grade_reply
@@ -450,7 +451,7 @@ class DailyService:
         card = await self.card(post.card_id) if post.card_id is not None else None
         if card is None:
             raise DailyError("daily.error.closed")
-        text = reply.strip()[:MAX_ANSWER_CHARS]
+        text = clean_text(reply).strip()[:MAX_ANSWER_CHARS]
         if not text:
             raise DailyError("daily.error.empty")
         if not post.is_open(now) or post.revealed_at is not None:

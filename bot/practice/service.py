@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.clock import Clock, utc_now
+from bot.content import clean_text
 from bot.decks import Card
 from bot.decks.library import DeckLibrary
 from bot.errors import UserError
@@ -297,7 +298,7 @@ class PracticeService:
             card = stored.card
             # A session started before this card became the open daily question: no missed items shown.
             secret = stored.id in await self.decks.hidden_cards(guild_id)
-            grade = grade_reply(card.items, reply[:MAX_ANSWER_CHARS], question=card.question)
+            grade = grade_reply(card.items, clean_text(reply[:MAX_ANSWER_CHARS]), question=card.question)
             now = self.clock()
             previous = await self.store.get_review(member_id, stored.id)
             fsrs_state, due = review(previous.state if previous else None, grade.score, now)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock, utc_now
+from bot.content import clean_text
 from bot.decks import Card
 from bot.decks.library import PlayableDeck
 from bot.errors import UserError
@@ -241,7 +242,7 @@ class Quiz:
         current = self.check_can_answer(member_id, round_number)
         now = self.clock()
         card = current.card
-        grade = grade_reply(card.items, reply[:MAX_ANSWER_CHARS], question=card.question)
+        grade = grade_reply(card.items, clean_text(reply[:MAX_ANSWER_CHARS]), question=card.question)
         credited = round(grade.score * grade.total)
         seconds = max((now - current.started_at).total_seconds(), 0.0)
         base, bonus = answer_points(credited, seconds, self.round_seconds)

@@ -17,7 +17,7 @@ from bot.errors import Outage, UserError
 from bot.i18n import t
 
 from .access import NotTeacher, language
-from .markup import DISCORD
+from .markup import DISCORD, safe
 from .replies import send_private
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,9 @@ async def on_app_command_error(interaction: discord.Interaction, error: app_comm
         message = t("common.error.not_allowed", lang)
     elif isinstance(error, app_commands.NoPrivateMessage):
         message = t("common.error.guild_only", lang)
+    elif isinstance(error, app_commands.TransformerError):
+        # A value the Discord client would not send (a forged or outdated client): named, not "went wrong".
+        message = t("common.error.bad_value", lang, value=safe(str(error.value), 100))
     elif isinstance(original, UserError):
         message = original.message(lang, DISCORD)
     elif isinstance(original, Outage):

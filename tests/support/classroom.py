@@ -76,9 +76,12 @@ class Class:
     decks: Path | None
     bot: TutorBot | None = None
 
+    #: The cogs the bot loads (a test may add others, e.g. ``cogs.practice``).
+    extensions: tuple[str, ...] = ("cogs.daily", "cogs.tutor")
+
     def make_bot(self, *, message_content: bool = False) -> TutorBot:
         return TutorBot(
-            extensions=["cogs.daily", "cogs.tutor"],
+            extensions=list(self.extensions),
             open_store=lambda: Store.open(self.db, clock=self.clock),
             clock=self.clock,
             curated_decks=self.decks,

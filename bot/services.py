@@ -64,3 +64,4 @@ class Services:
     async def close(self) -> None:
         """End what runs on its own (live quizzes), keeping what was played."""
         await self.quiz.close()
+        self.daily.grader.close()

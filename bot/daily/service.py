@@ -20,7 +20,7 @@ from bot.clock import Clock, checked_now
 from bot.content import clean_text
 from bot.decks import Card
 from bot.errors import ChannelRef, Moment, UserError, UserErrors
-from bot.grading import grade_reply
+from bot.grading_pool import GradingPool
 from bot.i18n import SUPPORTED_LANGUAGES, language_from_locale
 from bot.rules.scheduling import (
     MAX_POST_ATTEMPTS,
@@ -92,9 +92,11 @@ class DailyService:
     store failure.
     """
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, grader: GradingPool | None = None) -> None:
         self.store = store
         self.clock = clock
+        #: Grades off the event loop, batching answers that arrive together.
+        self.grader = grader or GradingPool()
         self._cards: dict[int, _Cached] = {}
         self._settings: dict[int, _Cached] = {}
         # The open post of each guild, as /answer reads it: a class answering at once reads it once. This
@@ -459,7 +461,7 @@ class DailyService:
             if earlier is not None:
                 return AnswerOutcome(post, card, None, earlier, closed=True)
             raise DailyError("daily.error.closed")
-        grade = grade_reply(card.items, text, question=card.question)
+        grade = await self.grader.grade(card.items, text, question=card.question)
         try:
             result = await self.store.record_answer(post.id, member_id, text, grade.matched, grade.score, now)
         except PostClosed:

@@ -29,6 +29,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -272,8 +274,8 @@ async def bot_runs(db: Path) -> list[Run]:
             )
             assert "set up" in setup, setup
             clock.now = POST_AT
-            cog: Any = bot.get_cog("Daily")
-            report = await cog.tick()
+            assert bot.services is not None
+            report = await bot.services.posting.tick()
             (post_id,) = report.posted
             store: Store = bot.store
             post = await store.get_post(post_id)
@@ -303,6 +305,72 @@ async def bot_runs(db: Path) -> list[Run]:
             await stop(bot, task)
 
 
+async def process_bot_runs(folder: Path) -> list[Run]:
+    """The bot as a real ``tutorbot run`` process (its own event loop and its real clock), against the fake
+    in another process: the three processes as in production (the bench's driver only talks to the fake)."""
+    db = folder / "load.db"
+    async with RemoteWorld(2 * MEMBERS + WARM_UP) as world:
+        fake = world.fake
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TUTOR_", "DISCORD_"))}
+        env.update(fake.environment(), TUTOR_DB=str(db), TUTOR_LOG_LEVEL="WARNING")
+        log = (folder / "bot.log").open("wb")
+        command = [sys.executable, "-m", "bot", "run"]
+        bot = subprocess.Popen(command, env=env, stdout=log, stderr=log)  # noqa: ASYNC220 -- once, not awaited
+        try:
+            for _ in range(600):  # until it connected and registered /answer
+                state = await fake.state()
+                live = any(session["open"] for session in state.get("sessions", ()))
+                if live and "answer" in state.get("global_commands", ()):
+                    break
+                if bot.poll() is not None:
+                    raise SystemExit(f"the bot exited: {(folder / 'bot.log').read_text()[-2000:]}")
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(1.0)  # its guilds are there
+            setup = await world.setup(channel=world.channel_id, time="08:00", timezone="UTC", deck="cours-2")
+            assert "set up" in setup, setup
+            posted = await fake.slash(world.guild.id, world.teacher.id, "tutor post-now", {})
+            assert "posted" in posted.text.lower(), posted.text
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+                ((post_id, card_id),) = conn.execute("SELECT id, card_id FROM posts").fetchall()
+                answers = [a for (a,) in conn.execute(
+                    "SELECT answer FROM items WHERE card_id = ? ORDER BY position", (card_id,)
+                )]  # fmt: skip
+
+            def reply(index: int) -> str:
+                return "\n".join(answers[: index % (len(answers) + 1)]) or "je sais pas"
+
+            await world.answers(world.member_ids[:WARM_UP], reply, paced=False)
+            runs = []
+            chunks = (
+                (True, world.member_ids[WARM_UP : WARM_UP + MEMBERS]),
+                (False, world.member_ids[-MEMBERS:]),
+            )
+            for paced, chunk in chunks:
+                results, seconds = await world.answers(chunk, reply, paced=paced)
+                run = summarise(f"tutor bot, {'paced' if paced else 'burst'}", results, seconds)
+                acked = {r.user_id for r in results if r.acknowledged}
+                with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+                    stored = {
+                        m
+                        for (m,) in conn.execute(
+                            "SELECT member_id FROM answers WHERE post_id = ?", (post_id,)
+                        )
+                    }
+                graded = sum(1 for r in results if r.acknowledged and "Your score" in r.text)
+                run.in_db = len(acked & stored)
+                if graded != len(acked):
+                    print(f"  warning: {len(acked) - graded} acknowledged answers got no grade")
+                runs.append(run)
+            return runs
+        finally:
+            bot.terminate()
+            try:
+                bot.wait(15)
+            except subprocess.TimeoutExpired:
+                bot.kill()
+            log.close()
+
+
 def report(runs: list[Run]) -> None:
     print(f"{'':28} {'answers/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'acked':>7} {'in DB':>7}")
     for run in runs:
@@ -318,8 +386,14 @@ async def run_all() -> int:
     logging.getLogger("discord").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as folder:
         raw = await raw_runs()
-        ours = await bot_runs(Path(folder) / "load.db")
-    where = "in its own process" if FAKE_MODE == "process" else "in the bot's event loop"
+        ours = await (
+            process_bot_runs(Path(folder)) if FAKE_MODE == "process" else bot_runs(Path(folder) / "load.db")
+        )
+    where = (
+        "in its own process, the bot as a `tutorbot run` process"
+        if FAKE_MODE == "process"
+        else "in the bot's event loop"
+    )
     print(
         f"{MEMBERS} members answer in {ARRIVAL_SECONDS:g} s (paced), then {MEMBERS} more at once (burst); "
         f"the fake Discord runs {where}"

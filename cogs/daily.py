@@ -51,10 +51,14 @@ HISTORY_SEARCH = 50
 FORM_ID = re.compile(r"daily:modal:(?P<message>\d+)")
 #: The largest snowflake a form may name (a forged one may name anything).
 MAX_SNOWFLAKE = 2**63 - 1
-#: Seconds of work before an answer is acknowledged with "thinking…" (Discord allows 3 s to respond).
-DEFER_AFTER = 1.5
-#: Answers in progress beyond which a new one is acknowledged ("thinking…") before it is graded.
-BUSY_ANSWERS = 64
+#: Seconds after its interaction was created by which an answer still being worked on is acknowledged with
+#: "thinking…" (Discord allows 3 s to respond, counted from the interaction's creation).
+DEFER_AFTER = 1.0
+#: An answer that reaches its handler this late (the bot is behind: a whole class at once) is acknowledged
+#: first, before any work: the rest of its 3 s is for the queue ahead of it, not for grading.
+ACK_FIRST_AFTER = 0.25
+#: Answers in progress beyond which a new one is acknowledged first, however early it arrived.
+BUSY_ANSWERS = 8
 #: The reaction on a graded reply when the member's DMs are closed: "recorded", never the grade itself.
 RECORDED = "📝"
 
@@ -66,6 +70,28 @@ def channel_problem(channel: object, me: discord.Member | None) -> str | None:
     perms = channel.permissions_for(me)
     missing = missing_permissions({name: getattr(perms, name) for name in REQUIRED_CHANNEL_PERMISSIONS})
     return failure_code(permissions=missing) if missing else None
+
+
+async def _settled(deferring: list[asyncio.Task[Any]]) -> bool:
+    """Wait for the acknowledgement sent ahead ("thinking…"); whether Discord took it."""
+    ok = True
+    for task in deferring:
+        try:
+            await task
+        except discord.HTTPException as error:
+            log.warning("could not acknowledge an answer in time: %s", error)
+            ok = False
+    return ok
+
+
+async def _tell_failed(interaction: discord.Interaction, lang: str) -> None:
+    """The "thinking…" message could not become the feedback: say so in a follow-up, if Discord lets us."""
+    try:
+        await interaction.followup.send(
+            t("daily.error.feedback_failed", lang), ephemeral=True, allowed_mentions=NO_PINGS
+        )
+    except discord.HTTPException as error:
+        log.warning("could not tell a member their feedback failed: %s", error)
 
 
 class AnswerView(discord.ui.View):
@@ -306,19 +332,22 @@ class Daily(commands.Cog):
     async def _respond(
         self, interaction: discord.Interaction, lang: str, work: Awaitable[AnswerOutcome]
     ) -> None:
-        # Answer in one response when the work is quick (it almost always is), and acknowledge first with
-        # "thinking…" when it is not, so a slow database never costs a member their answer's feedback.
-        # Discord's 3 s run from the interaction's creation, not from when this handler got to run. A timer
-        # rather than a second task: under load every extra task step delays the database's round trips.
+        # Answer in one response when the work is quick (one call to Discord), and acknowledge first with
+        # "thinking…" (deferred, private), then edit in the grade, whenever it could take long: the
+        # interaction waited already (the bot is behind), answers are queued ahead of it, or the work runs
+        # past DEFER_AFTER. Discord's 3 s run from the interaction's creation, not from when this handler got
+        # to run. A timer rather than a second task: under load every extra task step delays the rest.
         deferring: list[asyncio.Task[Any]] = []
 
         def defer() -> None:
             deferring.append(asyncio.ensure_future(interaction.response.defer(ephemeral=True, thinking=True)))
 
         waited = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-        # With a queue of answers ahead (a whole class at once), this one will not be quick: say so at once.
-        delay = 0.0 if self._answering >= BUSY_ANSWERS else max(0.0, DEFER_AFTER - waited)
-        timer = asyncio.get_running_loop().call_later(delay, defer)
+        timer: asyncio.TimerHandle | None = None
+        if waited >= ACK_FIRST_AFTER or self._answering >= BUSY_ANSWERS:
+            defer()  # at once, before any work
+        else:
+            timer = asyncio.get_running_loop().call_later(max(0.0, DEFER_AFTER - waited), defer)
         self._answering += 1
         try:
             outcome: AnswerOutcome | UserError = await work
@@ -328,17 +357,26 @@ class Daily(commands.Cog):
             outcome = UserError("daily.error.not_recorded")
         finally:
             self._answering -= 1
-            timer.cancel()
-            for task in deferring:
-                await task  # the acknowledgement must be done before the follow-up
+            if timer is not None:
+                timer.cancel()
+            acknowledged = await _settled(deferring)  # before the follow-up
         if isinstance(outcome, UserError):
             content, embed = outcome.message(lang, DISCORD), None
         else:
             content, embed = None, to_embed(render.feedback(outcome, lang, DISCORD))
-        if deferring:  # the "thinking…" message becomes the feedback
-            await interaction.edit_original_response(content=content, embed=embed, allowed_mentions=NO_PINGS)
-        else:
-            await send_private(interaction, content, embed=embed)
+        try:
+            if deferring and acknowledged:  # the "thinking…" message becomes the feedback
+                await interaction.edit_original_response(
+                    content=content, embed=embed, allowed_mentions=NO_PINGS
+                )
+            else:
+                await send_private(interaction, content, embed=embed)
+        except discord.HTTPException as error:
+            # discord.py already retried what may be retried (429, 5xx). The answer itself is recorded (or
+            # refused) either way; a new attempt gets the same grade back, never a second score.
+            log.warning("could not give a member their answer's feedback: %s", error)
+            if deferring and acknowledged and not isinstance(outcome, UserError):
+                await _tell_failed(interaction, lang)
 
     @app_commands.command(
         name="answer",

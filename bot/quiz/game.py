@@ -33,7 +33,7 @@ from bot.decks import Card
 from bot.decks.library import PlayableDeck
 from bot.errors import UserError
 from bot.grading import grade_reply
-from bot.store import Store
+from bot.store import QuizResultRow, Store
 
 #: Points per credited item.
 ITEM_POINTS = 10
@@ -301,10 +301,24 @@ class Quiz:
         the same rows (the store keys them by quiz id), so a quiz cut short and then saved again is safe."""
         at = finished_at or self.clock()
         standings = self.standings()
-        for row in standings:
-            await store.record_quiz_result(
-                self.guild_id, self.id, row.member_id, points=row.points, rounds=row.rounds,
-                finished_at=at, deck_id=self.deck_id,
-            )  # fmt: skip
+        await store.record_quiz_results(
+            self.guild_id,
+            self.id,
+            [QuizResultRow(row.member_id, row.points, row.rounds) for row in standings],
+            finished_at=at,
+            deck_id=self.deck_id,
+        )
         self.saved = True
         return len(standings)
+
+    async def save_round(self, store: Store, result: RoundResult) -> None:
+        """Keep a closed round's points at once: a crash before the end keeps the rounds played."""
+        await store.record_quiz_round(
+            self.guild_id,
+            self.id,
+            result.round.number,
+            channel_id=self.channel_id,
+            points={a.member_id: a.points for a in result.round.answers.values()},
+            closed_at=self.clock(),
+            deck_id=self.deck_id,
+        )

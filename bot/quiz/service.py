@@ -105,6 +105,10 @@ class RunningQuiz:
             await self._wait(quiz.round_seconds)
             result = quiz.close_round()
             self._round_open = False
+            try:
+                await quiz.save_round(service.store, result)
+            except Exception:  # the quiz plays on; its end saves everything again
+                log.exception("could not record round %d of quiz %s", played.number, quiz.id)
             await table.close_round(render.question(quiz, played, lang, markup, open_=False))
             pause = quiz.has_next and not self.stopping
             next_at = quiz.clock() + timedelta(seconds=service.pause_seconds) if pause else None
@@ -262,6 +266,29 @@ class QuizService:
         """Grade a member's answer to a round (sent from the quiz's channel when ``channel_id`` is given).
         Raises QuizError (over, closed, already answered)."""
         return self._running(quiz_id, guild_id, channel_id).quiz.submit(member_id, round_number, reply)
+
+    async def recover(self, present: Callable[[int], bool]) -> list[tuple[int, Content]]:
+        """After a crash: every quiz whose rounds were recorded but whose results never were, in a channel
+        this process can reach (``present``), ends now with the rounds played. Their results go to the quiz
+        leaderboard; returns what to post in each channel (the quiz's visible end)."""
+        ended: list[tuple[int, Content]] = []
+        for unfinished in await self.store.unfinished_quizzes():
+            if unfinished.quiz_id in self.by_id or not present(unfinished.channel_id):
+                continue
+            await self.store.record_quiz_results(
+                unfinished.guild_id,
+                unfinished.quiz_id,
+                unfinished.results,
+                finished_at=self.clock(),
+                deck_id=unfinished.deck_id,
+            )
+            settings = await self.store.get_guild(unfinished.guild_id)
+            info = await self.store.get_deck_info(unfinished.deck_id) if unfinished.deck_id else None
+            lang = settings.language if settings is not None else "en"
+            title = info.title if info is not None else "—"
+            ended.append((unfinished.channel_id, render.interrupted(unfinished, title, lang, self.markup)))
+            log.info("quiz %s ended after a restart with %d rounds", unfinished.quiz_id, unfinished.rounds)
+        return ended
 
     async def close(self) -> None:
         """Stop every quiz with the process, keeping the rounds played."""

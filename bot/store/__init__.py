@@ -10,6 +10,7 @@ from .errors import (
     StoreUnavailable,
     UnknownRecord,
 )
+from .quiz import QuizResultRow, UnfinishedQuiz
 from .records import (
     ALL_DAYS,
     AnswerResult,
@@ -55,6 +56,7 @@ __all__ = [
     "PostClosed",
     "PostStats",
     "PracticeSession",
+    "QuizResultRow",
     "Review",
     "SendIntent",
     "Store",
@@ -63,6 +65,7 @@ __all__ = [
     "StoredCard",
     "StoredDeck",
     "TopScorer",
+    "UnfinishedQuiz",
     "UnknownRecord",
     "days_to_mask",
     "mask_to_days",

@@ -40,12 +40,14 @@ _FORGET_MEMBER = (
     "DELETE FROM practice_answers WHERE guild_id = ? AND member_id = ?",
     "DELETE FROM practice_sessions WHERE guild_id = ? AND member_id = ?",
     "DELETE FROM quiz_results WHERE guild_id = ? AND member_id = ?",
+    "DELETE FROM quiz_rounds WHERE guild_id = ? AND member_id = ?",
 )
 
 # Children before parents: answers before posts, the guild row (which points at its active deck) before the
 # guild's decks; deleting a deck cascades to its cards, items and the reviews of those cards.
 _FORGET_GUILD = (
     "DELETE FROM answers WHERE guild_id = ?",
+    "DELETE FROM send_intents WHERE guild_id = ?",
     "DELETE FROM member_totals WHERE guild_id = ?",
     "DELETE FROM deck_totals WHERE guild_id = ?",
     "DELETE FROM posts WHERE guild_id = ?",
@@ -53,6 +55,7 @@ _FORGET_GUILD = (
     "DELETE FROM practice_answers WHERE guild_id = ?",
     "DELETE FROM practice_sessions WHERE guild_id = ?",
     "DELETE FROM quiz_results WHERE guild_id = ?",
+    "DELETE FROM quiz_rounds WHERE guild_id = ?",
     "DELETE FROM guilds WHERE guild_id = ?",
     "DELETE FROM decks WHERE guild_id = ?",
 )

@@ -35,6 +35,8 @@ TABLES = (
     "practice_answers",
     "practice_sessions",
     "quiz_results",
+    "send_intents",
+    "quiz_rounds",
 )
 # The identity column of each table that has one (SQLite's INTEGER PRIMARY KEY).
 _IDENTITY = {

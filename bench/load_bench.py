@@ -315,6 +315,9 @@ async def process_bot_runs(folder: Path) -> list[Run]:
         env.update(fake.environment(), TUTOR_DB=str(db), TUTOR_LOG_LEVEL="WARNING")
         log = (folder / "bot.log").open("wb")
         command = [sys.executable, "-m", "bot", "run"]
+        profile = os.environ.get("TUTOR_BENCH_PROFILE")  # a file: the bot process's cProfile statistics
+        if profile:
+            command = [sys.executable, "-m", "cProfile", "-o", profile, "-m", "bot", "run"]
         bot = subprocess.Popen(command, env=env, stdout=log, stderr=log)  # noqa: ASYNC220 -- once, not awaited
         try:
             for _ in range(600):  # until it connected and registered /answer

@@ -47,7 +47,7 @@ class Services:
             daily=daily,
             posting=DailyRunner(daily),
             practice=PracticeService(store, decks, clock=clock),
-            quiz=QuizService(store, decks, clock),
+            quiz=QuizService(store, decks, clock, grader=daily.grader),
             leaderboard=LeaderboardService(store, decks, clock),
             teacher=TeacherService(store, decks, clock),
             names=NameBook(),

@@ -229,7 +229,7 @@ class QuizCog(commands.Cog, name="Quiz"):
             return
         match, reply = submitted
         async with guarded(interaction, self.quizzes.language_of(match["qid"])) as lang:
-            answer = self.quizzes.submit(
+            answer = await self.quizzes.submit(
                 match["qid"],
                 interaction.guild_id,
                 interaction.user.id,

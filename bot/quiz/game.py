@@ -32,7 +32,7 @@ from bot.content import clean_text
 from bot.decks import Card
 from bot.decks.library import PlayableDeck
 from bot.errors import UserError
-from bot.grading import grade_reply
+from bot.grading import Grade, grade_reply
 from bot.store import QuizResultRow, Store
 
 #: Points per credited item.
@@ -237,12 +237,23 @@ class Quiz:
             raise QuizError("quiz.error.already_answered", n=round_number)
         return current
 
-    def submit(self, member_id: int, round_number: int, reply: str) -> QuizAnswer:
-        """Grade a member's first answer to the open round; later ones and late ones raise QuizError."""
+    def submit(
+        self,
+        member_id: int,
+        round_number: int,
+        reply: str,
+        *,
+        grade: Grade | None = None,
+        at: datetime | None = None,
+    ) -> QuizAnswer:
+        """Grade a member's first answer to the open round; later ones and late ones raise QuizError.
+
+        ``grade`` and ``at``: the answer graded already (off the event loop) and when it arrived."""
         current = self.check_can_answer(member_id, round_number)
-        now = self.clock()
+        now = at or self.clock()
         card = current.card
-        grade = grade_reply(card.items, clean_text(reply[:MAX_ANSWER_CHARS]), question=card.question)
+        if grade is None:
+            grade = grade_reply(card.items, clean_text(reply[:MAX_ANSWER_CHARS]), question=card.question)
         credited = round(grade.score * grade.total)
         seconds = max((now - current.started_at).total_seconds(), 0.0)
         base, bonus = answer_points(credited, seconds, self.round_seconds)

@@ -20,13 +20,14 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.content import PLAIN, Content, Markup
+from bot.content import PLAIN, Content, Markup, clean_text
 from bot.decks.library import DeckLibrary
+from bot.grading_pool import GradingPool
 from bot.i18n import t
 from bot.store import Store
 
 from . import render
-from .game import DEFAULT_ROUND_SECONDS, Quiz, QuizAnswer, QuizError, QuizRound
+from .game import DEFAULT_ROUND_SECONDS, MAX_ANSWER_CHARS, Quiz, QuizAnswer, QuizError, QuizRound
 
 log = logging.getLogger(__name__)
 
@@ -166,8 +167,11 @@ class QuizService:
         sleep: Sleep = asyncio.sleep,
         round_seconds: float = DEFAULT_ROUND_SECONDS,
         pause_seconds: float = PAUSE_SECONDS,
+        grader: GradingPool | None = None,
     ) -> None:
         self.store = store
+        #: Grades off the event loop (the daily question's pool, shared).
+        self.grader = grader or GradingPool()
         self.decks = decks
         self.clock = clock
         #: How a round's time passes; tests replace it with a timer they fire themselves.
@@ -254,7 +258,7 @@ class QuizService:
         running = self._running(quiz_id, guild_id, channel_id)
         return running.quiz, running.quiz.check_can_answer(member_id, round_number)
 
-    def submit(
+    async def submit(
         self,
         quiz_id: str,
         guild_id: int | None,
@@ -263,9 +267,16 @@ class QuizService:
         reply: str,
         channel_id: int | None = None,
     ) -> QuizAnswer:
-        """Grade a member's answer to a round (sent from the quiz's channel when ``channel_id`` is given).
-        Raises QuizError (over, closed, already answered)."""
-        return self._running(quiz_id, guild_id, channel_id).quiz.submit(member_id, round_number, reply)
+        """Grade a member's answer to a round (sent from the quiz's channel when ``channel_id`` is given),
+        off the event loop with the other answers arriving at the same time. Raises QuizError (over,
+        closed, already answered)."""
+        quiz = self._running(quiz_id, guild_id, channel_id).quiz
+        card = quiz.check_can_answer(member_id, round_number).card
+        at = quiz.clock()  # the speed bonus counts from arrival, not from the end of grading
+        text = clean_text(reply[:MAX_ANSWER_CHARS])
+        grade = await self.grader.grade(card.items, text, question=card.question)
+        quiz = self._running(quiz_id, guild_id, channel_id).quiz  # still running; checked again below
+        return quiz.submit(member_id, round_number, reply, grade=grade, at=at)
 
     async def recover(self, present: Callable[[int], bool]) -> list[tuple[int, Content]]:
         """After a crash: every quiz whose rounds were recorded but whose results never were, in a channel

@@ -72,6 +72,9 @@ def channel_problem(channel: object, me: discord.Member | None) -> str | None:
     return failure_code(permissions=missing) if missing else None
 
 
+_late = {"acks": 0}
+
+
 async def _settled(deferring: list[asyncio.Task[Any]]) -> bool:
     """Wait for the acknowledgement sent ahead ("thinking…"); whether Discord took it."""
     ok = True
@@ -79,7 +82,11 @@ async def _settled(deferring: list[asyncio.Task[Any]]) -> bool:
         try:
             await task
         except discord.HTTPException as error:
-            log.warning("could not acknowledge an answer in time: %s", error)
+            # One line for the first and then every hundredth: under an overload, a line per answer (with
+            # the cost of writing it) would only deepen the backlog that caused it.
+            _late["acks"] += 1
+            if _late["acks"] % 100 == 1:
+                log.warning("could not acknowledge an answer in time (%d so far): %s", _late["acks"], error)
             ok = False
     return ok
 
@@ -360,12 +367,14 @@ class Daily(commands.Cog):
             if timer is not None:
                 timer.cancel()
             acknowledged = await _settled(deferring)  # before the follow-up
+        if deferring and not acknowledged:
+            return  # the interaction is gone (Discord answers nothing more on it); the answer is kept
         if isinstance(outcome, UserError):
             content, embed = outcome.message(lang, DISCORD), None
         else:
             content, embed = None, to_embed(render.feedback(outcome, lang, DISCORD))
         try:
-            if deferring and acknowledged:  # the "thinking…" message becomes the feedback
+            if deferring:  # the "thinking…" message becomes the feedback
                 await interaction.edit_original_response(
                     content=content, embed=embed, allowed_mentions=NO_PINGS
                 )
@@ -375,7 +384,7 @@ class Daily(commands.Cog):
             # discord.py already retried what may be retried (429, 5xx). The answer itself is recorded (or
             # refused) either way; a new attempt gets the same grade back, never a second score.
             log.warning("could not give a member their answer's feedback: %s", error)
-            if deferring and acknowledged and not isinstance(outcome, UserError):
+            if deferring and not isinstance(outcome, UserError):
                 await _tell_failed(interaction, lang)
 
     @app_commands.command(

@@ -320,7 +320,8 @@ async def process_bot_runs(folder: Path) -> list[Run]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TUTOR_", "DISCORD_"))}
         env.update(fake.environment(), TUTOR_DB=str(db), TUTOR_LOG_LEVEL="WARNING")
         # TUTOR_BENCH_LOG: a file to keep the bot process's log in (else it goes with the temporary folder).
-        log = Path(os.environ.get("TUTOR_BENCH_LOG") or folder / "bot.log").open("wb")
+        log_path = Path(os.environ.get("TUTOR_BENCH_LOG") or folder / "bot.log")
+        log = log_path.open("wb")  # noqa: ASYNC230 -- once; closed in the finally below
         command = [sys.executable, "-m", "bot", "run"]
         profile = os.environ.get("TUTOR_BENCH_PROFILE")  # a file: the bot process's cProfile statistics
         if profile:

@@ -239,6 +239,9 @@ class PracticeService:
 
         Raises ``UserError("practice.error.…")`` for an unknown or empty deck, before anything is stored.
         """
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+            # Discord's client sends a whole number; a forged or outdated one may send anything.
+            raise UserError("common.error.bad_value", user={"value": str(count)})
         wanted = DEFAULT_COUNT if count is None else max(1, min(MAX_COUNT, count))
         deck = await self.decks.playable(guild_id, deck_name, "practice")
         info, stored, usable = deck.info, deck.stored, list(deck.usable)

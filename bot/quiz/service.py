@@ -22,6 +22,7 @@ from typing import Protocol
 from bot.clock import Clock
 from bot.content import PLAIN, Content, Markup, clean_text
 from bot.decks.library import DeckLibrary
+from bot.errors import UserError
 from bot.grading_pool import GradingPool
 from bot.i18n import t
 from bot.store import Store
@@ -192,6 +193,8 @@ class QuizService:
         an unknown or empty deck."""
         if channel_id in self.by_channel:
             raise QuizError("quiz.error.busy")
+        if rounds is not None and (isinstance(rounds, bool) or not isinstance(rounds, int)):
+            raise UserError("common.error.bad_value", user={"value": str(rounds)})  # a forged client's
         playable = await self.decks.playable(guild_id, deck, "quiz")
         if channel_id in self.by_channel:  # another /quiz start won the race while the deck loaded
             raise QuizError("quiz.error.busy")

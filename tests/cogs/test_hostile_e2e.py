@@ -129,3 +129,15 @@ async def test_rank_of_a_member_who_left_and_odd_stats_questions(klass: Class) -
     for typed in ("²", "1²", "9" * 40, "\x00"):
         res = await fake.slash(klass.guild, teacher, "stats", question=typed)
         assert res.ephemeral and "among this server's questions" in res.text, (typed, res.text)
+
+
+async def test_a_non_integer_count_is_named(klass: Class) -> None:
+    fake, alice = klass.fake, klass.students["alice"]
+    klass.extensions = ("cogs.daily", "cogs.tutor", "cogs.practice")
+    await open_question(klass)
+    forged = fake._slash_interaction(klass.guild, alice, "practice", {"count": 3})
+    for option in forged.payload["data"]["options"]:
+        if option["name"] == "count":
+            option["value"] = "three"
+    res = await fake._run_interaction(forged, wait=True, timeout=None)
+    assert res.ephemeral and "“three” is not a value this command accepts" in res.text, res.text

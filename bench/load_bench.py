@@ -29,6 +29,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -43,9 +45,15 @@ from discord.ext import commands
 from bot.runner import TutorBot
 from bot.store import Store
 from tests.fakediscord import FakeDiscord, Guild, InteractionResult, Member
-from tests.fakediscord.remote import FakeDiscordProcess, RemoteGuild, RemoteInteraction, RemoteMember
+from tests.fakediscord.remote import (
+    FakeDiscordProcess,
+    RemoteError,
+    RemoteGuild,
+    RemoteInteraction,
+    RemoteMember,
+)
 
-MEMBERS = 1_000
+MEMBERS = 1_000  # per run; the quiz round uses the first QUIZ_ANSWERS of them
 ARRIVAL_SECONDS = 1.0
 WARM_UP = 20
 ACK_LIMIT_S = 3.0
@@ -303,6 +311,124 @@ async def bot_runs(db: Path) -> list[Run]:
             await stop(bot, task)
 
 
+async def process_bot_runs(folder: Path) -> list[Run]:
+    """The bot as a real ``tutorbot run`` process (its own event loop and its real clock), against the fake
+    in another process: the three processes as in production (the bench's driver only talks to the fake)."""
+    db = folder / "load.db"
+    async with RemoteWorld(2 * MEMBERS + WARM_UP) as world:
+        fake = world.fake
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TUTOR_", "DISCORD_"))}
+        env.update(fake.environment(), TUTOR_DB=str(db), TUTOR_LOG_LEVEL="WARNING")
+        # TUTOR_BENCH_LOG: a file to keep the bot process's log in (else it goes with the temporary folder).
+        log_path = Path(os.environ.get("TUTOR_BENCH_LOG") or folder / "bot.log")
+        log = log_path.open("wb")  # noqa: ASYNC230 -- once; closed in the finally below
+        command = [sys.executable, "-m", "bot", "run"]
+        profile = os.environ.get("TUTOR_BENCH_PROFILE")  # a file: the bot process's cProfile statistics
+        if profile:
+            command = [sys.executable, "-m", "cProfile", "-o", profile, "-m", "bot", "run"]
+        bot = subprocess.Popen(command, env=env, stdout=log, stderr=log)  # noqa: ASYNC220 -- once, not awaited
+        try:
+            for _ in range(600):  # until it connected and registered /answer
+                state = await fake.state()
+                live = any(session["open"] for session in state.get("sessions", ()))
+                if live and "answer" in state.get("global_commands", ()):
+                    break
+                if bot.poll() is not None:
+                    raise SystemExit(f"the bot exited: {(folder / 'bot.log').read_text()[-2000:]}")
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(1.0)  # its guilds are there
+            setup = await world.setup(channel=world.channel_id, time="08:00", timezone="UTC", deck="cours-2")
+            assert "set up" in setup, setup
+            posted = await fake.slash(world.guild.id, world.teacher.id, "tutor post-now", {})
+            assert "posted" in posted.text.lower(), posted.text
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+                ((post_id, card_id),) = conn.execute("SELECT id, card_id FROM posts").fetchall()
+                answers = [a for (a,) in conn.execute(
+                    "SELECT answer FROM items WHERE card_id = ? ORDER BY position", (card_id,)
+                )]  # fmt: skip
+
+            def reply(index: int) -> str:
+                return "\n".join(answers[: index % (len(answers) + 1)]) or "je sais pas"
+
+            await world.answers(world.member_ids[:WARM_UP], reply, paced=False)
+            runs = []
+            chunks = (
+                (True, world.member_ids[WARM_UP : WARM_UP + MEMBERS]),
+                (False, world.member_ids[-MEMBERS:]),
+            )
+            for paced, chunk in chunks:
+                results, seconds = await world.answers(chunk, reply, paced=paced)
+                run = summarise(f"tutor bot, {'paced' if paced else 'burst'}", results, seconds)
+                acked = {r.user_id for r in results if r.acknowledged}
+                with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+                    stored = {
+                        m
+                        for (m,) in conn.execute(
+                            "SELECT member_id FROM answers WHERE post_id = ?", (post_id,)
+                        )
+                    }
+                graded = sum(1 for r in results if r.acknowledged and "Your score" in r.text)
+                run.in_db = len(acked & stored)
+                if graded != len(acked):
+                    print(f"  warning: {len(acked) - graded} acknowledged answers got no grade")
+                runs.append(run)
+            try:
+                runs.append(await quiz_round_run(world, db, reply))
+            except RemoteError as error:  # the bot did not even start the quiz in time
+                print(f"  quiz round: {error}")
+                runs.append(Run(f"quiz round, {QUIZ_ANSWERS} in 1 s", QUIZ_ANSWERS, 0, 0.0, [], 0))
+            return runs
+        finally:
+            bot.terminate()
+            try:
+                bot.wait(30)
+            except subprocess.TimeoutExpired:
+                bot.kill()
+            log.close()
+
+
+QUIZ_ANSWERS = 300
+
+
+async def quiz_round_run(world: RemoteWorld, db: Path, reply: Callable[[int], str]) -> Run:
+    """300 members answer one live-quiz round within one second (its form, as the Answer button opens it);
+    then /quiz stop scores the round, and every acknowledged answer must be in the quiz results."""
+    fake, channel = world.fake, world.channel_id
+    start = await fake.slash(world.guild.id, world.teacher.id, "quiz start", {"deck": "cours-2", "rounds": 1})
+    assert start.acknowledged, start.text
+    form = None
+    for _ in range(200):
+        for message in await fake.messages_in(channel):
+            for row in message.get("components") or ():
+                for button in row.get("components") or ():
+                    custom_id = str(button.get("custom_id", ""))
+                    if custom_id.startswith("quiz:answer:"):
+                        _, _, qid, number = custom_id.split(":")
+                        form = f"quiz:m:{qid}:{number}"
+        if form:
+            break
+        await asyncio.sleep(0.05)
+    assert form is not None, "the quiz round was never posted"
+    members = world.member_ids[:QUIZ_ANSWERS]
+    items = [(m, {"answer:text": reply(i)}) for i, m in enumerate(members)]
+    ids = await fake.modal_batch(world.guild.id, channel, form, items, spread=ARRIVAL_SECONDS)
+    results = await fake.wait_interactions(ids, timeout=ACK_LIMIT_S + 5)
+    started = min(r.created for r in results)
+    last = max((r.last_call for r in results if r.last_call is not None), default=started)
+    run = summarise(f"quiz round, {QUIZ_ANSWERS} in 1 s", [Outcome.of(r) for r in results], last - started)
+    await fake.slash(world.guild.id, world.teacher.id, "quiz stop", {})
+    acked = {r.user_id for r in results if r.acknowledged}
+    stored: set[int] = set()
+    for _ in range(200):  # the round is scored and saved once stopped
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            stored = {m for (m,) in conn.execute("SELECT member_id FROM quiz_results")}
+        if stored:
+            break
+        await asyncio.sleep(0.05)
+    run.in_db = len(acked & stored)
+    return run
+
+
 def report(runs: list[Run]) -> None:
     print(f"{'':28} {'answers/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'acked':>7} {'in DB':>7}")
     for run in runs:
@@ -318,15 +444,21 @@ async def run_all() -> int:
     logging.getLogger("discord").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as folder:
         raw = await raw_runs()
-        ours = await bot_runs(Path(folder) / "load.db")
-    where = "in its own process" if FAKE_MODE == "process" else "in the bot's event loop"
+        ours = await (
+            process_bot_runs(Path(folder)) if FAKE_MODE == "process" else bot_runs(Path(folder) / "load.db")
+        )
+    where = (
+        "in its own process, the bot as a `tutorbot run` process"
+        if FAKE_MODE == "process"
+        else "in the bot's event loop"
+    )
     print(
         f"{MEMBERS} members answer in {ARRIVAL_SECONDS:g} s (paced), then {MEMBERS} more at once (burst); "
         f"the fake Discord runs {where}"
     )
     report(raw + ours)
     raw_paced, raw_burst = raw
-    bot_paced, bot_burst = ours
+    bot_paced, bot_burst = ours[:2]
     extra_ms = (
         1000 / bot_burst.rate - 1000 / raw_burst.rate if bot_burst.rate and raw_burst.rate else float("nan")
     )

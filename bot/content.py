@@ -33,6 +33,14 @@ def score_kind(score: float) -> Kind:
     return "good" if score >= 0.9 else "partial" if score >= 0.4 else "poor"
 
 
+def clean_text(value: str) -> str:
+    """``value`` with every lone surrogate (which no UTF-8 text can hold: a forged client may send one in
+    JSON) replaced by U+FFFD; pairs written as two escapes become their character."""
+    if value.isascii():
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def clip(text: str, limit: int) -> str:
     """``text`` within ``limit`` characters, an ellipsis marking the cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -64,6 +64,17 @@ def show_value(value: object, lang: str, markup: Markup) -> object:
     return value
 
 
+class Outage(Exception):
+    """Something the bot depends on (its database) cannot do its part right now: nothing was recorded.
+
+    Not a bug and not the member's fault: the surface says so ("not recorded, try again in a minute")
+    instead of reporting an internal error. ``reason`` names what is wrong, for the teacher's status
+    (``tutor.status.outage.<reason>`` in the catalogue).
+    """
+
+    reason: str = "unavailable"
+
+
 class UserError(Exception):
     """A refusal to show the user: a catalogue key and its values."""
 

@@ -18,6 +18,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Iterable
 
+from bot.errors import Outage
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -97,8 +98,14 @@ class MemberNames:
         pending, self._pending = self._pending, {}
         try:
             await self.store.save_member_names((g, m, name) for (g, m), name in pending.items())
-        except Exception:
-            log.exception("could not keep %d member names; they are tried again with the next", len(pending))
+        except Exception as error:
+            if isinstance(error, Outage):
+                # The database cannot record right now: the store logs that once; names wait for the next.
+                log.info("member names kept for later: %s", error)
+            else:
+                log.exception(
+                    "could not keep %d member names; they are tried again with the next", len(pending)
+                )
             for key, name in pending.items():
                 self._pending.setdefault(key, name)
 

@@ -32,7 +32,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,60 @@ def apply_discord_endpoints(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
+def unclaimed_click(client: discord.Client, data: dict[str, Any]) -> bool:
+    """Whether no view and no dynamic item of discord.py's view store will take this click (a raw
+    INTERACTION_CREATE of a component), by discord.py's own lookup: the views of the click's message, the
+    persistent views, and the templates whose item is on the message. Decided when the event arrives,
+    before any handler runs (a handled view may take itself out of the store as soon as it runs).
+    discord.py has no public way to ask."""
+    inner: dict[str, Any] = data.get("data") or {}
+    custom_id = str(inner.get("custom_id", ""))
+    key = (int(inner.get("component_type", 0) or 0), custom_id)
+    store = client._connection._view_store  # no public API
+    message: dict[str, Any] = data.get("message") or {}
+    message_id = int(message["id"]) if str(message.get("id", "")).isdigit() else None
+    if message_id is not None and key in store._views.get(message_id, {}):
+        return False
+    if key in store._views.get(None, {}):
+        return False
+
+    def custom_ids(components: list[Any]) -> Iterator[str]:
+        for component in components:
+            if isinstance(component, dict):
+                if "custom_id" in component:
+                    yield str(component["custom_id"])
+                yield from custom_ids(list(component.get("components") or ()))
+
+    on_message = custom_id in set(custom_ids(list(message.get("components") or ())))
+    return not (on_message and any(p.fullmatch(custom_id) for p in store._dynamic_items))
+
+
+def guard_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """Make every gateway event parser survive a malformed event: it is logged and dropped.
+
+    discord.py parses events inside the websocket's reader, so one bad payload (an INTERACTION_CREATE
+    without its token: a KeyError in the parser) would end ``Client.start`` and the whole process, every
+    server with it. Nothing a single event carries is worth that.
+    """
+
+    def guarded(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+        def parse_or_drop(data: Any) -> None:
+            try:
+                parse(data)
+            except Exception as error:
+                log.warning(
+                    "dropped a malformed %s event from the gateway (%s: %s)",
+                    event,
+                    type(error).__name__,
+                    error,
+                )
+
+        return parse_or_drop
+
+    for event, parse in list(parsers.items()):
+        parsers[event] = guarded(event, parse)
+
+
 class CatalogueTranslator(app_commands.Translator):
     """Gives Discord the French names of command descriptions from the message catalogue.
 
@@ -144,6 +198,18 @@ class TutorBot(commands.Bot):
         options.setdefault("help_command", None)
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())  # nothing pings by default
         super().__init__(**options)
+        #: Clicks nothing will answer, noticed as they arrive (answered in ``on_interaction``).
+        self._stray_clicks: set[int] = set()
+        parsers = self._connection.parsers
+        parse_interaction = parsers["INTERACTION_CREATE"]
+
+        def notice_stray_clicks(data: Any) -> None:
+            if isinstance(data, dict) and data.get("type") == 3 and unclaimed_click(self, data):
+                self._stray_clicks.add(int(data["id"]))
+            parse_interaction(data)
+
+        parsers["INTERACTION_CREATE"] = notice_stray_clicks
+        guard_parsers(parsers)
         self.settings = settings
         # None: every cog of the project (found when the bot is made, so cogs may import the runner).
         self.extension_names = discover_cogs() if extensions is None else tuple(extensions)
@@ -188,6 +254,20 @@ class TutorBot(commands.Bot):
             await self.sync_commands()
         else:
             log.info("slash commands are synced by the process running shard 0, not this one")
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A click nothing will answer (an old button, someone else's, a forged one) is told so privately:
+        discord.py drops it silently, and the member would see "This interaction failed"."""
+        if interaction.id not in self._stray_clicks:
+            return
+        self._stray_clicks.discard(interaction.id)
+        from cogs.kit.access import language
+        from cogs.kit.replies import send_private
+
+        try:
+            await send_private(interaction, t("common.error.stale_button", await language(interaction)))
+        except discord.HTTPException as error:
+            log.info("could not answer a stray click: %s", error)
 
     async def close(self) -> None:
         # discord.py leaves its "wait for the guilds, then dispatch ready" task running when closed before

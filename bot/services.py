@@ -50,7 +50,7 @@ class Services:
             daily=daily,
             posting=DailyRunner(daily),
             practice=PracticeService(store, decks, clock=clock),
-            quiz=QuizService(store, decks, clock, names=names),
+            quiz=QuizService(store, decks, clock, names=names, grader=daily.grader),
             leaderboard=LeaderboardService(store, decks, clock),
             teacher=TeacherService(store, decks, clock, card_changed=daily.forget_card),
             names=names,
@@ -70,3 +70,4 @@ class Services:
         await self.quiz.close()
         await self.teacher.aliases.close()
         await self.names.close()
+        self.daily.grader.close()

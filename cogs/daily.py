@@ -30,8 +30,8 @@ from bot.content import Content, Markup
 from bot.daily import render
 from bot.daily.results import AnswerOutcome
 from bot.daily.rules import MAX_ANSWER_CHARS, REQUIRED_CHANNEL_PERMISSIONS, failure_code, missing_permissions
-from bot.daily.scheduler import Refused, Sent
-from bot.errors import UserError
+from bot.daily.scheduler import Mark, Refused, Sent
+from bot.errors import Outage, UserError
 from bot.i18n import t, tn
 from bot.services import Services
 from cogs.kit.access import cmd, language, services_of
@@ -45,14 +45,28 @@ from cogs.kit.replies import NO_PINGS, send_private
 
 log = logging.getLogger(__name__)
 
-#: The Answer button's custom_id: stable, so posts made before a restart keep working (persistent view).
+#: The Answer button's custom_id on posts made before it named its post (still answered: persistent view).
 ANSWER_BUTTON_ID = "daily:answer"
+#: The Answer button's custom_id: stable, so posts made before a restart keep working, and naming its post,
+#: so a post Discord accepted just before a crash is recognised in the channel afterwards.
+ANSWER_BUTTON = "daily:answer:{post}"
+#: How many of the channel's latest messages are searched for a post or a reveal sent before a crash.
+HISTORY_SEARCH = 50
 #: The answer form's custom_id names the post's message.
-FORM_ID = re.compile(r"daily:modal:(?P<message>\d{1,20})")
-#: Seconds of work before an answer is acknowledged with "thinking…" (Discord allows 3 s to respond).
-DEFER_AFTER = 1.5
-#: Answers in progress beyond which a new one is acknowledged ("thinking…") before it is graded.
-BUSY_ANSWERS = 64
+FORM_ID = re.compile(r"daily:modal:(?P<message>\d+)")
+#: The largest snowflake a form may name (a forged one may name anything).
+MAX_SNOWFLAKE = 2**63 - 1
+#: Seconds after its interaction was created by which an answer still being worked on is acknowledged with
+#: "thinking…" (Discord allows 3 s to respond, counted from the interaction's creation).
+DEFER_AFTER = 1.0
+#: An answer that reaches its handler this late (the bot is behind: a whole class at once) is acknowledged
+#: first, before any work: the rest of its 3 s is for the queue ahead of it, not for grading. Earlier ones
+#: are answered in one response when their work is quick (one call to Discord instead of two: under a burst
+#: that doubles what the bot can answer), else acknowledged by the DEFER_AFTER timer. Tuned on the load bench:
+#: 0.25 s with 8 answers in progress acknowledged too many answers twice over.
+ACK_FIRST_AFTER = 1.0
+#: Answers in progress beyond which a new one is acknowledged first, however early it arrived.
+BUSY_ANSWERS = 32
 #: Discord's code for "A thread has already been created for this message".
 THREAD_EXISTS = 160004
 #: The reaction on a graded reply when the member's DMs are closed: "recorded", never the grade itself.
@@ -68,8 +82,38 @@ def channel_problem(channel: object, me: discord.Member | None) -> str | None:
     return failure_code(permissions=missing) if missing else None
 
 
+_late = {"acks": 0}
+
+
+async def _settled(deferring: list[asyncio.Task[Any]]) -> bool:
+    """Wait for the acknowledgement sent ahead ("thinking…"); whether Discord took it."""
+    ok = True
+    for task in deferring:
+        try:
+            await task
+        except discord.HTTPException as error:
+            # One line for the first and then every hundredth: under an overload, a line per answer (with
+            # the cost of writing it) would only deepen the backlog that caused it.
+            _late["acks"] += 1
+            if _late["acks"] % 100 == 1:
+                log.warning("could not acknowledge an answer in time (%d so far): %s", _late["acks"], error)
+            ok = False
+    return ok
+
+
+async def _tell_failed(interaction: discord.Interaction, lang: str) -> None:
+    """The "thinking…" message could not become the feedback: say so in a follow-up, if Discord lets us."""
+    try:
+        await interaction.followup.send(
+            t("daily.error.feedback_failed", lang), ephemeral=True, allowed_mentions=NO_PINGS
+        )
+    except discord.HTTPException as error:
+        log.warning("could not tell a member their feedback failed: %s", error)
+
+
 class AnswerView(discord.ui.View):
-    """The post's Answer button. Persistent: a fixed custom_id and no timeout, registered at start-up."""
+    """The Answer button of posts made before it named its post. Persistent: a fixed custom_id and no
+    timeout, registered at start-up."""
 
     def __init__(self, cog: Daily, label: str = "Answer") -> None:
         super().__init__(timeout=None)
@@ -82,6 +126,49 @@ class AnswerView(discord.ui.View):
 
     async def open_form(self, interaction: discord.Interaction) -> None:
         await self.cog.open_answer_form(interaction)
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"daily:answer:(?P<post>[0-9]{1,20})"
+):
+    """The post's Answer button, naming its post: persistent (a template, registered at start-up)."""
+
+    def __init__(self, post_id: int, label: str = "Answer") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.primary,
+                custom_id=ANSWER_BUTTON.format(post=post_id),
+                emoji="✏️",
+            )
+        )
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> AnswerButton:
+        return cls(int(match["post"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = interaction.client.get_cog("Daily") if isinstance(interaction.client, commands.Bot) else None
+        if isinstance(cog, Daily):
+            await cog.open_answer_form(interaction, post_id=self.post_id)
+
+
+def is_marked(message: discord.Message, mark: Mark) -> bool:
+    """Whether ``message`` (the bot's own) is the post or the reveal ``mark`` describes."""
+    if mark.nonce and message.nonce == mark.nonce:
+        return True
+    if mark.kind == "post":
+        wanted = ANSWER_BUTTON.format(post=mark.post_id)
+        return any(
+            getattr(child, "custom_id", None) == wanted
+            for row in message.components
+            if isinstance(row, discord.ActionRow)
+            for child in row.children
+        )
+    return mark.link is not None and any(embed.url == mark.link for embed in message.embeds)
 
 
 class Daily(commands.Cog):
@@ -103,11 +190,13 @@ class Daily(commands.Cog):
             return  # no database (runner tests): commands answer, nothing is scheduled
         services.posting.publisher = self
         self.bot.add_view(AnswerView(self))
+        self.bot.add_dynamic_items(AnswerButton)
         self.scheduler.change_interval(seconds=getattr(self.bot, "scheduler_interval", 20.0))
         self.scheduler.start()
 
     async def cog_unload(self) -> None:
         self.scheduler.cancel()
+        self.bot.remove_dynamic_items(AnswerButton)
         services = self.services
         if services is not None and services.posting.publisher is self:
             services.posting.publisher = None
@@ -134,10 +223,12 @@ class Daily(commands.Cog):
         content: Content,
         lang: str,
         *,
+        post_id: int,
+        nonce: str,
         ping_role_id: int | None = None,
-        nonce: str | None = None,
     ) -> Sent:
-        view = AnswerView(self, t("common.answer", lang))
+        view = discord.ui.View(timeout=None)
+        view.add_item(AnswerButton(post_id, t("common.answer", lang)))
         if ping_role_id is None:
             return await self._send(self._channel(channel_id), content, view=view, nonce=nonce)
         # The role's mention, in the text (a mention inside an embed never notifies); the only one that
@@ -195,6 +286,17 @@ class Daily(commands.Cog):
             raise Refused(exc.code, exc.text) from exc
         return Sent(message.channel.id, message.id, message.jump_url)
 
+    async def find_sent(self, channel_id: int, mark: Mark) -> Sent | None:
+        channel = self._channel(channel_id)
+        me = self.bot.user
+        try:
+            async for message in channel.history(limit=HISTORY_SEARCH):
+                if me is not None and message.author.id == me.id and is_marked(message, mark):
+                    return Sent(channel.id, message.id, message.jump_url, message.created_at)
+        except discord.HTTPException as exc:
+            raise Refused(exc.code, exc.text) from exc
+        return None
+
     async def close_question(self, channel_id: int, message_id: int, content: Content) -> None:
         try:
             await (
@@ -217,13 +319,19 @@ class Daily(commands.Cog):
 
     # ------------------------------------------------------------------------------------------ answering
 
-    async def open_answer_form(self, interaction: discord.Interaction) -> None:
+    async def open_answer_form(self, interaction: discord.Interaction, *, post_id: int | None = None) -> None:
         """The Answer button: the form, or the first grade for a second attempt, or why it is closed."""
         async with guarded(interaction) as lang:
             services, message = self.services, interaction.message
             if services is None or interaction.guild_id is None or message is None:
                 raise UserError("common.error.not_set_up")
-            shown = await services.daily.open_form(interaction.guild_id, interaction.user.id, message.id)
+            shown = await services.daily.open_form(
+                interaction.guild_id,
+                interaction.user.id,
+                message.id,
+                channel_id=interaction.channel_id,
+                post_id=post_id,
+            )
             if isinstance(shown, AnswerOutcome):  # a second attempt: the first grade
                 await send_private(interaction, embed=to_embed(render.feedback(shown, lang, DISCORD)))
                 return
@@ -247,7 +355,11 @@ class Daily(commands.Cog):
         if submitted is None:
             return
         match, text = submitted
-        await self.answer_interaction(interaction, text, message_id=int(match["message"]))
+        message_id = int(match["message"]) if len(match["message"]) <= 20 else MAX_SNOWFLAKE + 1
+        if message_id > MAX_SNOWFLAKE:  # a forged form: no message has that id
+            await send_private(interaction, t("daily.error.unknown_post", await language(interaction)))
+            return
+        await self.answer_interaction(interaction, text, message_id=message_id)
 
     async def answer_interaction(
         self, interaction: discord.Interaction, text: str, *, message_id: int | None = None
@@ -259,43 +371,65 @@ class Daily(commands.Cog):
             await send_private(interaction, t("common.error.not_set_up", lang))
             return
         self.remember_name(interaction.guild_id, interaction.user)
-        work = services.daily.answer(interaction.guild_id, interaction.user.id, text, message_id=message_id)
+        work = services.daily.answer(
+            interaction.guild_id,
+            interaction.user.id,
+            text,
+            message_id=message_id,
+            channel_id=interaction.channel_id if message_id is not None else None,
+        )
         await self._respond(interaction, lang, work)
 
     async def _respond(
         self, interaction: discord.Interaction, lang: str, work: Awaitable[AnswerOutcome]
     ) -> None:
-        # Answer in one response when the work is quick (it almost always is), and acknowledge first with
-        # "thinking…" when it is not, so a slow database never costs a member their answer's feedback.
-        # Discord's 3 s run from the interaction's creation, not from when this handler got to run. A timer
-        # rather than a second task: under load every extra task step delays the database's round trips.
+        # Answer in one response when the work is quick (one call to Discord), and acknowledge first with
+        # "thinking…" (deferred, private), then edit in the grade, whenever it could take long: the
+        # interaction waited already (the bot is behind), answers are queued ahead of it, or the work runs
+        # past DEFER_AFTER. Discord's 3 s run from the interaction's creation, not from when this handler got
+        # to run. A timer rather than a second task: under load every extra task step delays the rest.
         deferring: list[asyncio.Task[Any]] = []
 
         def defer() -> None:
             deferring.append(asyncio.ensure_future(interaction.response.defer(ephemeral=True, thinking=True)))
 
         waited = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-        # With a queue of answers ahead (a whole class at once), this one will not be quick: say so at once.
-        delay = 0.0 if self._answering >= BUSY_ANSWERS else max(0.0, DEFER_AFTER - waited)
-        timer = asyncio.get_running_loop().call_later(delay, defer)
+        timer: asyncio.TimerHandle | None = None
+        if waited >= ACK_FIRST_AFTER or self._answering >= BUSY_ANSWERS:
+            defer()  # at once, before any work
+        else:
+            timer = asyncio.get_running_loop().call_later(max(0.0, DEFER_AFTER - waited), defer)
         self._answering += 1
         try:
             outcome: AnswerOutcome | UserError = await work
         except UserError as error:
             outcome = error
+        except Outage:  # never acknowledged as recorded; the store logged it once
+            outcome = UserError("daily.error.not_recorded")
         finally:
             self._answering -= 1
-            timer.cancel()
-            for task in deferring:
-                await task  # the acknowledgement must be done before the follow-up
+            if timer is not None:
+                timer.cancel()
+            acknowledged = await _settled(deferring)  # before the follow-up
+        if deferring and not acknowledged:
+            return  # the interaction is gone (Discord answers nothing more on it); the answer is kept
         if isinstance(outcome, UserError):
             content, embed = outcome.message(lang, DISCORD), None
         else:
             content, embed = None, to_embed(render.feedback(outcome, lang, DISCORD))
-        if deferring:  # the "thinking…" message becomes the feedback
-            await interaction.edit_original_response(content=content, embed=embed, allowed_mentions=NO_PINGS)
-        else:
-            await send_private(interaction, content, embed=embed)
+        try:
+            if deferring:  # the "thinking…" message becomes the feedback
+                await interaction.edit_original_response(
+                    content=content, embed=embed, allowed_mentions=NO_PINGS
+                )
+            else:
+                await send_private(interaction, content, embed=embed)
+        except discord.HTTPException as error:
+            # discord.py already retried what may be retried (429, 5xx). The answer itself is recorded (or
+            # refused) either way; a new attempt gets the same grade back, never a second score.
+            log.warning("could not give a member their answer's feedback: %s", error)
+            if deferring and not isinstance(outcome, UserError):
+                await _tell_failed(interaction, lang)
         await tell_regrades(interaction, lang)  # answers of theirs a teacher's alias re-graded upwards
 
     @app_commands.command(
@@ -340,6 +474,8 @@ class Daily(commands.Cog):
             if error.key == "daily.error.unknown_post":
                 return  # a reply to another message of the bot
             refusal = error
+        except Outage:
+            refusal = UserError("daily.error.not_recorded")
         self.remember_name(guild.id, message.author)
         lang = await services.language(guild.id, str(guild.preferred_locale))
         settings = await services.guild_settings(guild.id)

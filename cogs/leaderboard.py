@@ -138,7 +138,10 @@ class Leaderboards(commands.Cog):
     )
     @app_commands.guild_only()
     @app_commands.describe(member=cmd("Whose rank to show (default: yours)", "leaderboard.cmd.rank.member"))
-    async def rank(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+    async def rank(
+        self, interaction: discord.Interaction, member: discord.Member | discord.User | None = None
+    ) -> None:
+        # A User: a member who left the server; their points stay until they are forgotten.
         services = services_of(self.bot)
         assert interaction.guild_id is not None and services is not None
         target = member or interaction.user

@@ -136,6 +136,29 @@ class QuizCog(commands.Cog, name="Quiz"):
         services = services_of(self.bot)
         if services is not None:
             services.quiz.markup = DISCORD
+        self._recovered = False
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Once connected: quizzes a crash cut short end visibly in their channels, their points kept."""
+        services = services_of(self.bot)
+        if services is None or self._recovered:
+            return
+        self._recovered = True
+        try:
+            ended = await services.quiz.recover(
+                lambda channel_id: self.bot.get_channel(channel_id) is not None
+            )
+        except Exception:
+            log.exception("could not end the quizzes cut short by a restart")
+            return
+        for channel_id, content in ended:
+            channel = self.bot.get_channel(channel_id)
+            if isinstance(channel, discord.abc.Messageable):
+                try:
+                    await channel.send(embed=to_embed(content), allowed_mentions=NO_PINGS)
+                except discord.HTTPException as error:
+                    log.info("could not tell channel %s its quiz ended: %s", channel_id, error)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(QuizAnswerButton)
@@ -214,7 +237,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         remember(services_of(self.bot), interaction.guild_id, interaction.user)  # named on the scoreboards
         async with guarded(interaction, self.quizzes.language_of(quiz_id)) as lang:
             quiz, played = self.quizzes.can_answer(
-                quiz_id, interaction.guild_id, interaction.user.id, round_number
+                quiz_id, interaction.guild_id, interaction.user.id, round_number, interaction.channel_id
             )
             form = answer_form(
                 f"quiz:m:{quiz.id}:{played.number}",
@@ -236,8 +259,13 @@ class QuizCog(commands.Cog, name="Quiz"):
         match, reply = submitted
         remember(services_of(self.bot), interaction.guild_id, interaction.user)
         async with guarded(interaction, self.quizzes.language_of(match["qid"])) as lang:
-            answer = self.quizzes.submit(
-                match["qid"], interaction.guild_id, interaction.user.id, int(match["round"]), reply
+            answer = await self.quizzes.submit(
+                match["qid"],
+                interaction.guild_id,
+                interaction.user.id,
+                int(match["round"]),
+                reply,
+                interaction.channel_id,
             )
             await send_private(interaction, render.receipt(answer, lang, DISCORD))
 

@@ -49,6 +49,18 @@ CONFIRM_SECONDS = 120.0
 TEACHER_PERMISSIONS = discord.Permissions(manage_guild=True)
 
 
+def refused_teacher_role(role: discord.Role | None) -> str | None:
+    """Why ``role`` cannot be the teacher role: @everyone makes every member a teacher; a managed role (a
+    bot's, an integration's) is given by nobody."""
+    if role is None:
+        return None
+    if role.is_default():
+        return "everyone"
+    if role.managed:
+        return "managed"
+    return None
+
+
 class Tutor(commands.Cog):
     tutor = app_commands.Group(
         name="tutor",
@@ -146,6 +158,7 @@ class Tutor(commands.Cog):
             window_hours=window,
             language=language.value if language is not None else None,
             teacher_role_id=teacher_role.id if teacher_role is not None else None,
+            teacher_role_refused=refused_teacher_role(teacher_role),
             private_answers=private_answers,
             missing_permissions=tuple(
                 name for name in REQUIRED_CHANNEL_PERMISSIONS if not getattr(perms, name, False)

@@ -370,6 +370,10 @@ def status(shown: Status, lang: str, markup: Markup = PLAIN) -> Content:
         elif shown.retry_at is not None:
             lines.append(t("tutor.status.retry", lang, when=markup.time(shown.retry_at, "R")))
         fields.append(Field(t("tutor.status.failures_label", lang), "\n".join(lines)))
+    if shown.outage is not None:
+        fields.insert(
+            0, Field(t("tutor.status.outage_label", lang), t(f"tutor.status.outage.{shown.outage}", lang))
+        )
     return Content(title=t("tutor.status.title", lang), fields=tuple(fields), kind="info").clipped()
 
 

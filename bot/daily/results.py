@@ -80,6 +80,9 @@ class SetupRequest:
     window_hours: float | None = None
     language: str | None = None
     teacher_role_id: int | None = None
+    #: What the teacher role is when it cannot be one: "everyone" (every member would be a teacher) or
+    #: "managed" (a bot's or an integration's role, which nobody can be given).
+    teacher_role_refused: str | None = None
     private_answers: bool | None = None
     missing_permissions: tuple[str, ...] = ()
     guild_locale: str | None = None
@@ -110,6 +113,8 @@ class Status:
     answers: int
     retry_at: datetime | None
     gave_up: bool
+    #: What keeps the database from recording (``tutor.status.outage.<reason>``), or None.
+    outage: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

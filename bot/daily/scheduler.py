@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -23,11 +23,11 @@ from typing import Protocol
 from bot.content import Content, Markup
 from bot.decks import Card
 from bot.errors import ChannelRef, UserError
-from bot.store import Post
+from bot.store import Post, SendIntent
 
 from . import render
-from .results import PostJob, ReminderJob, RevealJob, ThreadJob
-from .rules import explain_failure, failure_code, post_nonce, reveal_nonce, thread_archive_minutes
+from .results import PostJob, ReminderJob, Reveal, RevealJob, ThreadJob
+from .rules import explain_failure, failure_code, thread_archive_minutes
 from .service import DailyError, DailyService
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,28 @@ class Sent:
     channel_id: int
     message_id: int
     url: str
+    #: When Discord created the message (a message found in the channel after a restart).
+    at: datetime | None = None
+
+
+#: A second /tutor post-now this soon after a first one is "already posted", not a reason to reveal.
+REPOST_GRACE_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """How a message the bot may already have sent is recognised in its channel's recent history.
+
+    ``nonce``: what it was sent with (Discord enforces it for a few minutes, and may echo it in history);
+    ``post_id``: a post carries it in its Answer button's custom id; ``link``: a reveal's embed links to
+    its post. Only the bot's own messages created after ``since`` are candidates.
+    """
+
+    kind: str  # "post" or "reveal"
+    post_id: int
+    nonce: str
+    since: datetime
+    link: str | None = None
 
 
 class Publisher(Protocol):
@@ -68,12 +90,13 @@ class Publisher(Protocol):
         content: Content,
         lang: str,
         *,
+        post_id: int,
+        nonce: str,
         ping_role_id: int | None = None,
-        nonce: str | None = None,
     ) -> Sent:
-        """The post with its Answer button, mentioning ``ping_role_id`` (the only mention that may ping).
-        Raises Refused. ``nonce``: a second send with the same one returns the first message (Discord's
-        ``enforce_nonce``)."""
+        """The post with its Answer button (naming ``post_id``), sent with ``nonce`` enforced (a second send
+        with it soon after returns the first message), mentioning ``ping_role_id`` (the only mention that may
+        ping). Raises Refused."""
         ...
 
     async def send(self, channel_id: int, content: Content, *, nonce: str | None = None) -> Sent:
@@ -87,6 +110,11 @@ class Publisher(Protocol):
 
     async def send_in_thread(self, guild_id: int, thread_id: int, content: Content) -> Sent:
         """Raises Refused."""
+        ...
+
+    async def find_sent(self, channel_id: int, mark: Mark) -> Sent | None:
+        """The bot's message matching ``mark`` in the channel's recent history, or None. Raises Refused
+        when the history cannot be read."""
         ...
 
     async def close_question(self, channel_id: int, message_id: int, content: Content) -> None:
@@ -134,6 +162,7 @@ class DailyRunner:
         if self.publisher is None:
             return report
         async with self.lock:
+            await self._reconcile(None)
             for job in await self.service.due_jobs():
                 try:
                     if isinstance(job, RevealJob):
@@ -171,13 +200,20 @@ class DailyRunner:
             return None, None  # another process is sending it right now
         sent = None
         if problem is None and prepared is not None:
+            content = render.post(prepared, publisher.markup)
             try:
-                sent = await publisher.send_question(
+                sent = await self._send_once(
+                    prepared.post,
+                    "post",
                     prepared.channel_id,
-                    render.post(prepared, publisher.markup),
-                    prepared.lang,
-                    ping_role_id=prepared.ping_role_id,
-                    nonce=post_nonce(prepared.post.id),
+                    lambda nonce: publisher.send_question(
+                        prepared.channel_id,
+                        content,
+                        prepared.lang,
+                        post_id=prepared.post.id,
+                        nonce=nonce,
+                        ping_role_id=prepared.ping_role_id,
+                    ),
                 )
             except Refused as refused:
                 problem = failure_code(discord_code=refused.code, text=refused.text)
@@ -190,7 +226,7 @@ class DailyRunner:
             if report is not None:
                 report.failed.append(guild_id)
             return None, problem
-        post = await service.post_sent(prepared, sent.channel_id, sent.message_id)
+        post = await service.post_sent(prepared, sent.channel_id, sent.message_id, sent_at=sent.at)
         if report is not None:
             report.posted.append(post.id)
         log.info("guild %s: posted question %s (post %s)", guild_id, post.card_id, post.id)
@@ -278,9 +314,11 @@ class DailyRunner:
             return None, None  # revealed, or being revealed by another process
         reveal = await service.prepare_reveal(post, early=early)
         names = await publisher.names(post.guild_id, reveal.top_member_ids)
+        content = render.reveal(reveal, names, publisher.markup)
+        channel_id = post.channel_id
         try:
-            sent = await publisher.send(
-                post.channel_id, render.reveal(reveal, names, publisher.markup), nonce=reveal_nonce(post.id)
+            sent = await self._send_once(
+                post, "reveal", channel_id, lambda nonce: publisher.send(channel_id, content, nonce=nonce)
             )
         except Refused as refused:
             await service.release_lease(post.id)
@@ -296,18 +334,87 @@ class DailyRunner:
         if thread_id is not None:
             # After the reveal is recorded: a crash here costs the thread its copy, never a second reveal.
             try:
-                await publisher.send_in_thread(
-                    post.guild_id, thread_id, render.reveal(reveal, names, publisher.markup)
-                )
+                await publisher.send_in_thread(post.guild_id, thread_id, content)
             except Refused as refused:
                 log.info("could not post the reveal of post %s in its thread: %s", post.id, refused)
+        await self._close_question(post, reveal)
+        return sent, None
+
+    async def _close_question(self, post: Post, reveal: Reveal) -> None:
+        publisher = self._publisher()
         closed = render.closed_question(reveal, publisher.markup)
-        if closed is not None and post.message_id is not None:
+        if closed is not None and post.message_id is not None and post.channel_id is not None:
             try:
                 await publisher.close_question(post.channel_id, post.message_id, closed)
             except Refused as refused:
                 log.info("could not close the daily post %s: %s", post.message_id, refused)
-        return sent, None
+
+    # ------------------------------------------------------------------ never doubled, never dead
+
+    async def _send_once(
+        self, post: Post, kind: str, channel_id: int, send: Callable[[str], Awaitable[Sent]]
+    ) -> Sent:
+        """Send a post or a reveal at most once: the intent is recorded first; an intent left by an earlier
+        attempt (a crash, a failure) means it may be in the channel already, so it is looked for there and
+        adopted before anything is sent again. The nonce is the same for every attempt, and Discord
+        refuses a second message with it for a few minutes. Raises Refused (the intent stays: the next
+        attempt looks first)."""
+        intent = await self.service.begin_send(post, kind, channel_id)
+        if not intent.created:
+            found = await self._look_for(intent, post)
+            if found is not None:
+                return found
+        return await send(intent.nonce)
+
+    async def _look_for(self, intent: SendIntent, post: Post) -> Sent | None:
+        publisher = self._publisher()
+        link = render.message_url(publisher.markup, post) if intent.kind == "reveal" else None
+        mark = Mark(intent.kind, intent.post_id, intent.nonce, intent.started_at, link)
+        try:
+            return await publisher.find_sent(intent.channel_id, mark)
+        except Refused as refused:
+            # Without the history, the nonce still keeps Discord from taking the same message twice soon.
+            log.warning(
+                "guild %s: cannot read the channel's history to look for %s %s (%s); sending with its nonce",
+                intent.guild_id,
+                intent.kind,
+                intent.post_id,
+                refused,
+            )
+            return None
+
+    async def _reconcile(self, guild_id: int | None) -> None:
+        """After a crash: every post or reveal recorded as about to be sent is looked for in its channel.
+        Found, it is adopted (recorded as sent, never sent again); not found, the intent is dropped and the
+        ordinary schedule sends it (or, for a manual post, nothing does: done once or not at all)."""
+        service, publisher = self.service, self._publisher()
+        for intent in await service.send_intents(guild_id):
+            if not publisher.present(intent.guild_id):
+                continue
+            try:
+                post = await service.get_post(intent.post_id)
+                if post is None:
+                    continue
+                found = await self._look_for(intent, post)
+                if found is None:
+                    await service.drop_send(intent)
+                    continue
+                if intent.kind == "post":
+                    if post.message_id is None:
+                        await service.adopt_post(
+                            post, found.channel_id, found.message_id, found.at or post.claimed_at
+                        )
+                    else:
+                        await service.drop_send(intent)
+                    continue
+                log.info(
+                    "guild %s: adopted the reveal of post %s found in the channel", post.guild_id, post.id
+                )
+                reveal = await service.prepare_reveal(post)
+                await service.reveal_sent(post.id)
+                await self._close_question(post, reveal)
+            except Exception:
+                log.exception("could not settle %s %s after a restart", intent.kind, intent.post_id)
 
     async def post_now(self, guild_id: int) -> Posted:
         """/tutor post-now: reveal the open question, if any, then post the next one now.
@@ -318,6 +425,10 @@ class DailyRunner:
         async with self.lock:
             settings = await service.require_settings(guild_id)
             channel = ChannelRef(settings.channel_id or 0)
+            await self._reconcile(guild_id)
+            # Decided before revealing anything: a second post-now right after the first is "already".
+            if await service.just_posted(guild_id, REPOST_GRACE_SECONDS):
+                raise DailyError("tutor.post_now.already")
             previous = await service.open_post(guild_id)
             if previous is not None:
                 await self._reveal(previous, early=previous.closes_at > service.now())
@@ -335,6 +446,7 @@ class DailyRunner:
         service = self.service
         async with self.lock:
             settings = await service.require_settings(guild_id)
+            await self._reconcile(guild_id)
             post = await service.open_post(guild_id)
             if post is None:
                 raise DailyError("tutor.reveal_now.none")

@@ -11,34 +11,30 @@ from __future__ import annotations
 
 import logging
 import time as monotonic_time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock, checked_now
+from bot.content import clean_text
 from bot.decks import Card
 from bot.decks.library import DeckLibrary
-from bot.errors import ChannelRef, Moment, RoleRef, UserError, UserErrors
+from bot.errors import Moment, UserError
+from bot.grading.pool import GradingPool
 from bot.i18n import SUPPORTED_LANGUAGES, language_from_locale
 from bot.rules.scheduling import (
     MAX_POST_ATTEMPTS,
     EmptyDeckError,
     PostDue,
     RevealDue,
-    ScheduleError,
-    answer_window_from_hours,
     choose_card,
     closes_at,
     due_actions,
     next_slot,
-    parse_days,
-    parse_post_time,
-    parse_timezone,
     retry_delay,
     should_retry,
 )
-from bot.store import GuildSettings, Post, PostClosed, Store, UnknownRecord
+from bot.store import GuildSettings, Post, PostClosed, SendIntent, Store, UnknownRecord
 
 from .results import (
     AnswerOutcome,
@@ -55,21 +51,18 @@ from .results import (
     ThreadJob,
 )
 from .rules import (
-    DEFAULT_WINDOW_HOURS,
     MAX_ANSWER_CHARS,
     POST_LEASE,
     TOP_SCORERS,
     Shards,
-    days_mask,
     failures_since,
-    grade_answer,
     is_ready,
-    permission_names,
     reminder_due,
     schedule_of,
     setup_changed_at,
     thread_archive_minutes,
 )
+from .setup import checked_setup
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +93,13 @@ class DailyService:
     """
 
     def __init__(
-        self, store: Store, clock: Clock, decks: DeckLibrary | None = None, *, shards: Shards | None = None
+        self,
+        store: Store,
+        clock: Clock,
+        decks: DeckLibrary | None = None,
+        *,
+        shards: Shards | None = None,
+        grader: GradingPool | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -108,6 +107,8 @@ class DailyService:
         self.decks = decks or DeckLibrary(store)
         #: The shards of this process: it schedules only their guilds' posts and reveals (None: every guild).
         self.shards = shards
+        #: Grades off the event loop, batching answers that arrive together.
+        self.grader = grader or GradingPool()
         self._cards: dict[tuple[int | None, int], _Cached] = {}
         self._settings: dict[int, _Cached] = {}
         # The open post of each guild, as /answer reads it: a class answering at once reads it once. This
@@ -171,109 +172,10 @@ class DailyService:
         """Check every value and save the set-up, or raise :class:`UserErrors` listing every problem."""
         now = self.now()
         current = await self.store.get_guild(request.guild_id)
-        problems: list[DailyError] = []
-
-        def check(parse: Callable[[], Any]) -> Any:
-            try:
-                return parse()
-            except ScheduleError as error:
-                # Text values are what the teacher typed (escaped when shown); numbers are the bot's bounds.
-                typed = {k: v for k, v in error.values.items() if isinstance(v, str)}
-                bounds = {k: v for k, v in error.values.items() if not isinstance(v, str)}
-                problems.append(DailyError(error.key, user=typed, **bounds))
-                return None
-
-        post_time = check(lambda: parse_post_time(request.time))
-        zone = check(lambda: parse_timezone(request.timezone))
-        days = None
-        if request.days is not None:
-            days = check(lambda: parse_days(request.days or ""))
-        hours = None
-        if request.window_hours is not None:
-            window = check(lambda: answer_window_from_hours(float(request.window_hours or 0)))
-            if window is not None:
-                # The store keeps whole hours.
-                hours = max(1, round(window.total_seconds() / 3600))
-        language = request.language
-        if language is not None and language not in SUPPORTED_LANGUAGES:
-            problems.append(DailyError("tutor.setup.error.language", user={"value": language}))
-            language = None
         deck = await self.store.find_deck(request.guild_id, request.deck)
-        if deck is None:
-            problems.append(DailyError("common.error.unknown_deck", user={"name": request.deck}))
-        elif deck.card_count == 0:
-            problems.append(DailyError(EmptyDeckError().key))
-        if request.missing_permissions:
-            names = request.missing_permissions
-            problems.append(
-                DailyError(
-                    "tutor.setup.error.permissions",
-                    channel=ChannelRef(request.channel_id),
-                    permissions=lambda lang: permission_names(names, lang),
-                )
-            )
-        ping_role_id = current.ping_role_id if current is not None else None
-        role = request.ping_role
-        if role is not None:
-            if role.is_everyone:
-                problems.append(DailyError("tutor.setup.error.ping_everyone"))
-            elif role.managed:
-                problems.append(DailyError("tutor.setup.error.ping_managed", role=RoleRef(role.id)))
-            elif not role.pingable:
-                problems.append(
-                    DailyError(
-                        "tutor.setup.error.ping_unpingable",
-                        role=RoleRef(role.id),
-                        channel=ChannelRef(request.channel_id),
-                    )
-                )
-            else:
-                ping_role_id = role.id
-        open_thread = request.thread if request.thread is not None else bool(current and current.open_thread)
-        if open_thread and request.missing_thread_permissions:
-            lacking = request.missing_thread_permissions
-            problems.append(
-                DailyError(
-                    "tutor.setup.error.thread_permissions",
-                    channel=ChannelRef(request.channel_id),
-                    permissions=lambda lang: permission_names(lacking, lang),
-                )
-            )
-        reminder = current.reminder_hours if current is not None else None
-        if request.reminder_hours is not None:
-            reminder = request.reminder_hours or None  # 0: no reminder
-        window_hours = hours if hours is not None else (current.answer_window_hours if current else None)
-        window_hours = window_hours or DEFAULT_WINDOW_HOURS
-        if reminder is not None and not 1 <= reminder < window_hours:
-            problems.append(DailyError("tutor.setup.error.reminder", hours=reminder, window=window_hours))
-        if problems:
-            raise UserErrors("tutor.setup.error.header", problems)
-        assert post_time is not None and zone is not None and deck is not None
-        if language is None:
-            language = current.language if current is not None else language_from_locale(request.guild_locale)
-        settings = GuildSettings(
-            guild_id=request.guild_id,
-            channel_id=request.channel_id,
-            post_time=f"{post_time:%H:%M}",
-            timezone=zone.key,
-            days_mask=days_mask(days) if days is not None else (current.days_mask if current else 0b1111111),
-            active_deck_id=deck.id,
-            answer_window_hours=hours
-            if hours is not None
-            else (current.answer_window_hours if current else DEFAULT_WINDOW_HOURS),
-            language=language,
-            teacher_role_id=request.teacher_role_id
-            if request.teacher_role_id is not None
-            else (current.teacher_role_id if current else None),
-            private_answers=request.private_answers
-            if request.private_answers is not None
-            else (current.private_answers if current else False),
-            paused=current.paused if current is not None else False,
-            ping_role_id=ping_role_id,
-            open_thread=open_thread,
-            reminder_hours=reminder,
-        )
+        settings = checked_setup(request, current, deck)
         saved = self._remember(await self.store.save_guild(settings))
+        assert deck is not None  # checked_setup refuses an unknown deck
         return SetupResult(settings=saved, deck=deck, next_post=next_slot(schedule_of(saved), now))
 
     async def require_settings(self, guild_id: int) -> GuildSettings:
@@ -301,7 +203,8 @@ class DailyService:
                 gave_up = True
             else:
                 retry_at = settings.last_failure_at + retry_delay(settings.failure_count)
-        return Status(settings, deck, now, next_post, open_post, answers, retry_at, gave_up)
+        outage = self.store.health()
+        return Status(settings, deck, now, next_post, open_post, answers, retry_at, gave_up, outage)
 
     # ------------------------------------------------------------------------------------------ scheduler
 
@@ -432,16 +335,69 @@ class DailyService:
     async def release_lease(self, post_id: int) -> None:
         await self.store.release_post_lease(post_id)
 
-    async def post_sent(self, prepared: PreparedPost, channel_id: int, message_id: int) -> Post:
-        """Record the sent message; the answer window runs from now, as the post says."""
-        now = self.now()
-        post = await self.store.set_post_message(
-            prepared.post.id, channel_id, message_id, now, closes_at=prepared.closes_at
+    async def post_sent(
+        self, prepared: PreparedPost, channel_id: int, message_id: int, *, sent_at: datetime | None = None
+    ) -> Post:
+        """Record the sent message; the answer window runs from now, as the post says (or, for a message
+        found in the channel after a restart, from when it was sent, as that message says)."""
+        post = await self._set_post_message(
+            prepared.post, channel_id, message_id, sent_at, prepared.closes_at
         )
-        await self.store.reset_post_failures(prepared.post.guild_id)
-        self._settings.pop(prepared.post.guild_id, None)
-        self._open.pop(prepared.post.guild_id, None)
         return post
+
+    async def adopt_post(self, post: Post, channel_id: int, message_id: int, sent_at: datetime) -> Post:
+        """A post found in its channel after a crash (Discord had it, the store did not): record it."""
+        log.info(
+            "guild %s: adopted post %s found in the channel (message %s)", post.guild_id, post.id, message_id
+        )
+        return await self._set_post_message(post, channel_id, message_id, sent_at, None)
+
+    async def _set_post_message(
+        self,
+        post: Post,
+        channel_id: int,
+        message_id: int,
+        sent_at: datetime | None,
+        deadline: datetime | None,
+    ) -> Post:
+        now = self.now()
+        if sent_at is not None or deadline is None:
+            settings = await self.store.get_guild(post.guild_id)
+            start = min(sent_at or now, now)
+            deadline = closes_at(start, schedule_of(settings)) if settings is not None else post.closes_at
+        prepared_post = post
+        post = await self.store.set_post_message(
+            prepared_post.id, channel_id, message_id, sent_at or now, closes_at=deadline
+        )
+        await self.store.reset_post_failures(post.guild_id)
+        self._settings.pop(post.guild_id, None)
+        self._open.pop(post.guild_id, None)
+        return post
+
+    # What is about to be sent is recorded first (see bot.daily.scheduler): a nonce Discord enforces, short
+    # enough for Discord (25 characters), the same for every attempt at the same message.
+
+    async def begin_send(self, post: Post, kind: str, channel_id: int) -> SendIntent:
+        return await self.store.begin_send(post.id, kind, channel_id, f"t{kind[0]}{post.id}")
+
+    async def send_intents(self, guild_id: int | None = None) -> list[SendIntent]:
+        return await self.store.send_intents(guild_id)
+
+    async def drop_send(self, intent: SendIntent) -> None:
+        await self.store.drop_send(intent.post_id, intent.kind)
+
+    async def get_post(self, post_id: int) -> Post | None:
+        return await self.store.get_post(post_id)
+
+    async def just_posted(self, guild_id: int, within_seconds: float) -> bool:
+        """Whether the guild's open question was posted less than ``within_seconds`` ago (a second
+        /tutor post-now right after a first one must not reveal it)."""
+        post = await self.open_post(guild_id)
+        return (
+            post is not None
+            and post.posted_at is not None
+            and (self.now() - post.posted_at).total_seconds() < within_seconds
+        )
 
     async def post_failed(self, guild_id: int, error: str, *, due_since: datetime | None = None) -> int:
         """Count a failed post (or reveal) for /tutor status and the retry backoff; returns the count.
@@ -484,17 +440,25 @@ class DailyService:
     # ------------------------------------------------------------------------------------------ answers
 
     async def answer(
-        self, guild_id: int, member_id: int, reply: str, *, message_id: int | None = None
+        self,
+        guild_id: int,
+        member_id: int,
+        reply: str,
+        *,
+        message_id: int | None = None,
+        channel_id: int | None = None,
     ) -> AnswerOutcome:
-        """Grade and record a member's answer to the guild's open question (or to the post ``message_id``).
+        """Grade and record a member's answer to the guild's open question (or to the post ``message_id``,
+        which must be in ``channel_id`` when given: a form names its post, and a forged one names another).
 
         One scored answer per member per question: a second attempt returns the first grade, unchanged.
         """
         now = self.now()
         if message_id is not None:
             post = await self._post_of_message(guild_id, message_id, now)
-            if post is None or post.guild_id != guild_id:
+            if not _belongs(post, guild_id, channel_id):
                 raise DailyError("daily.error.unknown_post")
+            assert post is not None
         else:
             post = await self._open_post(guild_id, now)
             if post is None:
@@ -502,7 +466,7 @@ class DailyService:
         card = await self.card(post.card_id, post.guild_id) if post.card_id is not None else None
         if card is None:
             raise DailyError("daily.error.closed")
-        text = reply.strip()[:MAX_ANSWER_CHARS]
+        text = clean_text(reply).strip()[:MAX_ANSWER_CHARS]
         if not text:
             raise DailyError("daily.error.empty")
         if not post.is_open(now) or post.revealed_at is not None:
@@ -511,7 +475,7 @@ class DailyService:
                 return AnswerOutcome(post, card, None, earlier, closed=True)
             raise DailyError("daily.error.closed")
         others = await self.decks.others(post.deck_id, post.card_id or 0, post.guild_id)
-        grade = grade_answer(card, text, others)
+        grade = await self.grader.grade(card.items, text, question=card.question, others=others)
         try:
             result = await self.store.record_answer(post.id, member_id, text, grade.matched, grade.score, now)
         except PostClosed:
@@ -520,15 +484,26 @@ class DailyService:
             raise DailyError("daily.error.unknown_post") from None
         return AnswerOutcome(post, card, None if result.already_answered else grade, result)
 
-    async def before_answer(self, guild_id: int, member_id: int, message_id: int) -> AnswerOutcome | None:
+    async def before_answer(
+        self,
+        guild_id: int,
+        member_id: int,
+        message_id: int,
+        *,
+        channel_id: int | None = None,
+        post_id: int | None = None,
+    ) -> AnswerOutcome | None:
         """Before opening the answer form on the post ``message_id``: the member's first grade if they
         already answered (a second attempt gets it without typing again), None if they may answer.
 
-        Raises DailyError when the post is closed or not a question of the day.
+        The post must be of this guild (and, when given, in ``channel_id`` and the post ``post_id`` its
+        button names). Raises DailyError when the post is closed or not a question of the day.
         """
         now = self.now()
         post = await self._post_of_message(guild_id, message_id, now)
-        if post is None or post.guild_id != guild_id or post.card_id is None:
+        if not _belongs(post, guild_id, channel_id) or post is None or post.card_id is None:
+            raise DailyError("daily.error.unknown_post")
+        if post_id is not None and post.id != post_id:
             raise DailyError("daily.error.unknown_post")
         earlier = await self.store.get_answer(post.id, member_id)
         closed = not post.is_open(now) or post.revealed_at is not None
@@ -540,14 +515,28 @@ class DailyService:
             raise DailyError("daily.error.closed")
         return None
 
-    async def open_form(self, guild_id: int, member_id: int, message_id: int) -> AnswerOutcome | Card:
+    async def open_form(
+        self,
+        guild_id: int,
+        member_id: int,
+        message_id: int,
+        *,
+        channel_id: int | None = None,
+        post_id: int | None = None,
+    ) -> AnswerOutcome | Card:
         """The Answer button on the post ``message_id``: the member's first grade if they already answered,
         else the card whose question the answer form shows. Raises DailyError like :meth:`before_answer`."""
-        earlier = await self.before_answer(guild_id, member_id, message_id)
+        earlier = await self.before_answer(
+            guild_id, member_id, message_id, channel_id=channel_id, post_id=post_id
+        )
         if earlier is not None:
             return earlier
         post = await self._post_of_message(guild_id, message_id, self.now())
-        card = await self.card(post.card_id) if post is not None and post.card_id is not None else None
+        card = (
+            await self.card(post.card_id, post.guild_id)
+            if post is not None and post.card_id is not None
+            else None
+        )
         if card is None:
             raise DailyError("daily.error.unknown_post")
         return card
@@ -591,3 +580,10 @@ class DailyService:
         self._settings.pop(guild_id, None)
         self._open.pop(guild_id, None)
         return await self.store.forget_guild(guild_id)
+
+
+def _belongs(post: Post | None, guild_id: int, channel_id: int | None) -> bool:
+    """Whether a post named by a form or a button is this guild's (and in this channel)."""
+    if post is None or post.guild_id != guild_id:
+        return False
+    return channel_id is None or post.channel_id is None or post.channel_id == channel_id

@@ -129,12 +129,22 @@ class DeckLibrary:
             if info is None:
                 raise UserError(f"{feature}.error.no_deck")
         stored = await self.store.load_deck(info.id, guild_id=guild_id)  # with its teachers' aliases
+        hidden = await self.hidden_cards(guild_id)
         usable = tuple(
-            cid for cid, card in zip(stored.card_ids, stored.deck.cards, strict=True) if card.items
+            cid
+            for cid, card in zip(stored.card_ids, stored.deck.cards, strict=True)
+            if card.items and cid not in hidden
         )
         if not usable:
             raise UserError(f"{feature}.error.empty_deck", user={"name": info.name})
         return PlayableDeck(info, stored, usable)
+
+    async def hidden_cards(self, guild_id: int | None) -> set[int]:
+        """The cards of the guild's daily question not revealed yet: kept out of practice and quizzes, whose
+        feedback would give the open question's answers away."""
+        if guild_id is None:
+            return set()
+        return await self.store.unrevealed_cards(guild_id)
 
     async def choices(self, guild_id: int, typed: str, limit: int = 25) -> list[DeckChoice]:
         """Autocomplete: the guild's decks, then the bundled ones, with cards, whose name or title contains

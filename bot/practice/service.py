@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.clock import Clock, utc_now
+from bot.content import clean_text
 from bot.decks import Card
 from bot.decks.library import DeckLibrary
 from bot.errors import UserError
@@ -268,6 +269,9 @@ class PracticeService:
         ``UserError("practice.error.…")`` for an unknown or empty deck, or no mistakes to practise, before
         anything is stored.
         """
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+            # Discord's client sends a whole number; a forged or outdated one may send anything.
+            raise UserError("common.error.bad_value", user={"value": str(count)})
         wanted = DEFAULT_COUNT if count is None else max(1, min(MAX_COUNT, count))
         deck = await self.decks.playable(guild_id, deck_name, "practice")
         info, stored, usable = deck.info, deck.stored, list(deck.usable)
@@ -347,8 +351,13 @@ class PracticeService:
                 return Gone("ended")
             card = stored.card
             others = await self.decks.others(stored.deck_id, stored.id, guild_id)
+            # A session started before this card became the open daily question: no missed items shown.
+            secret = stored.id in await self.decks.hidden_cards(guild_id)
             grade = grade_reply(
-                card.items, "" if gave_up else reply[:MAX_ANSWER_CHARS], question=card.question, others=others
+                card.items,
+                "" if gave_up else clean_text(reply[:MAX_ANSWER_CHARS]),
+                question=card.question,
+                others=others,
             )
             now = self.clock()
             previous = await self.store.get_review(member_id, stored.id)
@@ -376,7 +385,9 @@ class PracticeService:
                     FoundItem(card.items[c.item].answer, c.part, c.via)
                     for c in sorted(grade.credits, key=lambda c: c.item)
                 ),
-                missed=tuple(
+                missed=()
+                if secret
+                else tuple(
                     MissedItem(item.answer, item.detail)
                     for index, item in enumerate(card.items)
                     if index not in grade.matched

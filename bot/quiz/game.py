@@ -32,11 +32,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock, utc_now
-from bot.decks import Card
+from bot.content import clean_text
+from bot.decks import Card, Item
 from bot.decks.library import PlayableDeck
 from bot.errors import UserError
-from bot.grading import grade_reply
-from bot.store import Store
+from bot.grading import Grade, grade_reply
+from bot.store import QuizResultRow, Store
 
 #: Points per credited item.
 ITEM_POINTS = 10
@@ -287,15 +288,35 @@ class Quiz:
             raise QuizError("quiz.error.already_answered", n=round_number)
         return current
 
-    def submit(self, member_id: int, round_number: int, reply: str) -> QuizAnswer:
-        """Grade a member's first answer to the open round; later ones and late ones raise QuizError."""
+    def others_for(self, card_id: int) -> list[tuple[Item, ...]] | None:
+        """The items of the deck's other cards, which grading by meaning calibrates a round's answers
+        against (None: the quiz knows only its own cards)."""
+        if self.deck_cards is None:
+            return None
+        return [other.items for other_id, other in self.deck_cards if other_id != card_id]
+
+    def submit(
+        self,
+        member_id: int,
+        round_number: int,
+        reply: str,
+        *,
+        grade: Grade | None = None,
+        at: datetime | None = None,
+    ) -> QuizAnswer:
+        """Grade a member's first answer to the open round; later ones and late ones raise QuizError.
+
+        ``grade`` and ``at``: the answer graded already (off the event loop) and when it arrived."""
         current = self.check_can_answer(member_id, round_number)
-        now = self.clock()
+        now = at or self.clock()
         card = current.card
-        others = None
-        if self.deck_cards is not None:
-            others = [other.items for card_id, other in self.deck_cards if card_id != current.card_id]
-        grade = grade_reply(card.items, reply[:MAX_ANSWER_CHARS], question=card.question, others=others)
+        if grade is None:
+            grade = grade_reply(
+                card.items,
+                clean_text(reply[:MAX_ANSWER_CHARS]),
+                question=card.question,
+                others=self.others_for(current.card_id),
+            )
         credited = round(grade.score * grade.total)
         seconds = max((now - current.started_at).total_seconds(), 0.0)
         base, bonus = answer_points(credited, seconds, self.round_seconds)
@@ -357,10 +378,24 @@ class Quiz:
         the same rows (the store keys them by quiz id), so a quiz cut short and then saved again is safe."""
         at = finished_at or self.clock()
         standings = self.standings()
-        for row in standings:
-            await store.record_quiz_result(
-                self.guild_id, self.id, row.member_id, points=row.points, rounds=row.rounds,
-                finished_at=at, deck_id=self.deck_id,
-            )  # fmt: skip
+        await store.record_quiz_results(
+            self.guild_id,
+            self.id,
+            [QuizResultRow(row.member_id, row.points, row.rounds) for row in standings],
+            finished_at=at,
+            deck_id=self.deck_id,
+        )
         self.saved = True
         return len(standings)
+
+    async def save_round(self, store: Store, result: RoundResult) -> None:
+        """Keep a closed round's points at once: a crash before the end keeps the rounds played."""
+        await store.record_quiz_round(
+            self.guild_id,
+            self.id,
+            result.round.number,
+            channel_id=self.channel_id,
+            points={a.member_id: a.points for a in result.round.answers.values()},
+            closed_at=self.clock(),
+            deck_id=self.deck_id,
+        )

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.content import PLAIN, Content, Markup
 from bot.i18n import format_number, format_score, t, tn
+from bot.store import UnfinishedQuiz
 
 from .game import ITEM_POINTS, SPEED_BONUS, Quiz, QuizAnswer, QuizRound, RoundResult, Standing
 
@@ -165,6 +166,31 @@ def final(quiz: Quiz, lang: str, markup: Markup = PLAIN, names: Mapping[int, str
         lines.append(t("quiz.final_nobody", lang))
     return Content(
         title=t("quiz.final_title", lang, deck=markup.text(quiz.deck_title, 150)),
+        description="\n".join(lines),
+        kind="leaderboard",
+    ).clipped()
+
+
+def interrupted(
+    quiz: UnfinishedQuiz,
+    deck_title: str,
+    lang: str,
+    markup: Markup = PLAIN,
+    names: Mapping[int, str] | None = None,
+) -> Content:
+    """A quiz cut short by a restart of the bot, ended with the rounds it played."""
+    standings: list[Standing] = []
+    for row in quiz.results:
+        tied = standings and standings[-1].points == row.points
+        rank = standings[-1].rank if tied else len(standings) + 1
+        standings.append(Standing(rank, row.member_id, row.points, row.rounds, 0, 0.0))
+    lines = [t("quiz.interrupted", lang), tn("quiz.final_rounds", quiz.rounds, lang), ""]
+    if standings:
+        lines += [*_standing_lines(tuple(standings), lang, markup, names), "", t("quiz.final_saved", lang)]
+    else:
+        lines.append(t("quiz.final_nobody", lang))
+    return Content(
+        title=t("quiz.final_title", lang, deck=markup.text(deck_title, 150)),
         description="\n".join(lines),
         kind="leaderboard",
     ).clipped()

@@ -20,8 +20,10 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.content import PLAIN, Content, Markup
+from bot.content import PLAIN, Content, Markup, clean_text
 from bot.decks.library import DeckLibrary
+from bot.errors import UserError
+from bot.grading.pool import GradingPool
 from bot.i18n import t
 from bot.names import MemberNames
 from bot.store import Store
@@ -29,6 +31,7 @@ from bot.store import Store
 from . import render
 from .game import (
     DEFAULT_ROUND_SECONDS,
+    MAX_ANSWER_CHARS,
     MAX_ROUND_SECONDS,
     MAX_TARGET,
     MIN_ROUND_SECONDS,
@@ -123,6 +126,10 @@ class RunningQuiz:
             await self._wait(quiz.round_seconds, until_answered=True)
             result = quiz.close_round()
             self._round_open = False
+            try:
+                await quiz.save_round(service.store, result)
+            except Exception:  # the quiz plays on; its end saves everything again
+                log.exception("could not record round %d of quiz %s", played.number, quiz.id)
             await table.close_round(render.question(quiz, played, lang, markup, open_=False))
             pause = quiz.has_next and not self.stopping
             next_at = quiz.clock() + timedelta(seconds=service.pause_seconds) if pause else None
@@ -187,8 +194,11 @@ class QuizService:
         round_seconds: float = DEFAULT_ROUND_SECONDS,
         pause_seconds: float = PAUSE_SECONDS,
         names: MemberNames | None = None,
+        grader: GradingPool | None = None,
     ) -> None:
         self.store = store
+        #: Grades off the event loop (the daily question's pool, shared).
+        self.grader = grader or GradingPool()
         self.decks = decks
         self.clock = clock
         #: How a round's time passes; tests replace it with a timer they fire themselves.
@@ -224,6 +234,8 @@ class QuizService:
             raise QuizError("quiz.error.target", low=MIN_TARGET, high=MAX_TARGET)
         if channel_id in self.by_channel:
             raise QuizError("quiz.error.busy")
+        if rounds is not None and (isinstance(rounds, bool) or not isinstance(rounds, int)):
+            raise UserError("common.error.bad_value", user={"value": str(rounds)})  # a forged client's
         playable = await self.decks.playable(guild_id, deck, "quiz")
         if channel_id in self.by_channel:  # another /quiz start won the race while the deck loaded
             raise QuizError("quiz.error.busy")
@@ -274,10 +286,12 @@ class QuizService:
             raise QuizError("quiz.error.not_starter")
         running.request_stop()
 
-    def _running(self, quiz_id: str, guild_id: int | None) -> RunningQuiz:
+    def _running(self, quiz_id: str, guild_id: int | None, channel_id: int | None = None) -> RunningQuiz:
         running = self.by_id.get(quiz_id)
-        # A button or form of another server's quiz is not this member's to answer.
+        # A button or form of another server's (or another channel's) quiz is not this member's to answer.
         if running is None or running.quiz.guild_id != guild_id:
+            raise QuizError("quiz.error.over")
+        if channel_id is not None and running.quiz.channel_id != channel_id:
             raise QuizError("quiz.error.over")
         return running
 
@@ -286,22 +300,71 @@ class QuizService:
         return running.lang if running is not None else None
 
     def can_answer(
-        self, quiz_id: str, guild_id: int | None, member_id: int, round_number: int
+        self,
+        quiz_id: str,
+        guild_id: int | None,
+        member_id: int,
+        round_number: int,
+        channel_id: int | None = None,
     ) -> tuple[Quiz, QuizRound]:
-        """The quiz and its open round, if the member may answer it (the Answer button). Raises QuizError."""
-        running = self._running(quiz_id, guild_id)
+        """The quiz and its open round, if the member may answer it (the Answer button, in the quiz's
+        channel when ``channel_id`` is given). Raises QuizError."""
+        running = self._running(quiz_id, guild_id, channel_id)
         played = running.quiz.check_can_answer(member_id, round_number)
         running.quiz.join(member_id)  # pressed Answer: the round waits for them too
         return running.quiz, played
 
-    def submit(
-        self, quiz_id: str, guild_id: int | None, member_id: int, round_number: int, reply: str
+    async def submit(
+        self,
+        quiz_id: str,
+        guild_id: int | None,
+        member_id: int,
+        round_number: int,
+        reply: str,
+        channel_id: int | None = None,
     ) -> QuizAnswer:
-        """Grade a member's answer to a round. Raises QuizError (over, closed, already answered)."""
-        running = self._running(quiz_id, guild_id)
-        answer = running.quiz.submit(member_id, round_number, reply)
+        """Grade a member's answer to a round (sent from the quiz's channel when ``channel_id`` is given),
+        off the event loop with the other answers arriving at the same time. Raises QuizError (over,
+        closed, already answered)."""
+        quiz = self._running(quiz_id, guild_id, channel_id).quiz
+        card = quiz.check_can_answer(member_id, round_number).card
+        at = quiz.clock()  # the speed bonus counts from arrival, not from the end of grading
+        text = clean_text(reply[:MAX_ANSWER_CHARS])
+        played = quiz.check_can_answer(member_id, round_number)
+        others = quiz.others_for(played.card_id)
+        grade = await self.grader.grade(card.items, text, question=card.question, others=others)
+        running = self._running(quiz_id, guild_id, channel_id)  # still running; checked again below
+        answer = running.quiz.submit(member_id, round_number, reply, grade=grade, at=at)
         running.answered()
         return answer
+
+    async def recover(self, present: Callable[[int], bool]) -> list[tuple[int, Content]]:
+        """After a crash: every quiz whose rounds were recorded but whose results never were, in a channel
+        this process can reach (``present``), ends now with the rounds played. Their results go to the quiz
+        leaderboard; returns what to post in each channel (the quiz's visible end)."""
+        ended: list[tuple[int, Content]] = []
+        for unfinished in await self.store.unfinished_quizzes():
+            if unfinished.quiz_id in self.by_id or not present(unfinished.channel_id):
+                continue
+            await self.store.record_quiz_results(
+                unfinished.guild_id,
+                unfinished.quiz_id,
+                unfinished.results,
+                finished_at=self.clock(),
+                deck_id=unfinished.deck_id,
+            )
+            settings = await self.store.get_guild(unfinished.guild_id)
+            info = await self.store.get_deck_info(unfinished.deck_id) if unfinished.deck_id else None
+            lang = settings.language if settings is not None else "en"
+            title = info.title if info is not None else "—"
+            names = None
+            if self.names is not None:
+                names = await self.names.names(unfinished.guild_id, [r.member_id for r in unfinished.results])
+            ended.append(
+                (unfinished.channel_id, render.interrupted(unfinished, title, lang, self.markup, names))
+            )
+            log.info("quiz %s ended after a restart with %d rounds", unfinished.quiz_id, unfinished.rounds)
+        return ended
 
     async def close(self) -> None:
         """Stop every quiz with the process, keeping the rounds played."""

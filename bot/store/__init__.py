@@ -21,6 +21,7 @@ from .errors import (
     StoreUnavailable,
     UnknownRecord,
 )
+from .quiz import QuizResultRow, UnfinishedQuiz
 from .records import (
     ALL_DAYS,
     AnswerResult,
@@ -36,6 +37,7 @@ from .records import (
     PostStats,
     PracticeSession,
     Review,
+    SendIntent,
     StoredCard,
     StoredDeck,
     TopScorer,
@@ -69,10 +71,12 @@ __all__ = [
     "PostClosed",
     "PostStats",
     "PracticeSession",
+    "QuizResultRow",
     "RegradeNotice",
     "RegradeResult",
     "Regrader",
     "Review",
+    "SendIntent",
     "Store",
     "StoreError",
     "StoreUnavailable",
@@ -81,6 +85,7 @@ __all__ = [
     "StoredReply",
     "TaughtAlias",
     "TopScorer",
+    "UnfinishedQuiz",
     "UnknownRecord",
     "days_to_mask",
     "mask_to_days",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -20,8 +21,10 @@ from typing import Any, Literal, TypeVar
 import aiosqlite
 
 from .base import Conn, Params, Row
-from .errors import DatabaseLocked, InvalidValue, StoreError
+from .errors import DatabaseLocked, InvalidValue, StoreError, StoreUnavailable
 from .schema import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Synchronous = Literal["NORMAL", "FULL"]
@@ -70,6 +73,44 @@ class SqliteEngine:
         self._db: aiosqlite.Connection | None = db
         self.target = target
         self.lock = asyncio.Lock()
+        #: The file the bot opened (device, inode): a file deleted or replaced under the running bot is
+        #: noticed and refused, never written to as if it were the database (its scores would be lost).
+        self._identity = _identity(target)
+        #: What is wrong with the database now (a ``StoreUnavailable.reason``), None when it works.
+        self.problem: str | None = None
+
+    def health(self) -> str | None:
+        """What is wrong now: the last write's failure, or the file gone or replaced; None when fine."""
+        try:
+            self._check_identity()
+        except StoreUnavailable as error:
+            return error.reason
+        return self.problem
+
+    def _check_identity(self) -> None:
+        if self._identity is None:
+            return
+        now = _identity(self.target)
+        if now != self._identity:
+            what = "deleted" if now is None else "replaced by another file"
+            raise StoreUnavailable(
+                f"{self.target} was {what} while the bot runs; nothing more is recorded. Put the file back "
+                "(or restore it from a backup) and restart the bot; it never starts a new empty database "
+                "under a running bot",
+                "file_gone",
+            )
+
+    def _failed(self, error: StoreUnavailable) -> StoreUnavailable:
+        """Remember the failure; logged once per kind, not once per answer."""
+        if self.problem != error.reason:
+            log.error("the database cannot record anything: %s", error)
+        self.problem = error.reason
+        return error
+
+    def _succeeded(self) -> None:
+        if self.problem is not None:
+            log.warning("the database records again (it was: %s)", self.problem)
+            self.problem = None
 
     @property
     def closed(self) -> bool:
@@ -88,18 +129,29 @@ class SqliteEngine:
         """``work`` between BEGIN IMMEDIATE and COMMIT (rolled back if it fails); the lock is held."""
         db = self.raw()
         try:
+            self._check_identity()
+        except StoreUnavailable as error:
+            raise self._failed(error) from None
+        try:
             await db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
-            raise explain(error, self.target, None) from error
+            raise self._failed_with(error) from error
         try:
             result = await work(SqliteConn(db))
             await db.execute("COMMIT")
-        except BaseException:
+        except BaseException as error:
             # The failed statement may have ended the transaction already.
             with contextlib.suppress(sqlite3.Error):
                 await db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError):
+                raise self._failed_with(error) from error
             raise
+        self._succeeded()
         return result
+
+    def _failed_with(self, error: sqlite3.OperationalError) -> StoreError:
+        explained = explain(error, self.target, None)
+        return self._failed(explained) if isinstance(explained, StoreUnavailable) else explained
 
     async def read(self, work: Callable[[Conn], Awaitable[T]]) -> T:
         # Under the lock too: otherwise a read could run in the middle of another task's write transaction
@@ -142,6 +194,17 @@ async def open_sqlite(
         raise
     db.row_factory = sqlite3.Row
     return SqliteEngine(db, name)
+
+
+def _identity(target: str) -> tuple[int, int] | None:
+    """The file's device and inode; None for an in-memory database or a missing file."""
+    if target == ":memory:" or target.startswith("file:"):
+        return None
+    try:
+        stat = Path(target).stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def check_file(path: Path) -> None:
@@ -251,7 +314,13 @@ def explain(error: sqlite3.Error, path: str, busy_timeout: float | None) -> Stor
             "time: stop the other one, or point TUTOR_DB at another file"
         )
     if "readonly" in text or "read-only" in text:
-        return StoreError(f"{path} cannot be written (read-only file, folder or disk); make it writable")
+        return StoreUnavailable(
+            f"{path} cannot be written (read-only file, folder or disk); make it writable", "read_only"
+        )
+    if "full" in text:
+        return StoreUnavailable(f"{path}: the disk is full; free some space", "disk_full")
+    if "disk i/o" in text:
+        return StoreUnavailable(f"{path}: the disk failed to read or write ({error})", "io_error")
     if "not a database" in text or "malformed" in text or "encrypted" in text:
         return StoreError(
             f"{path} is not a usable SQLite database ({error}); nothing was changed. Move it away or point "

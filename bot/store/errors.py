@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from bot.errors import Outage
+
+#: What can be wrong with the database while the bot runs (``StoreUnavailable.reason``).
+REASONS = ("unavailable", "read_only", "disk_full", "file_gone", "locked", "io_error")
+
 
 class StoreError(Exception):
     """A problem with the database the bot cannot work around; the message is meant for the operator."""
 
 
-class DatabaseLocked(StoreError):
+class StoreUnavailable(StoreError, Outage):
+    """The database cannot record anything right now (its server is down, restarting or unreachable; the
+    file is read-only, its disk full, it was deleted or replaced); nothing was recorded.
+
+    Callers tell the member to try again; the store recovers by itself once the cause is gone (a deleted or
+    replaced file excepted: the bot never writes to a new empty file under a running bot). ``reason`` is one
+    of ``REASONS``."""
+
+    def __init__(self, message: str, reason: str = "unavailable") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class DatabaseLocked(StoreUnavailable):
     """Another process holds the database longer than the busy timeout."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "locked")
 
 
 class UnknownRecord(StoreError, LookupError):
@@ -25,12 +46,6 @@ class PostClosed(StoreError):
 
 class InvalidValue(StoreError, ValueError):
     """A value the store refuses to save (bad time, unknown timezone, naive datetime, ...)."""
-
-
-class StoreUnavailable(StoreError):
-    """The database server cannot be reached right now (down, restarting, network); nothing was recorded.
-
-    Callers tell the member to try again; the store reconnects by itself once the server is back."""
 
 
 class CardChanged(StoreError):

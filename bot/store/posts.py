@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from .base import Conn, Row, StoreBase
 from .base import at as _at
 from .errors import UnknownRecord
-from .records import Claim, Post, from_epoch, to_epoch
+from .records import Claim, Post, SendIntent, from_epoch, to_epoch
 
 
 class PostStore(StoreBase):
@@ -81,6 +81,7 @@ class PostStore(StoreBase):
             )
             if not rows:
                 raise UnknownRecord(f"post {post_id} does not exist")
+            await db.execute("DELETE FROM send_intents WHERE post_id = ? AND kind = 'post'", (post_id,))
             return _post(rows[0])
 
         return await self._write(work)
@@ -108,6 +109,52 @@ class PostStore(StoreBase):
 
         async def work(db: Conn) -> None:
             await db.execute("UPDATE posts SET lease_until = NULL WHERE id = ?", (post_id,))
+
+        await self._write(work)
+
+    async def begin_send(self, post_id: int, kind: str, channel_id: int, nonce: str) -> SendIntent:
+        """Record that the post (``kind="post"``) or its reveal is about to be sent in ``channel_id``.
+
+        Idempotent: an intent recorded by an earlier attempt comes back with ``created=False`` (and its own
+        nonce and time): that attempt may have been sent, so look for it before sending again.
+        """
+        now = self._now()
+
+        async def work(db: Conn) -> SendIntent:
+            inserted = list(
+                await db.fetch(
+                    "INSERT INTO send_intents (post_id, kind, guild_id, channel_id, nonce, started_at) "
+                    "SELECT id, CAST(? AS TEXT), guild_id, CAST(? AS BIGINT), CAST(? AS TEXT), "
+                    "CAST(? AS BIGINT) FROM posts WHERE id = ? "
+                    f"ON CONFLICT (post_id, kind) DO NOTHING RETURNING {_INTENT_COLUMNS}",
+                    (kind, channel_id, nonce, now, post_id),
+                )
+            )
+            if inserted:
+                return _intent(inserted[0])
+            row = await db.fetchrow(
+                f"SELECT {_INTENT_COLUMNS} FROM send_intents WHERE post_id = ? AND kind = ?", (post_id, kind)
+            )
+            if row is None:
+                raise UnknownRecord(f"post {post_id} does not exist")
+            return _intent(row, created=False)
+
+        return await self._write(work)
+
+    async def send_intents(self, guild_id: int | None = None) -> list[SendIntent]:
+        """Posts and reveals recorded as about to be sent and not known to be sent (after a crash)."""
+        rows = await self._fetch(
+            f"SELECT {_INTENT_COLUMNS} FROM send_intents "
+            "WHERE CAST(:guild AS BIGINT) IS NULL OR guild_id = :guild ORDER BY started_at",
+            {"guild": guild_id},
+        )
+        return [_intent(row, created=False) for row in rows]
+
+    async def drop_send(self, post_id: int, kind: str) -> None:
+        """Forget an intent: the message was not sent (it is not in the channel), so it may be sent anew."""
+
+        async def work(db: Conn) -> None:
+            await db.execute("DELETE FROM send_intents WHERE post_id = ? AND kind = ?", (post_id, kind))
 
         await self._write(work)
 
@@ -198,6 +245,7 @@ class PostStore(StoreBase):
                 "RETURNING id",
                 (revealed, post_id),
             )
+            await db.execute("DELETE FROM send_intents WHERE post_id = ? AND kind = 'reveal'", (post_id,))
             return bool(list(rows))
 
         return await self._write(work)
@@ -235,6 +283,15 @@ class PostStore(StoreBase):
 
         return await self._write(work)
 
+    async def unrevealed_cards(self, guild_id: int) -> set[int]:
+        """Cards of the guild's daily posts not revealed yet (claimed, open, or closed awaiting the reveal):
+        practice and quizzes must not show their answers before the reveal does."""
+        rows = await self._fetch(
+            "SELECT card_id FROM posts WHERE guild_id = ? AND revealed_at IS NULL AND card_id IS NOT NULL",
+            (guild_id,),
+        )
+        return {int(row[0]) for row in rows}
+
     async def cards_posted(self, guild_id: int, deck_id: int) -> list[int]:
         """Card ids of the guild's posts from this deck, in slot order (claimed ones included)."""
         rows = await self._fetch(
@@ -249,6 +306,21 @@ _POST_COLUMNS = (
     "id, guild_id, deck_id, card_id, channel_id, message_id, slot, claimed_at, posted_at, closes_at, "
     "revealed_at, thread_id, reminded_at"
 )
+
+
+_INTENT_COLUMNS = "post_id, kind, guild_id, channel_id, nonce, started_at"
+
+
+def _intent(row: Row, *, created: bool = True) -> SendIntent:
+    return SendIntent(
+        post_id=row["post_id"],
+        kind=row["kind"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        nonce=row["nonce"],
+        started_at=_at(row["started_at"]),
+        created=created,
+    )
 
 
 def _post(row: Row) -> Post:

@@ -44,6 +44,7 @@ _FORGET_MEMBER = (
     "DELETE FROM quiz_results WHERE guild_id = ? AND member_id = ?",
     "DELETE FROM member_names WHERE guild_id = ? AND member_id = ?",
     "DELETE FROM regrade_notices WHERE guild_id = ? AND member_id = ?",
+    "DELETE FROM quiz_rounds WHERE guild_id = ? AND member_id = ?",
 )
 
 # Children before parents: answers before posts, the guild row (which points at its active deck) before the
@@ -52,6 +53,7 @@ _FORGET_GUILD = (
     "DELETE FROM regrade_notices WHERE guild_id = ?",
     "DELETE FROM taught_aliases WHERE guild_id = ?",
     "DELETE FROM answers WHERE guild_id = ?",
+    "DELETE FROM send_intents WHERE guild_id = ?",
     "DELETE FROM member_totals WHERE guild_id = ?",
     "DELETE FROM deck_totals WHERE guild_id = ?",
     "DELETE FROM posts WHERE guild_id = ?",
@@ -60,6 +62,7 @@ _FORGET_GUILD = (
     "DELETE FROM practice_sessions WHERE guild_id = ?",
     "DELETE FROM quiz_results WHERE guild_id = ?",
     "DELETE FROM member_names WHERE guild_id = ?",
+    "DELETE FROM quiz_rounds WHERE guild_id = ?",
     "DELETE FROM guilds WHERE guild_id = ?",
     "DELETE FROM decks WHERE guild_id = ?",
 )

@@ -171,6 +171,21 @@ class Post:
 
 
 @dataclass(frozen=True, slots=True)
+class SendIntent:
+    """A post or a reveal the bot was about to send (recorded before sending, removed once its message id
+    is stored): after a crash, look for it in the channel before sending again."""
+
+    post_id: int
+    kind: str  # "post" or "reveal"
+    guild_id: int
+    channel_id: int
+    nonce: str
+    started_at: datetime
+    #: False when the intent was already recorded by an earlier attempt (it may have been sent).
+    created: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """The result of claim_post: the post for the slot, and whether this call created it."""
 

@@ -241,6 +241,38 @@ _V6_CLASS = (
     """,
 )
 
+# Version 9 (issue 13): what the bot is about to
+# send, recorded before it sends, so a restart adopts a message Discord accepted instead of sending it again
+# (the post's button and the reveal's link, or the nonce, find it in the channel's history); and each quiz
+# round's points, recorded as the round closes, so a quiz cut short by a crash keeps what was played.
+_V9_INTENTS = (
+    """
+    CREATE TABLE send_intents (
+        post_id     INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+        kind        TEXT    NOT NULL CHECK (kind IN ('post', 'reveal')),
+        guild_id    INTEGER NOT NULL,
+        channel_id  INTEGER NOT NULL,
+        nonce       TEXT    NOT NULL,  -- sent with enforce_nonce: Discord itself refuses a double
+        started_at  INTEGER NOT NULL,
+        PRIMARY KEY (post_id, kind)
+    )
+    """,
+    "CREATE INDEX send_intents_guild ON send_intents (guild_id)",
+    """
+    CREATE TABLE quiz_rounds (
+        guild_id    INTEGER NOT NULL,
+        quiz_id     TEXT    NOT NULL,
+        round       INTEGER NOT NULL,
+        channel_id  INTEGER NOT NULL,
+        deck_id     INTEGER,
+        member_id   INTEGER NOT NULL,
+        points      INTEGER NOT NULL,
+        closed_at   INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, quiz_id, round, member_id)
+    )
+    """,
+)
+
 # Version 7 (issue 8, the teacher closes the loop): aliases a teacher accepted
 # from what the class typed, by guild, card and item key (apart from the deck's own, so they can be listed and
 # removed and survive a re-import that keeps the card and the item), and the notices owed to members whose
@@ -281,6 +313,6 @@ _V8_POST_LEASE = ("ALTER TABLE posts ADD COLUMN lease_until INTEGER",)
 #: MIGRATIONS[n] takes a database from version n to n + 1.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING,
-    _V5_NEXT_CARD, _V6_CLASS, _V7_TAUGHT_ALIASES, _V8_POST_LEASE,
+    _V5_NEXT_CARD, _V6_CLASS, _V7_TAUGHT_ALIASES, _V8_POST_LEASE, _V9_INTENTS,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -114,6 +114,12 @@ class Store(
     def closed(self) -> bool:
         return self._engine.closed
 
+    def health(self) -> str | None:
+        """What keeps the database from recording right now (a ``StoreUnavailable.reason``), or None."""
+        if isinstance(self._engine, SqliteEngine):
+            return self._engine.health()
+        return None
+
     @property
     def engine(self) -> str:
         """``"sqlite"`` or ``"postgresql"``."""

@@ -38,6 +38,8 @@ TABLES = (
     "member_names",
     "taught_aliases",
     "regrade_notices",
+    "send_intents",
+    "quiz_rounds",
 )
 # The identity column of each table that has one (SQLite's INTEGER PRIMARY KEY).
 _IDENTITY = {

@@ -107,7 +107,7 @@ class TeacherService:
                 raise UserError("teacher.stats.no_post")
             return post
         typed = question.strip()
-        if typed.isdigit() and len(typed) < 20:
+        if typed.isascii() and typed.isdigit() and len(typed) < 20:
             found = await self.store.get_post(int(typed))
             # An id from another server is not this teacher's to read.
             if found is not None and found.guild_id == guild_id and found.posted_at is not None:

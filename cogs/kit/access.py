@@ -67,7 +67,9 @@ async def is_teacher(interaction: discord.Interaction) -> bool:
         return False
     settings = await services.guild_settings(interaction.guild_id)
     role_id = settings.teacher_role_id if settings is not None else None
-    return role_id is not None and any(role.id == role_id for role in member.roles)
+    if role_id is None or role_id == interaction.guild_id:  # @everyone (set before it was refused): nobody
+        return False
+    return any(role.id == role_id for role in member.roles)
 
 
 def teacher_only() -> Any:

@@ -1,5 +1,6 @@
-"""The one error reporter: a user error becomes a private message in the member's language; anything
-unexpected is logged with a short reference the member is given (never a silent "interaction failed")."""
+"""The one error reporter: a user error becomes a private message in the member's language; an outage (the
+database cannot record) says nothing was recorded and to try again; anything unexpected is logged with a
+short reference the member is given (never a silent "interaction failed")."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.errors import UserError
+from bot.errors import Outage, UserError
 from bot.i18n import t
 
 from .access import NotTeacher, language
-from .markup import DISCORD
+from .markup import DISCORD, safe
 from .replies import send_private
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ async def guarded(interaction: discord.Interaction, lang: str | None = None) -> 
         yield shown
     except UserError as error:
         await tell(interaction, error, shown)
+    except Outage:
+        await send_private(interaction, t("common.error.unavailable", shown))  # logged once by the store
     except Exception as error:
         await report_error(interaction, error, shown)
 
@@ -63,8 +66,13 @@ async def on_app_command_error(interaction: discord.Interaction, error: app_comm
         message = t("common.error.not_allowed", lang)
     elif isinstance(error, app_commands.NoPrivateMessage):
         message = t("common.error.guild_only", lang)
+    elif isinstance(error, app_commands.TransformerError):
+        # A value the Discord client would not send (a forged or outdated client): named, not "went wrong".
+        message = t("common.error.bad_value", lang, value=safe(str(error.value), 100))
     elif isinstance(original, UserError):
         message = original.message(lang, DISCORD)
+    elif isinstance(original, Outage):
+        message = t("common.error.unavailable", lang)  # not a bug: the store logged it once
     else:
         await report_error(interaction, original, lang)
         return

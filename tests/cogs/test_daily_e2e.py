@@ -19,7 +19,7 @@ from bot.decks.model import Card
 from bot.grading import grade_reply
 from bot.i18n import NBSP
 from bot.runner import CURATED_DECKS
-from cogs.daily import ANSWER_BUTTON_ID
+from cogs.daily import ANSWER_BUTTON
 from tests.fakediscord import FakeDiscord, Message
 from tests.fakediscord.fixtures import DiscordProblems
 from tests.support.classroom import MONTREAL, POST_AT, Class, epoch
@@ -64,7 +64,9 @@ async def test_a_day_of_the_daily_question(klass: Class, discord_problems: Disco
     assert card.question in embed["description"]
     assert "4 items" in post_message.text
     assert f"<t:{epoch(deadline)}:F>" in post_message.text
-    assert [(b["label"], b["custom_id"]) for b in post_message.buttons] == [("Answer", ANSWER_BUTTON_ID)]
+    assert [(b["label"], b["custom_id"]) for b in post_message.buttons] == [
+        ("Answer", ANSWER_BUTTON.format(post=post.id))
+    ]
 
     answers = [item.answer for item in card.items]
     # Alice: every item, through the button and the form.
@@ -173,7 +175,8 @@ async def test_a_restart_mid_day_posts_nothing_twice_and_reveals_once(klass: Cla
     assert f"Your score: 1/{len(card.items)}" in graded.text
     assert (await klass.tick_at(POST_AT + timedelta(hours=4))).posted == []
     # The post made before the restart still takes answers through its button (a persistent view).
-    click = await fake.click(bob, post_message, ANSWER_BUTTON_ID)
+    post, _ = await klass.card_of(post_message)
+    click = await fake.click(bob, post_message, ANSWER_BUTTON.format(post=post.id))
     graded = await click.modal.submit({"Your answer": card.items[1].answer})
     assert f"Your score: 1/{len(card.items)}" in graded.text
     # Alice's answer survived the restart: a second attempt gets it.

@@ -333,6 +333,57 @@ async def test_a_restart_ends_the_quiz_and_keeps_the_rounds_played(
         assert [(row.member_id, row.answers) for row in board.rows] == [(alice.id, 1)]
 
 
+async def test_a_crash_after_a_round_closed_keeps_it_and_ends_the_quiz_visibly(
+    fake_discord: FakeDiscord,
+    start_bot: BotStarter,
+    mini: Path,
+    guild: Guild,
+    members: dict[str, Member],
+    clock: Clock,
+    timer: ManualTimer,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    fake = fake_discord
+    alice = members["alice"]
+    channel = guild.channel("quiz")
+    first_bot = await start_quiz_bot(start_bot, mini, clock, timer)
+    await fake.slash(guild, alice, "quiz start", deck="mini", rounds=2, in_channel=channel)
+    first = await round_message(fake, channel, 1)
+    clock.at(2)
+    await answer(fake, alice, first, answer_for(question_of(first), "all"))
+    await timer.finish()  # round 1 closes: its points are recorded at once
+    await fake.wait_for_message(channel, lambda m: bool(m.embed and "Standings" in m.text))
+    # A kill -9 now: nothing of the process's own clean-up runs (no final save, nothing said).
+    quizzes = first_bot.services.quiz  # type: ignore[union-attr]
+    (running,) = quizzes.by_channel.values()
+    monkeypatch.setattr(running, "_save_quietly", _nothing)
+    monkeypatch.setattr(running, "_say_failed", _nothing)
+    assert running.task is not None
+    running.task.cancel()
+    await asyncio.gather(running.task, return_exceptions=True)
+    async with Store.open(mini) as store:
+        board = await store.leaderboard(guild.id, "all", now=START, tz=UTC, category="quiz")
+        assert not board.rows  # no results: only the round was recorded
+    await start_bot.stop(first_bot)
+
+    # The restart ends the quiz in its channel with the round played, and keeps Alice's points.
+    since = fake.checkpoint()
+    await start_quiz_bot(start_bot, mini, clock, ManualTimer())
+    ended = await fake.wait_for_message(
+        channel, lambda m: bool(m.embed and "cut short" in m.text), since=since
+    )
+    name = alice.nick or alice.user.global_name or alice.user.name  # as the bot saw her answer, before the crash
+    assert "1 round played" in ended.text and name in ended.text and not ended.pings.any
+    async with Store.open(mini) as store:
+        board = await store.leaderboard(guild.id, "all", now=START, tz=UTC, category="quiz")
+        assert [(row.member_id, row.answers) for row in board.rows] == [(alice.id, 1)]
+        assert await store.unfinished_quizzes() == []  # ended once: a second restart says nothing
+
+
+async def _nothing(*args: object) -> None:
+    return None
+
+
 async def test_the_bot_cannot_post_in_the_channel(
     fake_discord: FakeDiscord,
     start_bot: BotStarter,

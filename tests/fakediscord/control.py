@@ -87,6 +87,7 @@ class ControlApi:
             ("POST", "/interactions/wait"): self._c_wait_interactions,
             ("POST", "/click"): self._c_click,
             ("POST", "/modal"): self._c_modal,
+            ("POST", "/modal/batch"): self._c_modal_batch,
             ("POST", "/messages"): self._c_send_message,
             ("GET", "/channels/{channel_id}/messages"): self._c_messages,
             ("POST", "/wait_for_message"): self._c_wait_for_message,
@@ -212,6 +213,30 @@ class ControlApi:
     async def _c_modal(self, request: web.Request, body: dict[str, Any]) -> Any:
         result = await self.submit_modal(int(body["user"]), body.get("values") or {})
         return interaction_summary(result)
+
+    async def _c_modal_batch(self, request: web.Request, body: dict[str, Any]) -> Any:
+        """Form submissions ``custom_id`` (one per user, with its input values), all within ``spread``
+        seconds, as members answering a live quiz's round at once; queued like ``_c_slash_batch``."""
+        loop = asyncio.get_running_loop()
+        items = body["items"]
+        step = float(body.get("spread", 0.0)) / max(1, len(items))
+        started = loop.time()
+        ids = []
+        for index, item in enumerate(items):
+            if step:
+                delay = started + index * step - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            g, u, ch = self._forge_where(int(item["user"]), int(body["guild"]), _id(body.get("channel")))
+            rows = [
+                {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+                for key, value in (item.get("values") or {}).items()
+            ]
+            result, _ = self._interaction_base(
+                5, u, g, ch, {"custom_id": body["custom_id"], "components": rows}
+            )
+            ids.append(str(self._queue_interaction(result).id))
+        return {"ids": ids, "started": started}
 
     async def _c_send_message(self, request: web.Request, body: dict[str, Any]) -> Any:
         msg = await self.send_message(int(body["channel"]), int(body["author"]), body.get("content", ""))

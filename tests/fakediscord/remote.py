@@ -246,6 +246,26 @@ class FakeDiscordProcess:
         d = await self.request("POST", "/slash/batch", body)
         return [int(i) for i in d["ids"]]
 
+    async def modal_batch(
+        self,
+        guild: int,
+        channel: int,
+        custom_id: str,
+        items: Iterable[tuple[int, dict[str, str]]],
+        *,
+        spread: float = 0.0,
+    ) -> list[int]:
+        """Submit the form ``custom_id`` once per (user, {input custom id: value}), within ``spread`` s."""
+        body = {
+            "guild": str(guild),
+            "channel": str(channel),
+            "custom_id": custom_id,
+            "items": [{"user": user, "values": values} for user, values in items],
+            "spread": spread,
+        }
+        d = await self.request("POST", "/modal/batch", body)
+        return [int(i) for i in d["ids"]]
+
     async def wait_interactions(
         self, ids: Iterable[int], *, timeout: float = 10.0
     ) -> list[RemoteInteraction]:

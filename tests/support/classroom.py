@@ -78,6 +78,9 @@ class Class:
     #: The cogs the bot loads (a test of another feature's cog adds it here before ``start``).
     extensions: tuple[str, ...] = ("cogs.daily", "cogs.tutor")
 
+    #: The cogs the bot loads (a test may add others, e.g. ``cogs.practice``).
+    extensions: tuple[str, ...] = ("cogs.daily", "cogs.tutor")
+
     def make_bot(self, *, message_content: bool = False) -> TutorBot:
         return TutorBot(
             extensions=list(self.extensions),

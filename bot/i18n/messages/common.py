@@ -40,6 +40,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "These buttons belong to someone else.",
         "fr": "Ces boutons appartiennent à quelqu'un d'autre.",
     },
+    "common.error.stale_button": {
+        "en": "This button is not one the bot has open for you (it is old, or someone else's). "
+        "Run the command again.",
+        "fr": "Ce bouton n'est pas un de ceux que le bot a ouverts pour vous (il est ancien, ou à quelqu'un "
+        "d'autre). Relancez la commande.",
+    },
+    "common.error.bad_value": {
+        "en": "“{value}” is not a value this command accepts. Pick one of the values Discord suggests.",
+        "fr": "« {value} » n'est pas une valeur acceptée par cette commande. Choisissez parmi les valeurs "
+        "que Discord propose.",
+    },
+    "common.error.unavailable": {
+        "en": "Not recorded: the bot cannot save anything right now (a problem with its database, "
+        "not with what you did). Try again in a minute.",
+        "fr": "Rien n'a été enregistré : le bot ne peut rien sauvegarder pour l'instant (un problème de sa "
+        "base de données, pas de ce que vous avez fait). Réessayez dans une minute.",
+    },
     # Button and choice labels.
     "common.yes": {"en": "Yes", "fr": "Oui"},
     "common.no": {"en": "No", "fr": "Non"},

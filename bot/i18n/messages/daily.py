@@ -5,6 +5,18 @@ timestamps, which every reader sees in their own time zone.
 """
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "daily.error.feedback_failed": {
+        "en": "Discord did not take your answer's feedback. Your answer is kept: send it again to see "
+        "your grade (it is not counted twice).",
+        "fr": "Discord n'a pas accepté le retour sur votre réponse. Votre réponse est conservée : envoyez-la "
+        "de nouveau pour voir votre note (elle n'est pas comptée deux fois).",
+    },
+    "daily.error.not_recorded": {
+        "en": "Your answer was not recorded: the bot cannot save it right now (a problem with its database). "
+        "Try again in a minute; nothing was counted.",
+        "fr": "Votre réponse n'a pas été enregistrée : le bot ne peut pas la sauvegarder pour l'instant (un "
+        "problème de sa base de données). Réessayez dans une minute ; rien n'a été compté.",
+    },
     # Command descriptions (Discord shows them; the names stay as they are).
     "daily.cmd.answer": {
         "en": "Answer today's question (only you see your grade)",

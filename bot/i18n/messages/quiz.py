@@ -124,6 +124,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Nobody answered: no scores this time.",
         "fr": "Personne n'a répondu : aucun point cette fois.",
     },
+    "quiz.interrupted": {
+        "en": "This quiz was cut short: the bot restarted. It ends here with the rounds played; its buttons "
+        "no longer take answers.",
+        "fr": "Ce quiz a été interrompu : le bot a redémarré. Il se termine ici avec les manches jouées ; "
+        "ses boutons ne prennent plus de réponses.",
+    },
     "quiz.final_saved": {
         "en": "Results are kept in the quiz leaderboard, apart from the daily question.",
         "fr": "Les résultats sont gardés dans le classement des quiz, à part de la question du jour.",

@@ -249,6 +249,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Posting failed {count} times, last {when}.",
         "fr": "La publication a échoué {count} fois, la dernière {when}.",
     },
+    "tutor.setup.error.teacher_role_everyone": {
+        "en": "The teacher role can't be @everyone: every member would get the teacher commands. Choose a "
+        "role only teachers have.",
+        "fr": "Le rôle enseignant ne peut pas être @everyone : tous les membres auraient les commandes des "
+        "enseignants. Choisissez un rôle que seuls les enseignants ont.",
+    },
+    "tutor.setup.error.teacher_role_managed": {
+        "en": "The teacher role can't be a bot's or an integration's role: nobody can be given it. Choose a "
+        "role only teachers have.",
+        "fr": "Le rôle enseignant ne peut pas être celui d'un bot ou d'une intégration : personne ne peut le "
+        "recevoir. Choisissez un rôle que seuls les enseignants ont.",
+    },
+    "tutor.status.outage_label": {"en": "⚠️ Database", "fr": "⚠️ Base de données"},
+    "tutor.status.outage.unavailable": {
+        "en": "The database cannot be reached: answers are refused (members are told to try again). The bot "
+        "recovers by itself once it is back.",
+        "fr": "La base de données est injoignable : les réponses sont refusées (les membres sont invités à "
+        "réessayer). Le bot reprend de lui-même dès son retour.",
+    },
+    "tutor.status.outage.read_only": {
+        "en": "The database file cannot be written (read-only file, folder or disk): answers are refused "
+        "until it is writable again; the bot then recovers by itself.",
+        "fr": "Le fichier de la base de données ne peut pas être écrit (fichier, dossier ou disque en "
+        "lecture seule) : les réponses sont refusées jusqu'à ce qu'il le soit de nouveau ; le bot reprend "
+        "alors de lui-même.",
+    },
+    "tutor.status.outage.disk_full": {
+        "en": "The disk of the database is full: answers are refused until some space is freed; the bot then "
+        "recovers by itself.",
+        "fr": "Le disque de la base de données est plein : les réponses sont refusées jusqu'à ce que de la "
+        "place soit libérée ; le bot reprend alors de lui-même.",
+    },
+    "tutor.status.outage.file_gone": {
+        "en": "The database file was deleted or replaced while the bot runs: nothing more is recorded. Put "
+        "the file back (or restore a backup) and restart the bot.",
+        "fr": "Le fichier de la base de données a été supprimé ou remplacé pendant que le bot tourne : plus "
+        "rien n'est enregistré. Remettez le fichier en place (ou restaurez une sauvegarde) et redémarrez le "
+        "bot.",
+    },
+    "tutor.status.outage.locked": {
+        "en": "Another program holds the database: answers are refused until it lets go. Only one bot may "
+        "use a database.",
+        "fr": "Un autre programme bloque la base de données : les réponses sont refusées jusqu'à ce qu'il la "
+        "libère. Un seul bot peut utiliser une base de données.",
+    },
+    "tutor.status.outage.io_error": {
+        "en": "The disk of the database fails to read or write: answers are refused. Check the disk.",
+        "fr": "Le disque de la base de données n'arrive pas à lire ou écrire : les réponses sont refusées. "
+        "Vérifiez le disque.",
+    },
     "tutor.status.retry": {"en": "Next try {when}.", "fr": "Prochain essai {when}."},
     "tutor.status.gave_up": {
         "en": "The bot stopped trying after {attempts} attempts. Fix the problem, then use /tutor post-now.",

@@ -73,7 +73,10 @@ def _write_until_killed(
         if len(reported) >= kill_after:
             writer.send_signal(signal.SIGKILL)  # in the middle of whatever it was doing
             break
-    rest, _ = writer.communicate(timeout=30)
+    # Read on through the same buffered stream: communicate() would read the pipe itself and lose the lines
+    # already read ahead into the stream's buffer (the more of them, the busier the machine).
+    rest = writer.stdout.read()
+    writer.wait(30)
     # Lines still in the pipe were acknowledged too.
     reported.extend(tuple(int(field) for field in line.split()) for line in rest.splitlines())  # type: ignore[misc]
     assert writer.returncode == -signal.SIGKILL

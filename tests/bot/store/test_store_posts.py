@@ -120,3 +120,34 @@ async def test_post_failures_are_counted_and_reset(store: Store, guild: GuildSet
     )
     with pytest.raises(UnknownRecord):
         await store.record_post_failure(GUILD + 1, "no such guild")
+
+
+async def test_a_send_intent_is_kept_until_the_message_is_recorded(
+    store: Store, card_ids: tuple[int, ...]
+) -> None:
+    claim = await store.claim_post(GUILD, MONDAY, card_ids[0], closes_at=MONDAY + timedelta(hours=12))
+    first = await store.begin_send(claim.post.id, "post", 55, "tp1")
+    again = await store.begin_send(claim.post.id, "post", 55, "other")  # a second attempt, after a crash
+    assert (
+        first.created and not again.created and again.nonce == "tp1" and again.started_at == first.started_at
+    )
+    assert [(i.post_id, i.kind) for i in await store.send_intents(GUILD)] == [(claim.post.id, "post")]
+    assert await store.send_intents(GUILD + 1) == []
+    await store.set_post_message(claim.post.id, 55, 9999, MONDAY)  # sent: the intent goes with it
+    assert await store.send_intents() == []
+
+    await store.begin_send(claim.post.id, "reveal", 55, "tr1")
+    assert await store.mark_revealed(claim.post.id, MONDAY + timedelta(hours=12))
+    assert await store.send_intents() == []
+    await store.begin_send(claim.post.id, "reveal", 55, "tr1")
+    await store.drop_send(claim.post.id, "reveal")  # not found in the channel: may be sent anew
+    assert await store.send_intents() == []
+    with pytest.raises(UnknownRecord):
+        await store.begin_send(claim.post.id + 100, "post", 55, "tp9")
+
+
+async def test_unrevealed_cards_are_the_open_and_pending_posts(store: Store, make_post: MakePost) -> None:
+    post = await make_post(MONDAY, hours=12)
+    assert await store.unrevealed_cards(GUILD) == {post.card_id}
+    await store.mark_revealed(post.id, MONDAY + timedelta(hours=12))
+    assert await store.unrevealed_cards(GUILD) == set()

@@ -198,6 +198,8 @@ async def test_stats_and_deck_show_list_the_loop(services: Services) -> None:
 async def test_practice_and_the_quiz_of_the_guild_credit_the_accepted_alias_too(services: Services) -> None:
     post = await posted(services)
     await services.teacher.aliases.accept(post, "pas cher", 0, teacher_id=TEACHER)
+    # Revealed: the daily question's card is no longer kept out of practice and quizzes.
+    await services.store.mark_revealed(post.id, SLOT)
     for guild_id, aliases in ((GUILD, ("pas cher",)), (OTHER, ())):
         playable = await services.decks.playable(guild_id, None, "quiz")
         assert playable.stored.deck.cards[0].items[0].aliases == aliases

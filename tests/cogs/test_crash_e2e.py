@@ -1,0 +1,132 @@
+"""kill -9 of the real bot process between Discord accepting a post (or a reveal) and the bot storing its id:
+after the restart the message is adopted, never sent twice, and it works (the question takes answers).
+
+The bot runs as ``python -m bot run`` against the fake Discord of the test process; the fake holds the
+response to the send, so Discord has the message while the bot never hears back, and the test kills it then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import discord
+import pytest
+
+from tests.fakediscord import FakeDiscord
+from tests.support.botprocess import BotProcess
+from tests.support.classroom import TEST_DECK
+
+MESSAGES = "/channels/{channel_id}/messages"
+ANSWERS = {"Spring", "Summer", "Autumn", "Winter", "Mercury", "Venus", "Earth", "Mars"}
+
+
+@pytest.fixture
+def world(fake_discord: FakeDiscord, tmp_path: Path) -> Iterator[tuple[FakeDiscord, BotProcess]]:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "general.yaml").write_text(TEST_DECK, encoding="utf-8")
+    # Fetched messages without their nonce: the bot must recognise its post by its button, its reveal by
+    # its link to the post.
+    fake_discord.history_includes_nonce = False
+    bot = BotProcess(fake_discord, tmp_path, decks=decks)
+    yield fake_discord, bot
+    bot.close()
+
+
+async def set_up(fake: FakeDiscord, bot: BotProcess) -> tuple[object, object, object, object]:
+    guild = fake.add_guild("Classe", channels=("general", "questions"))
+    prof = fake.add_role(guild, "Prof", permissions=discord.Permissions(manage_guild=True))
+    teacher = fake.add_member(guild, "teacher", roles=[prof])
+    alice = fake.add_member(guild, "alice")
+    await bot.start()
+    # Far from now, so that nothing is scheduled during the test: only the teacher's commands post.
+    far = (datetime.now(UTC) + timedelta(hours=6)).strftime("%H:%M")
+    res = await fake.slash(
+        guild,
+        teacher,
+        "tutor setup",
+        channel=guild.channel("questions"),
+        time=far,
+        timezone="UTC",
+        deck="general",
+    )
+    assert res.ephemeral and "set up" in res.text.lower(), res.text
+    return guild, guild.channel("questions"), teacher, alice
+
+
+def questions_in(fake: FakeDiscord, channel: object) -> list[object]:
+    return [m for m in fake.messages_in(channel, by_bot=True) if m.embed and "Question" in m.embed["title"]]
+
+
+def reveals_in(fake: FakeDiscord, channel: object) -> list[object]:
+    return [m for m in fake.messages_in(channel, by_bot=True) if m.embed and m.embed.get("url")]
+
+
+async def killed_while_held(fake: FakeDiscord, bot: BotProcess, send: object) -> None:
+    """Hold the next send's response, run ``send`` (a coroutine: a command), kill -9 the bot once Discord has
+    the message, then release the response to nobody."""
+    hold = fake.hold_next("POST", MESSAGES)
+    command = asyncio.ensure_future(send)  # type: ignore[arg-type]
+    await fake.wait_until(lambda: hold.held, what="the held send", timeout=10)
+    bot.kill()
+    fake.release_holds()
+    await fake.wait_until(lambda: not hold.held, what="the release")
+    command.cancel()  # deferred, and its content never comes: the teacher's "thinking…" stays
+    await asyncio.gather(command, return_exceptions=True)
+
+
+async def test_post_now_killed_after_discord_accepted_it_is_adopted_not_resent(
+    world: tuple[FakeDiscord, BotProcess],
+) -> None:
+    fake, bot = world
+    guild, questions, teacher, alice = await set_up(fake, bot)
+
+    await killed_while_held(fake, bot, fake.slash(guild, teacher, "tutor post-now", wait=True, timeout=30))
+    (accepted,) = questions_in(fake, questions)  # Discord has it; the bot never stored its id
+    assert bot.query("SELECT message_id FROM posts") == [(None,)]
+    assert bot.query("SELECT kind FROM send_intents") == [("post",)]
+
+    await bot.start()
+    # The start-up pass finds the post in the channel by its button and records it: not sent again.
+    await bot.until_db("SELECT 1 FROM posts WHERE message_id = ?", (accepted.id,), what="the post adopted")
+    assert bot.query("SELECT count(*) FROM send_intents") == [(0,)]
+    assert questions_in(fake, questions) == [accepted]
+
+    # The question is alive: /answer and its button both grade.
+    graded = await fake.slash(guild, alice, "answer", text="Spring, Mercury, North")
+    assert graded.ephemeral and "Your score: 1/4" in graded.text, graded.text
+    click = await fake.click(teacher, accepted, label="Answer")
+    assert click.modal is not None
+    # A second post-now at once is "already posted", and reveals nothing.
+    again = await fake.slash(guild, teacher, "tutor post-now")
+    assert "this very second" in again.text or "already" in again.text.lower(), again.text
+    assert reveals_in(fake, questions) == [] and len(questions_in(fake, questions)) == 1
+    assert "Traceback" not in bot.log()
+
+
+async def test_reveal_killed_after_discord_accepted_it_is_adopted_not_resent(
+    world: tuple[FakeDiscord, BotProcess],
+) -> None:
+    fake, bot = world
+    guild, questions, teacher, alice = await set_up(fake, bot)
+    posted = await fake.slash(guild, teacher, "tutor post-now")
+    assert "posted" in posted.text.lower(), posted.text
+    (question,) = questions_in(fake, questions)
+    graded = await fake.slash(guild, alice, "answer", text="Spring, Mercury, North")
+    assert "Your score: 1/4" in graded.text
+
+    await killed_while_held(fake, bot, fake.slash(guild, teacher, "tutor reveal-now", wait=True, timeout=30))
+    (accepted,) = reveals_in(fake, questions)
+    assert bot.query("SELECT revealed_at FROM posts") == [(None,)]
+
+    await bot.start()
+    # Found by its link to the question: marked revealed, the question closed, no second reveal.
+    await bot.until_db("SELECT 1 FROM posts WHERE revealed_at IS NOT NULL", what="the reveal adopted")
+    await fake.wait_until(lambda: not fake.message(question).buttons, what="the question closed", timeout=10)
+    assert reveals_in(fake, questions) == [accepted]
+    nothing = await fake.slash(guild, teacher, "tutor reveal-now")
+    assert nothing.ephemeral and reveals_in(fake, questions) == [accepted]
+    assert "Traceback" not in bot.log()

@@ -45,6 +45,7 @@ from discord.ext import commands
 from .clock import Clock, utc_now
 from .daily.rules import Shards
 from .decks.library import bundled_deck_files
+from .grading import set_semantic, warm_up
 from .i18n import MESSAGES, t
 from .invite import first_start_notice
 from .services import Services
@@ -227,6 +228,7 @@ class TutorBot(commands.Bot):
         self.synced_commands = False
         self._open_store = open_store
         self._resources = contextlib.AsyncExitStack()
+        self._warming: asyncio.Future[bool] | None = None
         shard_ids, shard_count = options.get("shard_ids"), options.get("shard_count")
         #: The shards whose guilds this process schedules (None: every guild it is in).
         self.scheduled_shards = (
@@ -246,6 +248,10 @@ class TutorBot(commands.Bot):
             self.bundled_decks = await self.services.decks.load_bundled(
                 bundled_deck_files(self.curated_decks, extra)
             )
+        if self.settings is not None and self.settings.semantic:
+            # The meaning model loads in about 2 s: in a thread, while the bot connects, rather than on the
+            # event loop at the first answer that needs it. A missing model logs one warning; words only then.
+            self._warming = asyncio.get_running_loop().run_in_executor(None, warm_up)
         await self.tree.set_translator(CatalogueTranslator())
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         for name in self.extension_names:
@@ -464,6 +470,7 @@ async def run_bot(
         return EXIT_CONFIG
     restore_logging = _setup_logging(settings.log_level)
     apply_discord_endpoints(settings)
+    set_semantic(settings.semantic)
     bot = make_bot(
         settings,
         extensions=extensions,

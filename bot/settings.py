@@ -16,6 +16,7 @@
 ``TUTOR_LOG_LEVEL``          DEBUG, INFO (default), WARNING, ERROR or CRITICAL
 ``TUTOR_MESSAGE_CONTENT``    ``1`` to ask for the privileged message-content intent, so replies to the daily
                              post are graded too (enable it in the Developer Portal first); default off
+``TUTOR_SEMANTIC``           ``0`` to grade by words only (no meaning stage: for small machines); default on
 ===========================  ==========================================================================
 
 The ``.env`` file is read with python-dotenv's parser (its format: ``KEY=VALUE`` lines, blank lines and
@@ -54,6 +55,7 @@ KEYS = (
     "DISCORD_GATEWAY_URL",
     "TUTOR_LOG_LEVEL",
     "TUTOR_MESSAGE_CONTENT",
+    "TUTOR_SEMANTIC",
 )
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TRUE = ("1", "true", "yes", "on")
@@ -90,6 +92,8 @@ class Settings:
     gateway_url: str | None = None
     log_level: str = "INFO"
     message_content: bool = False
+    #: Grading by meaning (the offline sentence-embedding model); ``TUTOR_SEMANTIC=0`` turns it off.
+    semantic: bool = True
 
     @property
     def db_target(self) -> str:
@@ -170,6 +174,7 @@ class Settings:
             gateway_url=_url("DISCORD_GATEWAY_URL", get("DISCORD_GATEWAY_URL"), ("ws://", "wss://")),
             log_level=level,
             message_content=_flag("TUTOR_MESSAGE_CONTENT", get("TUTOR_MESSAGE_CONTENT")),
+            semantic=get("TUTOR_SEMANTIC") is None or _flag("TUTOR_SEMANTIC", get("TUTOR_SEMANTIC")),
         )
 
 

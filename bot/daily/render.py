@@ -76,7 +76,12 @@ def feedback(outcome: AnswerOutcome, lang: str, markup: Markup = PLAIN) -> Conte
             credit = outcome.grade.credit_for(index) if outcome.grade is not None else None
             if credit is not None and credit.part.strip():
                 part = markup.text(clip(" ".join(credit.part.split()), _PART_LIMIT))
-                lines.append(t("daily.feedback.found_item_words", lang, item=answer, words=part))
+                key = (
+                    "daily.feedback.found_item_meaning"
+                    if credit.via == "meaning"
+                    else "daily.feedback.found_item_words"
+                )
+                lines.append(t(key, lang, item=answer, words=part))
             else:
                 lines.append(t("daily.feedback.found_item", lang, item=answer))
     else:
@@ -370,6 +375,11 @@ def status(shown: Status, lang: str, markup: Markup = PLAIN) -> Content:
         elif shown.retry_at is not None:
             lines.append(t("tutor.status.retry", lang, when=markup.time(shown.retry_at, "R")))
         fields.append(Field(t("tutor.status.failures_label", lang), "\n".join(lines)))
+    fields.append(
+        Field(
+            t("tutor.status.semantic_label", lang), t(f"tutor.status.semantic.{shown.semantic}", lang), True
+        )
+    )
     if shown.outage is not None:
         fields.insert(
             0, Field(t("tutor.status.outage_label", lang), t(f"tutor.status.outage.{shown.outage}", lang))

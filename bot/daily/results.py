@@ -115,6 +115,8 @@ class Status:
     gave_up: bool
     #: What keeps the database from recording (``tutor.status.outage.<reason>``), or None.
     outage: str | None = None
+    #: Grading by meaning: "on", "off" (turned off), or "missing" (the model could not be loaded).
+    semantic: str = "on"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from bot.content import clean_text
 from bot.decks import Card
 from bot.decks.library import DeckLibrary
 from bot.errors import Moment, UserError
+from bot.grading import semantic_status
 from bot.grading.pool import GradingPool
 from bot.i18n import SUPPORTED_LANGUAGES, language_from_locale
 from bot.rules.scheduling import (
@@ -204,7 +205,9 @@ class DailyService:
             else:
                 retry_at = settings.last_failure_at + retry_delay(settings.failure_count)
         outage = self.store.health()
-        return Status(settings, deck, now, next_post, open_post, answers, retry_at, gave_up, outage)
+        meaning = semantic_status()
+        semantic = "off" if not meaning.enabled else "missing" if meaning.available is False else "on"
+        return Status(settings, deck, now, next_post, open_post, answers, retry_at, gave_up, outage, semantic)
 
     # ------------------------------------------------------------------------------------------ scheduler
 

@@ -61,6 +61,8 @@ def feedback(feedback: Feedback, lang: str, markup: Markup = PLAIN) -> Content:
             lines.append(t("practice.found_item_alias", lang, **values))
         elif found.via == "detail":
             lines.append(t("practice.found_item_detail", lang, **values))
+        elif found.via == "meaning":
+            lines.append(t("practice.found_item_meaning", lang, **values))
         else:
             lines.append(t("practice.found_item", lang, **values))
     lines.append("")

@@ -72,7 +72,8 @@ def feedback_lines(card: Card, grade: Grade, lang: str) -> list[str]:
     out = [t("cli.found_header", lang, count=grade.found)]
     for credit in grade.credits:
         item = card.items[credit.item]
-        out.append(t("cli.found_item", lang, item=f"{item.answer}  ← « {credit.part} »"))
+        how = f" {t('cli.by_meaning', lang)}" if credit.via == "meaning" else ""
+        out.append(t("cli.found_item", lang, item=f"{item.answer}  ← « {credit.part} »{how}"))
     missed = [i for i in range(len(card.items)) if i not in grade.matched]
     if missed:
         out.append(t("cli.missed_header", lang, count=len(missed)))

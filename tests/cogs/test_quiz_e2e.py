@@ -372,7 +372,9 @@ async def test_a_crash_after_a_round_closed_keeps_it_and_ends_the_quiz_visibly(
     ended = await fake.wait_for_message(
         channel, lambda m: bool(m.embed and "cut short" in m.text), since=since
     )
-    name = alice.nick or alice.user.global_name or alice.user.name  # as the bot saw her answer, before the crash
+    name = (
+        alice.nick or alice.user.global_name or alice.user.name
+    )  # as the bot saw her answer, before the crash
     assert "1 round played" in ended.text and name in ended.text and not ended.pings.any
     async with Store.open(mini) as store:
         board = await store.leaderboard(guild.id, "all", now=START, tz=UTC, category="quiz")

@@ -42,6 +42,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # One item line under the found / missed headers; the detail form is used when the card has one.
     "cli.found_item": {"en": "  ✓ {item}", "fr": "  ✓ {item}"},
+    "cli.by_meaning": {"en": "(by meaning)", "fr": "(par le sens)"},
     "cli.missed_item": {"en": "  ✗ {item}", "fr": "  ✗ {item}"},
     "cli.missed_item_detail": {"en": "  ✗ {item} — {detail}", "fr": "  ✗ {item} — {detail}"},
     "cli.score": {

@@ -93,6 +93,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "✅ **{item}** ← “{words}”",
         "fr": "✅ **{item}** ← « {words} »",
     },
+    "daily.feedback.found_item_meaning": {
+        "en": "✅ **{item}** ← “{words}” (by meaning)",
+        "fr": "✅ **{item}** ← « {words} » (par le sens)",
+    },
     "daily.feedback.none_found": {
         "en": "No item of this card was found in your answer.",
         "fr": "Aucun élément de cette carte n'a été trouvé dans votre réponse.",

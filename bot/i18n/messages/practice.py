@@ -99,6 +99,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "✓ {item} ← “{part}” (you described it)",
         "fr": "✓ {item} ← « {part} » (vous l'avez décrit)",
     },
+    "practice.found_item_meaning": {
+        "en": "✓ {item} ← “{part}” (by meaning: the same idea in other words, or in the other language)",
+        "fr": "✓ {item} ← « {part} » (par le sens : la même idée en d'autres mots, ou dans l'autre langue)",
+    },
     "practice.found_none": {"en": "No item found this time.", "fr": "Aucun élément trouvé cette fois."},
     "practice.missed_header": {"en": "Missed ({count})", "fr": "Manqués ({count})"},
     "practice.missed_item": {"en": "✗ {item}", "fr": "✗ {item}"},

@@ -215,6 +215,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tutor.status.window": {"en": "Answer window", "fr": "Période de réponse"},
     "tutor.status.language": {"en": "Language", "fr": "Langue"},
     "tutor.status.private": {"en": "Private answers", "fr": "Réponses privées"},
+    "tutor.status.semantic_label": {"en": "Grading by meaning", "fr": "Correction par le sens"},
+    "tutor.status.semantic.on": {
+        "en": "on (paraphrases and the other language earn items)",
+        "fr": "active (les reformulations et l'autre langue comptent)",
+    },
+    "tutor.status.semantic.off": {
+        "en": "off (TUTOR_SEMANTIC=0): words only",
+        "fr": "désactivée (TUTOR_SEMANTIC=0) : les mots seulement",
+    },
+    "tutor.status.semantic.missing": {
+        "en": "off: the model could not be loaded (see the bot's log); words only",
+        "fr": "désactivée : le modèle n'a pas pu être chargé (voir le journal du bot) ; les mots seulement",
+    },
     "tutor.status.teacher_role": {"en": "Teacher role", "fr": "Rôle enseignant"},
     "tutor.status.ping_role": {"en": "Role pinged", "fr": "Rôle mentionné"},
     "tutor.status.thread": {"en": "Thread per question", "fr": "Fil par question"},

@@ -49,7 +49,7 @@ from cogs.kit.errors import guarded
 from cogs.kit.forms import card_form, submitted_card
 from cogs.kit.markup import DISCORD
 from cogs.kit.replies import NO_PINGS, send_private
-from cogs.kit.views import ConfirmView, LiveViews, Menu, MenuView
+from cogs.kit.views import ConfirmView, LiveViews, Menu, MenuView, confirm_then
 
 #: The card forms' custom ids: the card and the version the form was opened on, or the deck a card joins.
 EDIT_FORM = re.compile(r"teacher:edit:(?P<card>\d{1,20}):(?P<version>[0-9a-f]{12})")
@@ -326,27 +326,20 @@ class Teacher(commands.Cog):
         ref = await services.teacher.editing.removable_card(interaction.guild_id, deck, card)
         name, question = DISCORD.text(ref.deck.name), DISCORD.text(ref.card.question, 200)
 
-        async def remove(click: discord.Interaction) -> None:
-            try:
-                info = await services.teacher.editing.remove_card(ref)
-                cards = render.cards_text(info.card_count, lang)
-                text = t("teacher.edit.removed", lang, name=name, question=question, cards=cards)
-            except UserError as error:  # removed meanwhile, or the last card left
-                text = error.message(lang, DISCORD)
-            await click.response.edit_message(content=text, embed=None, view=None, allowed_mentions=NO_PINGS)
+        async def remove() -> str:
+            info = await services.teacher.editing.remove_card(ref)
+            cards = render.cards_text(info.card_count, lang)
+            return t("teacher.edit.removed", lang, name=name, question=question, cards=cards)
 
-        view = ConfirmView(
-            owner_id=interaction.user.id,
+        await confirm_then(
+            interaction,
+            t("teacher.edit.remove_confirm", lang, number=ref.number, name=name, question=question),
             lang=lang,
             confirm_label=t("teacher.edit.remove_button", lang),
-            on_confirm=remove,
+            action=remove,
             live=self._views,
-            danger=True,
             expired_key="teacher.edit.expired",
         )
-        view.origin = interaction
-        text = t("teacher.edit.remove_confirm", lang, number=ref.number, name=name, question=question)
-        await send_private(interaction, text, view=view)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -462,28 +455,22 @@ class Teacher(commands.Cog):
         info = await services.teacher.removable(guild_id, name)
         shown = DISCORD.text(info.name)
 
-        async def remove(click: discord.Interaction) -> None:
-            try:
-                await services.teacher.remove(guild_id, info)
-                text = t("teacher.deck.removed", lang, name=shown)
-            except UserError as error:  # made active, or removed, meanwhile
-                text = error.message(lang, DISCORD)
-            await click.response.edit_message(content=text, embed=None, view=None, allowed_mentions=NO_PINGS)
+        async def remove() -> str:
+            await services.teacher.remove(guild_id, info)
+            return t("teacher.deck.removed", lang, name=shown)
 
-        view = ConfirmView(
-            owner_id=interaction.user.id,
-            lang=lang,
-            confirm_label=t("teacher.deck.remove_button", lang),
-            on_confirm=remove,
-            live=self._views,
-            danger=True,
-            expired_key="teacher.deck.expired",
-        )
-        view.origin = interaction
-        text = t(
+        prompt = t(
             "teacher.deck.remove_confirm", lang, name=shown, cards=render.cards_text(info.card_count, lang)
         )
-        await send_private(interaction, text, view=view)
+        await confirm_then(
+            interaction,
+            prompt,
+            lang=lang,
+            confirm_label=t("teacher.deck.remove_button", lang),
+            action=remove,
+            live=self._views,
+            expired_key="teacher.deck.expired",
+        )
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -39,7 +39,7 @@ from cogs.kit.autocomplete import card_choices
 from cogs.kit.embeds import to_embed
 from cogs.kit.markup import DISCORD
 from cogs.kit.replies import send_private
-from cogs.kit.views import ConfirmView, LiveViews
+from cogs.kit.views import LiveViews, confirm_then
 
 log = logging.getLogger(__name__)
 
@@ -324,21 +324,19 @@ class Tutor(commands.Cog):
         lang = await guild_language(interaction)
         guild_id, member_id = interaction.guild_id, interaction.user.id
 
-        async def erase(click: discord.Interaction) -> None:
+        async def erase() -> str:
             await services.daily.forget(guild_id, member_id)
             services.names.forget(guild_id, member_id)  # the name kept for the reveal and leaderboards
-            await click.response.edit_message(content=t("tutor.forget.done", lang), view=None)
+            return t("tutor.forget.done", lang)
 
-        view = ConfirmView(
-            owner_id=member_id,
+        await confirm_then(
+            interaction,
+            t("tutor.forget.confirm", lang),
             lang=lang,
             confirm_label=t("tutor.forget.button", lang),
-            on_confirm=erase,
+            action=erase,
             live=self._views,
-            danger=True,
         )
-        await send_private(interaction, t("tutor.forget.confirm", lang), view=view)
-        view.origin = interaction
 
     @tutor.command(
         name="forget-me",

@@ -11,9 +11,11 @@ from typing import Any
 
 import discord
 
+from bot.errors import UserError
 from bot.i18n import t
 
 from .errors import report_error
+from .markup import DISCORD
 from .replies import NO_PINGS, send_private
 
 #: Seconds a preview or a confirmation waits for a click (an interaction token lasts 15 minutes).
@@ -110,6 +112,39 @@ class ConfirmView(OwnedView):
                 await self.origin.edit_original_response(
                     content=t(self.expired_key, self.lang), embed=None, view=None
                 )
+
+
+async def confirm_then(
+    interaction: discord.Interaction,
+    prompt: str,
+    *,
+    lang: str,
+    confirm_label: str,
+    action: Callable[[], Awaitable[str]],
+    live: LiveViews,
+    expired_key: str = "common.error.expired",
+) -> None:
+    """Ask privately for a confirmation, then do ``action`` and show what it says (or the user error that
+    stopped it: made active, removed meanwhile...). A destructive action: the button is red."""
+
+    async def on_confirm(click: discord.Interaction) -> None:
+        try:
+            text = await action()
+        except UserError as error:
+            text = error.message(lang, DISCORD)
+        await click.response.edit_message(content=text, embed=None, view=None, allowed_mentions=NO_PINGS)
+
+    view = ConfirmView(
+        owner_id=interaction.user.id,
+        lang=lang,
+        confirm_label=confirm_label,
+        on_confirm=on_confirm,
+        live=live,
+        danger=True,
+        expired_key=expired_key,
+    )
+    view.origin = interaction
+    await send_private(interaction, prompt, view=view)
 
 
 #: Renders a 0-based page: (embed, the page actually shown, pages).

@@ -152,7 +152,8 @@ def run_session(
             reply = read_answer(lines)
             if reply is None:
                 break
-            grade = grade_reply(card.items, reply, question=card.question)
+            others = [other.items for j, other in enumerate(deck.cards) if j != index]  # calibrates meaning
+            grade = grade_reply(card.items, reply, question=card.question, others=others)
             for line in feedback_lines(card, grade, lang):
                 say(line)
             summary.answered += 1

@@ -66,7 +66,7 @@ class Credit:
 
     item: int
     part: str
-    via: str  # "answer", "alias" or "detail"
+    via: str  # "answer", "alias", "detail" (a detail or one of its terms) or "meaning" (grading by meaning)
     similarity: float
 
 

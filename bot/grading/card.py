@@ -240,6 +240,16 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
             term_items.setdefault(fold(text), set()).add(index)
     raw = [r for r in raw if r[1] != "term" or len(term_items[fold(r[2])]) == 1]
     prepared = [(index, kind, text, *_phrase_words(text)) for index, kind, text in raw]
+    # A term or acronym saying again what another phrase of its item says adds work, not matches.
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+    unique = []
+    for entry in prepared:
+        key = (entry[0], entry[3])
+        if key in seen and entry[1] in ("term", "alias"):
+            continue
+        seen.add(key)
+        unique.append(entry)
+    prepared = unique
     # How many items use a word (by stem): shared words say little about which item is meant.
     stem_items: dict[str, set[int]] = {}
     for index, _kind, _text, words, _stop_only, _negative in prepared:

@@ -66,7 +66,7 @@ class Credit:
 
     item: int
     part: str
-    via: str  # "answer", "alias" or "detail"
+    via: str  # "answer", "alias", "detail" (a detail or one of its terms) or "meaning" (grading by meaning)
     similarity: float
 
 
@@ -173,9 +173,10 @@ def grade_lexical(
         if found is None:
             found = card.phrase_hits(token.norm, token.stop)
         for p_index, w_index, similarity in found:
-            hits = hits_by_phrase.setdefault(p_index, [])
-            if len(hits) < MAX_HITS_PER_PHRASE:  # a hostile reply repeating one word: read its beginning
-                hits.append((position, w_index, similarity))
+            hits_by_phrase.setdefault(p_index, []).append((position, w_index, similarity))
+    for hits in hits_by_phrase.values():
+        if len(hits) > MAX_HITS_PER_PHRASE:  # a hostile reply repeating one word: read its beginning
+            del hits[MAX_HITS_PER_PHRASE:]
     candidates: list[_Candidate] = []
     truncated = False
     for count, (p_index, hits) in enumerate(hits_by_phrase.items()):

@@ -377,10 +377,11 @@ def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None
     """
     lexical = [grade_lexical(r.expected, r.reply, r.question) for r in requests]
     use = sem.semantic_status().enabled if semantic is None else semantic
-    if not use or not sem.active():
+    if not use:
         return [finish_grade(result) for result in lexical]
     spans = [span for index, result in enumerate(lexical) for span in _spans(index, result)]
-    if not spans:
+    # The model loads (about 2 s) only when a reply needs it; the bot loads it ahead with warm_up().
+    if not spans or not sem.active():
         return [finish_grade(result) for result in lexical]
     try:
         vectors = sem.encode([s.text for s in spans])

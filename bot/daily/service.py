@@ -159,14 +159,6 @@ class DailyService:
             del self._cards[key]
         self.decks.forget_others()
 
-    async def deck_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
-        """Deck names for autocompletion: those containing what was typed, the guild's own first."""
-        wanted = typed.strip().lower()
-        names = [d.name for d in await self.store.list_decks(guild_id) if d.card_count]
-        starting = [n for n in names if n.lower().startswith(wanted)]
-        containing = [n for n in names if wanted in n.lower() and n not in starting]
-        return list(dict.fromkeys(starting + containing))[:limit]
-
     # ------------------------------------------------------------------------------------------ set-up
 
     async def setup(self, request: SetupRequest) -> SetupResult:

@@ -155,8 +155,9 @@ async def test_a_guilds_own_deck_wins_over_a_bundled_one_of_the_same_name(
     own = await store.save_deck(GUILD, "seasons", Deck(title="Our seasons", cards=(DECK.cards[0],)))
     result = await service.setup(request())
     assert result.settings.active_deck_id == own and result.deck.title == "Our seasons"
-    assert await service.deck_names(GUILD, "sea") == ["seasons"]
-    assert await service.deck_names(GUILD, "zzz") == []
+    # The one deck autocomplete offers the name once (the guild's deck shadows the bundled one).
+    assert [c.value for c in await service.decks.choices(GUILD, "sea")] == ["seasons"]
+    assert await service.decks.choices(GUILD, "zzz") == []
 
 
 # ------------------------------------------------------------------------------------------- scheduling

@@ -196,7 +196,7 @@ class DailyRunner:
                 problem = failure_code(text="empty_deck")
         if problem is None and prepared is None:
             return None, None  # already posted by another pass
-        if prepared is not None and not await service.take_lease(prepared.post.id):
+        if prepared is not None and not await service.take_lease(prepared.post.id, "send"):
             return None, None  # another process is sending it right now
         sent = None
         if problem is None and prepared is not None:
@@ -310,7 +310,7 @@ class DailyRunner:
                 report.failed.append(post.guild_id)
             return None, problem
         assert post.channel_id is not None
-        if not await service.take_lease(post.id):
+        if not await service.take_lease(post.id, "reveal"):
             return None, None  # revealed, or being revealed by another process
         reveal = await service.prepare_reveal(post, early=early)
         names = await publisher.names(post.guild_id, reveal.top_member_ids)

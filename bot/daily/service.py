@@ -35,7 +35,7 @@ from bot.rules.scheduling import (
     retry_delay,
     should_retry,
 )
-from bot.store import GuildSettings, Post, PostClosed, SendIntent, Store, UnknownRecord
+from bot.store import GuildSettings, LeaseStep, Post, PostClosed, SendIntent, Store, UnknownRecord
 
 from .results import (
     AnswerOutcome,
@@ -323,9 +323,10 @@ class DailyService:
             thread_archive_minutes=thread_archive_minutes(settings.answer_window_hours),
         )
 
-    async def take_lease(self, post_id: int) -> bool:
-        """Whether this process may send (or reveal) the post now: False while another one is at it."""
-        return await self.store.take_post_lease(post_id, POST_LEASE)
+    async def take_lease(self, post_id: int, step: LeaseStep) -> bool:
+        """Whether this process may send (or reveal) the post now: False while another one is at it, or
+        once that step is done."""
+        return await self.store.take_post_lease(post_id, POST_LEASE, step)
 
     async def release_lease(self, post_id: int) -> None:
         await self.store.release_post_lease(post_id)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from .base import Conn, Row, StoreBase
 from .base import at as _at
 from .errors import UnknownRecord
-from .records import Claim, Post, SendIntent, from_epoch, to_epoch
+from .records import Claim, LeaseStep, Post, SendIntent, from_epoch, to_epoch
 
 
 class PostStore(StoreBase):
@@ -86,18 +86,21 @@ class PostStore(StoreBase):
 
         return await self._write(work)
 
-    async def take_post_lease(self, post_id: int, lease: timedelta) -> bool:
-        """Take the lease on the post's next step (sending it, or revealing it) for ``lease``; False when
-        another holder's lease is still running, or the post is already revealed.
+    async def take_post_lease(self, post_id: int, lease: timedelta, step: LeaseStep) -> bool:
+        """Take the lease on the post's ``step`` (``"send"`` it, or ``"reveal"`` it) for ``lease``; False
+        when another holder's lease is still running, or that step is already done.
 
         One UPDATE: of processes racing for it, exactly one gets True. ``set_post_message`` and
-        ``mark_revealed`` end the lease; ``release_post_lease`` ends it after a failure."""
+        ``mark_revealed`` end the lease; ``release_post_lease`` ends it after a failure. The step is part
+        of the condition because a process that read the post before another one sent it must not take
+        the lease that sending just gave back, and send it a second time."""
         now = self._now()
+        done = "posted_at IS NOT NULL" if step == "send" else "revealed_at IS NOT NULL"
 
         async def work(db: Conn) -> bool:
             rows = await db.fetch(
                 "UPDATE posts SET lease_until = :until WHERE id = :post AND revealed_at IS NULL "
-                "AND (lease_until IS NULL OR lease_until <= :now) RETURNING id",
+                f"AND NOT ({done}) AND (lease_until IS NULL OR lease_until <= :now) RETURNING id",
                 {"until": now + int(lease.total_seconds()), "post": post_id, "now": now},
             )
             return bool(list(rows))

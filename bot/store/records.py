@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.decks.model import Card, Deck
@@ -15,6 +16,9 @@ ALL_DAYS = 0b1111111
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _POST_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 LANGUAGES = ("fr", "en")
+
+#: The step of a daily post a process takes the lease on: sending the question, or revealing its answer.
+LeaseStep = Literal["send", "reveal"]
 
 
 def to_epoch(moment: datetime) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from store_support import GUILD, MONDAY, SAMPLE_DECK
 
-from bot.store import GuildSettings, Store
+from bot.store import GuildSettings, LeaseStep, Store
 from tests.support import Clock
 
 LEASE = timedelta(minutes=2)
@@ -24,9 +24,9 @@ async def test_one_of_many_racing_processes_takes_the_lease_until_it_ends(target
         claim = await first.claim_post(GUILD, MONDAY, card, closes_at=MONDAY + timedelta(hours=20))
         post = claim.post.id
 
-        async def race() -> list[bool]:
+        async def race(step: LeaseStep = "send") -> list[bool]:
             return await asyncio.gather(
-                *(store.take_post_lease(post, LEASE) for _ in range(10) for store in (first, second))
+                *(store.take_post_lease(post, LEASE, step) for _ in range(10) for store in (first, second))
             )
 
         assert sum(await race()) == 1  # sending: one process
@@ -36,7 +36,9 @@ async def test_one_of_many_racing_processes_takes_the_lease_until_it_ends(target
         clock.advance(seconds=LEASE.total_seconds())  # the holder was killed: its lease runs out
         assert sum(await race()) == 1
         await second.set_post_message(post, 5, 9001, clock())  # sent: the lease ends with it
-        assert sum(await race()) == 1  # revealing: one process
+        # A process that read the post before it was sent cannot take the lease to send it again.
+        assert sum(await race("send")) == 0
+        assert sum(await race("reveal")) == 1  # revealing: one process
         assert await second.mark_revealed(post, clock())
         clock.advance(seconds=LEASE.total_seconds())
-        assert sum(await race()) == 0  # revealed: nothing left to do
+        assert sum(await race("reveal")) == 0  # revealed: nothing left to do

@@ -169,9 +169,11 @@ class TeacherService:
         ]
 
     async def export(self, guild_id: int, typed: str) -> tuple[DeckInfo, str]:
-        """The deck as canonical YAML (``tutorbot deck check`` accepts it unchanged)."""
-        info, deck = await self.deck(guild_id, typed)
-        return info, dump_deck(deck)
+        """The deck as canonical YAML (``tutorbot deck check`` accepts it unchanged), as this guild grades
+        it: the aliases its teachers accepted are written into their items, so an edited and re-imported
+        export keeps them."""
+        info = await self.decks.find(guild_id, typed)
+        return info, dump_deck((await self.store.load_deck(info.id, guild_id=guild_id)).deck)
 
     async def removable(self, guild_id: int, typed: str) -> DeckInfo:
         """The deck a teacher asks to remove, if it may be removed. Raises UserError."""

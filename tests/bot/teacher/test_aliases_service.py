@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.daily.rules import grade_answer
+from bot.decks import load_deck_bytes
 from bot.decks.model import Card, Deck, Item
 from bot.errors import UserError
 from bot.i18n import NBSP
@@ -222,3 +223,17 @@ async def test_an_answer_graded_against_the_card_read_before_the_change_is_caugh
     await aliases.catch_up_now()
     assert await score(services, post, ALICE) == 0.5
     assert [(n.old_score, n.new_score) for n in await aliases.take_notices(GUILD, ALICE)] == [(0.25, 0.5)]
+
+
+async def test_the_deck_export_of_a_guild_carries_the_aliases_its_teachers_accepted(
+    services: Services,
+) -> None:
+    post = await posted(services)
+    await services.daily.answer(GUILD, ALICE, "pas cher")
+    await services.teacher.aliases.accept(post, "pas cher", 0, teacher_id=TEACHER)
+
+    _info, exported = await services.teacher.export(GUILD, "cours-2")
+    items = load_deck_bytes(exported.encode(), "cours-2.yaml").cards[0].items
+    assert items[0].answer == "Transparence" and "pas cher" in items[0].aliases
+    _info, elsewhere = await services.teacher.export(OTHER, "cours-2")  # another server did not teach it
+    assert "pas cher" not in load_deck_bytes(elsewhere.encode(), "cours-2.yaml").cards[0].items[0].aliases

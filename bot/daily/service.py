@@ -10,11 +10,9 @@ clock once per call. Decisions (what is due, retries, the answer window) are the
 from __future__ import annotations
 
 import logging
-import time as monotonic_time
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
+from bot.cache import SharedReads
 from bot.clock import Clock, checked_now
 from bot.content import clean_text
 from bot.decks import Card
@@ -77,15 +75,6 @@ class DailyError(UserError):
     """A refusal of the daily question (no open question, closed, not set up...)."""
 
 
-@dataclass
-class _Cached:
-    value: Any
-    at: float = field(default_factory=monotonic_time.monotonic)
-
-    def fresh(self) -> bool:
-        return monotonic_time.monotonic() - self.at < _CACHE_SECONDS
-
-
 class DailyService:
     """The daily question on top of the store, for one bot process.
 
@@ -110,11 +99,11 @@ class DailyService:
         self.shards = shards
         #: Grades off the event loop, batching answers that arrive together.
         self.grader = grader or GradingPool()
-        self._cards: dict[tuple[int | None, int], _Cached] = {}
-        self._settings: dict[int, _Cached] = {}
+        self._cards: SharedReads[tuple[int | None, int], Card | None] = SharedReads(_CACHE_SECONDS)
+        self._settings: SharedReads[int, GuildSettings | None] = SharedReads(_CACHE_SECONDS)
         # The open post of each guild, as /answer reads it: a class answering at once reads it once. This
         # process's own posts and reveals refresh it; the store still refuses an answer to a closed post.
-        self._open: dict[int, _Cached] = {}
+        self._open: SharedReads[int, Post | None] = SharedReads(_CACHE_SECONDS)
 
     def now(self) -> datetime:
         return checked_now(self.clock)
@@ -123,15 +112,12 @@ class DailyService:
 
     async def settings(self, guild_id: int, *, fresh: bool = False) -> GuildSettings | None:
         """The guild's set-up, cached briefly (answers read it for their language)."""
-        cached = self._settings.get(guild_id)
-        if not fresh and cached is not None and cached.fresh():
-            return cached.value  # type: ignore[no-any-return]
-        settings = await self.store.get_guild(guild_id)
-        self._settings[guild_id] = _Cached(settings)
-        return settings
+        if fresh:
+            self._settings.forget(guild_id)
+        return await self._settings.get(guild_id, lambda: self.store.get_guild(guild_id))
 
     def _remember(self, settings: GuildSettings) -> GuildSettings:
-        self._settings[settings.guild_id] = _Cached(settings)
+        self._settings.put(settings.guild_id, settings)
         return settings
 
     async def language(self, guild_id: int | None, locale: str | None) -> str:
@@ -144,19 +130,17 @@ class DailyService:
 
     async def card(self, card_id: int, guild_id: int | None = None) -> Card | None:
         """The card as the guild grades it: with the aliases its teachers accepted."""
-        cached = self._cards.get((guild_id, card_id))
-        if cached is not None and cached.fresh():
-            return cached.value  # type: ignore[no-any-return]
-        stored = await self.store.get_card(card_id, guild_id=guild_id)
-        card = stored.card if stored is not None else None
-        self._cards[guild_id, card_id] = _Cached(card)
-        return card
+
+        async def read() -> Card | None:
+            stored = await self.store.get_card(card_id, guild_id=guild_id)
+            return stored.card if stored is not None else None
+
+        return await self._cards.get((guild_id, card_id), read)
 
     def forget_card(self, card_id: int) -> None:
         """Read the card (and its deck's other cards) again next time: a teacher edited it, or accepted or
         removed an alias."""
-        for key in [key for key in self._cards if key[1] == card_id]:
-            del self._cards[key]
+        self._cards.forget(where=lambda key: key[1] == card_id)
         self.decks.forget_others()
 
     # ------------------------------------------------------------------------------------------ set-up
@@ -366,8 +350,8 @@ class DailyService:
             prepared_post.id, channel_id, message_id, sent_at or now, closes_at=deadline
         )
         await self.store.reset_post_failures(post.guild_id)
-        self._settings.pop(post.guild_id, None)
-        self._open.pop(post.guild_id, None)
+        self._settings.forget(post.guild_id)
+        self._open.forget(post.guild_id)
         return post
 
     # What is about to be sent is recorded first (see bot.daily.scheduler): a nonce Discord enforces, short
@@ -406,7 +390,7 @@ class DailyService:
         if due_since is not None and settings.failure_count and failures_since(settings, due_since) == 0:
             await self.store.reset_post_failures(guild_id)
         count = await self.store.record_post_failure(guild_id, error)
-        self._settings.pop(guild_id, None)
+        self._settings.forget(guild_id)
         log.warning("guild %s: posting failed (%d/%d): %s", guild_id, count, MAX_POST_ATTEMPTS, error)
         return count
 
@@ -420,7 +404,7 @@ class DailyService:
         now = self.now()
         if early:
             post = await self.store.close_post(post.id, now)
-            self._open.pop(post.guild_id, None)
+            self._open.forget(post.guild_id)
         stats = await self.store.post_stats(post.id, top=TOP_SCORERS)
         card = await self.card(post.card_id, post.guild_id) if post.card_id is not None else None
         settings = await self.settings(post.guild_id)
@@ -430,7 +414,7 @@ class DailyService:
     async def reveal_sent(self, post_id: int) -> bool:
         """Mark the post revealed; False if it already was."""
         done = await self.store.mark_revealed(post_id, self.now())
-        self._open.clear()
+        self._open.forget()
         return done
 
     # ------------------------------------------------------------------------------------------ answers
@@ -538,18 +522,17 @@ class DailyService:
         return card
 
     async def _open_post(self, guild_id: int, now: datetime) -> Post | None:
-        cached = self._open.get(guild_id)
-        if cached is not None and cached.fresh() and (cached.value is None or cached.value.is_open(now)):
-            return cached.value  # type: ignore[no-any-return]
-        post = await self.store.open_post(guild_id, now)
-        self._open[guild_id] = _Cached(post)
-        return post
+        return await self._open.get(
+            guild_id,
+            lambda: self.store.open_post(guild_id, now),
+            valid=lambda post: post is None or post.is_open(now),
+        )
 
     async def _post_of_message(self, guild_id: int, message_id: int, now: datetime) -> Post | None:
         # The Answer button and its form name the post's message: usually the guild's open post, cached.
-        cached = self._open.get(guild_id)
-        if cached is not None and cached.fresh() and cached.value is not None:
-            post: Post = cached.value
+        kept = self._open.peek(guild_id)
+        if kept is not None and kept.value is not None:
+            post = kept.value
             if post.message_id == message_id and post.is_open(now):
                 return post
         return await self.store.post_for_message(message_id)
@@ -573,8 +556,8 @@ class DailyService:
 
     async def forget_guild(self, guild_id: int) -> int:
         """Everything about a guild the bot was removed from: its set-up, decks, posts and scores."""
-        self._settings.pop(guild_id, None)
-        self._open.pop(guild_id, None)
+        self._settings.forget(guild_id)
+        self._open.forget(guild_id)
         return await self.store.forget_guild(guild_id)
 
 

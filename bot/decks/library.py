@@ -9,16 +9,16 @@ for a quiz").
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from bot.cache import SharedReads
 from bot.errors import UserError
 from bot.store import DeckInfo, DeckInUse, Store, StoredDeck, UnknownRecord
 
-from . import SUPPORTED_SUFFIXES, Card, DeckError, Item, load_deck
+from . import SUPPORTED_SUFFIXES, DeckError, Item, load_deck
 from .names import BadDeckName, check_deck_name, deck_name
 
 log = logging.getLogger(__name__)
@@ -68,30 +68,30 @@ class DeckLibrary:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._others: dict[tuple[int | None, int], tuple[float, tuple[int, ...], tuple[Card, ...]]] = {}
+        self._decks: SharedReads[tuple[int | None, int], StoredDeck | None] = SharedReads(OTHERS_SECONDS)
 
     async def others(self, deck_id: int | None, card_id: int, guild_id: int | None = None) -> Others | None:
         """The items of the deck's other cards, as the guild grades them: what grading by meaning calibrates
         an answer against (a part that sits closer to another card earns nothing). None without a deck."""
         if deck_id is None:
             return None
-        key = (guild_id, deck_id)
-        cached = self._others.get(key)
-        if cached is None or time.monotonic() - cached[0] >= OTHERS_SECONDS:
+
+        async def read() -> StoredDeck | None:
             try:
-                stored = await self.store.load_deck(deck_id, guild_id=guild_id)
+                return await self.store.load_deck(deck_id, guild_id=guild_id)
             except UnknownRecord:  # the deck was removed: grade within the card alone
                 return None
-            cached = (time.monotonic(), stored.card_ids, stored.deck.cards)
-            if len(self._others) > 1000:
-                self._others.clear()
-            self._others[key] = cached
-        _, ids, cards = cached
-        return tuple(card.items for cid, card in zip(ids, cards, strict=True) if cid != card_id)
+
+        stored = await self._decks.get((guild_id, deck_id), read)
+        if stored is None:
+            return None
+        return tuple(
+            card.items for cid, card in zip(stored.card_ids, stored.deck.cards, strict=True) if cid != card_id
+        )
 
     def forget_others(self) -> None:
         """Read the decks again at the next answer (a card was edited, an alias accepted)."""
-        self._others.clear()
+        self._decks.forget()
 
     async def find(self, guild_id: int, typed: str) -> DeckInfo:
         """The deck a member named: the guild's own first, else a bundled one.

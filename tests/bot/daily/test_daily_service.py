@@ -3,6 +3,7 @@ scheduler must do, answers and their feedback, the reveal, bundled decks."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -290,6 +291,30 @@ async def test_answers_are_graded_once_and_feedback_keeps_the_key_secret(
         await service.answer(GUILD, BOB, answers[0], message_id=9000 + post_id)
     late = await service.answer(GUILD, ALICE, "again", message_id=9000 + post_id)
     assert late.already_answered and "see the answer key" in render.feedback(late, "en", MARK).text
+
+
+async def test_a_class_answering_at_once_reads_the_deck_card_and_open_post_once(
+    service: DailyService, clock: Clock, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await set_up(service, window_hours=4)
+    await post_for(service, clock, SLOT)
+    clock.now = SLOT + timedelta(minutes=5)
+    service = DailyService(store, clock)  # another process, say: every cache it has is empty
+    reads: dict[str, int] = {"load_deck": 0, "get_card": 0, "open_post": 0}
+    for name in reads:
+        real = getattr(store, name)
+
+        async def counted(*args: object, _real: object = real, _name: str = name, **kwargs: object) -> object:
+            reads[_name] += 1
+            return await _real(*args, **kwargs)  # type: ignore[operator]
+
+        monkeypatch.setattr(store, name, counted)
+
+    outcomes = await asyncio.gather(
+        *(service.answer(GUILD, 2000 + member, "Spring, Summer") for member in range(200))
+    )
+    assert len({o.result.member_id for o in outcomes}) == 200
+    assert reads == {"load_deck": 1, "get_card": 1, "open_post": 1}
 
 
 async def test_a_spray_costs_points_and_says_why(service: DailyService, clock: Clock, store: Store) -> None:

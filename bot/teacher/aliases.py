@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time as monotonic_time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from bot.cache import SharedReads
 from bot.daily.rules import grade_answer
 from bot.decks import Card
 from bot.decks.library import DeckLibrary, Others
@@ -115,8 +115,8 @@ class AliasService:
         self.catch_up_after = CATCH_UP_AFTER
         self._catch_ups: dict[tuple[int, int], asyncio.Task[None]] = {}
         # The members with notices waiting, per guild, and when this process read them.
-        self._notified: dict[int, tuple[float, set[int]]] = {}
-        self._loading = asyncio.Lock()
+        # Who has notices waiting, per guild: a class answering at once reads the list once.
+        self._notified: SharedReads[int, set[int]] = SharedReads(NOTICES_FRESH_FOR)
 
     async def loop(self, post: Post) -> Loop:
         """The loop of a posted question (the post must be the teacher's guild's)."""
@@ -179,23 +179,11 @@ class AliasService:
 
     async def take_notices(self, guild_id: int, member_id: int) -> list[RegradeNotice]:
         """The member's answers re-graded upwards since they last used the bot, each handed out once."""
-        members = self._fresh_notified(guild_id)
-        if members is None:
-            async with self._loading:  # a class answering at once reads the list once
-                members = self._fresh_notified(guild_id)
-                if members is None:
-                    members = await self.store.notified_members(guild_id)
-                    self._notified[guild_id] = (monotonic_time.monotonic(), members)
+        members = await self._notified.get(guild_id, lambda: self.store.notified_members(guild_id))
         if member_id not in members:
             return []
         members.discard(member_id)
         return await self.store.take_regrade_notices(guild_id, member_id)
-
-    def _fresh_notified(self, guild_id: int) -> set[int] | None:
-        known = self._notified.get(guild_id)
-        if known is None or monotonic_time.monotonic() - known[0] >= NOTICES_FRESH_FOR:
-            return None
-        return known[1]
 
     async def _regrading(
         self, guild_id: int, card_id: int
@@ -212,7 +200,7 @@ class AliasService:
         return stored.card
 
     def _changed(self, post: Post) -> None:
-        self._notified.pop(post.guild_id, None)
+        self._notified.forget(post.guild_id)
         if post.card_id is None:
             return
         if self.card_changed is not None:
@@ -231,7 +219,7 @@ class AliasService:
                 guild_id, card_id, regrade=await self._regrading(guild_id, card_id)
             )
             if result.changes:
-                self._notified.pop(guild_id, None)
+                self._notified.forget(guild_id)
                 log.info("guild %s card %s: %d answers caught up", guild_id, card_id, len(result.changes))
         except asyncio.CancelledError:
             raise
@@ -247,7 +235,7 @@ class AliasService:
         await self.close()
         for guild_id, card_id in pending:
             await self.store.regrade_card(guild_id, card_id, regrade=await self._regrading(guild_id, card_id))
-        self._notified.clear()
+        self._notified.forget()
 
     async def close(self) -> None:
         """Stop the pending catch-ups (the bot is stopping; what was re-graded stays)."""

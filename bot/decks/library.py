@@ -239,6 +239,7 @@ class _Scope:
     texts: list[str]
     digest: str
     stored: StoredVectors | None = None
+    known: int = 0  # texts this process had embedded already (another deck shares them)
     restored: int = 0
     #: Vectors to store (what was stored is stale or unreadable); empty: nothing to write.
     blob: bytes = field(default=b"", repr=False)
@@ -246,17 +247,35 @@ class _Scope:
     @property
     def unreadable(self) -> bool:
         """The stored blob was made for these texts, yet put none of them back (damaged, or foreign)."""
-        return self.stored is not None and self.stored.digest == self.digest and not self.restored
+        return (
+            self.stored is not None
+            and self.stored.digest == self.digest
+            and not self.restored
+            and self.known < len(self.texts)
+        )
 
     @property
     def fresh(self) -> bool:
-        return self.stored is not None and self.stored.digest == self.digest and self.restored > 0
+        """Stored for these texts, and every one of them is now in memory: nothing to embed or store."""
+        return (
+            self.stored is not None
+            and self.stored.digest == self.digest
+            and self.known + self.restored >= len(self.texts)
+        )
+
+
+def _in_memory(texts: Sequence[str]) -> int:
+    """How many of ``texts`` the grader holds vectors of already (restoring skips them). The grader has no
+    public question for it; should its cache move, this counts none, which only costs a rewrite."""
+    cache = getattr(getattr(semantic, "_state", None), "cache", None)
+    return sum(text in cache for text in texts) if isinstance(cache, dict) else 0
 
 
 def _fill(scopes: Sequence[_Scope]) -> None:
     """In the vectors' worker thread: put the stored vectors back, then embed (once, in one model call per
     scope) whatever they lack, and make the blobs to store. Nothing is embedded for a fresh scope."""
     for scope in scopes:
+        scope.known = _in_memory(scope.texts)
         if scope.stored is not None:
             scope.restored = restore_embeddings(scope.stored.blob, scope.texts)
     stale = [scope for scope in scopes if not scope.fresh]
@@ -278,8 +297,8 @@ class DeckVectors:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        # (deck, guild) -> digest of the deck's texts as that guild grades them, ready in this process.
-        self._ready: dict[tuple[int, int | None], str] = {}
+        # (deck, guild) -> hash of the deck's items as that guild grades them, ready in this process.
+        self._ready: dict[tuple[int, int | None], int] = {}
         # (deck, scope) -> digest of that row's texts, ready in this process (a shared deck's own texts are
         # restored once, not once per guild).
         self._scopes: dict[tuple[int, int | None], str] = {}
@@ -299,12 +318,14 @@ class DeckVectors:
         if not self.enabled() or not cards:
             return
         key = (deck_id, guild_id)
-        digest = _digest(deck_texts([card.items for card in cards]))
-        if self._ready.get(key) == digest:
+        # Every answer's deck read (every OTHERS_SECONDS) comes here: a hash of the items (a fraction of a
+        # millisecond for 100 cards) tells an unchanged deck, before any text is listed.
+        seen = hash(tuple(card.items for card in cards))
+        if self._ready.get(key) == seen:
             return
         task = self._running.get(key)
         if task is None:
-            task = asyncio.get_running_loop().create_task(self._prepare(deck_id, guild_id, cards, digest))
+            task = asyncio.get_running_loop().create_task(self._prepare(deck_id, guild_id, cards, seen))
             self._running[key] = task
             task.add_done_callback(lambda done: self._finished(key, done))
         try:
@@ -346,7 +367,7 @@ class DeckVectors:
             self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="deck-vectors")
         return self._executor
 
-    async def _prepare(self, deck_id: int, guild_id: int | None, cards: Sequence[Card], digest: str) -> None:
+    async def _prepare(self, deck_id: int, guild_id: int | None, cards: Sequence[Card], seen: int) -> None:
         try:
             scopes = await self._scopes_of(deck_id, guild_id, cards)
             for scope in scopes:
@@ -358,10 +379,10 @@ class DeckVectors:
             return
         except Exception:  # never an error for a member: grading embeds what it lacks itself
             # Not tried again for these texts in this process (logged once): embedded when needed instead.
-            self._ready[deck_id, guild_id] = digest
+            self._ready[deck_id, guild_id] = seen
             log.exception("deck %s: grading vectors could not be prepared; computed when needed", deck_id)
             return
-        self._ready[deck_id, guild_id] = digest
+        self._ready[deck_id, guild_id] = seen
         for scope in scopes:
             self._scopes[deck_id, scope.guild_id] = scope.digest
             if scope.unreadable and (deck_id, scope.guild_id) not in self._warned:

@@ -245,3 +245,14 @@ async def test_saved_decks_are_prepared_ahead_in_the_background(db: Path, model:
     restart(model)
     await graded_after_restart(db, deck_id)
     assert model.calls == []
+
+
+async def test_a_second_library_in_the_same_process_warns_of_nothing(
+    db: Path, model: CountingModel, caplog: pytest.LogCaptureFixture
+) -> None:
+    deck_id = await first_start(db)
+    model.calls.clear()
+    with caplog.at_level(logging.INFO, logger="bot.decks.library"):
+        await graded_after_restart(db, deck_id)  # the vectors are in memory already: nothing to restore
+    assert model.calls == []
+    assert [r for r in caplog.records if r.name == "bot.decks.library"] == []

@@ -14,13 +14,13 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from bot.errors import UserError
 from bot.grading import deck_texts, embeddings_blob, restore_embeddings, semantic, semantic_status
-from bot.store import DeckInfo, DeckInUse, Store, StoredDeck, StoredVectors, UnknownRecord
+from bot.store import DeckInfo, DeckInUse, Store, StoredDeck, StoredVectors, StoreError, UnknownRecord
 
 from . import SUPPORTED_SUFFIXES, Card, DeckError, Item, load_deck
 from .names import BadDeckName, check_deck_name, deck_name
@@ -241,8 +241,8 @@ class _Scope:
     stored: StoredVectors | None = None
     known: int = 0  # texts this process had embedded already (another deck shares them)
     restored: int = 0
-    #: Vectors to store (what was stored is stale or unreadable); empty: nothing to write.
-    blob: bytes = field(default=b"", repr=False)
+    #: Embedded now (what was stored is missing, stale or unreadable): to be stored.
+    embedded: bool = False
 
     @property
     def unreadable(self) -> bool:
@@ -273,7 +273,7 @@ def _in_memory(texts: Sequence[str]) -> int:
 
 def _fill(scopes: Sequence[_Scope]) -> None:
     """In the vectors' worker thread: put the stored vectors back, then embed (once, in one model call per
-    scope) whatever they lack, and make the blobs to store. Nothing is embedded for a fresh scope."""
+    scope) whatever they lack. Nothing is embedded for a fresh scope."""
     for scope in scopes:
         scope.known = _in_memory(scope.texts)
         if scope.stored is not None:
@@ -281,7 +281,7 @@ def _fill(scopes: Sequence[_Scope]) -> None:
     stale = [scope for scope in scopes if not scope.fresh]
     if stale and semantic.active():  # loads the model if the start-up warm-up has not yet
         for scope in stale:
-            scope.blob = embeddings_blob(scope.texts)
+            scope.embedded = len(semantic.deck_vectors(scope.texts)) == len(scope.texts)
 
 
 class DeckVectors:
@@ -377,10 +377,13 @@ class DeckVectors:
             await asyncio.get_running_loop().run_in_executor(self._worker(), _fill, scopes)
         except UnknownRecord:  # removed meanwhile
             return
-        except Exception:  # never an error for a member: grading embeds what it lacks itself
+        except Exception as error:  # never an error for a member: grading embeds what it lacks itself
             # Not tried again for these texts in this process (logged once): embedded when needed instead.
             self._ready[deck_id, guild_id] = seen
-            log.exception("deck %s: grading vectors could not be prepared; computed when needed", deck_id)
+            if isinstance(error, StoreError):  # the database is unavailable or closing: said by the store
+                log.warning("deck %s: grading vectors not read (%s); computed when needed", deck_id, error)
+            else:
+                log.exception("deck %s: grading vectors could not be prepared; computed when needed", deck_id)
             return
         self._ready[deck_id, guild_id] = seen
         for scope in scopes:
@@ -388,7 +391,7 @@ class DeckVectors:
             if scope.unreadable and (deck_id, scope.guild_id) not in self._warned:
                 self._warned.add((deck_id, scope.guild_id))
                 log.warning("deck %s: its stored grading vectors could not be read; computed again", deck_id)
-            if scope.blob:
+            if scope.embedded:
                 self._keep(self._writes, asyncio.get_running_loop().create_task(self._store(deck_id, scope)))
 
     async def _scopes_of(self, deck_id: int, guild_id: int | None, cards: Sequence[Card]) -> list[_Scope]:
@@ -406,10 +409,13 @@ class DeckVectors:
         return [scope for scope in scopes if self._scopes.get((deck_id, scope.guild_id)) != scope.digest]
 
     async def _store(self, deck_id: int, scope: _Scope) -> None:
-        """Off the answer's path: keep the vectors just computed."""
+        """Off the answer's path: keep the vectors just computed (made into bytes in the worker thread)."""
         try:
+            blob = await asyncio.get_running_loop().run_in_executor(
+                self._worker(), embeddings_blob, scope.texts
+            )
             await self.store.save_deck_vectors(
-                deck_id, semantic.MODEL_ID, scope.digest, scope.blob, guild_id=scope.guild_id
+                deck_id, semantic.MODEL_ID, scope.digest, blob, guild_id=scope.guild_id
             )
         except Exception as error:  # computed again after a restart, nothing worse
             log.warning("deck %s: grading vectors not stored (%s)", deck_id, error)

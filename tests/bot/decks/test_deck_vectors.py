@@ -12,15 +12,19 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bot.daily.results import PostJob, SetupRequest
 from bot.decks import Card, Item
 from bot.decks.library import DeckLibrary
 from bot.grading import deck_texts, grade_reply, meaning, semantic
-from bot.store import GuildSettings, NewGrade, Store, StoredReply
+from bot.services import Services
+from bot.store import GuildSettings, NewGrade, Store, StoredReply, StoreUnavailable
+from tests.support import Clock
 from tests.support.decks import card, deck, item
 
 GUILD = 111
@@ -256,3 +260,55 @@ async def test_a_second_library_in_the_same_process_warns_of_nothing(
         await graded_after_restart(db, deck_id)  # the vectors are in memory already: nothing to restore
     assert model.calls == []
     assert [r for r in caplog.records if r.name == "bot.decks.library"] == []
+
+
+async def test_the_database_failing_costs_the_member_nothing(
+    db: Path, model: CountingModel, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    deck_id = await first_start(db)
+    restart(model)
+
+    async def unavailable(*args: object, **kwargs: object) -> None:
+        raise StoreUnavailable("the database is read-only", reason="read_only")
+
+    async with Store.open(db) as store:
+        monkeypatch.setattr(store, "deck_vectors", unavailable)
+        library = DeckLibrary(store)
+        with caplog.at_level(logging.WARNING, logger="bot.decks.library"):
+            others = await library.others(deck_id, 0, GUILD)
+        await library.close()
+    assert others is not None and len(others) == len(CYCLE.cards)
+    assert model.calls == []  # nothing embedded ahead: grading embeds what it needs, as without the store
+    assert len([r for r in caplog.records if r.name == "bot.decks.library"]) == 1
+
+
+async def test_a_members_first_answer_after_a_restart_embeds_only_the_reply(
+    db: Path, model: CountingModel
+) -> None:
+    clock = Clock(datetime(2025, 3, 10, 11, 0, tzinfo=UTC))
+
+    async def answer(store: Store, member: int) -> None:
+        services = Services.build(store, clock)
+        outcome = await services.daily.answer(GUILD, member, "l'eau monte en vapeur, puis il pleut")
+        assert outcome.grade is not None
+        await services.close()
+
+    async with Store.open(db, clock=clock) as store:
+        await store.save_deck(None, "cycle", CYCLE)
+        services = Services.build(store, clock)
+        await services.daily.setup(
+            SetupRequest(guild_id=GUILD, channel_id=5, time="08:00", timezone="UTC", deck="cycle")
+        )
+        clock.now = datetime(2025, 3, 11, 8, 0, tzinfo=UTC)
+        job = next(job for job in await services.daily.due_jobs() if isinstance(job, PostJob))
+        prepared = await services.daily.prepare_post(job.guild_id, job.slot)
+        assert prepared is not None
+        await services.daily.post_sent(prepared, 5, 9000)
+        await services.close()
+        clock.now += timedelta(minutes=5)
+        await answer(store, 1001)
+    assert model.calls[0] == TEXTS  # the first answer ever: the deck embedded once, then stored
+    restart(model)
+    async with Store.open(db, clock=clock) as store:
+        await answer(store, 1002)
+    assert model.calls and not set(model.embedded) & set(TEXTS)  # the reply's parts only

@@ -1,6 +1,9 @@
 """The decks a guild can use, on the store: finding one by what a member typed, autocompletion, the bundled
 decks, and the rules of removing one. The one place a typed deck name is resolved.
 
+It is also where a deck is loaded for grading (``others``, ``playable``), so it gets the deck's grading
+vectors ready there (:class:`DeckVectors`): restored from the store, or embedded once and stored.
+
 Refusals are :class:`bot.errors.UserError`s with the catalogue key of the feature that asked (``practice``,
 ``quiz`` or ``common``), so each feature keeps its own wording ("no question to practise" vs "no question
 for a quiz").

@@ -5,16 +5,26 @@ Issue 13's baseline: a 47 kB YAML deck reusing one card through anchors took 23 
 ``load_deck_bytes`` (what ``/deck import`` and ``tutorbot deck check`` call), next to the one-second target:
 the CPU time the import costs (the verdict), and the wall time, which also counts the other processes of a
 shared machine.
+
+Last, the first answer on a 100-card deck after a restart (a new store and library on the same database,
+no vector in memory, the model loaded): its vectors embedded again (what every restart cost before they
+were stored) against restored from the store.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
-from bot.decks import DeckError, load_deck_bytes
+from bot.decks import Card, Deck, DeckError, Item, load_deck_bytes
+from bot.decks.library import DeckLibrary
+from bot.grading import deck_texts, grade_reply, meaning, semantic, warm_up
+from bot.store import Store
 
 TARGET_S = 1.0
 
@@ -87,6 +97,79 @@ def main() -> None:
             f"{label:<42} {len(data) / 1000:>6.0f}kB {best_cpu:>6.3f}s {best_wall:>6.3f}s"
             f"  {verdict:<9} {outcome}"
         )
+    restart_figure()
+
+
+def _deck_100() -> Deck:
+    """100 cards of 4 items, each with a detail and an alias: about 1,200 texts to embed."""
+    return Deck(
+        title="Cent cartes",
+        language="fr",
+        cards=tuple(
+            Card(
+                f"Question {i} sur le chapitre {i % 7} ?",
+                tuple(
+                    Item(
+                        f"Notion {j} du thème {i}",
+                        f"ce que la notion {j} décrit au thème {i}",
+                        (f"idée {i}.{j}",),
+                    )
+                    for j in range(4)
+                ),
+            )
+            for i in range(100)
+        ),
+    )
+
+
+def _forget_vectors() -> None:
+    """A restarted process: no deck vector in memory (the model itself stays loaded)."""
+    semantic._state.cache.clear()
+    meaning._card_vectors.cache_clear()
+    meaning._deck_matrix.cache_clear()
+
+
+async def _first_answer(path: Path, deck_id: int) -> float:
+    """A new store and library on the database: the first answer's grading, from loading the deck."""
+    async with Store.open(path) as store:
+        library = DeckLibrary(store)
+        started = time.perf_counter()
+        stored = await store.load_deck(deck_id, guild_id=1)
+        others = await library.others(deck_id, stored.card_ids[0], 1)
+        first = stored.deck.cards[0]
+        grade_reply(
+            first.items, "une idée voisine de la première notion", question=first.question, others=others
+        )
+        elapsed = time.perf_counter() - started
+        await library.close()
+    return elapsed
+
+
+def restart_figure() -> None:
+    """First-answer latency of a 100-card deck after a restart: its vectors restored vs embedded again."""
+    if not warm_up():
+        print("deck vectors after a restart: meaning stage off, nothing to restore")
+        return
+    deck = _deck_100()
+    texts = len(deck_texts([card.items for card in deck.cards]))
+
+    async def run() -> tuple[float, float]:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "tutor.db"
+            async with Store.open(path) as store:
+                deck_id = await store.save_deck(None, "cent", deck)
+            _forget_vectors()
+            recomputed = await _first_answer(path, deck_id)  # nothing stored yet: embedded, then stored
+            _forget_vectors()
+            restored = await _first_answer(path, deck_id)
+            return recomputed, restored
+
+    recomputed, restored = asyncio.run(run())
+    print(
+        f"deck vectors after a restart, 100 cards ({texts} texts), first answer: "
+        f"embedded again {recomputed * 1e3:,.0f} ms (the baseline: every restart), "
+        f"restored {restored * 1e3:,.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -252,6 +252,8 @@ class TutorBot(commands.Bot):
             # The meaning model loads in about 2 s: in a thread, while the bot connects, rather than on the
             # event loop at the first answer that needs it. A missing model logs one warning; words only then.
             self._warming = asyncio.get_running_loop().run_in_executor(None, warm_up)
+            if self.services is not None:  # the bundled decks' vectors: restored, or computed once and stored
+                await self.services.decks.prepare_bundled()
         await self.tree.set_translator(CatalogueTranslator())
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         for name in self.extension_names:

@@ -70,4 +70,5 @@ class Services:
         await self.quiz.close()
         await self.teacher.aliases.close()
         await self.names.close()
+        await self.decks.close()
         self.daily.grader.close()

@@ -1,6 +1,10 @@
 """The decks a guild can use, on the store: finding one by what a member typed, autocompletion, the bundled
 decks, and the rules of removing one. The one place a typed deck name is resolved.
 
+It is also where a deck is loaded for grading (``others``, ``playable``), so it gets the deck's grading
+vectors ready there (:class:`bot.decks.vectors.DeckVectors`): restored from the store, or embedded once and
+stored.
+
 Refusals are :class:`bot.errors.UserError`s with the catalogue key of the feature that asked (``practice``,
 ``quiz`` or ``common``), so each feature keeps its own wording ("no question to practise" vs "no question
 for a quiz").
@@ -20,6 +24,7 @@ from bot.store import DeckInfo, DeckInUse, Store, StoredDeck, UnknownRecord
 
 from . import SUPPORTED_SUFFIXES, DeckError, Item, load_deck
 from .names import BadDeckName, check_deck_name, deck_name
+from .vectors import DeckVectors
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +74,8 @@ class DeckLibrary:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._decks: SharedReads[tuple[int | None, int], StoredDeck | None] = SharedReads(OTHERS_SECONDS)
+        #: The vectors grading by meaning needs, restored from the store or computed once and stored.
+        self.vectors = DeckVectors(store)
 
     async def others(self, deck_id: int | None, card_id: int, guild_id: int | None = None) -> Others | None:
         """The items of the deck's other cards, as the guild grades them: what grading by meaning calibrates
@@ -78,9 +85,11 @@ class DeckLibrary:
 
         async def read() -> StoredDeck | None:
             try:
-                return await self.store.load_deck(deck_id, guild_id=guild_id)
+                stored = await self.store.load_deck(deck_id, guild_id=guild_id)
             except UnknownRecord:  # the deck was removed: grade within the card alone
                 return None
+            await self.vectors.prepare(deck_id, guild_id, stored.deck.cards)  # before anything is embedded
+            return stored
 
         stored = await self._decks.get((guild_id, deck_id), read)
         if stored is None:
@@ -137,6 +146,7 @@ class DeckLibrary:
         )
         if not usable:
             raise UserError(f"{feature}.error.empty_deck", user={"name": info.name})
+        await self.vectors.prepare(info.id, guild_id, stored.deck.cards)
         return PlayableDeck(info, stored, usable)
 
     async def hidden_cards(self, guild_id: int | None) -> set[int]:
@@ -186,6 +196,16 @@ class DeckLibrary:
             loaded.append(name)
         return loaded
 
+    async def prepare_bundled(self) -> None:
+        """Get the bundled decks' grading vectors ready in the background (restored, or computed and stored
+        once): the first answers of the day then find them. The bot calls it at start-up."""
+        for info in await self.store.list_decks(None):
+            self.vectors.prepare_later(info.id)
+
+    async def close(self) -> None:
+        """Stop preparing vectors; the vectors already computed are still stored."""
+        await self.vectors.close()
+
     async def check_removable(self, guild_id: int, info: DeckInfo) -> None:
         """Refuse removing a bundled deck, or the guild's active deck (asked before the confirmation)."""
         if info.guild_id is None:
@@ -203,3 +223,6 @@ class DeckLibrary:
             raise UserError("teacher.deck.remove_active", user={"name": info.name}) from None
         except UnknownRecord:  # removed meanwhile
             raise UserError("common.error.unknown_deck", user={"name": info.name}) from None
+
+
+# ------------------------------------------------------------------------------------- grading vectors

@@ -47,6 +47,7 @@ from .records import (
 )
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .store import Store
+from .vectors import StoredVectors
 
 __all__ = [
     "ALL_DAYS",
@@ -85,6 +86,7 @@ __all__ = [
     "StoredCard",
     "StoredDeck",
     "StoredReply",
+    "StoredVectors",
     "TaughtAlias",
     "TopScorer",
     "UnfinishedQuiz",

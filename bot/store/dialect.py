@@ -4,7 +4,8 @@ The store's SQL is written in SQLite's flavour (the one the migrations were firs
 ``:name`` placeholders, ``json_each``/``json_group_array``/``json_array``/``json_extract`` for the few JSON
 reads, SQLite's column types in the DDL. ``POSTGRES`` rewrites that text for PostgreSQL once per statement
 (cached): ``$n`` placeholders, the jsonb equivalents, identity columns for SQLite's INTEGER PRIMARY KEY,
-BIGINT for every integer (Discord ids are 64-bit), an ICU collation for NOCASE, and a PL/pgSQL trigger.
+BIGINT for every integer (Discord ids are 64-bit), BYTEA for BLOB, an ICU collation for NOCASE, and a
+PL/pgSQL trigger.
 What stays portable is written portably in the domain modules: RETURNING, ON CONFLICT upserts with the
 target's columns qualified, ``IS NOT DISTINCT FROM``, CASE instead of the two-argument min/max, casts of
 parameters whose type the context does not tell.
@@ -43,6 +44,7 @@ _DDL_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"\bINTEGER\b"), "BIGINT"),
     (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
+    (re.compile(r"\bBLOB\b"), "BYTEA"),
     (re.compile(r"\bCOLLATE NOCASE\b"), "COLLATE nocase"),
     (re.compile(r"\)\s*WITHOUT ROWID"), ")"),
 )

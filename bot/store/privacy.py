@@ -52,6 +52,7 @@ _FORGET_MEMBER = (
 _FORGET_GUILD = (
     "DELETE FROM regrade_notices WHERE guild_id = ?",
     "DELETE FROM taught_aliases WHERE guild_id = ?",
+    "DELETE FROM deck_vectors WHERE guild_id = ?",  # the vectors of its taught aliases
     "DELETE FROM answers WHERE guild_id = ?",
     "DELETE FROM send_intents WHERE guild_id = ?",
     "DELETE FROM member_totals WHERE guild_id = ?",

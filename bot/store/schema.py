@@ -310,9 +310,28 @@ _V7_TAUGHT_ALIASES = (
 # expires, so another one (or the restarted one) finishes the job.
 _V8_POST_LEASE = ("ALTER TABLE posts ADD COLUMN lease_until INTEGER",)
 
+# Version 10 (issue 8 §1): the vectors grading by meaning computes from a deck's items, aliases and details,
+# kept with the deck (store/vectors.py): a restart restores them instead of embedding the deck again. Keyed
+# by the model that made them, which another model never reads; a guild's row holds only what its teachers'
+# accepted aliases add to the deck's own texts (guild_id 0). Blobs of hundreds of kB: not WITHOUT ROWID.
+_V10_DECK_VECTORS = (
+    """
+    CREATE TABLE deck_vectors (
+        deck_id     INTEGER NOT NULL REFERENCES decks (id) ON DELETE CASCADE,
+        guild_id    INTEGER NOT NULL,  -- 0: the deck's own texts; a guild: the texts its taught aliases add
+        model       TEXT    NOT NULL,  -- the model's name and version
+        digest      TEXT    NOT NULL,  -- of the texts the vectors were made for
+        vectors     BLOB    NOT NULL,  -- bot.grading.semantic.embeddings_blob
+        updated_at  INTEGER NOT NULL,
+        PRIMARY KEY (deck_id, guild_id, model)
+    )
+    """,
+    "CREATE INDEX deck_vectors_guild ON deck_vectors (guild_id)",
+)
+
 #: MIGRATIONS[n] takes a database from version n to n + 1.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1_DAILY, _V2_PRACTICE, _V3_QUIZ, _V4_RANKING,
-    _V5_NEXT_CARD, _V6_CLASS, _V7_TAUGHT_ALIASES, _V8_POST_LEASE, _V9_INTENTS,
+    _V5_NEXT_CARD, _V6_CLASS, _V7_TAUGHT_ALIASES, _V8_POST_LEASE, _V9_INTENTS, _V10_DECK_VECTORS,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

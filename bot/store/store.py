@@ -1,9 +1,9 @@
 """The Store: the one object every feature receives, put together from the per-domain parts.
 
-Each part (guilds, decks, posts, answers, rankings, practice, quiz, privacy, exports, names, aliases) holds
-the public methods of its domain and their SQL; ``connection`` opens the database (checks, pragmas,
-migrations) and ``writer`` runs every write in call order, group-committing daily answers. This module only
-opens and closes.
+Each part (guilds, decks, posts, answers, rankings, practice, quiz, privacy, exports, names, aliases,
+vectors) holds the public methods of its domain and their SQL; ``connection`` opens the database (checks,
+pragmas, migrations) and ``writer`` runs every write in call order, group-committing daily answers. This
+module only opens and closes.
 
 The database is SQLite (a file path: one process, nothing to install) or PostgreSQL (a ``postgresql://``
 URL: shared by several processes; postgres.py). The same SQL runs on both (dialect.py).
@@ -32,6 +32,7 @@ from .practice import PracticeStore
 from .privacy import PrivacyStore
 from .quiz import QuizStore
 from .rankings import RankingStore
+from .vectors import VectorStore
 from .writer import Writer
 
 
@@ -47,6 +48,7 @@ class Store(
     ExportStore,
     NameStore,
     AliasStore,
+    VectorStore,
 ):
     """The bot's database. Create with ``async with Store.open(path) as store:`` (or ``await Store.connect``
     and ``await store.close()``). Every method is safe to call from many tasks at once."""

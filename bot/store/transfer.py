@@ -24,6 +24,7 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 #: Every table of the schema, parents before children (foreign keys hold at each step).
 TABLES = (
     "decks",
+    "deck_vectors",
     "cards",
     "items",
     "guilds",

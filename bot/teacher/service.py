@@ -143,6 +143,7 @@ class TeacherService:
     async def save_import(self, preview: ImportPreview) -> bool:
         """Store the previewed deck; True when it is the guild's active deck (the class uses it now)."""
         deck_id = await self.store.save_deck(preview.guild_id, preview.name, preview.deck)
+        self.decks.vectors.prepare_later(deck_id, preview.guild_id)  # ready before its first answer
         settings = await self.store.get_guild(preview.guild_id)
         return settings is not None and settings.active_deck_id == deck_id
 

@@ -23,11 +23,13 @@ class Reads:
     def __init__(self) -> None:
         self.count = 0
         self.release = asyncio.Event()
+        self.started = asyncio.Event()
         self.value = "v1"
 
     async def __call__(self) -> str:
         self.count += 1
         value = self.value  # what the store holds when the read starts
+        self.started.set()
         await self.release.wait()
         return value
 
@@ -50,8 +52,7 @@ async def test_a_read_under_way_when_the_data_changed_is_not_kept() -> None:
     reads = Reads()
     cache: SharedReads[str, str] = SharedReads(10)
     early = asyncio.ensure_future(cache.get("deck", reads))
-    while not reads.count:  # the read has begun
-        await asyncio.sleep(0)
+    await reads.started.wait()
     cache.forget("deck")  # a teacher edited the deck while the read ran
     reads.value = "edited"
     reads.release.set()

@@ -305,7 +305,8 @@ async def test_a_class_answering_at_once_reads_the_deck_card_and_open_post_once(
         real = getattr(store, name)
 
         async def counted(*args: object, _real: object = real, _name: str = name, **kwargs: object) -> object:
-            reads[_name] += 1
+            # (Grading by meaning also reads the deck without the guild's aliases, once, for its vectors.)
+            reads[_name] += _name != "load_deck" or kwargs.get("guild_id") is not None
             return await _real(*args, **kwargs)  # type: ignore[operator]
 
         monkeypatch.setattr(store, name, counted)

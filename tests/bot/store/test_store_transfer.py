@@ -22,10 +22,12 @@ AT = MONDAY + 2 * DAY + timedelta(hours=1)
 
 
 async def _fill(path: Path) -> None:
-    """Two guilds, their own and a bundled deck, three days of answers, practice, a session, a quiz."""
+    """Two guilds, their own and a bundled deck (with its grading vectors), three days of answers, practice,
+    a session, a quiz."""
     async with Store.open(path) as store:
         bundled = await store.save_deck(None, "cours-2", SAMPLE_DECK)
         own = await store.save_deck(GUILD, "mine", SAMPLE_DECK)
+        await store.save_deck_vectors(bundled, "model/v1", "digest", bytes(range(256)))  # a binary blob
         for guild_id, deck_id in ((GUILD, own), (OTHER_GUILD, bundled)):
             await store.save_guild(GuildSettings(guild_id, channel_id=5, active_deck_id=deck_id))
             cards = (await store.load_deck(deck_id)).card_ids

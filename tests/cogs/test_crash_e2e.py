@@ -130,3 +130,57 @@ async def test_reveal_killed_after_discord_accepted_it_is_adopted_not_resent(
     nothing = await fake.slash(guild, teacher, "tutor reveal-now")
     assert nothing.ephemeral and reveals_in(fake, questions) == [accepted]
     assert "Traceback" not in bot.log()
+
+
+def offset_to_second(second: float) -> timedelta:
+    """A clock offset (at most a minute back) that puts the bot's clock at ``second`` past a minute now."""
+    now = datetime.now(UTC)
+    return timedelta(seconds=(second - now.second - now.microsecond / 1e6) % 60 - 60)
+
+
+async def test_scheduled_post_killed_after_discord_accepted_it_is_adopted_not_resent(
+    world: tuple[FakeDiscord, BotProcess],
+) -> None:
+    fake, bot = world
+    # The scheduler's own tick posts: its loop every half second, the bot's clock just before a minute
+    # (48 s past) when it starts, and the daily time set to the next minute once it runs.
+    bot.scheduler_interval = 0.5
+    bot.clock_offset = offset_to_second(48)
+    guild = fake.add_guild("Classe", channels=("general", "questions"))
+    prof = fake.add_role(guild, "Prof", permissions=discord.Permissions(manage_guild=True))
+    teacher = fake.add_member(guild, "teacher", roles=[prof])
+    alice = fake.add_member(guild, "alice")
+    questions = guild.channel("questions")
+    await bot.start()
+    soon = bot.now() + timedelta(seconds=2)
+    due = soon.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    res = await fake.slash(
+        guild,
+        teacher,
+        "tutor setup",
+        channel=questions,
+        time=due.strftime("%H:%M"),
+        timezone="UTC",
+        deck="general",
+    )
+    assert res.ephemeral and "set up" in res.text.lower(), res.text
+    assert questions_in(fake, questions) == []
+
+    hold = fake.hold_next("POST", MESSAGES)
+    wait = (due - bot.now()).total_seconds() + 10
+    await fake.wait_until(lambda: hold.held, what="the scheduled post, held", timeout=wait)
+    bot.kill()
+    fake.release_holds()
+    (accepted,) = questions_in(fake, questions)  # Discord has it; the bot never stored its id
+    assert bot.query("SELECT message_id FROM posts") == [(None,)]
+
+    await bot.start()
+    await bot.until_db("SELECT 1 FROM posts WHERE message_id = ?", (accepted.id,), what="the post adopted")
+    graded = await fake.slash(guild, alice, "answer", text="Spring, Mercury, North")
+    assert graded.ephemeral and "Your score: 1/4" in graded.text, graded.text
+    click = await fake.click(teacher, accepted, label="Answer")
+    assert click.modal is not None
+    await asyncio.sleep(1.5)  # three more scheduler ticks: none posts again
+    assert questions_in(fake, questions) == [accepted]
+    assert bot.query("SELECT count(*) FROM posts") == [(1,)]
+    assert "Traceback" not in bot.log()

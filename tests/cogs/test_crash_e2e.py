@@ -8,6 +8,8 @@ response to the send, so Discord has the message while the bot never hears back,
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -183,4 +185,76 @@ async def test_scheduled_post_killed_after_discord_accepted_it_is_adopted_not_re
     await asyncio.sleep(1.5)  # three more scheduler ticks: none posts again
     assert questions_in(fake, questions) == [accepted]
     assert bot.query("SELECT count(*) FROM posts") == [(1,)]
+    assert "Traceback" not in bot.log()
+
+
+def big_deck(cards: int, items: int) -> bytes:
+    """A CSV deck at the caps: ``cards`` cards of ``items`` items (about a second for the store to write)."""
+    rows = (f"Question {n} ?," + "|".join(f"answer{n}x{i}" for i in range(items)) for n in range(cards))
+    return "\n".join(rows).encode()
+
+
+def held_write(db: Path, *, longer_than: float, timeout: float) -> bool:
+    """Whether, within ``timeout`` seconds, a write transaction held the database longer than
+    ``longer_than`` seconds: probed with BEGIN IMMEDIATE that never waits (the bot's own short writes, a
+    member's name or a view, are not that long)."""
+    probe = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        end = time.monotonic() + timeout
+        locked_since: float | None = None
+        while time.monotonic() < end:
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.execute("ROLLBACK")
+                locked_since = None
+            except sqlite3.OperationalError:
+                locked_since = locked_since or time.monotonic()
+                if time.monotonic() - locked_since > longer_than:
+                    return True
+            time.sleep(0.002)
+    finally:
+        probe.close()
+    return False
+
+
+def deck_rows(bot: BotProcess, name: str) -> tuple[int, int]:
+    """(cards, items) the database holds for the guild's deck ``name``."""
+    ((cards, items),) = bot.query(
+        "SELECT count(DISTINCT c.id), count(i.card_id) FROM decks d JOIN cards c ON c.deck_id = d.id "
+        "LEFT JOIN items i ON i.card_id = c.id WHERE d.name = ? AND d.guild_id IS NOT NULL "
+        "AND c.position IS NOT NULL",
+        (name,),
+    )
+    return int(cards), int(items)
+
+
+async def test_deck_import_killed_while_the_store_writes_it_is_whole_or_not_at_all(
+    world: tuple[FakeDiscord, BotProcess],
+) -> None:
+    fake, bot = world
+    guild, _questions, teacher, _alice = await set_up(fake, bot)
+    first = await fake.slash(
+        guild, teacher, "deck import", file=("biology.csv", b"Cells ?,nucleus|membrane\n")
+    )
+    saved = await fake.click(teacher, first.message, label="Save the deck")
+    await fake.wait_until(lambda: "saved" in first.message.content, what="the first version saved")
+    assert saved.kind == "deferred update" and deck_rows(bot, "biology") == (1, 2)
+
+    # The new version of the same deck: 500 cards of 30 items. Killed while its transaction is open.
+    second = await fake.slash(guild, teacher, "deck import", file=("biology.csv", big_deck(500, 30)))
+    assert "500 cards" in second.message.embed["description"], second.message.embed
+    writing = asyncio.create_task(asyncio.to_thread(held_write, bot.db, longer_than=0.05, timeout=30))
+    await fake.click(teacher, second.message, label="Save the deck")
+    assert await writing, "the store never held the database for the import"
+    bot.kill()
+    assert "saved" not in second.message.content  # the bot never said it was done
+
+    await bot.start()
+    cards, items = deck_rows(bot, "biology")
+    assert (cards, items) in {(1, 2), (500, 15_000)}, (cards, items)  # never part of it
+    listed = await fake.slash(guild, teacher, "deck list")
+    assert "biology" in listed.text, listed.text
+    shown = await fake.slash(guild, teacher, "deck show", name="biology")
+    assert f"{cards} card" in shown.text, shown.text
+    assert ("Cells" in shown.text) == (cards == 1), shown.text
     assert "Traceback" not in bot.log()

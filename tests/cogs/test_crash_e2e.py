@@ -22,6 +22,12 @@ from tests.support.botprocess import BotProcess
 from tests.support.classroom import TEST_DECK
 
 MESSAGES = "/channels/{channel_id}/messages"
+# The test deck's cards (tests.support.classroom.TEST_DECK): a question's words, and its four items.
+CARDS = (
+    ("seasons", ("Spring", "Summer", "Autumn", "Winter")),
+    ("planets", ("Mercury", "Venus", "Earth", "Mars")),
+    ("directions", ("North", "East", "South", "West")),
+)
 ANSWERS = {"Spring", "Summer", "Autumn", "Winter", "Mercury", "Venus", "Earth", "Mars"}
 
 
@@ -257,4 +263,53 @@ async def test_deck_import_killed_while_the_store_writes_it_is_whole_or_not_at_a
     shown = await fake.slash(guild, teacher, "deck show", name="biology")
     assert f"{cards} card" in shown.text, shown.text
     assert ("Cells" in shown.text) == (cards == 1), shown.text
+    assert "Traceback" not in bot.log()
+
+
+def quiz_round(fake: FakeDiscord, channel: object, number: int) -> object | None:
+    for message in fake.messages_in(channel, by_bot=True):
+        if (
+            message.embed
+            and message.embed.get("title", "").startswith(f"Round {number}/")
+            and message.buttons
+        ):
+            return message
+    return None
+
+
+async def test_quiz_killed_during_a_round_ends_visibly_after_the_restart_with_the_rounds_played(
+    world: tuple[FakeDiscord, BotProcess],
+) -> None:
+    fake, bot = world
+    bot.quiz_time_scale = 0.3  # rounds of 10 s last 3 s, the pause between them 2.4 s
+    guild, _questions, _teacher, alice = await set_up(fake, bot)
+    quiz = guild.channel("general")
+    started = await fake.slash(
+        guild, alice, "quiz start", deck="general", rounds=2, seconds=10, in_channel=quiz
+    )
+    assert "2 rounds of 10 seconds" in started.embed["description"], started.embed
+    first = await fake.wait_until(lambda: quiz_round(fake, quiz, 1), what="round 1", timeout=10)
+    opened = await fake.click(alice, first, label=first.buttons[0]["label"])
+    assert opened.modal is not None
+    card = next(card for card in CARDS if card[0] in first.embed["description"])
+    scored = await opened.modal.submit({opened.modal.inputs[0].custom_id: ", ".join(card[1])})
+    assert "4/4" in scored.text or "40" in scored.text, scored.text
+    # Round 1 closes (its points recorded), round 2 starts: kill -9 while it is open.
+    second = await fake.wait_until(lambda: quiz_round(fake, quiz, 2), what="round 2", timeout=15)
+    bot.kill()
+    (played,) = bot.query("SELECT member_id, points FROM quiz_rounds WHERE member_id <> 0")  # 0: the round
+    assert played[0] == alice.id and played[1] > 0
+    assert bot.query("SELECT count(*) FROM quiz_results") == [(0,)]
+
+    since = fake.checkpoint()
+    await bot.start()
+    ended = await fake.wait_for_message(quiz, lambda m: "cut short" in m.text, since=since, timeout=15)
+    assert "1 round played" in ended.text and "alice" in ended.text.lower() and not ended.pings.any, (
+        ended.text
+    )
+    assert bot.query("SELECT member_id, points, rounds FROM quiz_results") == [(alice.id, played[1], 1)]
+    late = await fake.click(alice, second, label=second.buttons[0]["label"])
+    assert late.ephemeral and "quiz is over" in late.text, late.text
+    # Ended once: nothing is left unfinished for a second restart to announce again.
+    assert bot.query("SELECT count(*) FROM quiz_rounds") == [(0,)]
     assert "Traceback" not in bot.log()

@@ -190,6 +190,12 @@ async def test_a_connection_dropped_during_an_answer_is_refused_then_the_bot_rec
     post, card = await klass.card_of(post_message)
     reply = f"{card.items[0].answer}, {card.items[1].answer}"
 
+    # Idle connections dropped (a server restart, a proxy's timeout): replaced unseen, nothing refused.
+    assert await drop_sessions(klass) >= 1
+    carol = await fake.slash(klass.guild, klass.students["carol"], "answer", text=reply)
+    assert "Your score: 2/4" in carol.text, carol.text
+    assert logged(caplog, ONCE) == []
+
     # The test holds the guild's lock: Alice's answer transaction waits for it, begun, on the server.
     holder = await admin(klass)
     await holder.execute("SELECT pg_advisory_lock($1)", klass.guild.id)
@@ -211,13 +217,13 @@ async def test_a_connection_dropped_during_an_answer_is_refused_then_the_bot_rec
     res = await answering
     assert res.ephemeral and NOT_RECORDED in res.text and "Your score" not in res.text, res.text
     assert len(logged(caplog, ONCE)) == 1
-    assert await stored_answers(klass, post.id) == set()
+    assert await stored_answers(klass, post.id) == {klass.students["carol"].id}
 
     # The pool replaced the connection: the next answers are recorded, Alice's first one included.
     for member in (alice, bob):
         again = await fake.slash(klass.guild, member, "answer", text=reply)
         assert "Your score: 2/4" in again.text, again.text
-    assert await stored_answers(klass, post.id) == {alice.id, bob.id}
+    assert await stored_answers(klass, post.id) == {alice.id, bob.id, klass.students["carol"].id}
     assert len(logged(caplog, AGAIN)) == 1
     status = await fake.slash(klass.guild, klass.teacher, "tutor status")
     assert "Database" not in status.text, status.text

@@ -266,9 +266,17 @@ async def open_postgres(url: str, *, pool: int | None = None) -> PostgresEngine:
     size = pool_size() if pool is None else pool_size(str(pool))
     where = redact(url)
     try:
+        # No floor of connections: while the server is down, asyncpg would reconnect one in the background
+        # and log a warning with a traceback at every try (asyncpg 0.32), the outage's one line drowned.
+        # Connections open when used and stay pooled while in use (max_inactive_connection_lifetime).
         connection_pool = await asyncpg.create_pool(
-            url, min_size=1, max_size=size, timeout=_CONNECT_TIMEOUT, command_timeout=60
+            url, min_size=0, max_size=size, timeout=_CONNECT_TIMEOUT, command_timeout=60
         )
+        try:
+            first = await connection_pool.acquire()  # connected now: a refused password is said here
+        except BaseException:
+            await connection_pool.close()
+            raise
     except asyncpg.InvalidPasswordError as error:
         raise StoreError(
             f"PostgreSQL at {where} refused the password ({error}); fix the user or password in TUTOR_DB"
@@ -290,8 +298,10 @@ async def open_postgres(url: str, *, pool: int | None = None) -> PostgresEngine:
         raise StoreError(f"PostgreSQL at {where} refused the connection: {error}") from error
     engine = PostgresEngine(connection_pool, url)
     try:
-        async with connection_pool.acquire() as db:
-            await migrate(db, where)
+        try:
+            await migrate(first, where)
+        finally:
+            await connection_pool.release(first)
     except BaseException as error:
         await engine.close()
         if isinstance(error, GONE):

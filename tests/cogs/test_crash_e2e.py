@@ -151,9 +151,9 @@ async def test_scheduled_post_killed_after_discord_accepted_it_is_adopted_not_re
 ) -> None:
     fake, bot = world
     # The scheduler's own tick posts: its loop every half second, the bot's clock just before a minute
-    # (48 s past) when it starts, and the daily time set to the next minute once it runs.
+    # (51 s past) when it starts, and the daily time set to the next minute once it runs.
     bot.scheduler_interval = 0.5
-    bot.clock_offset = offset_to_second(48)
+    bot.clock_offset = offset_to_second(51)
     guild = fake.add_guild("Classe", channels=("general", "questions"))
     prof = fake.add_role(guild, "Prof", permissions=discord.Permissions(manage_guild=True))
     teacher = fake.add_member(guild, "teacher", roles=[prof])

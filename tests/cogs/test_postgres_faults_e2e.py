@@ -167,6 +167,9 @@ async def test_answers_are_refused_clearly_while_postgresql_cannot_record(
     assert len(logged(caplog, ONCE)) == 1, logged(caplog, ONCE)
     status = await fake.slash(klass.guild, klass.teacher, "tutor status")
     assert status.ephemeral and STATUS[fault] in status.text, status.text
+    assert "08:00" in status.text  # the set-up too, as last read when the server cannot be read
+    # Nothing else logged about it either (asyncpg's pool used to log a traceback at every reconnection).
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("asyncpg")] == []
 
     await undo()
     again = await fake.slash(klass.guild, alice, "answer", text=reply)

@@ -8,9 +8,10 @@ pooled connection in a READ COMMITTED transaction. Processes that record answers
 apart by a transaction-scoped advisory lock per guild (answers.answer_batch), as BEGIN IMMEDIATE keeps them
 apart on SQLite; the UNIQUE constraints stay the last word on duplicates.
 
-A server that is down, restarting or unreachable is a StoreUnavailable at run time (nothing was committed;
-the caller tells the member to retry). The pool drops broken connections and opens new ones on its own, so
-the store works again as soon as the server is back.
+A server that is down, restarting or unreachable, or that accepts only reads, is a StoreUnavailable at run
+time (nothing was committed; the caller tells the member to retry), logged once per kind and kept for
+/tutor status (``health``). The pool drops broken connections and opens new ones on its own, so the store
+works again as soon as the server is back.
 """
 
 from __future__ import annotations

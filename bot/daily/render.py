@@ -278,6 +278,9 @@ def status(shown: Status, lang: str, markup: Markup = PLAIN) -> Content:
             cards=tn("tutor.cards", shown.deck.card_count, lang),
         )
         if shown.deck is not None
+        # The database could not be read (shown.outage): the deck is unknown, not missing.
+        else "—"
+        if shown.outage is not None and s.active_deck_id is not None
         else t("tutor.status.no_deck", lang)
     )
     fields = [

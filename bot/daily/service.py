@@ -34,6 +34,7 @@ from bot.rules.scheduling import (
     should_retry,
 )
 from bot.store import GuildSettings, LeaseStep, Post, PostClosed, SendIntent, Store, UnknownRecord
+from bot.store.errors import StoreUnavailable
 
 from .results import (
     AnswerOutcome,
@@ -101,6 +102,7 @@ class DailyService:
         self.grader = grader or GradingPool()
         self._cards: SharedReads[tuple[int | None, int], Card | None] = SharedReads(_CACHE_SECONDS)
         self._settings: SharedReads[int, GuildSettings | None] = SharedReads(_CACHE_SECONDS)
+        self._known: dict[int, GuildSettings] = {}  # the last set-up read, for when none can be read
         # The open post of each guild, as /answer reads it: a class answering at once reads it once. This
         # process's own posts and reveals refresh it; the store still refuses an answer to a closed post.
         self._open: SharedReads[int, Post | None] = SharedReads(_CACHE_SECONDS)
@@ -114,16 +116,27 @@ class DailyService:
         """The guild's set-up, cached briefly (answers read it for their language)."""
         if fresh:
             self._settings.forget(guild_id)
-        return await self._settings.get(guild_id, lambda: self.store.get_guild(guild_id))
+
+        async def read() -> GuildSettings | None:
+            settings = await self.store.get_guild(guild_id)
+            if settings is not None:
+                self._known[guild_id] = settings
+            return settings
+
+        return await self._settings.get(guild_id, read)
 
     def _remember(self, settings: GuildSettings) -> GuildSettings:
         self._settings.put(settings.guild_id, settings)
+        self._known[settings.guild_id] = settings
         return settings
 
     async def language(self, guild_id: int | None, locale: str | None) -> str:
         """The guild's chosen language, else the language of ``locale`` (its preferred locale)."""
         if guild_id is not None:
-            settings = await self.settings(guild_id)
+            try:
+                settings = await self.settings(guild_id)
+            except StoreUnavailable:  # the database cannot be read: the set-up last read, to say so in
+                settings = self._known.get(guild_id)
             if settings is not None and settings.language in SUPPORTED_LANGUAGES:
                 return settings.language
         return language_from_locale(locale)
@@ -166,21 +179,27 @@ class DailyService:
         return self._remember(await self.store.update_guild(guild_id, paused=paused))
 
     async def status(self, guild_id: int) -> Status:
-        settings = await self.require_settings(guild_id)
+        try:
+            settings = await self.require_settings(guild_id)
+            deck_id = settings.active_deck_id
+            deck = await self.store.get_deck_info(deck_id) if deck_id else None
+            last = await self.store.last_post(guild_id, sent_only=True)
+            open_post = last if last is not None and last.revealed_at is None else None
+            answers = (await self.store.post_stats(open_post.id, top=0)).participants if open_post else 0
+            outage = self.store.health()
+        except StoreUnavailable as unreadable:  # not even readable (its server is down): the last set-up read
+            if guild_id not in self._known or not is_ready(self._known[guild_id]):
+                raise
+            settings, deck, open_post, answers = self._known[guild_id], None, None, 0
+            outage = unreadable.reason
         now = self.now()
-        deck = await self.store.get_deck_info(settings.active_deck_id) if settings.active_deck_id else None
-        schedule = schedule_of(settings)
-        last = await self.store.last_post(guild_id, sent_only=True)
-        open_post = last if last is not None and last.revealed_at is None else None
-        answers = (await self.store.post_stats(open_post.id, top=0)).participants if open_post else 0
-        next_post = None if settings.paused else next_slot(schedule, now)
+        next_post = None if settings.paused else next_slot(schedule_of(settings), now)
         retry_at, gave_up = None, False
         if settings.failure_count and settings.last_failure_at is not None:
             if settings.failure_count >= MAX_POST_ATTEMPTS:
                 gave_up = True
             else:
                 retry_at = settings.last_failure_at + retry_delay(settings.failure_count)
-        outage = self.store.health()
         meaning = semantic_status()
         semantic = "off" if not meaning.enabled else "missing" if meaning.available is False else "on"
         return Status(settings, deck, now, next_post, open_post, answers, retry_at, gave_up, outage, semantic)
@@ -557,6 +576,7 @@ class DailyService:
     async def forget_guild(self, guild_id: int) -> int:
         """Everything about a guild the bot was removed from: its set-up, decks, posts and scores."""
         self._settings.forget(guild_id)
+        self._known.pop(guild_id, None)
         self._open.forget(guild_id)
         return await self.store.forget_guild(guild_id)
 

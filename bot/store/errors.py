@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.errors import Outage
 
 #: What can be wrong with the database while the bot runs (``StoreUnavailable.reason``).
-REASONS = ("unavailable", "read_only", "disk_full", "file_gone", "locked", "io_error")
+#: ``server_read_only``: a PostgreSQL server that accepts only reads (a standby, read-only transactions).
+REASONS = ("unavailable", "read_only", "disk_full", "file_gone", "locked", "io_error", "server_read_only")
 
 
 class StoreError(Exception):
@@ -14,7 +15,8 @@ class StoreError(Exception):
 
 class StoreUnavailable(StoreError, Outage):
     """The database cannot record anything right now (its server is down, restarting or unreachable; the
-    file is read-only, its disk full, it was deleted or replaced); nothing was recorded.
+    file is read-only, its disk full, it was deleted or replaced; the server accepts only reads); nothing was
+    recorded.
 
     Callers tell the member to try again; the store recovers by itself once the cause is gone (a deleted or
     replaced file excepted: the bot never writes to a new empty file under a running bot). ``reason`` is one

@@ -8,15 +8,17 @@ pooled connection in a READ COMMITTED transaction. Processes that record answers
 apart by a transaction-scoped advisory lock per guild (answers.answer_batch), as BEGIN IMMEDIATE keeps them
 apart on SQLite; the UNIQUE constraints stay the last word on duplicates.
 
-A server that is down, restarting or unreachable is a StoreUnavailable at run time (nothing was committed;
-the caller tells the member to retry). The pool drops broken connections and opens new ones on its own, so
-the store works again as soon as the server is back.
+A server that is down, restarting or unreachable, or that accepts only reads, is a StoreUnavailable at run
+time (nothing was committed; the caller tells the member to retry), logged once per kind and kept for
+/tutor status (``health``). The pool drops broken connections and opens new ones on its own, so the store
+works again as soon as the server is back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -28,6 +30,8 @@ from .base import Conn, Params, Row
 from .dialect import POSTGRES
 from .errors import InvalidValue, StoreError, StoreUnavailable
 from .schema import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -44,7 +48,15 @@ GONE: tuple[type[BaseException], ...] = (
     asyncpg.InterfaceError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.InsufficientResourcesError,
+    # A session terminated under a connection can leave asyncpg's protocol in a state it does not expect
+    # ("cannot switch to state 12; another operation is in progress": MagicStack/asyncpg#1069); such a
+    # connection is closed, never given back to the pool.
+    asyncpg.InternalClientError,
 )
+
+
+#: The server accepts only reads: a hot standby, or ``default_transaction_read_only`` switched on.
+READ_ONLY: tuple[type[BaseException], ...] = (asyncpg.exceptions.ReadOnlySQLTransactionError,)
 
 
 def is_postgres_url(target: object) -> bool:
@@ -129,6 +141,8 @@ class PostgresEngine:
         self.target = url
         self._where = redact(url)
         self.write_lock = asyncio.Lock()  # the writer's; reads do not take it
+        #: What is wrong with the server now (a ``StoreUnavailable.reason``), None when it works.
+        self.problem: str | None = None
 
     @property
     def closed(self) -> bool:
@@ -139,12 +153,43 @@ class PostgresEngine:
             raise StoreError("the store is closed; open it again with Store.open(url)")
         return self._pool
 
+    def health(self) -> str | None:
+        """What kept the last write (or read) from the server (a ``StoreUnavailable.reason``), or None."""
+        return self.problem
+
     def unavailable(self, error: BaseException) -> StoreUnavailable:
+        """What the caller hears when the server is gone, refuses writes or is out of room; remembered for
+        /tutor status and logged once per kind, not once per answer."""
         reason = str(error).strip() or type(error).__name__
-        return StoreUnavailable(
-            f"the PostgreSQL server at {self._where} is unavailable ({reason}); nothing was recorded, "
-            "try again in a moment"
-        )
+        if isinstance(error, READ_ONLY):
+            outage = StoreUnavailable(
+                f"the PostgreSQL server at {self._where} accepts only reads ({reason}): a standby, or "
+                "default_transaction_read_only is on; nothing was recorded. Point TUTOR_DB at the primary, "
+                "or turn read-only off",
+                "server_read_only",
+            )
+        elif isinstance(error, asyncpg.exceptions.DiskFullError):
+            outage = StoreUnavailable(
+                f"the PostgreSQL server at {self._where} has no disk space left ({reason}); nothing was "
+                "recorded. Free some space on the server",
+                "disk_full",
+            )
+        else:
+            outage = StoreUnavailable(
+                f"the PostgreSQL server at {self._where} is unavailable ({reason}); nothing was recorded, "
+                "try again in a moment"
+            )
+        if self.problem != outage.reason:
+            log.error("the database cannot record anything: %s", outage)
+        self.problem = outage.reason
+        return outage
+
+    def _succeeded(self, *, wrote: bool) -> None:
+        """A write cleared every problem; a read only shows the server is reachable again."""
+        if self.problem is None or (not wrote and self.problem != "unavailable"):
+            return
+        log.warning("the database records again (it was: %s)", self.problem)
+        self.problem = None
 
     async def transaction(self, work: Callable[[Conn], Awaitable[T]]) -> T:
         """``work`` in a transaction, committed before this returns.
@@ -152,6 +197,11 @@ class PostgresEngine:
         A connection found dead at BEGIN (the server restarted since it was pooled) is replaced once: nothing
         was sent yet. Lost later, the outcome is unknown to us and the caller hears StoreUnavailable; every
         write of the store is safe to repeat (a repeated answer gets its first grade back).
+
+        A transaction refused as read-only committed nothing; it is tried once more on a new connection,
+        the pooled ones being replaced: a session keeps the ``default_transaction_read_only`` it started
+        with (``ALTER DATABASE/ROLE ... SET``), and one connected to a standby stays there. Refused again,
+        it is a StoreUnavailable, and the bot records again as soon as the server accepts writes.
         """
         for attempt in (1, 2):
             try:
@@ -162,28 +212,42 @@ class PostgresEngine:
                         began = True
                         result = await work(PostgresConn(db))
                         await db.execute("COMMIT")
-                        return result
                     except BaseException as error:
+                        if isinstance(error, asyncpg.InternalClientError):
+                            db.terminate()
                         if began and not db.is_closed():
                             with contextlib.suppress(*GONE, asyncpg.PostgresError):
                                 await db.execute("ROLLBACK")
-                        if not began and attempt == 1 and isinstance(error, GONE):
-                            raise _Retry from None
+                        if attempt == 1 and (
+                            (not began and isinstance(error, GONE)) or isinstance(error, READ_ONLY)
+                        ):
+                            raise _Retry from error
                         raise
-            except _Retry:
+            except _Retry as retry:
+                if isinstance(retry.__cause__, READ_ONLY):
+                    await self.pool().expire_connections()
                 continue
-            except GONE as error:
+            except (*GONE, *READ_ONLY) as error:
                 raise self.unavailable(error) from error
+            self._succeeded(wrote=True)
+            return result
         raise AssertionError("unreachable")
 
     async def read(self, work: Callable[[Conn], Awaitable[T]]) -> T:
         for attempt in (1, 2):
             try:
                 async with self.pool().acquire() as db:
-                    return await work(PostgresConn(db))
+                    try:
+                        result = await work(PostgresConn(db))
+                    except asyncpg.InternalClientError:
+                        db.terminate()
+                        raise
             except GONE as error:
                 if attempt == 2:
                     raise self.unavailable(error) from error
+                continue
+            self._succeeded(wrote=False)
+            return result
         raise AssertionError("unreachable")
 
     async def close(self) -> None:
@@ -194,7 +258,8 @@ class PostgresEngine:
 
 
 class _Retry(Exception):
-    """A pooled connection that was dead before the transaction began."""
+    """A pooled connection that was dead before the transaction began, or a session that accepts only
+    reads: the transaction is tried once more, on another connection."""
 
 
 async def open_postgres(url: str, *, pool: int | None = None) -> PostgresEngine:
@@ -202,9 +267,17 @@ async def open_postgres(url: str, *, pool: int | None = None) -> PostgresEngine:
     size = pool_size() if pool is None else pool_size(str(pool))
     where = redact(url)
     try:
+        # No floor of connections: while the server is down, asyncpg would reconnect one in the background
+        # and log a warning with a traceback at every try (asyncpg 0.32), the outage's one line drowned.
+        # Connections open when used and stay pooled while in use (max_inactive_connection_lifetime).
         connection_pool = await asyncpg.create_pool(
-            url, min_size=1, max_size=size, timeout=_CONNECT_TIMEOUT, command_timeout=60
+            url, min_size=0, max_size=size, timeout=_CONNECT_TIMEOUT, command_timeout=60
         )
+        try:
+            first = await connection_pool.acquire()  # connected now: a refused password is said here
+        except BaseException:
+            await connection_pool.close()
+            raise
     except asyncpg.InvalidPasswordError as error:
         raise StoreError(
             f"PostgreSQL at {where} refused the password ({error}); fix the user or password in TUTOR_DB"
@@ -226,8 +299,10 @@ async def open_postgres(url: str, *, pool: int | None = None) -> PostgresEngine:
         raise StoreError(f"PostgreSQL at {where} refused the connection: {error}") from error
     engine = PostgresEngine(connection_pool, url)
     try:
-        async with connection_pool.acquire() as db:
-            await migrate(db, where)
+        try:
+            await migrate(first, where)
+        finally:
+            await connection_pool.release(first)
     except BaseException as error:
         await engine.close()
         if isinstance(error, GONE):

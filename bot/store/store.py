@@ -118,9 +118,7 @@ class Store(
 
     def health(self) -> str | None:
         """What keeps the database from recording right now (a ``StoreUnavailable.reason``), or None."""
-        if isinstance(self._engine, SqliteEngine):
-            return self._engine.health()
-        return None
+        return self._engine.health()
 
     @property
     def engine(self) -> str:

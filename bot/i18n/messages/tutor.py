@@ -312,6 +312,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le disque de la base de données n'arrive pas à lire ou écrire : les réponses sont refusées. "
         "Vérifiez le disque.",
     },
+    "tutor.status.outage.server_read_only": {
+        "en": "The PostgreSQL server accepts only reads (a standby, or read-only transactions switched on): "
+        "answers are refused until it accepts writes again; the bot then recovers by itself.",
+        "fr": "Le serveur PostgreSQL n'accepte que des lectures (un serveur de secours, ou les transactions "
+        "en lecture seule activées) : les réponses sont refusées jusqu'à ce qu'il accepte de nouveau des "
+        "écritures ; le bot reprend alors de lui-même.",
+    },
     "tutor.status.retry": {"en": "Next try {when}.", "fr": "Prochain essai {when}."},
     "tutor.status.gave_up": {
         "en": "The bot stopped trying after {attempts} attempts. Fix the problem, then use /tutor post-now.",

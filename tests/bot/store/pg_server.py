@@ -1,20 +1,9 @@
-"""A throwaway PostgreSQL server for the tests that stop and start one (imported by name, like
-store_support): initdb in a temporary folder, a loopback port, password authentication, removed at the end.
-
-The server refuses to run as root; as root its tools run as the ``postgres`` user.
-"""
+"""The PostgreSQL half of the store tests (imported by name, like store_support): the database it runs on,
+and the line that says why it is skipped. The throwaway server is in tests/support/postgres.py."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
-
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 # The PostgreSQL half of the store tests runs against this database (the tests wipe it).
 PG_URL = os.environ.get("TUTOR_TEST_PG", "").strip()
@@ -23,46 +12,3 @@ SKIP_PG = (
     "throwaway PostgreSQL 15), or set TUTOR_TEST_PG=postgresql://user:password@host:port/tutor_test to a "
     "database whose name contains 'test' (the tests wipe it)"
 )
-
-
-def available() -> bool:
-    return (PG_BIN / "initdb").is_file() and (os.geteuid() != 0 or shutil.which("su") is not None)
-
-
-class ThrowawayPostgres:
-    """``start()``, ``stop()`` (fast shutdown: clients see the server go away), ``url``, ``remove()``."""
-
-    def __init__(self, password: str) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="tutorbot-test-pg-"))
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"postgresql://tutor:{password}@127.0.0.1:{self.port}/postgres"
-        secret = self.folder / "password"
-        secret.write_text(password + "\n")
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres", "postgres")
-            shutil.chown(secret, "postgres", "postgres")
-        self._run(
-            f"'{PG_BIN}/initdb' -D '{self.folder}/data' -U tutor --pwfile='{secret}' -E UTF8 --no-sync "
-            "--auth-local=trust --auth-host=scram-sha-256"
-        )
-
-    def _run(self, command: str) -> None:
-        full = (
-            ["su", "postgres", "-s", "/bin/sh", "-c", command] if os.geteuid() == 0 else ["sh", "-c", command]
-        )
-        subprocess.run(full, check=True, capture_output=True, timeout=120)
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k '{self.folder}' -c listen_addresses=127.0.0.1 -c fsync=off"
-        data, log = self.folder / "data", self.folder / "log"
-        self._run(f"'{PG_BIN}/pg_ctl' -D '{data}' -l '{log}' -w -t 60 -o \"{options}\" start")
-
-    def stop(self) -> None:
-        self._run(f"'{PG_BIN}/pg_ctl' -D '{self.folder}/data' -w -t 60 -m fast stop")
-
-    def remove(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):  # not running
-            self._run(f"'{PG_BIN}/pg_ctl' -D '{self.folder}/data' -w -m immediate stop")
-        shutil.rmtree(self.folder, ignore_errors=True)

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-import pg_server
 import pytest
 from pg_server import PG_URL, SKIP_PG
 from store_support import GUILD, MONDAY, SAMPLE_DECK
@@ -28,6 +27,7 @@ from bot.store import (
     StoreUnavailable,
 )
 from bot.store.postgres import DEFAULT_POOL, pool_size
+from tests.support import postgres as test_postgres
 
 AT = MONDAY + timedelta(minutes=1)
 
@@ -280,13 +280,13 @@ async def test_a_connection_killed_mid_transaction_loses_nothing_acknowledged(pg
 
 
 @pytest.fixture(scope="module")
-def throwaway() -> Iterator[pg_server.ThrowawayPostgres]:
+def throwaway() -> Iterator[test_postgres.ThrowawayPostgres]:
     """A server of the test's own, to stop and start (only with the PostgreSQL half enabled)."""
     if not PG_URL:
         pytest.skip(SKIP_PG)
-    if not pg_server.available():
-        pytest.skip(f"{SKIP_PG}; the restart tests also need PostgreSQL's server under {pg_server.PG_BIN}")
-    server = pg_server.ThrowawayPostgres(password="right-password")
+    if not test_postgres.available():
+        pytest.skip(f"{SKIP_PG}; the restart tests also need PostgreSQL's server in {test_postgres.PG_BIN}")
+    server = test_postgres.ThrowawayPostgres(password="right-password")
     try:
         server.start()
         yield server
@@ -294,7 +294,7 @@ def throwaway() -> Iterator[pg_server.ThrowawayPostgres]:
         server.remove()
 
 
-async def test_a_refused_password_is_one_clear_line(throwaway: pg_server.ThrowawayPostgres) -> None:
+async def test_a_refused_password_is_one_clear_line(throwaway: test_postgres.ThrowawayPostgres) -> None:
     wrong = throwaway.url.replace("right-password", "wrong-password")
     with pytest.raises(
         StoreError, match=r"refused the password.*fix the user or password in TUTOR_DB"
@@ -304,7 +304,7 @@ async def test_a_refused_password_is_one_clear_line(throwaway: pg_server.Throwaw
 
 
 async def test_a_server_restart_mid_burst_loses_nothing_and_the_store_reconnects(
-    throwaway: pg_server.ThrowawayPostgres,
+    throwaway: test_postgres.ThrowawayPostgres,
 ) -> None:
     db = await asyncpg.connect(throwaway.url)
     await db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")

@@ -65,10 +65,18 @@ class _CardVectors:
     negative_items: frozenset[int]
 
 
-def _item_texts(item: Item) -> list[str]:
+def _item_texts(item: Item, *, own: bool = True) -> list[str]:
+    """The phrases an item is compared by: its key, aliases, "key: detail" and, on its own card, the detail
+    alone when the deck is known (a paraphrase often says the detail in other words: "both species win" for
+    "les deux espèces y gagnent"); without the deck to check against, a detail's course vocabulary ("les
+    médias sociaux") is too loose a match. The deck's other cards compete by the texts that name their
+    items, not by their details alone: details of one deck share its vocabulary ("faster", "particles") and
+    would drown a clear definition."""
     texts = [item.answer, *item.aliases]
     if item.detail:
         texts.append(f"{item.answer}: {item.detail}")
+        if own:
+            texts.append(item.detail)
     return [t for t in dict.fromkeys(t.strip() for t in texts) if t]
 
 
@@ -76,9 +84,12 @@ def _items_of(card: Sequence[str | Item]) -> tuple[Item, ...]:
     return tuple(_split_item(item) for item in card)
 
 
-def deck_texts(cards: Sequence[Sequence[str | Item]]) -> list[str]:
-    """Every text of a deck's cards that grading by meaning embeds (what :func:`prepare_deck` computes)."""
-    return list(dict.fromkeys(t for card in cards for item in _items_of(card) for t in _item_texts(item)))
+def deck_texts(cards: Sequence[Sequence[str | Item]], *, own: bool = True) -> list[str]:
+    """Every text of a deck's cards that grading by meaning embeds (what :func:`prepare_deck` computes);
+    with ``own=False``, those the cards offer as competitors of another card."""
+    return list(
+        dict.fromkeys(t for card in cards for item in _items_of(card) for t in _item_texts(item, own=own))
+    )
 
 
 def prepare_deck(cards: Sequence[Sequence[str | Item]], *, blob: bytes | None = None) -> bytes:
@@ -97,11 +108,12 @@ def prepare_deck(cards: Sequence[Sequence[str | Item]], *, blob: bytes | None = 
 
 
 @lru_cache(maxsize=1024)
-def _card_vectors(items: tuple[Item, ...]) -> _CardVectors | None:
+def _card_vectors(items: tuple[Item, ...], details: bool = True) -> _CardVectors | None:
+    """The vectors of a card's phrases; ``details``: with each detail alone (only when the deck is known)."""
     rows: list[str] = []
     row_item: list[int] = []
     for index, item in enumerate(items):
-        for text in _item_texts(item):
+        for text in _item_texts(item, own=details):
             rows.append(text)
             row_item.append(index)
     matrix = sem.deck_vectors(rows)
@@ -121,7 +133,7 @@ def _deck_matrix(
     definition card asks about ("Catalyst" on another card for "What is a catalyst?") is no competitor."""
     texts = [
         t
-        for t in deck_texts(others)
+        for t in deck_texts(others, own=False)
         if not question_stems
         or not all(stems(w) & question_stems for w in phrase_tokens(t) if w not in STOP_WORDS)
     ]
@@ -267,56 +279,110 @@ def _decide(
     deck: np.ndarray | None,
     lexical: LexicalResult,
 ) -> list[tuple[int, tuple[int, int], float]]:
-    """Credits by meaning for one reply's spans (greedy on similarity: one span, one item, once)."""
-    options: list[tuple[float, int, _Span]] = []
+    """Credits by meaning for one reply's spans (greedy on similarity: one span, one item, once).
+
+    The runner-up a span must clearly beat is chosen among the items still open: an item already credited
+    (in words, or by meaning in an earlier round) is no competitor, and neither is an item another part of
+    the reply sits closer to ("Upper Canada, Lower Canada": each names its own). Rounds repeat while they
+    credit something, so the items left compete among themselves only.
+    """
     elsewhere = 0  # list entries that name another card's item: a paste of the deck
+    sims: list[np.ndarray] = []
+    decks: list[float | None] = []
     for span, vector in zip(spans, vectors, strict=True):
         row_sims = card.matrix @ vector
         per_item = np.full(card.items, -1.0, dtype=np.float32)
         np.maximum.at(per_item, card.row_item, row_sims)
-        order = np.argsort(-per_item)
-        best = int(order[0])
-        s1 = float(per_item[best])
-        s2 = float(per_item[order[1]]) if card.items > 1 else -1.0
+        s1 = float(per_item.max())
         s_deck = float(np.max(deck @ vector)) if deck is not None and len(deck) else None
         if s_deck is not None and span.first == span.last and s_deck >= max(s1, THRESHOLD_ELSEWHERE):
             elsewhere += 1
-        if span.whole:
-            threshold = DEFINITION_THRESHOLD if s_deck is not None else DEFINITION_THRESHOLD_ALONE
-            deck_margin = DEFINITION_MARGIN_DECK
-        else:
-            threshold = THRESHOLD if s_deck is not None else THRESHOLD_ALONE
-            deck_margin = MARGIN_DECK
-        if s1 < threshold or best in card.negative_items:
-            continue
-        if card.items > 1 and s1 - s2 < MARGIN_CARD:
-            continue
-        if s_deck is not None and s1 - s_deck < deck_margin:
-            continue
-        if _contradicts(lexical, span, best):
-            continue  # "le bon outil" is not "Utiliser le mauvais outil", however close in meaning
-        shared, words = _shared_words(lexical, span, best)
-        if shared and (shared == words or s1 < THRESHOLD_SHARED):
-            continue  # every word was judged in words, or a near-neighbour's name must be closer still
-        if words == 1 and s1 < (THRESHOLD_WORD if s_deck is not None else THRESHOLD_WORD_ALONE):
-            continue  # one word says little to the model: "mentoring" sits near "Recrutement"
-        options.append((s1, best, span))
+        sims.append(per_item)
+        decks.append(s_deck)
     if deck is None and len(spans) and _listed_parts(lexical) > max(2, math.ceil(card.items / 3)) + 1:
         elsewhere = card.items  # no deck to tell where they come from: a long list of misses is a spray
     if elsewhere > max(2, math.ceil(card.items / 3)):
         return []  # a spray of the deck's items earns only what it names in words
-    options.sort(key=lambda o: -o[0])
     taken_atoms: set[int] = set()
     taken_items = set(lexical.credited)
     credits: list[tuple[int, tuple[int, int], float]] = []
-    for similarity, item, span in options:
-        atoms = set(range(span.first, span.last + 1))
-        if item in taken_items or atoms & taken_atoms:
-            continue
-        taken_items.add(item)
-        taken_atoms |= atoms
-        credits.append((item, (span.first, span.last), similarity))
-    return credits
+    while True:
+        excluded = sorted(taken_items)
+        bests: list[tuple[int, float, float]] = []  # per span: best item, its similarity, threshold
+        for index, span in enumerate(spans):
+            best = int(np.argmax(sims[index]))
+            bests.append((best, float(sims[index][best]), _threshold(span, decks[index] is not None)))
+        options: list[tuple[float, int, _Span]] = []
+        for index, span in enumerate(spans):
+            atoms = set(range(span.first, span.last + 1))
+            if atoms & taken_atoms:
+                continue
+            best, s1, threshold = bests[index]
+            if best in taken_items:
+                continue
+            rivals = sims[index].copy()
+            rivals[best] = -1.0
+            if excluded:
+                rivals[excluded] = -1.0
+            for other, (o_best, o_sim, o_threshold) in enumerate(bests):
+                o_span = spans[other]
+                if (
+                    other != index
+                    and o_best != best
+                    and o_sim >= o_threshold
+                    and o_sim > sims[index][o_best]
+                    and (o_span.last < span.first or o_span.first > span.last)
+                ):
+                    rivals[o_best] = -1.0  # another, separate part of the reply is closer to that item
+            s2 = float(rivals.max()) if card.items > 1 else -1.0
+            if not _acceptable(span, s1, s2, decks[index], best, threshold, card, lexical):
+                continue
+            options.append((s1, best, span))
+        options.sort(key=lambda o: -o[0])
+        added = False
+        for similarity, item, span in options:
+            atoms = set(range(span.first, span.last + 1))
+            if item in taken_items or atoms & taken_atoms:
+                continue
+            taken_items.add(item)
+            taken_atoms |= atoms
+            credits.append((item, (span.first, span.last), similarity))
+            added = True
+        if not added:
+            return credits
+
+
+def _threshold(span: _Span, with_deck: bool) -> float:
+    if span.whole:
+        return DEFINITION_THRESHOLD if with_deck else DEFINITION_THRESHOLD_ALONE
+    return THRESHOLD if with_deck else THRESHOLD_ALONE
+
+
+def _acceptable(
+    span: _Span,
+    s1: float,
+    s2: float,
+    s_deck: float | None,
+    best: int,
+    threshold: float,
+    card: _CardVectors,
+    lexical: LexicalResult,
+) -> bool:
+    """The rules every credit by meaning passes: similar enough, clearly preferred, not refused in words."""
+    deck_margin = DEFINITION_MARGIN_DECK if span.whole else MARGIN_DECK
+    if s1 < threshold or best in card.negative_items:
+        return False
+    if card.items > 1 and s1 - s2 < MARGIN_CARD:
+        return False
+    if s_deck is not None and s1 - s_deck < deck_margin:
+        return False
+    if _contradicts(lexical, span, best):
+        return False  # "le bon outil" is not "Utiliser le mauvais outil", however close in meaning
+    shared, words = _shared_words(lexical, span, best)
+    if shared and (shared == words or s1 < THRESHOLD_SHARED):
+        return False  # every word was judged in words, or a near-neighbour's name must be closer still
+    # one word says little to the model: "mentoring" sits near "Recrutement"
+    return words != 1 or s1 >= (THRESHOLD_WORD if s_deck is not None else THRESHOLD_WORD_ALONE)
 
 
 def _listed_parts(lexical: LexicalResult) -> int:
@@ -393,8 +459,8 @@ def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None
         meaning: dict[int, list[tuple[int, tuple[int, int], float]]] = {}
         for index, rows in by_request.items():
             request, result = requests[index], lexical[index]
-            card = _card_vectors(result.card.items)
             key = _others_key(request.expected, request.others)
+            card = _card_vectors(result.card.items, details=bool(key))
             deck = _deck_matrix(key, _question_stems(result.card)) if key else None
             if card is None:
                 continue

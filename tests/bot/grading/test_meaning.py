@@ -181,7 +181,13 @@ def test_deck_vectors_persist_and_restore():
     cards = [["Évaporation", "Condensation"], ["Producteurs: les plantes vertes"]]
     blob = prepare_deck(cards)
     texts = deck_texts(cards)
-    assert texts == ["Évaporation", "Condensation", "Producteurs", "Producteurs: les plantes vertes"]
+    assert texts == [
+        "Évaporation",
+        "Condensation",
+        "Producteurs",
+        "Producteurs: les plantes vertes",
+        "les plantes vertes",
+    ]
     before = np.stack([sem._state.cache[t] for t in texts])
     for text in texts:
         del sem._state.cache[text]

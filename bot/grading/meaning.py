@@ -45,7 +45,9 @@ DEFINITION_THRESHOLD_ALONE = 0.55
 DEFINITION_MARGIN_DECK = 0.12  # definitions of one deck resemble each other: a clear preference
 DEFINITION_WORDS = 3  # content words of its own (not the question's) a reply needs to be a definition
 THRESHOLD_ELSEWHERE = 0.6  # a part this close to another card's item names that item
-THRESHOLD_WORD = 0.56  # a part of one word (a translation, a synonym)
+THRESHOLD_WORD = 0.56  # a part of one short word (an abbreviation: "Mo", "char" say little to the model)
+THRESHOLD_WORD_LONG = 0.5  # a part of one word of LONG_WORD letters or more (a translation, a synonym)
+LONG_WORD = 5
 THRESHOLD_WORD_ALONE = (
     0.72  # without the deck, one word must be very close ("monitoring" is not "Validation")
 )
@@ -281,10 +283,11 @@ def _decide(
 ) -> list[tuple[int, tuple[int, int], float]]:
     """Credits by meaning for one reply's spans (greedy on similarity: one span, one item, once).
 
-    The runner-up a span must clearly beat is chosen among the items still open: an item already credited
-    (in words, or by meaning in an earlier round) is no competitor, and neither is an item another part of
-    the reply sits closer to ("Upper Canada, Lower Canada": each names its own). Rounds repeat while they
-    credit something, so the items left compete among themselves only.
+    A span closest to an item the reply names in words says more about that item and earns nothing. Otherwise
+    a span is judged on the items still open: an item already credited (in words, or by meaning to another
+    part in an earlier round) is neither its best nor its runner-up, and an item another part of the reply
+    sits closer to is no runner-up ("Upper Canada, Lower Canada": each names its own). Rounds repeat while
+    they credit something, so the items left compete among themselves only.
     """
     elsewhere = 0  # list entries that name another card's item: a paste of the deck
     sims: list[np.ndarray] = []
@@ -303,39 +306,28 @@ def _decide(
         elsewhere = card.items  # no deck to tell where they come from: a long list of misses is a spray
     if elsewhere > max(2, math.ceil(card.items / 3)):
         return []  # a spray of the deck's items earns only what it names in words
+    thresholds = [_threshold(span, decks[index] is not None) for index, span in enumerate(spans)]
+    firsts = [int(np.argmax(row)) for row in sims]
+    claims = [_claims(index, spans, sims, firsts, thresholds) for index in range(len(spans))]
+    in_words = set(lexical.credited)
     taken_atoms: set[int] = set()
-    taken_items = set(lexical.credited)
+    taken_items = set(in_words)
     credits: list[tuple[int, tuple[int, int], float]] = []
     while True:
-        excluded = sorted(taken_items)
-        bests: list[tuple[int, float, float]] = []  # per span: best item, its similarity, threshold
-        for index, span in enumerate(spans):
-            best = int(np.argmax(sims[index]))
-            bests.append((best, float(sims[index][best]), _threshold(span, decks[index] is not None)))
         options: list[tuple[float, int, _Span]] = []
         for index, span in enumerate(spans):
-            atoms = set(range(span.first, span.last + 1))
-            if atoms & taken_atoms:
+            if firsts[index] in in_words or not taken_atoms.isdisjoint(range(span.first, span.last + 1)):
+                continue  # a part closest to an item named in words says more about that item
+            open_items = sims[index].copy()
+            open_items[sorted(taken_items)] = -1.0  # credited by meaning to another part: judged on the rest
+            best = int(np.argmax(open_items))
+            s1 = float(open_items[best])
+            if best in taken_items or s1 < thresholds[index]:
                 continue
-            best, s1, threshold = bests[index]
-            if best in taken_items:
-                continue
-            rivals = sims[index].copy()
-            rivals[best] = -1.0
-            if excluded:
-                rivals[excluded] = -1.0
-            for other, (o_best, o_sim, o_threshold) in enumerate(bests):
-                o_span = spans[other]
-                if (
-                    other != index
-                    and o_best != best
-                    and o_sim >= o_threshold
-                    and o_sim > sims[index][o_best]
-                    and (o_span.last < span.first or o_span.first > span.last)
-                ):
-                    rivals[o_best] = -1.0  # another, separate part of the reply is closer to that item
-            s2 = float(rivals.max()) if card.items > 1 else -1.0
-            if not _acceptable(span, s1, s2, decks[index], best, threshold, card, lexical):
+            open_items[best] = -1.0
+            open_items[sorted(claims[index] - {best})] = -1.0
+            s2 = float(open_items.max()) if card.items > 1 else -1.0
+            if not _acceptable(span, s1, s2, decks[index], best, thresholds[index], card, lexical):
                 continue
             options.append((s1, best, span))
         options.sort(key=lambda o: -o[0])
@@ -350,6 +342,21 @@ def _decide(
             added = True
         if not added:
             return credits
+
+
+def _claims(
+    index: int, spans: list[_Span], sims: list[np.ndarray], firsts: list[int], thresholds: list[float]
+) -> set[int]:
+    """Items another, separate part of the reply is closer to (and similar enough to): no runner-up here."""
+    span = spans[index]
+    return {
+        firsts[other]
+        for other, o_span in enumerate(spans)
+        if other != index
+        and (o_span.last < span.first or o_span.first > span.last)
+        and sims[other][firsts[other]] >= thresholds[other]
+        and sims[other][firsts[other]] > sims[index][firsts[other]]
+    }
 
 
 def _threshold(span: _Span, with_deck: bool) -> float:
@@ -382,7 +389,19 @@ def _acceptable(
     if shared and (shared == words or s1 < THRESHOLD_SHARED):
         return False  # every word was judged in words, or a near-neighbour's name must be closer still
     # one word says little to the model: "mentoring" sits near "Recrutement"
-    return words != 1 or s1 >= (THRESHOLD_WORD if s_deck is not None else THRESHOLD_WORD_ALONE)
+    if words != 1:
+        return True
+    if s_deck is None:
+        return s1 >= THRESHOLD_WORD_ALONE
+    return s1 >= (THRESHOLD_WORD_LONG if _longest_word(lexical, span) >= LONG_WORD else THRESHOLD_WORD)
+
+
+def _longest_word(lexical: LexicalResult, span: _Span) -> int:
+    """Letters of the span's longest content word."""
+    read = lexical.read
+    assert read is not None
+    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
+    return max((len(t.norm) for t in read.tokens[start : end + 1] if not t.stop), default=0)
 
 
 def _listed_parts(lexical: LexicalResult) -> int:

@@ -65,6 +65,9 @@ class _CardVectors:
     row_item: np.ndarray  # the item of each row
     items: int
     negative_items: frozenset[int]
+    negated_items: frozenset[
+        int
+    ]  # items whose key or detail holds a negation ("no ribosomes", "Never reuse")
 
 
 def _item_texts(item: Item, *, own: bool = True) -> list[str]:
@@ -124,7 +127,10 @@ def _card_vectors(items: tuple[Item, ...], details: bool = True) -> _CardVectors
     negative = frozenset(
         index for index, item in enumerate(items) if is_negative_phrase(phrase_tokens(item.answer))
     )
-    return _CardVectors(matrix, np.asarray(row_item), len(items), negative)
+    negated = frozenset(
+        index for index, item in enumerate(items) if NEGATIONS.intersection(phrase_tokens(item.as_text()))
+    )
+    return _CardVectors(matrix, np.asarray(row_item), len(items), negative, negated)
 
 
 @lru_cache(maxsize=256)
@@ -150,6 +156,7 @@ class _Span:
     last: int
     text: str
     whole: bool = False  # the whole reply, for a definition card
+    negated: bool = False  # a part of a sentence with a negation: only for an item that holds one too
 
 
 def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
@@ -162,12 +169,20 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
     if lexical.total == 1 and _is_definition(card):
         return _definition_spans(index, read, question_stems, negation_allowed=_has_negation(card))
     free = lexical.free_atoms[:MAX_ATOMS_PER_REPLY]
+    spans: list[_Span] = []
     if read.has_negation:
         # A sentence with a negation anywhere is left to words: its other parts often carry the rejection
-        # on ("pas accepter la critique, les commentaires négatifs faut les supprimer").
+        # on ("pas accepter la critique, les commentaires négatifs faut les supprimer"). A part holding the
+        # negation itself may still say an item that holds one ("jamais réutiliser le même mot de passe" for
+        # "Never reuse passwords", "sans lui faire de mal ni de bien" for "n'y gagne rien et n'y perd rien").
         negated = _negated_sentences(read)
+        spans = [
+            _Span(index, a, a, _quote(read, a, a), negated=True)
+            for a in free
+            if negated[a] and _negation_inside(read, a) and _usable(read, a, a, question_stems, negation=True)
+        ]
         free = [a for a in free if not negated[a]]
-    spans = [_Span(index, a, a, _quote(read, a, a)) for a in free if _usable(read, a, a, question_stems)]
+    spans += [_Span(index, a, a, _quote(read, a, a)) for a in free if _usable(read, a, a, question_stems)]
     free_set = set(free)
     for length in range(2, MAX_SPAN_ATOMS + 1):
         for first in free:
@@ -250,15 +265,29 @@ def _quote(read: _Reply, first: int, last: int) -> str:
     return read.quote(read.atom_span[first][0], read.atom_span[last][1])
 
 
+def _negation_inside(read: _Reply, atom: int) -> bool:
+    """The part holds a negation word itself, and no word of it is excluded ("sauf X", "except X")."""
+    first, last = read.atom_span[atom]
+    if read.excluded and any(read.excluded[first : last + 1]):
+        return False
+    return any(t.norm in NEGATIONS for t in read.tokens[first : last + 1])
+
+
 def _usable(
-    read: _Reply, first: int, last: int, question_stems: frozenset[str], *, definition: bool = False
+    read: _Reply,
+    first: int,
+    last: int,
+    question_stems: frozenset[str],
+    *,
+    definition: bool = False,
+    negation: bool = False,
 ) -> bool:
     """A span may earn by meaning: no negation, and words of its own beyond the question's (two for a
     definition: a loose word of it, or the term repeated, is not a definition)."""
     start, end = read.atom_span[first][0], read.atom_span[last][1]
     own = 0
     for token in read.tokens[start : end + 1]:
-        if token.norm in _NEGATIVE and not definition:  # definitions: decided by _definition_spans
+        if token.norm in _NEGATIVE and not (definition or negation):  # decided by the caller
             return False
         if not token.stop and not token.norm.isdigit() and not _repeats_question(token.norm, question_stems):
             own += 1
@@ -377,7 +406,12 @@ def _acceptable(
 ) -> bool:
     """The rules every credit by meaning passes: similar enough, clearly preferred, not refused in words."""
     deck_margin = DEFINITION_MARGIN_DECK if span.whole else MARGIN_DECK
-    if s1 < threshold or best in card.negative_items:
+    if s1 < threshold:
+        return False
+    if span.negated:
+        if best not in card.negated_items or _shared_words(lexical, span, best, any_length=True)[0]:
+            return False  # "not the neutron" is no "Neutron: no charge": named in words, and refused there
+    elif best in card.negative_items:
         return False
     if card.items > 1 and s1 - s2 < MARGIN_CARD:
         return False
@@ -427,7 +461,9 @@ def _contradicts(lexical: LexicalResult, span: _Span, item: int) -> bool:
     return any(t.norm in opposites for t in read.tokens[start : end + 1])
 
 
-def _shared_words(lexical: LexicalResult, span: _Span, item: int) -> tuple[int, int]:
+def _shared_words(
+    lexical: LexicalResult, span: _Span, item: int, *, any_length: bool = False
+) -> tuple[int, int]:
     """(content words of a short part that the item has in words, content words): (0, 0) for a long part.
 
     The lexical stage saw those words and judged them not enough: "accepter" alone for "Accepter la
@@ -440,7 +476,7 @@ def _shared_words(lexical: LexicalResult, span: _Span, item: int) -> tuple[int, 
     card = lexical.card
     start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
     content = [t for t in read.tokens[start : end + 1] if not t.stop]
-    if len(content) > SHORT_PART_WORDS:
+    if len(content) > SHORT_PART_WORDS and not any_length:
         return 0, 0
     phrases = card.phrases
     hits = [

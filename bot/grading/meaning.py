@@ -3,15 +3,20 @@
 A part of the reply that named nothing in words may still earn an item by meaning (a paraphrase, the other
 language). Each part, and each run of consecutive such parts within a sentence or a line, is embedded with the
 multilingual model of :mod:`bot.grading.semantic` and compared with every phrase of every item (the key, its
-aliases, the key with its detail). It earns the item it is closest to only when it clearly prefers it:
-- similar enough (``THRESHOLD``; higher when the deck's other cards are not given),
-- clearly closer to that item than to the card's other items (``MARGIN_CARD``),
+aliases, the key with its detail, and the detail alone when the deck is known). It earns the item it is
+closest to only when it clearly prefers it:
+- similar enough (``THRESHOLD``; higher when the deck's other cards are not given; a part of one word needs
+  ``THRESHOLD_WORD_LONG``, or ``THRESHOLD_WORD`` when that word is a short abbreviation),
+- clearly closer to that item than to the card's other items still open (``MARGIN_CARD``): items already
+  credited, and items another part of the reply sits closer to, are no runner-up,
 - closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given).
+Credits are decided in rounds: once some items are credited, the parts left are judged on the items left.
 The lexical rules apply to these credits too: a part with a negation earns nothing by meaning (the model
-does not read "not"), nor does any part on a card of things to avoid; one part credits one item, an item is
-credited once (an item already credited in words is not credited again), and the parts that earn nothing
-still count for the anti-spray rule. A one-item card (a definition) is also compared on the whole reply;
-a part that only repeats the question's words (the term to define) earns nothing.
+does not read "not") unless the item holds a negation too and the part does not name it in words, nor does
+any part on a card of things to avoid; one part credits one item, an item is credited once (an item already
+credited in words is not credited again, and a part closest to it earns nothing), and the parts that earn
+nothing still count for the anti-spray rule. A one-item card (a definition) is also compared on the whole
+reply; a part that only repeats the question's words (the term to define) earns nothing.
 
 Deck vectors are computed once (see :mod:`bot.grading.semantic`); ``grade_many`` embeds the parts of all its
 replies in one model call, so the bot can batch concurrent answers in an executor.

@@ -132,10 +132,15 @@ def _card_vectors(items: tuple[Item, ...], details: bool = True) -> _CardVectors
     negative = frozenset(
         index for index, item in enumerate(items) if is_negative_phrase(phrase_tokens(item.answer))
     )
-    negated = frozenset(
+    return _CardVectors(matrix, np.asarray(row_item), len(items), negative, _negated_items(items))
+
+
+@lru_cache(maxsize=1024)
+def _negated_items(items: tuple[Item, ...]) -> frozenset[int]:
+    """Items whose key or detail holds a negation: the only ones a part with a negation may earn."""
+    return frozenset(
         index for index, item in enumerate(items) if NEGATIONS.intersection(phrase_tokens(item.as_text()))
     )
-    return _CardVectors(matrix, np.asarray(row_item), len(items), negative, negated)
 
 
 @lru_cache(maxsize=256)
@@ -181,11 +186,14 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
         # negation itself may still say an item that holds one ("jamais réutiliser le même mot de passe" for
         # "Never reuse passwords", "sans lui faire de mal ni de bien" for "n'y gagne rien et n'y perd rien").
         negated = _negated_sentences(read)
-        spans = [
-            _Span(index, a, a, _quote(read, a, a), negated=True)
-            for a in free
-            if negated[a] and _negation_inside(read, a) and _usable(read, a, a, question_stems, negation=True)
-        ]
+        if _negated_items(card.items):
+            spans = [
+                _Span(index, a, a, _quote(read, a, a), negated=True)
+                for a in free
+                if negated[a]
+                and _negation_inside(read, a)
+                and _usable(read, a, a, question_stems, negation=True)
+            ]
         free = [a for a in free if not negated[a]]
     spans += [_Span(index, a, a, _quote(read, a, a)) for a in free if _usable(read, a, a, question_stems)]
     free_set = set(free)

@@ -3,15 +3,20 @@
 A part of the reply that named nothing in words may still earn an item by meaning (a paraphrase, the other
 language). Each part, and each run of consecutive such parts within a sentence or a line, is embedded with the
 multilingual model of :mod:`bot.grading.semantic` and compared with every phrase of every item (the key, its
-aliases, the key with its detail). It earns the item it is closest to only when it clearly prefers it:
-- similar enough (``THRESHOLD``; higher when the deck's other cards are not given),
-- clearly closer to that item than to the card's other items (``MARGIN_CARD``),
+aliases, the key with its detail, and the detail alone when the deck is known). It earns the item it is
+closest to only when it clearly prefers it:
+- similar enough (``THRESHOLD``; higher when the deck's other cards are not given; a part of one word needs
+  ``THRESHOLD_WORD_LONG``, or ``THRESHOLD_WORD`` when that word is a short abbreviation),
+- clearly closer to that item than to the card's other items still open (``MARGIN_CARD``): items already
+  credited, and items another part of the reply sits closer to, are no runner-up,
 - closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given).
+Credits are decided in rounds: once some items are credited, the parts left are judged on the items left.
 The lexical rules apply to these credits too: a part with a negation earns nothing by meaning (the model
-does not read "not"), nor does any part on a card of things to avoid; one part credits one item, an item is
-credited once (an item already credited in words is not credited again), and the parts that earn nothing
-still count for the anti-spray rule. A one-item card (a definition) is also compared on the whole reply;
-a part that only repeats the question's words (the term to define) earns nothing.
+does not read "not") unless the item holds a negation too and the part does not name it in words, nor does
+any part on a card of things to avoid; one part credits one item, an item is credited once (an item already
+credited in words is not credited again, and a part closest to it earns nothing), and the parts that earn
+nothing still count for the anti-spray rule. A one-item card (a definition) is also compared on the whole
+reply; a part that only repeats the question's words (the term to define) earns nothing.
 
 Deck vectors are computed once (see :mod:`bot.grading.semantic`); ``grade_many`` embeds the parts of all its
 replies in one model call, so the bot can batch concurrent answers in an executor.
@@ -45,7 +50,9 @@ DEFINITION_THRESHOLD_ALONE = 0.55
 DEFINITION_MARGIN_DECK = 0.12  # definitions of one deck resemble each other: a clear preference
 DEFINITION_WORDS = 3  # content words of its own (not the question's) a reply needs to be a definition
 THRESHOLD_ELSEWHERE = 0.6  # a part this close to another card's item names that item
-THRESHOLD_WORD = 0.56  # a part of one word (a translation, a synonym)
+THRESHOLD_WORD = 0.56  # a part of one short word (an abbreviation: "Mo", "char" say little to the model)
+THRESHOLD_WORD_LONG = 0.5  # a part of one word of LONG_WORD letters or more (a translation, a synonym)
+LONG_WORD = 5
 THRESHOLD_WORD_ALONE = (
     0.72  # without the deck, one word must be very close ("monitoring" is not "Validation")
 )
@@ -63,12 +70,23 @@ class _CardVectors:
     row_item: np.ndarray  # the item of each row
     items: int
     negative_items: frozenset[int]
+    negated_items: frozenset[
+        int
+    ]  # items whose key or detail holds a negation ("no ribosomes", "Never reuse")
 
 
-def _item_texts(item: Item) -> list[str]:
+def _item_texts(item: Item, *, own: bool = True) -> list[str]:
+    """The phrases an item is compared by: its key, aliases, "key: detail" and, on its own card, the detail
+    alone when the deck is known (a paraphrase often says the detail in other words: "both species win" for
+    "les deux espèces y gagnent"); without the deck to check against, a detail's course vocabulary ("les
+    médias sociaux") is too loose a match. The deck's other cards compete by the texts that name their
+    items, not by their details alone: details of one deck share its vocabulary ("faster", "particles") and
+    would drown a clear definition."""
     texts = [item.answer, *item.aliases]
     if item.detail:
         texts.append(f"{item.answer}: {item.detail}")
+        if own:
+            texts.append(item.detail)
     return [t for t in dict.fromkeys(t.strip() for t in texts) if t]
 
 
@@ -76,9 +94,12 @@ def _items_of(card: Sequence[str | Item]) -> tuple[Item, ...]:
     return tuple(_split_item(item) for item in card)
 
 
-def deck_texts(cards: Sequence[Sequence[str | Item]]) -> list[str]:
-    """Every text of a deck's cards that grading by meaning embeds (what :func:`prepare_deck` computes)."""
-    return list(dict.fromkeys(t for card in cards for item in _items_of(card) for t in _item_texts(item)))
+def deck_texts(cards: Sequence[Sequence[str | Item]], *, own: bool = True) -> list[str]:
+    """Every text of a deck's cards that grading by meaning embeds (what :func:`prepare_deck` computes);
+    with ``own=False``, those the cards offer as competitors of another card."""
+    return list(
+        dict.fromkeys(t for card in cards for item in _items_of(card) for t in _item_texts(item, own=own))
+    )
 
 
 def prepare_deck(cards: Sequence[Sequence[str | Item]], *, blob: bytes | None = None) -> bytes:
@@ -97,11 +118,12 @@ def prepare_deck(cards: Sequence[Sequence[str | Item]], *, blob: bytes | None = 
 
 
 @lru_cache(maxsize=1024)
-def _card_vectors(items: tuple[Item, ...]) -> _CardVectors | None:
+def _card_vectors(items: tuple[Item, ...], details: bool = True) -> _CardVectors | None:
+    """The vectors of a card's phrases; ``details``: with each detail alone (only when the deck is known)."""
     rows: list[str] = []
     row_item: list[int] = []
     for index, item in enumerate(items):
-        for text in _item_texts(item):
+        for text in _item_texts(item, own=details):
             rows.append(text)
             row_item.append(index)
     matrix = sem.deck_vectors(rows)
@@ -110,7 +132,15 @@ def _card_vectors(items: tuple[Item, ...]) -> _CardVectors | None:
     negative = frozenset(
         index for index, item in enumerate(items) if is_negative_phrase(phrase_tokens(item.answer))
     )
-    return _CardVectors(matrix, np.asarray(row_item), len(items), negative)
+    return _CardVectors(matrix, np.asarray(row_item), len(items), negative, _negated_items(items))
+
+
+@lru_cache(maxsize=1024)
+def _negated_items(items: tuple[Item, ...]) -> frozenset[int]:
+    """Items whose key or detail holds a negation: the only ones a part with a negation may earn."""
+    return frozenset(
+        index for index, item in enumerate(items) if NEGATIONS.intersection(phrase_tokens(item.as_text()))
+    )
 
 
 @lru_cache(maxsize=256)
@@ -121,7 +151,7 @@ def _deck_matrix(
     definition card asks about ("Catalyst" on another card for "What is a catalyst?") is no competitor."""
     texts = [
         t
-        for t in deck_texts(others)
+        for t in deck_texts(others, own=False)
         if not question_stems
         or not all(stems(w) & question_stems for w in phrase_tokens(t) if w not in STOP_WORDS)
     ]
@@ -136,6 +166,7 @@ class _Span:
     last: int
     text: str
     whole: bool = False  # the whole reply, for a definition card
+    negated: bool = False  # a part of a sentence with a negation: only for an item that holds one too
 
 
 def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
@@ -148,12 +179,23 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
     if lexical.total == 1 and _is_definition(card):
         return _definition_spans(index, read, question_stems, negation_allowed=_has_negation(card))
     free = lexical.free_atoms[:MAX_ATOMS_PER_REPLY]
+    spans: list[_Span] = []
     if read.has_negation:
         # A sentence with a negation anywhere is left to words: its other parts often carry the rejection
-        # on ("pas accepter la critique, les commentaires négatifs faut les supprimer").
+        # on ("pas accepter la critique, les commentaires négatifs faut les supprimer"). A part holding the
+        # negation itself may still say an item that holds one ("jamais réutiliser le même mot de passe" for
+        # "Never reuse passwords", "sans lui faire de mal ni de bien" for "n'y gagne rien et n'y perd rien").
         negated = _negated_sentences(read)
+        if _negated_items(card.items):
+            spans = [
+                _Span(index, a, a, _quote(read, a, a), negated=True)
+                for a in free
+                if negated[a]
+                and _negation_inside(read, a)
+                and _usable(read, a, a, question_stems, negation=True)
+            ]
         free = [a for a in free if not negated[a]]
-    spans = [_Span(index, a, a, _quote(read, a, a)) for a in free if _usable(read, a, a, question_stems)]
+    spans += [_Span(index, a, a, _quote(read, a, a)) for a in free if _usable(read, a, a, question_stems)]
     free_set = set(free)
     for length in range(2, MAX_SPAN_ATOMS + 1):
         for first in free:
@@ -236,15 +278,29 @@ def _quote(read: _Reply, first: int, last: int) -> str:
     return read.quote(read.atom_span[first][0], read.atom_span[last][1])
 
 
+def _negation_inside(read: _Reply, atom: int) -> bool:
+    """The part holds a negation word itself, and no word of it is excluded ("sauf X", "except X")."""
+    first, last = read.atom_span[atom]
+    if read.excluded and any(read.excluded[first : last + 1]):
+        return False
+    return any(t.norm in NEGATIONS for t in read.tokens[first : last + 1])
+
+
 def _usable(
-    read: _Reply, first: int, last: int, question_stems: frozenset[str], *, definition: bool = False
+    read: _Reply,
+    first: int,
+    last: int,
+    question_stems: frozenset[str],
+    *,
+    definition: bool = False,
+    negation: bool = False,
 ) -> bool:
     """A span may earn by meaning: no negation, and words of its own beyond the question's (two for a
     definition: a loose word of it, or the term repeated, is not a definition)."""
     start, end = read.atom_span[first][0], read.atom_span[last][1]
     own = 0
     for token in read.tokens[start : end + 1]:
-        if token.norm in _NEGATIVE and not definition:  # definitions: decided by _definition_spans
+        if token.norm in _NEGATIVE and not (definition or negation):  # decided by the caller
             return False
         if not token.stop and not token.norm.isdigit() and not _repeats_question(token.norm, question_stems):
             own += 1
@@ -267,56 +323,132 @@ def _decide(
     deck: np.ndarray | None,
     lexical: LexicalResult,
 ) -> list[tuple[int, tuple[int, int], float]]:
-    """Credits by meaning for one reply's spans (greedy on similarity: one span, one item, once)."""
-    options: list[tuple[float, int, _Span]] = []
+    """Credits by meaning for one reply's spans (greedy on similarity: one span, one item, once).
+
+    A span closest to an item the reply names in words says more about that item and earns nothing. Otherwise
+    a span is judged on the items still open: an item already credited (in words, or by meaning to another
+    part in an earlier round) is neither its best nor its runner-up, and an item another part of the reply
+    sits closer to is no runner-up ("Upper Canada, Lower Canada": each names its own). Rounds repeat while
+    they credit something, so the items left compete among themselves only.
+    """
     elsewhere = 0  # list entries that name another card's item: a paste of the deck
+    sims: list[np.ndarray] = []
+    decks: list[float | None] = []
     for span, vector in zip(spans, vectors, strict=True):
         row_sims = card.matrix @ vector
         per_item = np.full(card.items, -1.0, dtype=np.float32)
         np.maximum.at(per_item, card.row_item, row_sims)
-        order = np.argsort(-per_item)
-        best = int(order[0])
-        s1 = float(per_item[best])
-        s2 = float(per_item[order[1]]) if card.items > 1 else -1.0
+        s1 = float(per_item.max())
         s_deck = float(np.max(deck @ vector)) if deck is not None and len(deck) else None
         if s_deck is not None and span.first == span.last and s_deck >= max(s1, THRESHOLD_ELSEWHERE):
             elsewhere += 1
-        if span.whole:
-            threshold = DEFINITION_THRESHOLD if s_deck is not None else DEFINITION_THRESHOLD_ALONE
-            deck_margin = DEFINITION_MARGIN_DECK
-        else:
-            threshold = THRESHOLD if s_deck is not None else THRESHOLD_ALONE
-            deck_margin = MARGIN_DECK
-        if s1 < threshold or best in card.negative_items:
-            continue
-        if card.items > 1 and s1 - s2 < MARGIN_CARD:
-            continue
-        if s_deck is not None and s1 - s_deck < deck_margin:
-            continue
-        if _contradicts(lexical, span, best):
-            continue  # "le bon outil" is not "Utiliser le mauvais outil", however close in meaning
-        shared, words = _shared_words(lexical, span, best)
-        if shared and (shared == words or s1 < THRESHOLD_SHARED):
-            continue  # every word was judged in words, or a near-neighbour's name must be closer still
-        if words == 1 and s1 < (THRESHOLD_WORD if s_deck is not None else THRESHOLD_WORD_ALONE):
-            continue  # one word says little to the model: "mentoring" sits near "Recrutement"
-        options.append((s1, best, span))
+        sims.append(per_item)
+        decks.append(s_deck)
     if deck is None and len(spans) and _listed_parts(lexical) > max(2, math.ceil(card.items / 3)) + 1:
         elsewhere = card.items  # no deck to tell where they come from: a long list of misses is a spray
     if elsewhere > max(2, math.ceil(card.items / 3)):
         return []  # a spray of the deck's items earns only what it names in words
-    options.sort(key=lambda o: -o[0])
+    thresholds = [_threshold(span, decks[index] is not None) for index, span in enumerate(spans)]
+    firsts = [int(np.argmax(row)) for row in sims]
+    claims = [_claims(index, spans, sims, firsts, thresholds) for index in range(len(spans))]
+    in_words = set(lexical.credited)
     taken_atoms: set[int] = set()
-    taken_items = set(lexical.credited)
+    taken_items = set(in_words)
     credits: list[tuple[int, tuple[int, int], float]] = []
-    for similarity, item, span in options:
-        atoms = set(range(span.first, span.last + 1))
-        if item in taken_items or atoms & taken_atoms:
-            continue
-        taken_items.add(item)
-        taken_atoms |= atoms
-        credits.append((item, (span.first, span.last), similarity))
-    return credits
+    while True:
+        options: list[tuple[float, int, _Span]] = []
+        for index, span in enumerate(spans):
+            if firsts[index] in in_words or not taken_atoms.isdisjoint(range(span.first, span.last + 1)):
+                continue  # a part closest to an item named in words says more about that item
+            open_items = sims[index].copy()
+            open_items[sorted(taken_items)] = -1.0  # credited by meaning to another part: judged on the rest
+            best = int(np.argmax(open_items))
+            s1 = float(open_items[best])
+            if best in taken_items or s1 < thresholds[index]:
+                continue
+            open_items[best] = -1.0
+            open_items[sorted(claims[index] - {best})] = -1.0
+            s2 = float(open_items.max()) if card.items > 1 else -1.0
+            if not _acceptable(span, s1, s2, decks[index], best, thresholds[index], card, lexical):
+                continue
+            options.append((s1, best, span))
+        options.sort(key=lambda o: -o[0])
+        added = False
+        for similarity, item, span in options:
+            atoms = set(range(span.first, span.last + 1))
+            if item in taken_items or atoms & taken_atoms:
+                continue
+            taken_items.add(item)
+            taken_atoms |= atoms
+            credits.append((item, (span.first, span.last), similarity))
+            added = True
+        if not added:
+            return credits
+
+
+def _claims(
+    index: int, spans: list[_Span], sims: list[np.ndarray], firsts: list[int], thresholds: list[float]
+) -> set[int]:
+    """Items another, separate part of the reply is closer to (and similar enough to): no runner-up here."""
+    span = spans[index]
+    return {
+        firsts[other]
+        for other, o_span in enumerate(spans)
+        if other != index
+        and (o_span.last < span.first or o_span.first > span.last)
+        and sims[other][firsts[other]] >= thresholds[other]
+        and sims[other][firsts[other]] > sims[index][firsts[other]]
+    }
+
+
+def _threshold(span: _Span, with_deck: bool) -> float:
+    if span.whole:
+        return DEFINITION_THRESHOLD if with_deck else DEFINITION_THRESHOLD_ALONE
+    return THRESHOLD if with_deck else THRESHOLD_ALONE
+
+
+def _acceptable(
+    span: _Span,
+    s1: float,
+    s2: float,
+    s_deck: float | None,
+    best: int,
+    threshold: float,
+    card: _CardVectors,
+    lexical: LexicalResult,
+) -> bool:
+    """The rules every credit by meaning passes: similar enough, clearly preferred, not refused in words."""
+    deck_margin = DEFINITION_MARGIN_DECK if span.whole else MARGIN_DECK
+    if s1 < threshold:
+        return False
+    if span.negated:
+        if best not in card.negated_items or _shared_words(lexical, span, best, any_length=True)[0]:
+            return False  # "not the neutron" is no "Neutron: no charge": named in words, and refused there
+    elif best in card.negative_items:
+        return False
+    if card.items > 1 and s1 - s2 < MARGIN_CARD:
+        return False
+    if s_deck is not None and s1 - s_deck < deck_margin:
+        return False
+    if _contradicts(lexical, span, best):
+        return False  # "le bon outil" is not "Utiliser le mauvais outil", however close in meaning
+    shared, words = _shared_words(lexical, span, best)
+    if shared and (shared == words or s1 < THRESHOLD_SHARED):
+        return False  # every word was judged in words, or a near-neighbour's name must be closer still
+    # one word says little to the model: "mentoring" sits near "Recrutement"
+    if words != 1:
+        return True
+    if s_deck is None:
+        return s1 >= THRESHOLD_WORD_ALONE
+    return s1 >= (THRESHOLD_WORD_LONG if _longest_word(lexical, span) >= LONG_WORD else THRESHOLD_WORD)
+
+
+def _longest_word(lexical: LexicalResult, span: _Span) -> int:
+    """Letters of the span's longest content word."""
+    read = lexical.read
+    assert read is not None
+    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
+    return max((len(t.norm) for t in read.tokens[start : end + 1] if not t.stop), default=0)
 
 
 def _listed_parts(lexical: LexicalResult) -> int:
@@ -342,7 +474,9 @@ def _contradicts(lexical: LexicalResult, span: _Span, item: int) -> bool:
     return any(t.norm in opposites for t in read.tokens[start : end + 1])
 
 
-def _shared_words(lexical: LexicalResult, span: _Span, item: int) -> tuple[int, int]:
+def _shared_words(
+    lexical: LexicalResult, span: _Span, item: int, *, any_length: bool = False
+) -> tuple[int, int]:
     """(content words of a short part that the item has in words, content words): (0, 0) for a long part.
 
     The lexical stage saw those words and judged them not enough: "accepter" alone for "Accepter la
@@ -355,7 +489,7 @@ def _shared_words(lexical: LexicalResult, span: _Span, item: int) -> tuple[int, 
     card = lexical.card
     start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
     content = [t for t in read.tokens[start : end + 1] if not t.stop]
-    if len(content) > SHORT_PART_WORDS:
+    if len(content) > SHORT_PART_WORDS and not any_length:
         return 0, 0
     phrases = card.phrases
     hits = [
@@ -393,8 +527,8 @@ def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None
         meaning: dict[int, list[tuple[int, tuple[int, int], float]]] = {}
         for index, rows in by_request.items():
             request, result = requests[index], lexical[index]
-            card = _card_vectors(result.card.items)
             key = _others_key(request.expected, request.others)
+            card = _card_vectors(result.card.items, details=bool(key))
             deck = _deck_matrix(key, _question_stems(result.card)) if key else None
             if card is None:
                 continue

@@ -48,19 +48,32 @@ class _Reply:
     def read(cls, text: str) -> _Reply:
         tokens, gaps = tokenize(text)
         excluded: list[bool] = []
-        if not _NEGATION_OR_T.isdisjoint([t.norm for t in tokens]):  # most replies have none
+        norms = [t.norm for t in tokens]
+        if not _NEGATION_OR_T.isdisjoint(norms):  # most replies have none
             tokens, excluded = scope_negations(tokens, gaps)
+            norms = [t.norm for t in tokens]
             if not any(excluded):
                 excluded = []
-        breaks = {level: [i for i, gap in enumerate(gaps) if gap >= level] for level in (CONJ, COMMA, HARD)}
-        starts = breaks[CONJ]  # every part starts after a separator (the first token has a HARD gap)
-        ends = [start - 1 for start in starts[1:]] + [len(tokens) - 1] if starts else []
-        spans = list(zip(starts, ends, strict=True))
+        # One pass over the gaps: the tokens after a separator of each strength, and the part of each token.
+        conj: list[int] = []
+        comma: list[int] = []
+        hard: list[int] = []
         atom_of: list[int] = []
-        for atom, (first, last) in enumerate(spans):
-            atom_of.extend([atom] * (last - first + 1))
+        atom = -1
+        for index, gap in enumerate(gaps):
+            if gap >= CONJ:  # every part starts after a separator (the first token has a HARD gap)
+                atom += 1
+                conj.append(index)
+                if gap >= COMMA:
+                    comma.append(index)
+                    if gap >= HARD:
+                        hard.append(index)
+            atom_of.append(atom)
+        ends = [start - 1 for start in conj[1:]] + [len(tokens) - 1] if conj else []
+        spans = list(zip(conj, ends, strict=True))
         content_before = list(accumulate((not token.stop for token in tokens), initial=0))
-        has_negation = bool(excluded) or not NEGATIONS.isdisjoint([t.norm for t in tokens])
+        has_negation = bool(excluded) or not NEGATIONS.isdisjoint(norms)
+        breaks = {CONJ: conj, COMMA: comma, HARD: hard}
         return cls(text, tokens, gaps, atom_of, spans, breaks, content_before, has_negation, excluded)
 
     def quote(self, start: int, end: int) -> str:

@@ -158,10 +158,24 @@ def test_meaning_lifts_the_new_decks_over_the_lexical_stage(new_set):
     assert full.precision >= lexical.precision - 0.015, (full.line(), lexical.line())
 
 
-@pytest.mark.parametrize(("kind", "floor"), [("paraphrase", 0.42), ("other-language", 0.72)])
-def test_paraphrases_and_the_other_language_are_recalled(new_set, kind, floor):
+# Recall floors per set: the held-out ones a little under the figures measured when they were set, the dev
+# ones just under what the dev set shows now (paraphrase 0.556, other-language 0.853, F1 0.922).
+RECALL_FLOORS = {
+    "new-holdout": {"paraphrase": 0.42, "other-language": 0.72},
+    "new-dev": {"paraphrase": 0.54, "other-language": 0.83},
+}
+
+
+@pytest.mark.parametrize("kind", ["paraphrase", "other-language"])
+def test_paraphrases_and_the_other_language_are_recalled(new_set, kind):
     quality = _quality(new_set, "plain", kind=kind)
-    assert quality.recall >= floor, quality.line()
+    assert quality.recall >= RECALL_FLOORS[new_set][kind], quality.line()
+
+
+def test_new_decks_dev_set_keeps_what_tuning_reached():
+    quality = _quality("new-dev", "plain")
+    assert quality.precision >= 0.97, quality.line()
+    assert quality.f1 >= 0.915, quality.line()
 
 
 def test_the_curated_chem_bio_deck_does_better_than_its_notes(new_set):

@@ -78,6 +78,54 @@ def test_an_item_credited_in_words_is_not_credited_again_by_meaning():
     assert grade.unmatched == ("the right to be forgotten",)
 
 
+def graded(deck: str, question_part: str, reply: str, *, with_deck: bool = True) -> list[int]:
+    found, others = card(deck, question_part)
+    return grade_reply(
+        found.items, reply, question=found.question, others=others if with_deck else None
+    ).matched
+
+
+def test_a_paraphrase_of_the_detail_earns_the_item_when_the_deck_is_known():
+    # Mutualisme: "les deux espèces y gagnent (abeille + fleur)"
+    assert graded("ecologie", "relations", "when both species win") == [2]
+    assert graded("ecologie", "relations", "when both species win, like bees and flowers") == [2]
+    # Without the deck to check against, a detail's wording is too loose a match.
+    assert graded("ecologie", "relations", "when both species win", with_deck=False) == []
+
+
+def test_parts_that_each_name_their_own_near_neighbour_are_both_credited():
+    # Each is close to both items; each is closer to its own than the other part is.
+    assert graded("histoire-qc", "1791", "Upper Canada, Lower Canada") == [0, 1]
+    assert graded("histoire-qc", "1791", "Upper Canada, Lower Canada", with_deck=False) == [0, 1]
+    assert graded("histoire-qc", "conscription", "World War One, World War Two") == [0, 3]
+    assert graded("chem-bio", "subatomic", "the positive one, the neutral one") == [0, 1]
+    # One part alone still has to prefer one item clearly.
+    assert graded("histoire-qc", "1791", "Lower Canada") == []
+
+
+def test_an_item_earned_by_another_part_leaves_the_rest_to_compete():
+    # "invasive species" sits a little closer to "Destruction des habitats", which "habitat loss" earned.
+    assert graded("ecologie", "biodiversit", "habitat loss, invasive species") == [0, 2]
+    assert graded("ecologie", "biodiversit", "invasive species") == []
+
+
+def test_one_real_word_in_the_other_language_earns_its_item_but_not_an_abbreviation():
+    assert graded("ecologie", "abiotiques", "water") == [2]
+    assert graded("ecologie", "abiotiques", "temperature, water") == [0, 2]
+    assert graded("computing", "storage", "Mo") == []
+
+
+def test_a_negation_may_earn_an_item_that_holds_one_but_never_one_it_names():
+    assert graded("computing", "security", "jamais réutiliser le même mot de passe") == [3]
+    assert graded("computing", "security", "mots de passe longs, jamais réutiliser le même mot de passe") == [
+        0,
+        3,
+    ]
+    # Neutron: "no charge"; naming it to reject it earns nothing, in words or by meaning.
+    assert graded("chem-bio", "subatomic", "not the neutron") == []
+    assert graded("chem-bio", "subatomic", "pas le neutron") == []
+
+
 def test_a_negated_paraphrase_earns_nothing():
     assert grade_reply(LOI_25, "not the right to be forgotten").matched == []
     # A sentence with a negation is left to words; the next line is read on its own.
@@ -181,7 +229,13 @@ def test_deck_vectors_persist_and_restore():
     cards = [["Évaporation", "Condensation"], ["Producteurs: les plantes vertes"]]
     blob = prepare_deck(cards)
     texts = deck_texts(cards)
-    assert texts == ["Évaporation", "Condensation", "Producteurs", "Producteurs: les plantes vertes"]
+    assert texts == [
+        "Évaporation",
+        "Condensation",
+        "Producteurs",
+        "Producteurs: les plantes vertes",
+        "les plantes vertes",
+    ]
     before = np.stack([sem._state.cache[t] for t in texts])
     for text in texts:
         del sem._state.cache[text]

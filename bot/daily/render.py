@@ -22,6 +22,8 @@ from .results import AnswerOutcome, PreparedPost, Reminder, Reveal, SetupResult,
 from .rules import explain_failure
 
 MEDALS = ("🥇", "🥈", "🥉")
+#: How much of a queued card's question /tutor status shows.
+QUEUED_QUESTION_CHARS = 120
 # A credited part is quoted in the feedback; a pasted paragraph should not fill the embed.
 _PART_LIMIT = 80
 
@@ -335,6 +337,9 @@ def status(shown: Status, lang: str, markup: Markup = PLAIN) -> Content:
         )
     else:
         state = t("tutor.status.not_ready", lang)
+    if shown.queued_question is not None:
+        question = markup.text(clip(shown.queued_question, QUEUED_QUESTION_CHARS))
+        state += "\n" + t("tutor.status.queued", lang, question=question)
     fields.append(Field(t("tutor.status.next_label", lang), state))
     drift = timezones.refusal(s.timezone)  # a zone stored before abbreviations were refused at set-up
     if drift is not None:

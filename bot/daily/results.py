@@ -117,6 +117,8 @@ class Status:
     outage: str | None = None
     #: Grading by meaning: "on", "off" (turned off), or "missing" (the model could not be loaded).
     semantic: str = "on"
+    #: The question of the card a teacher queued with /tutor next (posted next instead of the deck's order).
+    queued_question: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

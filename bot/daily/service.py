@@ -186,11 +186,13 @@ class DailyService:
             last = await self.store.last_post(guild_id, sent_only=True)
             open_post = last if last is not None and last.revealed_at is None else None
             answers = (await self.store.post_stats(open_post.id, top=0)).participants if open_post else 0
+            queued_id = await self.store.next_card(guild_id)
+            queued = await self.card(queued_id, guild_id) if queued_id is not None else None
             outage = self.store.health()
         except StoreUnavailable as unreadable:  # not even readable (its server is down): the last set-up read
             if guild_id not in self._known or not is_ready(self._known[guild_id]):
                 raise
-            settings, deck, open_post, answers = self._known[guild_id], None, None, 0
+            settings, deck, open_post, answers, queued = self._known[guild_id], None, None, 0, None
             outage = unreadable.reason
         now = self.now()
         next_post = None if settings.paused else next_slot(schedule_of(settings), now)
@@ -202,7 +204,8 @@ class DailyService:
                 retry_at = settings.last_failure_at + retry_delay(settings.failure_count)
         meaning = semantic_status()
         semantic = "off" if not meaning.enabled else "missing" if meaning.available is False else "on"
-        return Status(settings, deck, now, next_post, open_post, answers, retry_at, gave_up, outage, semantic)
+        shown = (settings, deck, now, next_post, open_post, answers, retry_at, gave_up, outage, semantic)
+        return Status(*shown, queued_question=queued.question if queued is not None else None)
 
     # ------------------------------------------------------------------------------------------ scheduler
 

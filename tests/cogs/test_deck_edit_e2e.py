@@ -103,10 +103,14 @@ async def test_editing_the_open_question_keeps_answers_and_the_next_post_uses_th
     # /tutor next queues the edited card: tomorrow's post asks the new question.
     queued = await fake.slash(klass.guild, klass.teacher, "tutor next", card=value)
     assert queued.ephemeral and "is the next question" in queued.text and "(edited)" in queued.text
+    status = await fake.slash(klass.guild, klass.teacher, "tutor status")  # the teacher sees what comes next
+    assert f"The card chosen with /tutor next: “{card.question} (edited)”" in text_of(status.message)
     await klass.tick_at(POST_AT + timedelta(days=1))
     tomorrow = klass.posts()[-1]
     assert tomorrow.id != klass.posts()[0].id and f"{card.question} (edited)" in text_of(tomorrow)
     assert await klass.store.next_card(klass.guild.id) is None  # used once
+    status = await fake.slash(klass.guild, klass.teacher, "tutor status")
+    assert "/tutor next" not in text_of(status.message)
     await klass.tick_at(POST_AT + timedelta(days=2))
     assert "(edited)" not in text_of(klass.posts()[-1])  # then the deck's order goes on
 

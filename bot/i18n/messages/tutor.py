@@ -243,6 +243,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tutor.status.reminder_off": {"en": "none", "fr": "aucun"},
     "tutor.status.next_label": {"en": "Next question", "fr": "Prochaine question"},
     "tutor.status.next": {"en": "{when}, {local}", "fr": "{when}, {local}"},
+    "tutor.status.queued": {
+        "en": "The card chosen with /tutor next: “{question}”",
+        "fr": "La carte choisie avec /tutor next : « {question} »",
+    },
     "tutor.status.paused": {
         "en": "Paused. Use /tutor resume to start again.",
         "fr": "En pause. Utilisez /tutor resume pour reprendre.",

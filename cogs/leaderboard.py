@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.leaderboard import render
-from bot.leaderboard.service import BoardPage
+from bot.leaderboard.results import BoardPage
 from cogs.kit.access import cmd, language, services_of
 from cogs.kit.autocomplete import deck_choices
 from cogs.kit.embeds import files_of, to_embed

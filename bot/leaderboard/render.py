@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.content import PLAIN, Content, Field, Image, Markup
 from bot.i18n import format_number, format_percent, starts_with_vowel, t, tn
 from bot.rules.scoring import PERIODS, Category, Period
-from bot.store import HistoryEntry, Leaderboard, LeaderboardRow, MemberStats
+from bot.store import Leaderboard, LeaderboardRow, MemberStats
 
-if TYPE_CHECKING:
-    from .service import BoardPage, BoardRequest, RankCard
+from .results import BoardPage, BoardRequest, RankCard
+from .rules import PAGE_SIZE, page_count
 
-#: Rows on one page of the leaderboard.
-PAGE_SIZE = 10
 _MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
@@ -62,17 +59,6 @@ def member_name(member_id: int, names: Mapping[int, str], lang: str, markup: Mar
     """A member as the class sees them: their display name escaped, or "a former member" when unknown."""
     name = names.get(member_id)
     return markup.text(name, 100) if name else t("leaderboard.unknown_member", lang)
-
-
-def page_count(total: int, size: int = PAGE_SIZE) -> int:
-    """Pages needed for ``total`` ranked members; at least one."""
-    return max(1, -(-total // size))
-
-
-def offset_of(page: int, total: int, size: int = PAGE_SIZE) -> tuple[int, int]:
-    """(page, offset) for a 0-based page, clamped to the pages that exist."""
-    page = min(max(page, 0), page_count(total, size) - 1)
-    return page, page * size
 
 
 def points_text(points: int, lang: str) -> str:
@@ -177,11 +163,6 @@ def rank_fields(stats: MemberStats, lang: str) -> list[tuple[str, str]]:
         (t("leaderboard.rank.streak_label", lang), in_a_row(stats.streak, lang)),
         (t("leaderboard.rank.best_streak_label", lang), in_a_row(stats.best_streak, lang)),
     ]
-
-
-def score_points(history: Sequence[HistoryEntry]) -> list[tuple[datetime, float]]:
-    """A member's history (newest first, as the store gives it) as chart points, oldest first."""
-    return [(entry.answered_at, entry.score) for entry in reversed(history)]
 
 
 def chart_caption(count: int, lang: str) -> str:

@@ -8,47 +8,19 @@ in a thread so the event loop keeps serving other members.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import charts
 from bot.clock import Clock, checked_now
 from bot.decks.library import DeckLibrary
 from bot.rules.scoring import Category, Period
-from bot.store import DeckInfo, HistoryEntry, Leaderboard, MemberStats, Store
+from bot.store import Leaderboard, Store
 
-from . import render
+from .results import BoardPage, BoardRequest, RankCard
+from .rules import PAGE_SIZE, offset_of, page_count, score_points
 
 #: Recent answers drawn on the /rank chart.
 RANK_HISTORY = 20
-
-
-@dataclass(frozen=True, slots=True)
-class BoardRequest:
-    guild_id: int
-    caller_id: int
-    period: Period
-    category: Category
-    deck: DeckInfo | None
-    now: datetime
-    tz: ZoneInfo
-
-
-@dataclass(frozen=True, slots=True)
-class BoardPage:
-    request: BoardRequest
-    board: Leaderboard
-    page: int  # 0-based, the one actually shown
-    pages: int
-
-
-@dataclass(frozen=True, slots=True)
-class RankCard:
-    stats: MemberStats
-    history: tuple[HistoryEntry, ...]
-    tz: ZoneInfo
-    chart_png: bytes
 
 
 class LeaderboardService:
@@ -88,17 +60,17 @@ class LeaderboardService:
                 now=request.now,
                 tz=request.tz,
                 deck_id=request.deck.id if request.deck is not None else None,
-                limit=render.PAGE_SIZE,
+                limit=PAGE_SIZE,
                 offset=offset,
                 member_id=request.caller_id,
                 category=request.category,
             )
 
-        board = await read(max(page, 0) * render.PAGE_SIZE)
-        page, offset = render.offset_of(page, board.total)
+        board = await read(max(page, 0) * PAGE_SIZE)
+        page, offset = offset_of(page, board.total)
         if not board.rows and board.total:  # fewer members now than when the pager was made
             board = await read(offset)
-        return BoardPage(request, board, page, render.page_count(board.total))
+        return BoardPage(request, board, page, page_count(board.total))
 
     async def has_answered(self, guild_id: int, member_id: int) -> bool:
         """Whether the member has daily results in the guild (before drawing their /rank card)."""
@@ -111,6 +83,6 @@ class LeaderboardService:
             return None
         history = await self.store.member_history(guild_id, member_id, limit=RANK_HISTORY)
         tz = await self.timezone(guild_id)
-        points = render.score_points(history)
+        points = score_points(history)
         png = await asyncio.to_thread(charts.recent_scores_chart, points, tz=tz, lang=lang)
         return RankCard(stats, tuple(history), tz, png)

@@ -9,7 +9,8 @@ import pytest
 
 from bot.i18n import NBSP
 from bot.leaderboard import render as lb
-from bot.leaderboard.service import RankCard
+from bot.leaderboard import rules
+from bot.leaderboard.results import RankCard
 from bot.store import HistoryEntry, Leaderboard, LeaderboardRow, MemberStats
 from tests.support import MARK
 
@@ -44,11 +45,11 @@ def test_medals_for_the_first_three_ranks_ties_included():
 
 
 def test_pages():
-    assert [lb.page_count(n) for n in (0, 1, 10, 11, 25)] == [1, 1, 1, 2, 3]
-    assert lb.offset_of(0, 25) == (0, 0)
-    assert lb.offset_of(2, 25) == (2, 20)
-    assert lb.offset_of(7, 25) == (2, 20)  # past the end: the last page
-    assert lb.offset_of(-1, 25) == (0, 0)
+    assert [rules.page_count(n) for n in (0, 1, 10, 11, 25)] == [1, 1, 1, 2, 3]
+    assert rules.offset_of(0, 25) == (0, 0)
+    assert rules.offset_of(2, 25) == (2, 20)
+    assert rules.offset_of(7, 25) == (2, 20)  # past the end: the last page
+    assert rules.offset_of(-1, 25) == (0, 0)
     assert lb.footer(1, 25, "en") == "Page 2/3 · 25 members ranked"
     assert lb.footer(0, 1, "fr") == "Page 1/1 · 1 membre classé"
 
@@ -119,7 +120,7 @@ def test_rank_fields_and_chart_points():
         HistoryEntry(2, newer, 1, "Q", 0.5, 5, (0,), newer),
         HistoryEntry(1, older, 1, "Q", 1.0, 10, (0, 1), older),
     ]
-    assert lb.score_points(history) == [(older, 1.0), (newer, 0.5)]
+    assert rules.score_points(history) == [(older, 1.0), (newer, 0.5)]
     assert lb.chart_caption(1, "en") == "The chart shows the score of the last answer."
     assert lb.chart_caption(8, "fr") == "Le graphique montre les scores des 8 dernières réponses."
 

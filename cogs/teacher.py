@@ -40,7 +40,7 @@ from bot.i18n import t
 from bot.services import Services
 from bot.teacher import render
 from bot.teacher.editing import CardDraft, ChangedMeanwhile, InvalidForm, SavedCard
-from bot.teacher.service import StatsView
+from bot.teacher.results import StatsView
 from bot.teacher.upload import check_upload
 from cogs.kit.access import cmd, is_teacher, language, require_services, services_of, teacher_only
 from cogs.kit.autocomplete import card_choices, deck_choices

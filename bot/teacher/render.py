@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .aliases import AliasChange
     from .editing import SavedCard
     from .phrases import Phrase
-    from .service import DeckAlias, ImportPreview, StatsView
+    from .results import DeckAlias, ImportPreview, StatsView
 
 #: An item found by fewer participants than this share is "what the class keeps forgetting".
 FORGOTTEN_BELOW = 0.5

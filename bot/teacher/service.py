@@ -10,58 +10,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot import charts
 from bot.clock import Clock, checked_now
-from bot.decks import Card, Deck, dump_deck
+from bot.decks import Deck, dump_deck
 from bot.decks.library import DeckLibrary
 from bot.errors import UserError
-from bot.store import DeckInfo, Post, PostStats, Store
+from bot.store import DeckInfo, Post, Store
 
 from . import render
-from .aliases import AliasService, Loop
+from .aliases import AliasService
 from .editing import DeckEditor
+from .results import DeckAlias, ImportPreview, QuestionChoice, StatsView
 from .upload import import_name, parse_upload
 
 #: Recent questions offered by /stats' autocomplete (Discord shows at most 25).
 RECENT_QUESTIONS = 25
-
-
-@dataclass(frozen=True, slots=True)
-class StatsView:
-    stats: PostStats
-    card: Card | None
-    labels: list[str]
-    open: bool
-    chart_png: bytes | None
-    #: What the class typed that earned nothing, and the aliases the guild's teachers accepted for the card.
-    loop: Loop | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportPreview:
-    guild_id: int
-    filename: str
-    name: str
-    deck: Deck
-    existing: DeckInfo | None
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionChoice:
-    label: str
-    value: str
-
-
-@dataclass(frozen=True, slots=True)
-class DeckAlias:
-    """An alias a teacher accepted, as /deck show lists it: the card's number in the deck, the item's key."""
-
-    card_number: int
-    answer: str
-    alias: str
 
 
 class TeacherService:

@@ -24,7 +24,7 @@ from bot.decks.library import DeckLibrary
 from bot.grading import deck_texts, grade_reply, meaning, semantic
 from bot.services import Services
 from bot.store import GuildSettings, NewGrade, Store, StoredReply, StoreUnavailable
-from bot.teacher.service import ImportPreview
+from bot.teacher.results import ImportPreview
 from tests.support import Clock
 from tests.support.decks import card, deck, item
 

@@ -7,8 +7,13 @@ from datetime import datetime
 from typing import TypeAlias
 
 from bot.decks import Card
+from bot.errors import UserError
 from bot.grading import Grade
 from bot.store import AnswerResult, DeckInfo, GuildSettings, Post, PostStats
+
+
+class DailyError(UserError):
+    """A refusal of the daily question (no open question, closed, not set up...)."""
 
 
 @dataclass(frozen=True, slots=True)

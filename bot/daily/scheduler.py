@@ -6,7 +6,7 @@ from the stored state (:meth:`bot.daily.service.DailyService.due_jobs`) and reco
 manual posts and manual reveals share one lock: two of them never act on the same guild at once.
 
 Across processes (two running the same shard during a hand-over, or a restart racing a pass), the post's
-lease decides who sends or reveals it (``DailyService.take_lease``: one UPDATE, one winner), and every
+lease decides who sends or reveals it (``DailyPosts.take_lease``: one UPDATE, one winner), and every
 message goes with a nonce naming the post, so a post Discord accepted from a process killed before it
 stored the message comes back as the same message instead of a second one.
 """
@@ -163,7 +163,7 @@ class DailyRunner:
             return report
         async with self.lock:
             await self._reconcile(None)
-            for job in await self.service.due_jobs():
+            for job in await self.service.posts.due_jobs():
                 try:
                     if isinstance(job, RevealJob):
                         await self._reveal(job.post, early=job.early, report=report)
@@ -191,12 +191,12 @@ class DailyRunner:
         prepared = None
         if problem is None:
             try:
-                prepared = await service.prepare_post(guild_id, slot)
+                prepared = await service.posts.prepare_post(guild_id, slot)
             except DailyError:
                 problem = failure_code(text="empty_deck")
         if problem is None and prepared is None:
             return None, None  # already posted by another pass
-        if prepared is not None and not await service.take_lease(prepared.post.id, "send"):
+        if prepared is not None and not await service.posts.take_lease(prepared.post.id, "send"):
             return None, None  # another process is sending it right now
         sent = None
         if problem is None and prepared is not None:
@@ -220,13 +220,13 @@ class DailyRunner:
         if problem is not None or sent is None or prepared is None:
             problem = problem or "unknown"
             if prepared is not None:
-                await service.release_lease(prepared.post.id)
+                await service.posts.release_lease(prepared.post.id)
             if slot is not None:  # a manual post's failure is told to the teacher at once instead
-                await service.post_failed(guild_id, problem, due_since=slot)
+                await service.posts.post_failed(guild_id, problem, due_since=slot)
             if report is not None:
                 report.failed.append(guild_id)
             return None, problem
-        post = await service.post_sent(prepared, sent.channel_id, sent.message_id, sent_at=sent.at)
+        post = await service.posts.post_sent(prepared, sent.channel_id, sent.message_id, sent_at=sent.at)
         if report is not None:
             report.posted.append(post.id)
         log.info("guild %s: posted question %s (post %s)", guild_id, post.card_id, post.id)
@@ -264,7 +264,7 @@ class DailyRunner:
             # Not retried (a missing permission would fail every pass): the question stands without it.
             log.warning("guild %s: could not open the thread of post %s: %s", post.guild_id, post.id, refused)
             thread_id = 0
-        await service.thread_opened(post.id, thread_id)
+        await service.posts.thread_opened(post.id, thread_id)
         if report is not None and thread_id:
             report.threads.append(post.id)
 
@@ -275,7 +275,7 @@ class DailyRunner:
         service, publisher = self.service, self._publisher()
         if post.channel_id is None or not publisher.present(post.guild_id):
             return
-        reminder = await service.prepare_reminder(post)
+        reminder = await service.posts.prepare_reminder(post)
         try:
             await publisher.send(
                 post.channel_id, render.reminder(reminder, publisher.markup), nonce=f"remind:{post.id}"
@@ -284,7 +284,7 @@ class DailyRunner:
             log.warning(
                 "guild %s: could not post the reminder of post %s: %s", post.guild_id, post.id, refused
             )
-        await service.reminder_sent(post.id)
+        await service.posts.reminder_sent(post.id)
         if report is not None:
             report.reminded.append(post.id)
 
@@ -302,17 +302,17 @@ class DailyRunner:
             log.warning(
                 "guild %s: the channel of post %s is gone; its reveal is skipped", post.guild_id, post.id
             )
-            await service.reveal_sent(post.id)
+            await service.posts.reveal_sent(post.id)
             return None, problem
         if problem is not None:
-            await service.post_failed(post.guild_id, problem, due_since=post.closes_at)
+            await service.posts.post_failed(post.guild_id, problem, due_since=post.closes_at)
             if report is not None:
                 report.failed.append(post.guild_id)
             return None, problem
         assert post.channel_id is not None
-        if not await service.take_lease(post.id, "reveal"):
+        if not await service.posts.take_lease(post.id, "reveal"):
             return None, None  # revealed, or being revealed by another process
-        reveal = await service.prepare_reveal(post, early=early)
+        reveal = await service.posts.prepare_reveal(post, early=early)
         names = await publisher.names(post.guild_id, reveal.top_member_ids)
         content = render.reveal(reveal, names, publisher.markup)
         channel_id = post.channel_id
@@ -321,16 +321,16 @@ class DailyRunner:
                 post, "reveal", channel_id, lambda nonce: publisher.send(channel_id, content, nonce=nonce)
             )
         except Refused as refused:
-            await service.release_lease(post.id)
+            await service.posts.release_lease(post.id)
             problem = failure_code(discord_code=refused.code, text=refused.text)
-            await service.post_failed(post.guild_id, problem, due_since=reveal.post.closes_at)
+            await service.posts.post_failed(post.guild_id, problem, due_since=reveal.post.closes_at)
             if report is not None:
                 report.failed.append(post.guild_id)
             return None, problem
-        await service.reveal_sent(post.id)
+        await service.posts.reveal_sent(post.id)
         if report is not None:
             report.revealed.append(post.id)
-        thread_id = await service.thread_of(post)
+        thread_id = await service.posts.thread_of(post)
         if thread_id is not None:
             # After the reveal is recorded: a crash here costs the thread its copy, never a second reveal.
             try:
@@ -359,7 +359,7 @@ class DailyRunner:
         adopted before anything is sent again. The nonce is the same for every attempt, and Discord
         refuses a second message with it for a few minutes. Raises Refused (the intent stays: the next
         attempt looks first)."""
-        intent = await self.service.begin_send(post, kind, channel_id)
+        intent = await self.service.posts.begin_send(post, kind, channel_id)
         if not intent.created:
             found = await self._look_for(intent, post)
             if found is not None:
@@ -388,30 +388,30 @@ class DailyRunner:
         Found, it is adopted (recorded as sent, never sent again); not found, the intent is dropped and the
         ordinary schedule sends it (or, for a manual post, nothing does: done once or not at all)."""
         service, publisher = self.service, self._publisher()
-        for intent in await service.send_intents(guild_id):
+        for intent in await service.posts.send_intents(guild_id):
             if not publisher.present(intent.guild_id):
                 continue
             try:
-                post = await service.get_post(intent.post_id)
+                post = await service.posts.get_post(intent.post_id)
                 if post is None:
                     continue
                 found = await self._look_for(intent, post)
                 if found is None:
-                    await service.drop_send(intent)
+                    await service.posts.drop_send(intent)
                     continue
                 if intent.kind == "post":
                     if post.message_id is None:
-                        await service.adopt_post(
+                        await service.posts.adopt_post(
                             post, found.channel_id, found.message_id, found.at or post.claimed_at
                         )
                     else:
-                        await service.drop_send(intent)
+                        await service.posts.drop_send(intent)
                     continue
                 log.info(
                     "guild %s: adopted the reveal of post %s found in the channel", post.guild_id, post.id
                 )
-                reveal = await service.prepare_reveal(post)
-                await service.reveal_sent(post.id)
+                reveal = await service.posts.prepare_reveal(post)
+                await service.posts.reveal_sent(post.id)
                 await self._close_question(post, reveal)
             except Exception:
                 log.exception("could not settle %s %s after a restart", intent.kind, intent.post_id)
@@ -427,7 +427,7 @@ class DailyRunner:
             channel = ChannelRef(settings.channel_id or 0)
             await self._reconcile(guild_id)
             # Decided before revealing anything: a second post-now right after the first is "already".
-            if await service.just_posted(guild_id, REPOST_GRACE_SECONDS):
+            if await service.posts.just_posted(guild_id, REPOST_GRACE_SECONDS):
                 raise DailyError("tutor.post_now.already")
             previous = await service.open_post(guild_id)
             if previous is not None:

@@ -79,11 +79,11 @@ async def set_up(service: DailyService, **changes: object) -> GuildSettings:
 async def post_for(service: DailyService, clock: Clock, at: datetime) -> int:
     """Run the scheduler's post job at ``at`` as the cog would (message id = 9000 + post id)."""
     clock.now = at
-    jobs = [job for job in await service.due_jobs() if isinstance(job, PostJob)]
+    jobs = [job for job in await service.posts.due_jobs() if isinstance(job, PostJob)]
     assert jobs, f"no post due at {at}"
-    prepared = await service.prepare_post(jobs[0].guild_id, jobs[0].slot)
+    prepared = await service.posts.prepare_post(jobs[0].guild_id, jobs[0].slot)
     assert prepared is not None
-    await service.post_sent(prepared, CHANNEL, 9000 + prepared.post.id)
+    await service.posts.post_sent(prepared, CHANNEL, 9000 + prepared.post.id)
     return prepared.post.id
 
 
@@ -166,24 +166,24 @@ async def test_a_guilds_own_deck_wins_over_a_bundled_one_of_the_same_name(
 
 async def test_posts_are_due_once_at_the_local_time(service: DailyService, clock: Clock) -> None:
     await set_up(service, window_hours=12)
-    assert await service.due_jobs() == []
+    assert await service.posts.due_jobs() == []
     clock.now = SLOT - timedelta(seconds=1)
-    assert await service.due_jobs() == []
+    assert await service.posts.due_jobs() == []
     clock.now = SLOT
-    assert await service.due_jobs() == [PostJob(GUILD, SLOT)]
-    prepared = await service.prepare_post(GUILD, SLOT)
-    again = await service.prepare_post(GUILD, SLOT)  # a second pass before the first one sent it
+    assert await service.posts.due_jobs() == [PostJob(GUILD, SLOT)]
+    prepared = await service.posts.prepare_post(GUILD, SLOT)
+    again = await service.posts.prepare_post(GUILD, SLOT)  # a second pass before the first one sent it
     assert prepared is not None and again is not None and again.post.id == prepared.post.id
     assert again.card == prepared.card
-    await service.post_sent(prepared, CHANNEL, 555)
-    assert await service.prepare_post(GUILD, SLOT) is None
-    assert await service.due_jobs() == []
+    await service.posts.post_sent(prepared, CHANNEL, 555)
+    assert await service.posts.prepare_post(GUILD, SLOT) is None
+    assert await service.posts.due_jobs() == []
     clock.now = SLOT + timedelta(hours=12)
-    (reveal,) = await service.due_jobs()
+    (reveal,) = await service.posts.due_jobs()
     assert isinstance(reveal, RevealJob) and reveal.post.id == prepared.post.id and not reveal.early
-    assert await service.reveal_sent(prepared.post.id)
-    assert not await service.reveal_sent(prepared.post.id)
-    assert await service.due_jobs() == []
+    assert await service.posts.reveal_sent(prepared.post.id)
+    assert not await service.posts.reveal_sent(prepared.post.id)
+    assert await service.posts.due_jobs() == []
 
 
 async def test_a_new_post_reveals_the_open_one_early(service: DailyService, clock: Clock) -> None:
@@ -191,12 +191,12 @@ async def test_a_new_post_reveals_the_open_one_early(service: DailyService, cloc
     first = await post_for(service, clock, SLOT)
     # A manual post an hour later: that one now, and the next slot still posts.
     clock.now = SLOT + timedelta(hours=1)
-    manual = await service.prepare_post(GUILD)
+    manual = await service.posts.prepare_post(GUILD)
     assert manual is not None and manual.closes_at == SLOT + timedelta(days=1)
     assert manual.card != (await service.card((await service.store.get_post(first)).card_id))  # type: ignore[union-attr]
-    await service.post_sent(manual, CHANNEL, 777)
+    await service.posts.post_sent(manual, CHANNEL, 777)
     clock.now = SLOT + timedelta(days=1)
-    jobs = await service.due_jobs()
+    jobs = await service.posts.due_jobs()
     # The first post's window (24 h from 08:00) and the manual one's both end at the next slot.
     assert [type(j).__name__ for j in jobs] == ["RevealJob", "RevealJob", "PostJob"]
 
@@ -206,18 +206,18 @@ async def test_pausing_stops_posts_but_not_reveals(service: DailyService, clock:
     post_id = await post_for(service, clock, SLOT)
     await service.set_paused(GUILD, True)
     clock.now = SLOT + timedelta(hours=2)
-    assert [j.post.id for j in await service.due_jobs() if isinstance(j, RevealJob)] == [post_id]
-    await service.reveal_sent(post_id)
+    assert [j.post.id for j in await service.posts.due_jobs() if isinstance(j, RevealJob)] == [post_id]
+    await service.posts.reveal_sent(post_id)
     clock.now = SLOT + timedelta(days=1)
-    assert await service.due_jobs() == []
+    assert await service.posts.due_jobs() == []
     status = await service.status(GUILD)
     assert status.settings.paused and "Paused" in render.status(status, "en", MARK).text
     # Resuming after 08:00 does not catch up the slot missed while paused.
     clock.now = SLOT + timedelta(days=1, hours=1)
     await service.set_paused(GUILD, False)
-    assert await service.due_jobs() == []
+    assert await service.posts.due_jobs() == []
     clock.now = SLOT + timedelta(days=2)
-    assert await service.due_jobs() == [PostJob(GUILD, SLOT + timedelta(days=2))]
+    assert await service.posts.due_jobs() == [PostJob(GUILD, SLOT + timedelta(days=2))]
 
 
 async def test_failed_posts_are_retried_with_backoff_then_left_for_the_teacher(
@@ -229,9 +229,10 @@ async def test_failed_posts_are_retried_with_backoff_then_left_for_the_teacher(
     attempts = 0
     moment = SLOT
     for _ in range(30):  # a day of scheduler passes, every few minutes
-        if await service.due_jobs():
+        if await service.posts.due_jobs():
             attempts += 1
-            await service.post_failed(GUILD, failure_code(permissions=["send_messages"]), due_since=SLOT)
+            failure = failure_code(permissions=["send_messages"])
+            await service.posts.post_failed(GUILD, failure, due_since=SLOT)
         moment += timedelta(minutes=5)
         clock.now = moment
     assert attempts == MAX_POST_ATTEMPTS
@@ -242,8 +243,8 @@ async def test_failed_posts_are_retried_with_backoff_then_left_for_the_teacher(
     assert "posting failed (5/5)" in caplog.text
     # The next day's slot is a new start: the old failures are stale.
     clock.now = SLOT + timedelta(days=1)
-    assert await service.due_jobs() == [PostJob(GUILD, SLOT + timedelta(days=1))]
-    assert await service.post_failed(GUILD, "discord:50001:Missing Access", due_since=clock.now) == 1
+    assert await service.posts.due_jobs() == [PostJob(GUILD, SLOT + timedelta(days=1))]
+    assert await service.posts.post_failed(GUILD, "discord:50001:Missing Access", due_since=clock.now) == 1
     await post_for(service, clock, SLOT + timedelta(days=1, minutes=2))
     assert (await service.status(GUILD)).settings.failure_count == 0
 
@@ -346,7 +347,7 @@ async def test_the_reveal_shows_the_key_the_class_and_the_top(
     answers = [item.answer for item in card.items]
     await service.answer(GUILD, ALICE, "\n".join(answers))
     await service.answer(GUILD, BOB, answers[0])
-    reveal = await service.prepare_reveal(post)
+    reveal = await service.posts.prepare_reveal(post)
     assert reveal.top_member_ids == (ALICE, BOB)
     content = render.reveal(reveal, {ALICE: "Alice", BOB: "@everyone"}, MARK)
     text = content.text
@@ -361,7 +362,7 @@ async def test_the_reveal_shows_the_key_the_class_and_the_top(
 
     # Early: the window closes now.
     clock.now = SLOT + timedelta(minutes=30)
-    early = await service.prepare_reveal(post, early=True)
+    early = await service.posts.prepare_reveal(post, early=True)
     assert early.post.closes_at == clock.now
     closed = render.closed_question(early, MARK)
     assert closed is not None and "Closed" in closed.text
@@ -370,7 +371,7 @@ async def test_the_reveal_shows_the_key_the_class_and_the_top(
 async def test_a_reveal_with_nobody(service: DailyService, clock: Clock, store: Store) -> None:
     await set_up(service, window_hours=1)
     post_id = await post_for(service, clock, SLOT)
-    reveal = await service.prepare_reveal(await store.get_post(post_id))  # type: ignore[arg-type]
+    reveal = await service.posts.prepare_reveal(await store.get_post(post_id))  # type: ignore[arg-type]
     assert "Nobody answered this time." in render.reveal(reveal, {}, MARK).text
 
 

@@ -68,19 +68,19 @@ async def test_each_process_posts_and_reveals_only_for_its_shards_guilds(store: 
     def guilds(jobs: list[PostJob | RevealJob]) -> set[int]:
         return {job.guild_id if isinstance(job, PostJob) else job.post.guild_id for job in jobs}
 
-    assert guilds(await first.due_jobs()) == {ON_0, ALSO_0}
-    assert guilds(await second.due_jobs()) == {ON_1}
-    assert guilds(await alone.due_jobs()) == {ON_0, ON_1, ALSO_0}
+    assert guilds(await first.posts.due_jobs()) == {ON_0, ALSO_0}
+    assert guilds(await second.posts.due_jobs()) == {ON_1}
+    assert guilds(await alone.posts.due_jobs()) == {ON_0, ON_1, ALSO_0}
 
     # Each process posts its own; a guild the other shard posted is not this one's to reveal either.
     for service in (first, second):
-        for job in await service.due_jobs():
+        for job in await service.posts.due_jobs():
             assert isinstance(job, PostJob)
-            prepared = await service.prepare_post(job.guild_id, job.slot)
+            prepared = await service.posts.prepare_post(job.guild_id, job.slot)
             assert prepared is not None
-            await service.post_sent(prepared, prepared.channel_id, 500 + job.guild_id)
-    assert await alone.due_jobs() == []
+            await service.posts.post_sent(prepared, prepared.channel_id, 500 + job.guild_id)
+    assert await alone.posts.due_jobs() == []
     clock.set(SLOT + timedelta(hours=12, minutes=1))
-    reveals = await first.due_jobs()
+    reveals = await first.posts.due_jobs()
     assert all(isinstance(job, RevealJob) for job in reveals) and guilds(reveals) == {ON_0, ALSO_0}
-    assert guilds(await second.due_jobs()) == {ON_1}
+    assert guilds(await second.posts.due_jobs()) == {ON_1}

@@ -314,10 +314,10 @@ async def test_a_members_first_answer_after_a_restart_embeds_only_the_reply(
             SetupRequest(guild_id=GUILD, channel_id=5, time="08:00", timezone="UTC", deck="cycle")
         )
         clock.now = datetime(2025, 3, 11, 8, 0, tzinfo=UTC)
-        job = next(job for job in await services.daily.due_jobs() if isinstance(job, PostJob))
-        prepared = await services.daily.prepare_post(job.guild_id, job.slot)
+        job = next(job for job in await services.daily.posts.due_jobs() if isinstance(job, PostJob))
+        prepared = await services.daily.posts.prepare_post(job.guild_id, job.slot)
         assert prepared is not None
-        await services.daily.post_sent(prepared, 5, 9000)
+        await services.daily.posts.post_sent(prepared, 5, 9000)
         await services.close()
         clock.now += timedelta(minutes=5)
         await answer(store, 1001)

@@ -58,9 +58,9 @@ async def services(tmp_path: Path, clock: Clock) -> AsyncIterator[Services]:
 
 
 async def posted(services: Services, guild_id: int = GUILD) -> Post:
-    prepared = await services.daily.prepare_post(guild_id, SLOT)
+    prepared = await services.daily.posts.prepare_post(guild_id, SLOT)
     assert prepared is not None
-    return await services.daily.post_sent(prepared, 5, 900 + guild_id)
+    return await services.daily.posts.post_sent(prepared, 5, 900 + guild_id)
 
 
 async def score(services: Services, post: Post, member: int) -> float:

@@ -146,7 +146,9 @@ class DeckLibrary:
         )
         if not usable:
             raise UserError(f"{feature}.error.empty_deck", user={"name": info.name})
-        await self.vectors.prepare(info.id, guild_id, stored.deck.cards)
+        # In the background: a quiz or a practice session starts at once (its command has 3 s to answer, and
+        # the model may still be loading); its first answers come seconds later.
+        self.vectors.prepare_later(info.id, guild_id)
         return PlayableDeck(info, stored, usable)
 
     async def hidden_cards(self, guild_id: int | None) -> set[int]:

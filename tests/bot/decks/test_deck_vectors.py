@@ -227,12 +227,15 @@ async def test_with_meaning_off_nothing_is_computed_or_stored(
     assert model.calls == []
 
 
-async def test_a_quiz_or_practice_deck_is_restored_at_its_start(db: Path, model: CountingModel) -> None:
+async def test_a_quiz_or_practice_deck_is_restored_in_the_background_as_it_starts(
+    db: Path, model: CountingModel
+) -> None:
     await first_start(db)
     restart(model)
     async with Store.open(db) as store:
         library = DeckLibrary(store)
-        await library.playable(GUILD, "cycle", "practice")
+        await library.playable(GUILD, "cycle", "practice")  # returns at once: the command answers in time
+        await library.vectors.settled()
         await library.close()
     semantic.deck_vectors(TEXTS)
     assert model.calls == []

@@ -62,6 +62,9 @@ class _Phrase:
     # Items whose keys share a word with this one ("Wolfred Nelson" / "Robert Nelson", "Droit à la vie" /
     # "Respect de la vie privée"): a word of theirs beside the shared one means the reply names them.
     rivals: frozenset[int] = frozenset()
+    # A key of two or more words (numbers aside) that a window holds whole names its item even when its words
+    # repeat the question ("Acte constitutionnel" for "Quelles lois constitutionnelles..."): how many, or 0.
+    whole_key: int = 0
 
 
 def _split_item(item: str | Item) -> Item:
@@ -290,11 +293,13 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
             and not (len(parsed) == 1 and len(words) >= 5)
         )
         counted = tuple(not (stems(word) & question_stems) for word in words)
+        lettered = sum(not w.isdigit() for w in words)
+        whole_key = lettered if kind in ("answer", "alias") and lettered >= 2 and not all(counted) else 0
         phrases.append(
             _Phrase(
                 index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites,
                 need_count, need_weight, counted, may_name_alone,
-                tuple(w.isdigit() for w in words) if numbered_items >= 2 else (),
+                tuple(w.isdigit() for w in words) if numbered_items >= 2 else (), frozenset(), whole_key,
             )
         )  # fmt: skip
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")

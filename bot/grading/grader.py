@@ -311,6 +311,7 @@ def _windows(
     need_count, need_weight = phrase.need_count, phrase.need_weight - 1e-9
     counted = phrase.counted
     numbers = phrase.numbers
+    whole_key = phrase.whole_key
     is_detail = phrase.kind == "detail"
     barrier_breaks = read.breaks[phrase.barrier]
     # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
@@ -360,6 +361,7 @@ def _windows(
             if not (
                 (counted_words >= need_count and matched_weight >= need_weight)
                 or (may_name_alone and _names_the_whole_part(phrase, best_sim, start, end, read))
+                or (whole_key and matched_weight >= need_weight and _holds_whole_key(phrase, best_sim))
             ):
                 continue
             if numbers and not named_words:
@@ -408,6 +410,13 @@ def _names_the_whole_part(
     if content[last + 1] - content[first] != inside:
         return False  # other words stand beside it in the entry
     return any(phrase.weights[w] >= 0.99 for w in best_sim)
+
+
+def _holds_whole_key(phrase: _Phrase, best_sim: dict[int, float]) -> bool:
+    """Every word of the key but its numbers is in the window ("Acte constitutionnel" for "Acte
+    constitutionnel (1791)"), though some of them repeat the question."""
+    words = phrase.words
+    return sum(not words[w].isdigit() for w in best_sim) >= phrase.whole_key
 
 
 def _names_a_rival(

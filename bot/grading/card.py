@@ -207,7 +207,11 @@ def _detail_terms(detail: str) -> list[str]:
         return terms  # a detail written as sentences explains; it does not list names
     for piece in _TERM_SPLIT.split(detail):
         words = [w for w in phrase_tokens(piece) if w not in _NO_CREDIT_PHRASE_WORDS]
-        if 1 <= len(words) <= 2 and not any(w.isdigit() for w in words) and len(piece.strip()) >= 2:
+        numbers = [w for w in words if w.isdigit()]
+        # A number glued to letters ("2FA", "MP3") is a name; a number on its own is not.
+        if numbers and not all(re.search(rf"(?<=[^\W\d_]){n}|{n}(?=[^\W\d_])", piece) for n in numbers):
+            continue
+        if 1 <= len(words) <= 2 and len(numbers) < len(words) and len(piece.strip()) >= 2:
             terms.append(piece.strip())
     return terms
 

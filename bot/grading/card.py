@@ -135,13 +135,15 @@ class PreparedCard:
                     if word not in STOP_WORDS:
                         found.setdefault(word, 0.95)
             if len(norm) >= 4:
-                # Truncations both ways: "perso" for "personnel", "technologique" for "techno".
-                at = bisect.bisect_left(self._sorted_vocabulary, norm)
-                while at < len(self._sorted_vocabulary) and self._sorted_vocabulary[at].startswith(norm):
-                    word = self._sorted_vocabulary[at]
-                    if word not in STOP_WORDS:
-                        found.setdefault(word, 0.85)
-                    at += 1
+                # Truncations both ways: "perso" for "personnel", "technologique" for "techno"; a truncation
+                # may take a plural "s" ("coords", "infos").
+                for cut in (norm, norm[:-1]) if norm[-1] == "s" and len(norm) >= 5 else (norm,):
+                    at = bisect.bisect_left(self._sorted_vocabulary, cut)
+                    while at < len(self._sorted_vocabulary) and self._sorted_vocabulary[at].startswith(cut):
+                        word = self._sorted_vocabulary[at]
+                        if word not in STOP_WORDS:
+                            found.setdefault(word, 0.85)
+                        at += 1
                 for cut in range(4, len(norm)):
                     prefix = norm[:cut]
                     if prefix in self.vocabulary and prefix not in STOP_WORDS:

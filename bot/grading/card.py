@@ -137,9 +137,9 @@ class PreparedCard:
             if len(norm) >= 4:
                 # Truncations both ways: "perso" for "personnel", "technologique" for "techno"; a truncation
                 # may take a plural "s" ("coords", "infos").
-                for cut in (norm, norm[:-1]) if norm[-1] == "s" and len(norm) >= 5 else (norm,):
-                    at = bisect.bisect_left(self._sorted_vocabulary, cut)
-                    while at < len(self._sorted_vocabulary) and self._sorted_vocabulary[at].startswith(cut):
+                for short in (norm, norm[:-1]) if norm[-1] == "s" and len(norm) >= 5 else (norm,):
+                    at = bisect.bisect_left(self._sorted_vocabulary, short)
+                    while at < len(self._sorted_vocabulary) and self._sorted_vocabulary[at].startswith(short):
                         word = self._sorted_vocabulary[at]
                         if word not in STOP_WORDS:
                             found.setdefault(word, 0.85)

@@ -233,13 +233,17 @@ def finish_grade(lexical: LexicalResult, meaning: Sequence[tuple[int, tuple[int,
     return Grade(matched, round(score, 6), total, tuple(credits), tuple(unmatched), penalty)
 
 
+_NAMES = ("answer", "alias")  # at equal strength, a key or an alias is taken before a detail or its terms
+
+
 def _select(candidates: list[_Candidate], size: int) -> dict[int, _Candidate]:
-    """Best windows first; a window credits one item, an item is credited once, windows never overlap.
+    """Best windows first (keys and aliases before details at equal strength); a window credits one item,
+    an item is credited once, windows never overlap.
 
     After the greedy pass, an item left out because one credited window took its words gets them when the
     other item has another window of its own: more items credited, never fewer.
     """
-    candidates.sort(key=lambda c: (-c.strength, c.end - c.start))
+    candidates.sort(key=lambda c: (-c.strength, c.kind not in _NAMES, c.end - c.start))
     owner: list[int | None] = [None] * size
     credited: dict[int, _Candidate] = {}
 

@@ -3,19 +3,23 @@
 How it judges (the README tells teachers the same):
 - The reply is read as tokens with separators between them (see :mod:`bot.grading.text` and
   :mod:`bot.grading.reply`). Each item offers phrases (see :mod:`bot.grading.card`): its answer (the key), the
-  deck's aliases, an acronym in parentheses, its detail and the short terms of a terse detail.
+  deck's aliases, an acronym in parentheses, its detail and the short terms of a terse detail ("2FA", a
+  number glued to letters, is a term; a number alone is not).
 - A phrase is found in a window of consecutive tokens when enough of its distinctive words appear there:
   words are compared after folding case and accents, by stem (French and English), by word family (a long
-  shared beginning), by prefix for abbreviations ("perso", "techno") and by edit distance for typos (1 edit
-  up to 10 letters, 2 beyond; "mentoring" is 2 edits from "monitoring" and is refused). Words shared by
-  several items of the card count less, so "politique" alone names no particular policy; words of the
-  question count less and never count as found words. One word of a 3-4 word key is not enough, unless it
-  stands alone as a list entry (never for a definition). Aliases of one or two words must be found whole.
+  shared beginning), by prefix for abbreviations ("perso", "techno", "coords") and by edit distance for
+  typos (1 edit up to 10 letters, 2 beyond; "mentoring" is 2 edits from "monitoring" and is refused).
+  Words shared by several items of the card count less, so "politique" alone names no particular policy;
+  words of the question count less and never count as found words, but a key of two or more words named
+  whole is credited even when its words repeat the question ("Acte constitutionnel" for "Quelles lois
+  constitutionnelles..."). One word of a 3-4 word key is not enough, unless it stands alone as a list entry
+  (never for a definition). Aliases of one or two words must be found whole.
   Numbers alone name no item when several items carry numbers. A key is not credited when the word a
   near-neighbour's key says next to the shared one stands beside it ("droit à la vie privée").
-- Windows never cross a hard break (line, bullet, sentence end); short phrases never cross a comma or an "et".
-- Each window credits at most one item and each item is credited once (best windows first, then swaps that
-  credit more items).
+- Windows never cross a hard break (line, bullet, sentence end); short phrases never cross a comma or an "et"
+  (spoilers side by side, "||a|| ||b||", are separated as by a comma).
+- Each window credits at most one item and each item is credited once (best windows first, a key or an
+  alias before a detail at equal strength, then swaps that credit more items).
 - An item named only to be rejected ("pas la transparence", "sauf le recrutement", "all of them except X and
   Y") or contradicted ("le bon outil" for "le mauvais outil") is not credited; "not only X but also Y" and
   "pas juste X" assert X. On a card of things to avoid ("Ne pas se préparer"), naming the thing negatively

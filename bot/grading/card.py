@@ -177,6 +177,11 @@ class PreparedCard:
                         for word in self._stem_index[stem_text]:
                             if word not in STOP_WORDS:
                                 found.setdefault(word, 0.85)
+            if not found and _SKELETON.fullmatch(norm):
+                # An abbreviation without vowels is the skeleton of its word: "str" for "string", "mgmt".
+                for word in self._content_vocabulary:
+                    if len(word) >= 5 and word[0] == norm[0] and _in_order(norm, word):
+                        found[word] = 0.85
             if not found and len(norm) >= 6:
                 # An elision glued to its word: "dappartenance", "linternaute".
                 for elision in ELISIONS:
@@ -186,6 +191,15 @@ class PreparedCard:
         if len(self._lookups) < 50_000:
             self._lookups[norm] = found
         return found
+
+
+_SKELETON = re.compile(r"[b-df-hj-np-tv-xz]{3,5}")  # three to five letters, no vowel
+
+
+def _in_order(letters: str, word: str) -> bool:
+    """``letters`` appear in ``word`` in this order."""
+    rest = iter(word)
+    return all(letter in rest for letter in letters)
 
 
 def is_negative_phrase(words: Sequence[str]) -> bool:

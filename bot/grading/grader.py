@@ -7,8 +7,9 @@ How it judges (the README tells teachers the same):
   number glued to letters, is a term; a number alone is not).
 - A phrase is found in a window of consecutive tokens when enough of its distinctive words appear there:
   words are compared after folding case and accents, by stem (French and English), by word family (a long
-  shared beginning), by prefix for abbreviations ("perso", "techno", "coords") and by edit distance for
-  typos (1 edit up to 10 letters, 2 beyond; "mentoring" is 2 edits from "monitoring" and is refused).
+  shared beginning), by prefix for abbreviations ("perso", "techno", "coords"), by the letters of an
+  abbreviation without vowels ("str", "mgmt") and by edit distance for typos (1 edit up to 10 letters, 2
+  beyond; "mentoring" is 2 edits from "monitoring" and is refused).
   Words shared by several items of the card count less, so "politique" alone names no particular policy;
   words of the question count less and never count as found words, but a key of two or more words named
   whole is credited even when its words repeat the question ("Acte constitutionnel" for "Quelles lois

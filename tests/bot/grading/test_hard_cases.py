@@ -161,3 +161,9 @@ def test_spoilers_side_by_side_are_list_entries() -> None:
     assert grade_reply(card, "||contexte|| ||lexique|| ||logique||", semantic=False).matched == [0, 1, 2]
     # One spoiler holding the three words is one part: "logique" glued to other words names nothing.
     assert 2 not in grade_reply(card, "||contexte lexique logique||", semantic=False).matched
+
+
+def test_an_abbreviation_without_vowels_is_the_skeleton_of_its_word() -> None:
+    assert words_only("computing", "data types", "int, str, bool") == [0, 2, 3]
+    assert words_only("computing", "data types", "rts") == []  # the letters out of order name nothing
+    assert grade_reply(["Montréal", "Québec"], "mtl", semantic=False).matched == [0]

@@ -62,6 +62,9 @@ class _Phrase:
     # Items whose keys share a word with this one ("Wolfred Nelson" / "Robert Nelson", "Droit à la vie" /
     # "Respect de la vie privée"): a word of theirs beside the shared one means the reply names them.
     rivals: frozenset[int] = frozenset()
+    # A key of two or more words (numbers aside) that a window holds whole names its item even when its words
+    # repeat the question ("Acte constitutionnel" for "Quelles lois constitutionnelles..."): how many, or 0.
+    whole_key: int = 0
 
 
 def _split_item(item: str | Item) -> Item:
@@ -132,13 +135,15 @@ class PreparedCard:
                     if word not in STOP_WORDS:
                         found.setdefault(word, 0.95)
             if len(norm) >= 4:
-                # Truncations both ways: "perso" for "personnel", "technologique" for "techno".
-                at = bisect.bisect_left(self._sorted_vocabulary, norm)
-                while at < len(self._sorted_vocabulary) and self._sorted_vocabulary[at].startswith(norm):
-                    word = self._sorted_vocabulary[at]
-                    if word not in STOP_WORDS:
-                        found.setdefault(word, 0.85)
-                    at += 1
+                # Truncations both ways: "perso" for "personnel", "technologique" for "techno"; a truncation
+                # may take a plural "s" ("coords", "infos").
+                for short in (norm, norm[:-1]) if norm[-1] == "s" and len(norm) >= 5 else (norm,):
+                    at = bisect.bisect_left(self._sorted_vocabulary, short)
+                    while at < len(self._sorted_vocabulary) and self._sorted_vocabulary[at].startswith(short):
+                        word = self._sorted_vocabulary[at]
+                        if word not in STOP_WORDS:
+                            found.setdefault(word, 0.85)
+                        at += 1
                 for cut in range(4, len(norm)):
                     prefix = norm[:cut]
                     if prefix in self.vocabulary and prefix not in STOP_WORDS:
@@ -172,6 +177,11 @@ class PreparedCard:
                         for word in self._stem_index[stem_text]:
                             if word not in STOP_WORDS:
                                 found.setdefault(word, 0.85)
+            if not found and _SKELETON.fullmatch(norm):
+                # An abbreviation without vowels is the skeleton of its word: "str" for "string", "mgmt".
+                for word in self._content_vocabulary:
+                    if len(word) >= 5 and word[0] == norm[0] and _in_order(norm, word):
+                        found[word] = 0.85
             if not found and len(norm) >= 6:
                 # An elision glued to its word: "dappartenance", "linternaute".
                 for elision in ELISIONS:
@@ -181,6 +191,15 @@ class PreparedCard:
         if len(self._lookups) < 50_000:
             self._lookups[norm] = found
         return found
+
+
+_SKELETON = re.compile(r"[b-df-hj-np-tv-xz]{3,5}")  # three to five letters, no vowel
+
+
+def _in_order(letters: str, word: str) -> bool:
+    """``letters`` appear in ``word`` in this order."""
+    rest = iter(word)
+    return all(letter in rest for letter in letters)
 
 
 def is_negative_phrase(words: Sequence[str]) -> bool:
@@ -204,7 +223,11 @@ def _detail_terms(detail: str) -> list[str]:
         return terms  # a detail written as sentences explains; it does not list names
     for piece in _TERM_SPLIT.split(detail):
         words = [w for w in phrase_tokens(piece) if w not in _NO_CREDIT_PHRASE_WORDS]
-        if 1 <= len(words) <= 2 and not any(w.isdigit() for w in words) and len(piece.strip()) >= 2:
+        numbers = [w for w in words if w.isdigit()]
+        # A number glued to letters ("2FA", "MP3") is a name; a number on its own is not.
+        if numbers and not all(re.search(rf"(?<=[^\W\d_]){n}|{n}(?=[^\W\d_])", piece) for n in numbers):
+            continue
+        if 1 <= len(words) <= 2 and len(numbers) < len(words) and len(piece.strip()) >= 2:
             terms.append(piece.strip())
     return terms
 
@@ -290,11 +313,13 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
             and not (len(parsed) == 1 and len(words) >= 5)
         )
         counted = tuple(not (stems(word) & question_stems) for word in words)
+        lettered = sum(not w.isdigit() for w in words)
+        whole_key = lettered if kind in ("answer", "alias") and lettered >= 2 and not all(counted) else 0
         phrases.append(
             _Phrase(
                 index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites,
                 need_count, need_weight, counted, may_name_alone,
-                tuple(w.isdigit() for w in words) if numbered_items >= 2 else (),
+                tuple(w.isdigit() for w in words) if numbered_items >= 2 else (), frozenset(), whole_key,
             )
         )  # fmt: skip
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")

@@ -3,19 +3,24 @@
 How it judges (the README tells teachers the same):
 - The reply is read as tokens with separators between them (see :mod:`bot.grading.text` and
   :mod:`bot.grading.reply`). Each item offers phrases (see :mod:`bot.grading.card`): its answer (the key), the
-  deck's aliases, an acronym in parentheses, its detail and the short terms of a terse detail.
+  deck's aliases, an acronym in parentheses, its detail and the short terms of a terse detail ("2FA", a
+  number glued to letters, is a term; a number alone is not).
 - A phrase is found in a window of consecutive tokens when enough of its distinctive words appear there:
   words are compared after folding case and accents, by stem (French and English), by word family (a long
-  shared beginning), by prefix for abbreviations ("perso", "techno") and by edit distance for typos (1 edit
-  up to 10 letters, 2 beyond; "mentoring" is 2 edits from "monitoring" and is refused). Words shared by
-  several items of the card count less, so "politique" alone names no particular policy; words of the
-  question count less and never count as found words. One word of a 3-4 word key is not enough, unless it
-  stands alone as a list entry (never for a definition). Aliases of one or two words must be found whole.
+  shared beginning), by prefix for abbreviations ("perso", "techno", "coords"), by the letters of an
+  abbreviation without vowels ("str", "mgmt") and by edit distance for typos (1 edit up to 10 letters, 2
+  beyond; "mentoring" is 2 edits from "monitoring" and is refused).
+  Words shared by several items of the card count less, so "politique" alone names no particular policy;
+  words of the question count less and never count as found words, but a key of two or more words named
+  whole is credited even when its words repeat the question ("Acte constitutionnel" for "Quelles lois
+  constitutionnelles..."). One word of a 3-4 word key is not enough, unless it stands alone as a list entry
+  (never for a definition). Aliases of one or two words must be found whole.
   Numbers alone name no item when several items carry numbers. A key is not credited when the word a
   near-neighbour's key says next to the shared one stands beside it ("droit à la vie privée").
-- Windows never cross a hard break (line, bullet, sentence end); short phrases never cross a comma or an "et".
-- Each window credits at most one item and each item is credited once (best windows first, then swaps that
-  credit more items).
+- Windows never cross a hard break (line, bullet, sentence end); short phrases never cross a comma or an "et"
+  (spoilers side by side, "||a|| ||b||", are separated as by a comma).
+- Each window credits at most one item and each item is credited once (best windows first, a key or an
+  alias before a detail at equal strength, then swaps that credit more items).
 - An item named only to be rejected ("pas la transparence", "sauf le recrutement", "all of them except X and
   Y") or contradicted ("le bon outil" for "le mauvais outil") is not credited; "not only X but also Y" and
   "pas juste X" assert X. On a card of things to avoid ("Ne pas se préparer"), naming the thing negatively
@@ -233,13 +238,17 @@ def finish_grade(lexical: LexicalResult, meaning: Sequence[tuple[int, tuple[int,
     return Grade(matched, round(score, 6), total, tuple(credits), tuple(unmatched), penalty)
 
 
+_NAMES = ("answer", "alias")  # at equal strength, a key or an alias is taken before a detail or its terms
+
+
 def _select(candidates: list[_Candidate], size: int) -> dict[int, _Candidate]:
-    """Best windows first; a window credits one item, an item is credited once, windows never overlap.
+    """Best windows first (keys and aliases before details at equal strength); a window credits one item,
+    an item is credited once, windows never overlap.
 
     After the greedy pass, an item left out because one credited window took its words gets them when the
     other item has another window of its own: more items credited, never fewer.
     """
-    candidates.sort(key=lambda c: (-c.strength, c.end - c.start))
+    candidates.sort(key=lambda c: (-c.strength, c.kind not in _NAMES, c.end - c.start))
     owner: list[int | None] = [None] * size
     credited: dict[int, _Candidate] = {}
 
@@ -311,6 +320,7 @@ def _windows(
     need_count, need_weight = phrase.need_count, phrase.need_weight - 1e-9
     counted = phrase.counted
     numbers = phrase.numbers
+    whole_key = phrase.whole_key
     is_detail = phrase.kind == "detail"
     barrier_breaks = read.breaks[phrase.barrier]
     # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
@@ -360,6 +370,7 @@ def _windows(
             if not (
                 (counted_words >= need_count and matched_weight >= need_weight)
                 or (may_name_alone and _names_the_whole_part(phrase, best_sim, start, end, read))
+                or (whole_key and matched_weight >= need_weight and _holds_whole_key(phrase, best_sim))
             ):
                 continue
             if numbers and not named_words:
@@ -408,6 +419,13 @@ def _names_the_whole_part(
     if content[last + 1] - content[first] != inside:
         return False  # other words stand beside it in the entry
     return any(phrase.weights[w] >= 0.99 for w in best_sim)
+
+
+def _holds_whole_key(phrase: _Phrase, best_sim: dict[int, float]) -> bool:
+    """Every word of the key but its numbers is in the window ("Acte constitutionnel" for "Acte
+    constitutionnel (1791)"), though some of them repeat the question."""
+    words = phrase.words
+    return sum(not words[w].isdigit() for w in best_sim) >= phrase.whole_key
 
 
 def _names_a_rival(

@@ -181,6 +181,7 @@ _WORD = re.compile(r"[^\W\d_]+|\d+")
 _WORD_SPLIT = re.compile(r"(\w+)")  # coarse and fast; _word_forms splits "Radian6" and drops "_"
 # Discord syntax that is not words: mentions, channels, roles, custom emoji, timestamps, links.
 _DISCORD_NOISE = re.compile(r"<a?:\w+:\d+>|<[@#][!&]?\d+>|<t:\d+(?::\w)?>|@everyone|@here|https?://\S+")
+_SPOILERS_APART = re.compile(r"\|\|[^\S\n]*\|\|")
 _MARKDOWN = re.compile(r"\|\||\*\*|__|~~|```|`")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "ł": "l"})
 
@@ -226,6 +227,8 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
     """Tokens of ``text`` and, for each token, the strength of the gap before it (HARD for the first)."""
     if "<" in text or "@" in text or "http" in text:
         text = _DISCORD_NOISE.sub(lambda m: " " * len(m.group()), text)
+    if "||" in text:  # spoilers side by side ("||contexte|| ||lexique||") are list entries
+        text = _SPOILERS_APART.sub(lambda m: "," + " " * (len(m.group()) - 1), text)
     masked = _MARKDOWN.sub(lambda m: " " * len(m.group()), text)
     # [gap, word, gap, word, ..., gap], split in C; offsets come from the running length of the pieces.
     pieces = _WORD_SPLIT.split(masked)

@@ -122,3 +122,48 @@ def test_out_of_time_the_grade_holds_what_was_found():
     assert set(rushed.credited) < set(full.credited)
     assert len(full.credited) == 60
     assert MAX_HITS_PER_PHRASE >= 1_000  # a normal reply never reaches the bound
+
+
+def words_only(deck: str, question_part: str, reply: str) -> list[int]:
+    loaded = load_deck(DECKS / f"{deck}.yaml")
+    card = next(c for c in loaded.cards if question_part.lower() in c.question.lower())
+    return grade_reply(card.items, reply, question=card.question, semantic=False).matched
+
+
+@pytest.mark.parametrize(
+    ("deck", "card", "reply", "expected"),
+    [
+        # A key named whole is credited though its words repeat the question ("lois constitutionnelles");
+        # the question's word alone still names nothing.
+        ("histoire-qc", "lois constitutionnelles", "Acte constitutionnel", [2]),
+        ("histoire-qc", "lois constitutionnelles", "proclamation royale, acte constitutionnel", [0, 2]),
+        ("histoire-qc", "lois constitutionnelles", "constitutionnel", []),
+        # A detail's term with a number glued to letters names its item; the number alone does not.
+        ("computing", "security", "2FA, backups", [1, 5]),
+        ("computing", "security", "2, backups", [5]),
+        # A key taken whole wins over another item's detail term inside it ("Québec" in the AANB's provinces).
+        ("histoire-qc", "lois constitutionnelles", "proclamation royal 1763, acte de quebec 1774", [0, 1]),
+        ("histoire-qc", "lois constitutionnelles", "Québec, Ontario", [4]),
+    ],
+)
+def test_lexical_rules_on_new_decks(deck: str, card: str, reply: str, expected: list[int]) -> None:
+    assert words_only(deck, card, reply) == expected
+
+
+def test_a_truncation_takes_a_plural_s() -> None:
+    card = ["Coordonnées", "Emploi", "Publications"]
+    assert grade_reply(card, "coords, publis", semantic=False).matched == [0, 2]
+    assert grade_reply(card, "cos", semantic=False).matched == []
+
+
+def test_spoilers_side_by_side_are_list_entries() -> None:
+    card = ["Contexte", "Description des réseaux et lexique", "Logique de chaque réseau"]
+    assert grade_reply(card, "||contexte|| ||lexique|| ||logique||", semantic=False).matched == [0, 1, 2]
+    # One spoiler holding the three words is one part: "logique" glued to other words names nothing.
+    assert 2 not in grade_reply(card, "||contexte lexique logique||", semantic=False).matched
+
+
+def test_an_abbreviation_without_vowels_is_the_skeleton_of_its_word() -> None:
+    assert words_only("computing", "data types", "int, str, bool") == [0, 2, 3]
+    assert words_only("computing", "data types", "rts") == []  # the letters out of order name nothing
+    assert grade_reply(["Montréal", "Québec"], "mtl", semantic=False).matched == [0]

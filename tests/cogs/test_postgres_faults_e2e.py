@@ -23,6 +23,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import asyncpg
 import pytest
 
+from bot.store import Post
+from tests.fakediscord import Message
 from tests.fakediscord.fixtures import DiscordProblems
 from tests.support import postgres as test_postgres
 from tests.support.classroom import POST_AT, Class
@@ -36,16 +38,9 @@ DATABASE = "faults_test"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[test_postgres.ThrowawayPostgres]:
-    if not PG_URL:
-        pytest.skip(SKIP_PG)
-    if not test_postgres.available():
-        pytest.skip(f"{SKIP_PG}; these tests also need PostgreSQL's server under {test_postgres.PG_BIN}")
-    throwaway = test_postgres.ThrowawayPostgres(password="faults-password")
-    try:
-        throwaway.start()
-        yield throwaway
-    finally:
-        throwaway.remove()
+    yield from test_postgres.running_throwaway(
+        "faults-password", enabled=bool(PG_URL), skip=SKIP_PG, who="these tests"
+    )
 
 
 @pytest.fixture
@@ -116,6 +111,16 @@ STATUS = {
 }
 
 
+async def question_of_the_day(klass: Class) -> tuple[Message, Post, str]:
+    """The bot started and set up, the day's question posted: its message, its post, a reply worth 2 items."""
+    await klass.start()
+    await klass.setup(language="en")
+    await klass.tick_at(POST_AT)
+    (post_message,) = klass.posts()
+    post, card = await klass.card_of(post_message)
+    return post_message, post, f"{card.items[0].answer}, {card.items[1].answer}"
+
+
 def logged(caplog: pytest.LogCaptureFixture, pattern: str) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name.startswith("bot") and pattern in r.getMessage()]
 
@@ -140,12 +145,7 @@ async def test_answers_are_refused_clearly_while_postgresql_cannot_record(
     discord_problems.allow(ONCE)
     klass = pg_class
     fake, alice, bob = klass.fake, klass.students["alice"], klass.students["bob_smith"]
-    await klass.start()
-    await klass.setup(language="en")
-    await klass.tick_at(POST_AT)
-    (post_message,) = klass.posts()
-    post, card = await klass.card_of(post_message)
-    reply = f"{card.items[0].answer}, {card.items[1].answer}"
+    post_message, post, reply = await question_of_the_day(klass)
     undo = await FAULTS[fault](klass, server)
 
     refused = [await fake.slash(klass.guild, member, "answer", text=reply) for member in (alice, bob)]
@@ -186,12 +186,7 @@ async def test_a_connection_dropped_during_an_answer_is_refused_then_the_bot_rec
     discord_problems.allow(ONCE)
     klass = pg_class
     fake, alice, bob = klass.fake, klass.students["alice"], klass.students["bob_smith"]
-    await klass.start()
-    await klass.setup(language="en")
-    await klass.tick_at(POST_AT)
-    (post_message,) = klass.posts()
-    post, card = await klass.card_of(post_message)
-    reply = f"{card.items[0].answer}, {card.items[1].answer}"
+    _message, post, reply = await question_of_the_day(klass)
 
     # Idle connections dropped (a server restart, a proxy's timeout): replaced unseen, nothing refused.
     assert await drop_sessions(klass) >= 1

@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -92,3 +93,19 @@ class ThrowawayPostgres:
         with contextlib.suppress(subprocess.CalledProcessError):  # not running
             self._run(f"'{PG_BIN}/pg_ctl' -D '{self.folder}/data' -w -m immediate stop")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def running_throwaway(password: str, *, enabled: bool, skip: str, who: str) -> Iterator[ThrowawayPostgres]:
+    """A throwaway server for a module's tests to stop and start, removed after them (``yield from`` it in
+    a fixture). Skipped with ``skip`` when the PostgreSQL half is not ``enabled``, and when the machine
+    lacks the server (``who`` needs it)."""
+    if not enabled:
+        pytest.skip(skip)
+    if not available():
+        pytest.skip(f"{skip}; {who} also need PostgreSQL's server in {PG_BIN}")
+    server = ThrowawayPostgres(password=password)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()

@@ -282,16 +282,9 @@ async def test_a_connection_killed_mid_transaction_loses_nothing_acknowledged(pg
 @pytest.fixture(scope="module")
 def throwaway() -> Iterator[test_postgres.ThrowawayPostgres]:
     """A server of the test's own, to stop and start (only with the PostgreSQL half enabled)."""
-    if not PG_URL:
-        pytest.skip(SKIP_PG)
-    if not test_postgres.available():
-        pytest.skip(f"{SKIP_PG}; the restart tests also need PostgreSQL's server in {test_postgres.PG_BIN}")
-    server = test_postgres.ThrowawayPostgres(password="right-password")
-    try:
-        server.start()
-        yield server
-    finally:
-        server.remove()
+    yield from test_postgres.running_throwaway(
+        "right-password", enabled=bool(PG_URL), skip=SKIP_PG, who="the restart tests"
+    )
 
 
 async def test_a_refused_password_is_one_clear_line(throwaway: test_postgres.ThrowawayPostgres) -> None:

@@ -429,7 +429,7 @@ class DailyRunner:
             # Decided before revealing anything: a second post-now right after the first is "already".
             if await service.posts.just_posted(guild_id, REPOST_GRACE_SECONDS):
                 raise DailyError("tutor.post_now.already")
-            previous = await service.open_post(guild_id)
+            previous = await service.posts.open_post(guild_id)
             if previous is not None:
                 await self._reveal(previous, early=previous.closes_at > service.now())
             sent, problem = await self._post(guild_id, None)
@@ -437,7 +437,7 @@ class DailyRunner:
                 raise _failed("tutor.post_now.failed", problem, channel)
             if sent is None:
                 raise DailyError("tutor.post_now.already")
-            post = await service.open_post(guild_id)
+            post = await service.posts.open_post(guild_id)
             assert post is not None
             return Posted(sent, post)
 
@@ -447,7 +447,7 @@ class DailyRunner:
         async with self.lock:
             settings = await service.require_settings(guild_id)
             await self._reconcile(guild_id)
-            post = await service.open_post(guild_id)
+            post = await service.posts.open_post(guild_id)
             if post is None:
                 raise DailyError("tutor.reveal_now.none")
             sent, problem = await self._reveal(post, early=post.closes_at > service.now())

@@ -108,10 +108,6 @@ class DailyService:
         self.reads.forget_card(card_id)
         self.decks.forget_others()
 
-    async def open_post(self, guild_id: int) -> Post | None:
-        """The guild's last sent post if not revealed yet (open, or closed and awaiting its reveal)."""
-        return await self.posts.open_post(guild_id)
-
     # ------------------------------------------------------------------------------------------ set-up
 
     async def setup(self, request: SetupRequest) -> SetupResult:
@@ -137,8 +133,7 @@ class DailyService:
             settings = await self.require_settings(guild_id)
             deck_id = settings.active_deck_id
             deck = await self.store.get_deck_info(deck_id) if deck_id else None
-            last = await self.store.last_post(guild_id, sent_only=True)
-            open_post = last if last is not None and last.revealed_at is None else None
+            open_post = await self.posts.open_post(guild_id)
             answers = (await self.store.post_stats(open_post.id, top=0)).participants if open_post else 0
             queued_id = await self.store.next_card(guild_id)
             queued = await self.card(queued_id, guild_id) if queued_id is not None else None

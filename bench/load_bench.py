@@ -33,6 +33,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -88,6 +89,8 @@ class Run:
     seconds: float
     latencies_ms: list[float]
     in_db: int | None = None
+    #: CPU time the answering process spent per answer sent (all its threads), None where unreadable.
+    cpu_ms: float | None = None
 
     @property
     def rate(self) -> float:
@@ -98,6 +101,23 @@ class Run:
             return float("nan")
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def cpu_seconds(pid: int | None = None) -> float | None:
+    """CPU seconds (user and system, every thread) used so far by this process, or by the process ``pid``
+    (read from /proc: None where there is none). Steadier than latencies on a shared machine: what the
+    bot costs per answer, whatever else runs beside it."""
+    if pid is None:
+        return time.process_time()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_answer(before: float | None, after: float | None, answers: int) -> float | None:
+    return None if before is None or after is None or not answers else (after - before) * 1000 / answers
 
 
 class EmptyBot(commands.Bot):
@@ -256,8 +276,11 @@ async def raw_runs() -> list[Run]:
             await world.answers(members[:WARM_UP], lambda i: "warm up", paced=False)
             runs = []
             for paced, chunk in ((True, members[WARM_UP : WARM_UP + MEMBERS]), (False, members[-MEMBERS:])):
+                before = cpu_seconds()
                 results, seconds = await world.answers(chunk, lambda i: f"answer {i}", paced=paced)
-                runs.append(summarise(f"empty handler, {'paced' if paced else 'burst'}", results, seconds))
+                run = summarise(f"empty handler, {'paced' if paced else 'burst'}", results, seconds)
+                run.cpu_ms = cpu_per_answer(before, cpu_seconds(), len(chunk))
+                runs.append(run)
             return runs
         finally:
             await stop(bot, task)
@@ -357,8 +380,10 @@ async def process_bot_runs(folder: Path) -> list[Run]:
                 (False, world.member_ids[-MEMBERS:]),
             )
             for paced, chunk in chunks:
+                before = cpu_seconds(bot.pid)
                 results, seconds = await world.answers(chunk, reply, paced=paced)
                 run = summarise(f"tutor bot, {'paced' if paced else 'burst'}", results, seconds)
+                run.cpu_ms = cpu_per_answer(before, cpu_seconds(bot.pid), len(chunk))
                 acked = {r.user_id for r in results if r.acknowledged}
                 with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
                     stored = {
@@ -373,7 +398,10 @@ async def process_bot_runs(folder: Path) -> list[Run]:
                     print(f"  warning: {len(acked) - graded} acknowledged answers got no grade")
                 runs.append(run)
             try:
-                runs.append(await quiz_round_run(world, db, reply))
+                before = cpu_seconds(bot.pid)
+                quiz = await quiz_round_run(world, db, reply)
+                quiz.cpu_ms = cpu_per_answer(before, cpu_seconds(bot.pid), quiz.sent)
+                runs.append(quiz)
             except RemoteError as error:  # the bot did not even start the quiz in time
                 print(f"  quiz round: {error}")
                 runs.append(Run(f"quiz round, {QUIZ_ANSWERS} in 1 s", QUIZ_ANSWERS, 0, 0.0, [], 0))
@@ -430,13 +458,17 @@ async def quiz_round_run(world: RemoteWorld, db: Path, reply: Callable[[int], st
 
 
 def report(runs: list[Run]) -> None:
-    print(f"{'':28} {'answers/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'acked':>7} {'in DB':>7}")
+    print(
+        f"{'':28} {'answers/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'acked':>7} {'in DB':>7}"
+        f" {'CPU ms/answer':>14}"
+    )
     for run in runs:
         in_db = "—" if run.in_db is None else f"{run.in_db}"
         worst = max(run.latencies_ms, default=float("nan"))
+        cpu = "—" if run.cpu_ms is None else f"{run.cpu_ms:.2f}"
         print(
             f"{run.label:28} {run.rate:10.0f} {run.percentile(50):8.1f} {run.percentile(99):8.1f} "
-            f"{worst:8.1f} {run.acknowledged:>4}/{run.sent:<4} {in_db:>5}"
+            f"{worst:8.1f} {run.acknowledged:>4}/{run.sent:<4} {in_db:>5} {cpu:>14}"
         )
 
 

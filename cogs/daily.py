@@ -38,6 +38,7 @@ from cogs.kit.access import cmd, language, services_of
 from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
 from cogs.kit.forms import answer_form, submitted_answer
+from cogs.kit.lanes import after_acknowledgements, first_response, later_response
 from cogs.kit.markup import DISCORD, safe
 from cogs.kit.names import display_names, remember
 from cogs.kit.notices import regrade_text, tell_regrades
@@ -344,7 +345,8 @@ class Daily(commands.Cog):
                 placeholder=t("daily.modal.placeholder", lang),
                 max_length=MAX_ANSWER_CHARS,
             )
-            await interaction.response.send_modal(form)
+            async with first_response(interaction):
+                await interaction.response.send_modal(form)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -390,8 +392,12 @@ class Daily(commands.Cog):
         # to run. A timer rather than a second task: under load every extra task step delays the rest.
         deferring: list[asyncio.Task[Any]] = []
 
+        async def acknowledge() -> None:
+            async with first_response(interaction):
+                await interaction.response.defer(ephemeral=True, thinking=True)
+
         def defer() -> None:
-            deferring.append(asyncio.ensure_future(interaction.response.defer(ephemeral=True, thinking=True)))
+            deferring.append(asyncio.ensure_future(acknowledge()))
 
         waited = (discord.utils.utcnow() - interaction.created_at).total_seconds()
         timer: asyncio.TimerHandle | None = None
@@ -401,6 +407,8 @@ class Daily(commands.Cog):
             timer = asyncio.get_running_loop().call_later(max(0.0, DEFER_AFTER - waited), defer)
         self._answering += 1
         try:
+            if deferring:  # acknowledged: the class's other acknowledgements go before this one's work
+                await after_acknowledgements(interaction)
             outcome: AnswerOutcome | UserError = await work
         except UserError as error:
             outcome = error
@@ -419,9 +427,10 @@ class Daily(commands.Cog):
             content, embed = None, to_embed(render.feedback(outcome, lang, DISCORD))
         try:
             if deferring:  # the "thinking…" message becomes the feedback
-                await interaction.edit_original_response(
-                    content=content, embed=embed, allowed_mentions=NO_PINGS
-                )
+                async with later_response(interaction):
+                    await interaction.edit_original_response(
+                        content=content, embed=embed, allowed_mentions=NO_PINGS
+                    )
             else:
                 await send_private(interaction, content, embed=embed)
         except discord.HTTPException as error:

@@ -37,6 +37,7 @@ from cogs.kit.autocomplete import deck_choices
 from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
 from cogs.kit.forms import answer_form, submitted_answer
+from cogs.kit.lanes import first_response
 from cogs.kit.markup import DISCORD
 from cogs.kit.names import remember
 from cogs.kit.replies import NO_PINGS, send_private
@@ -248,7 +249,8 @@ class QuizCog(commands.Cog, name="Quiz"):
                 placeholder=t("quiz.modal_placeholder", lang),
                 max_length=MAX_ANSWER_CHARS,
             )
-            await interaction.response.send_modal(form)
+            async with first_response(interaction):
+                await interaction.response.send_modal(form)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:

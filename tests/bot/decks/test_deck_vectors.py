@@ -80,6 +80,7 @@ def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[CountingModel]:
 def restart(model: CountingModel) -> None:
     """A new process: no vector in memory, no call counted yet."""
     semantic._state.cache = {}
+    semantic.forget_recent_parts()
     meaning._card_vectors.cache_clear()
     meaning._deck_matrix.cache_clear()
     model.calls.clear()

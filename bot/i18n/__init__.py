@@ -96,6 +96,8 @@ MESSAGES: dict[str, dict[str, str]] = _load(MODULES)
 
 def normalize_language(lang: str | None) -> str:
     """A supported language code from ``"fr"``, ``"fr-CA"``, ``"fr_CA.UTF-8"``...; anything else: English."""
+    if lang in SUPPORTED_LANGUAGES:  # what every message look-up passes: no string work
+        return lang
     if not lang:
         return DEFAULT_LANGUAGE
     # Discord locales look like "en-US", POSIX ones like "fr_CA.UTF-8@euro": keep the primary subtag.
@@ -126,6 +128,8 @@ def t(key: str, lang: str, /, **values: object) -> str:
     except KeyError:
         raise KeyError(f"unknown message key {key!r}: add it to a module in bot/i18n/messages/") from None
     template = entry.get(normalize_language(lang)) or entry[DEFAULT_LANGUAGE]
+    if not values and "{" not in template:
+        return template
     try:
         return template.format(**values)
     except KeyError as exc:

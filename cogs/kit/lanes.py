@@ -38,8 +38,8 @@ class Lanes:
 
     def __init__(self, slots: int = SLOTS) -> None:
         self.free = slots
-        self._acks: deque[asyncio.Future[None]] = deque()
-        self._later: deque[asyncio.Future[None]] = deque()
+        self._acks: deque[asyncio.Future[bool]] = deque()
+        self._later: deque[asyncio.Future[bool]] = deque()
         #: Acknowledgements waiting for a slot or in flight.
         self.acks_pending = 0
         self._no_acks: asyncio.Event | None = None
@@ -79,33 +79,31 @@ class Lanes:
             if held:
                 self._release()
 
-    async def _take(self, line: deque[asyncio.Future[None]], wait: float, *, first: bool) -> bool:
+    async def _take(self, line: deque[asyncio.Future[bool]], wait: float, *, first: bool) -> bool:
         """Whether a slot is held (False: the wait ran out and the request goes ahead without one)."""
         if self.free > 0 and (first or not self._acks):
             self.free -= 1
             return True
-        turn = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        turn: asyncio.Future[bool] = loop.create_future()
         line.append(turn)
+        # A timer rather than wait_for: under a burst, thousands of requests wait here at once.
+        timer = loop.call_later(wait, lambda: turn.done() or turn.set_result(False))
         try:
-            await asyncio.wait_for(asyncio.shield(turn), wait)
-        except TimeoutError:
-            pass
+            return await turn
         except asyncio.CancelledError:
-            if turn.done() and not turn.cancelled():
+            if turn.done() and not turn.cancelled() and turn.result():
                 self._release()  # handed a slot just as the caller gave up: pass it on
-            turn.cancel()
             raise
-        if turn.done() and not turn.cancelled():
-            return True
-        turn.cancel()  # _release skips it
-        return False
+        finally:
+            timer.cancel()
 
     def _release(self) -> None:
         for line in (self._acks, self._later):
             while line:
                 turn = line.popleft()
-                if not turn.done():
-                    turn.set_result(None)
+                if not turn.done():  # else it gave up waiting (timed out or cancelled)
+                    turn.set_result(True)
                     return
         self.free += 1
 

@@ -390,11 +390,20 @@ class Daily(commands.Cog):
         # interaction waited already (the bot is behind), answers are queued ahead of it, or the work runs
         # past DEFER_AFTER. Discord's 3 s run from the interaction's creation, not from when this handler got
         # to run. A timer rather than a second task: under load every extra task step delays the rest.
-        deferring: list[asyncio.Task[Any]] = []
+        deferring: list[asyncio.Task[bool]] = []
+        ready: list[tuple[str | None, discord.Embed | None]] = []  # the answer, once rendered
 
-        async def acknowledge() -> None:
+        async def acknowledge() -> bool:
+            """The first response; True when it was the answer itself, ready before a slot was free."""
             async with first_response(interaction):
+                if ready:  # one response instead of "thinking…" and an edit
+                    content, embed = ready[0]
+                    await interaction.response.send_message(
+                        content=content, embed=embed, ephemeral=True, allowed_mentions=NO_PINGS
+                    )
+                    return True
                 await interaction.response.defer(ephemeral=True, thinking=True)
+                return False
 
         def defer() -> None:
             deferring.append(asyncio.ensure_future(acknowledge()))
@@ -418,27 +427,29 @@ class Daily(commands.Cog):
             self._answering -= 1
             if timer is not None:
                 timer.cancel()
-            acknowledged = await _settled(deferring)  # before the follow-up
-        if deferring and not acknowledged:
-            return  # the interaction is gone (Discord answers nothing more on it); the answer is kept
         if isinstance(outcome, UserError):
             content, embed = outcome.message(lang, DISCORD), None
         else:
             content, embed = None, to_embed(render.feedback(outcome, lang, DISCORD))
-        try:
-            if deferring:  # the "thinking…" message becomes the feedback
-                async with later_response(interaction):
-                    await interaction.edit_original_response(
-                        content=content, embed=embed, allowed_mentions=NO_PINGS
-                    )
-            else:
-                await send_private(interaction, content, embed=embed)
-        except discord.HTTPException as error:
-            # discord.py already retried what may be retried (429, 5xx). The answer itself is recorded (or
-            # refused) either way; a new attempt gets the same grade back, never a second score.
-            log.warning("could not give a member their answer's feedback: %s", error)
-            if deferring and not isinstance(outcome, UserError):
-                await _tell_failed(interaction, lang)
+        ready.append((content, embed))
+        acknowledged = await _settled(deferring)  # before the follow-up
+        if deferring and not acknowledged:
+            return  # the interaction is gone (Discord answers nothing more on it); the answer is kept
+        if not deferring or not deferring[0].result():
+            try:
+                if deferring:  # the "thinking…" message becomes the feedback
+                    async with later_response(interaction):
+                        await interaction.edit_original_response(
+                            content=content, embed=embed, allowed_mentions=NO_PINGS
+                        )
+                else:
+                    await send_private(interaction, content, embed=embed)
+            except discord.HTTPException as error:
+                # discord.py already retried what may be retried (429, 5xx). The answer itself is recorded
+                # (or refused) either way; a new attempt gets the same grade back, never a second score.
+                log.warning("could not give a member their answer's feedback: %s", error)
+                if deferring and not isinstance(outcome, UserError):
+                    await _tell_failed(interaction, lang)
         await tell_regrades(interaction, lang)  # answers of theirs a teacher's alias re-graded upwards
 
     @app_commands.command(

@@ -9,7 +9,10 @@ closest to only when it clearly prefers it:
   ``THRESHOLD_WORD_LONG``, or ``THRESHOLD_WORD`` when that word is a short abbreviation),
 - clearly closer to that item than to the card's other items still open (``MARGIN_CARD``): items already
   credited, and items another part of the reply sits closer to, are no runner-up,
-- closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given).
+- closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given),
+- for a short part holding words that several items of the card use ("données" on a card about personal
+  data), still closest to that item without those words: a shared word says which card, not which item.
+A conjunction opening a part ("and adding an enzyme") is a separator and is not embedded.
 Credits are decided in rounds: once some items are credited, the parts left are judged on the items left.
 The lexical rules apply to these credits too: a part with a negation earns nothing by meaning (the model
 does not read "not") unless the item holds a negation too and the part does not name it in words, nor does
@@ -37,7 +40,7 @@ from . import semantic as sem
 from .card import _NEGATIVE_CUES, PreparedCard, _split_item, is_negative_phrase
 from .grader import Grade, GradeRequest, LexicalResult, finish_grade, grade_lexical
 from .reply import _Reply
-from .text import COMMA, HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
+from .text import COMMA, CONJUNCTIONS, HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,7 @@ SHORT_PART_WORDS = 3  # a part of up to this many content words is a name, judge
 MAX_SPAN_ATOMS = 4  # runs of up to this many consecutive parts are compared as one
 MAX_SPANS_PER_REPLY = 12  # bounds the model's work on a long reply
 MAX_ATOMS_PER_REPLY = 12
+SAME_WORD = 0.95  # a reply word this close to a card's word (the word, or its stem) is that word
 _NEGATIVE = NEGATIONS | _NEGATIVE_CUES
 
 
@@ -167,6 +171,9 @@ class _Span:
     text: str
     whole: bool = False  # the whole reply, for a definition card
     negated: bool = False  # a part of a sentence with a negation: only for an item that holds one too
+    # A short part less its words that several items of the card use ("protéger" of "protéger les données"):
+    # what must still name the item (see _rest_agrees); None when the part has no such word.
+    rest: str | None = None
 
 
 def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
@@ -208,7 +215,35 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
                 continue  # a run joins the halves of one phrase ("X et Y"), never list entries nor sentences
             if _usable(read, first, last, question_stems):
                 spans.append(_Span(index, first, last, _quote(read, first, last)))
-    return spans[:MAX_SPANS_PER_REPLY]
+    spans = spans[:MAX_SPANS_PER_REPLY]
+    for span in spans:
+        span.rest = _rest(lexical, span)
+    return spans
+
+
+def _rest(lexical: LexicalResult, span: _Span) -> str | None:
+    """The short part without its words that name several items of the card (the card's shared vocabulary:
+    "données" on a card about personal data, "proteins" beside ribosomes, the Golgi and the ER), when it has
+    such words and others; None otherwise."""
+    read = lexical.read
+    assert read is not None
+    card = lexical.card
+    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
+    while start < end and read.tokens[start].norm in CONJUNCTIONS:
+        start += 1
+    tokens = read.tokens[start : end + 1]
+    content = [t for t in tokens if not t.stop]
+    if not 2 <= len(content) <= SHORT_PART_WORDS:
+        return None
+    phrases = card.phrases
+    shared = {
+        t.start
+        for t in content
+        if len({phrases[p].item for p, _w, sim in card.phrase_hits(t.norm, t.stop) if sim >= SAME_WORD}) >= 2
+    }
+    if not shared or len(shared) == len(content):
+        return None
+    return " ".join(read.text[t.start : t.end] for t in tokens if t.start not in shared)
 
 
 def _is_definition(card: PreparedCard) -> bool:
@@ -275,7 +310,12 @@ def _question_stems(card: PreparedCard) -> frozenset[str]:
 
 
 def _quote(read: _Reply, first: int, last: int) -> str:
-    return read.quote(read.atom_span[first][0], read.atom_span[last][1])
+    """The text of parts ``first`` to ``last``, less a conjunction that opens it ("and adding an enzyme"): a
+    separator, not content, and the model reads it as content."""
+    start, end = read.atom_span[first][0], read.atom_span[last][1]
+    while start < end and read.tokens[start].norm in CONJUNCTIONS:
+        start += 1
+    return read.quote(start, end)
 
 
 def _negation_inside(read: _Reply, atom: int) -> bool:
@@ -322,6 +362,7 @@ def _decide(
     card: _CardVectors,
     deck: np.ndarray | None,
     lexical: LexicalResult,
+    rests: Sequence[np.ndarray | None] = (),
 ) -> list[tuple[int, tuple[int, int], float]]:
     """Credits by meaning for one reply's spans (greedy on similarity: one span, one item, once).
 
@@ -371,6 +412,9 @@ def _decide(
             s2 = float(open_items.max()) if card.items > 1 else -1.0
             if not _acceptable(span, s1, s2, decks[index], best, thresholds[index], card, lexical):
                 continue
+            rest = rests[index] if index < len(rests) else None
+            if rest is not None and not _rest_agrees(rest, card, best, taken_items):
+                continue
             options.append((s1, best, span))
         options.sort(key=lambda o: -o[0])
         added = False
@@ -384,6 +428,17 @@ def _decide(
             added = True
         if not added:
             return credits
+
+
+def _rest_agrees(rest: np.ndarray, card: _CardVectors, best: int, taken: set[int]) -> bool:
+    """A short part with words the card's items share earns an item by meaning only if its other words, alone,
+    still point to that item: a shared word says which card, not which item ("protéger les données" is no
+    "Portabilité des données"; "paroi cellulaire" is "Cell wall", "Upper Canada" is "Haut-Canada"). The part
+    as a whole passed the thresholds; its rest must only prefer the same item and be no chance match."""
+    per_item = np.full(card.items, -1.0, dtype=np.float32)
+    np.maximum.at(per_item, card.row_item, card.matrix @ rest)
+    per_item[sorted(taken - {best})] = -1.0
+    return int(np.argmax(per_item)) == best and float(per_item[best]) >= THRESHOLD
 
 
 def _claims(
@@ -518,9 +573,13 @@ def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None
     if not spans or not sem.active():
         return [finish_grade(result) for result in lexical]
     try:
-        vectors = sem.encode([s.text for s in spans])
-        if len(vectors) != len(spans):
+        rests = [s.rest for s in spans if s.rest is not None]
+        encoded = sem.encode([s.text for s in spans] + rests)
+        if len(encoded) != len(spans) + len(rests):
             raise RuntimeError("the model returned no vectors")
+        vectors = encoded[: len(spans)]
+        rest_rows = iter(range(len(spans), len(encoded)))
+        rest_vectors = [None if s.rest is None else encoded[next(rest_rows)] for s in spans]
         by_request: dict[int, list[int]] = {}
         for row, span in enumerate(spans):
             by_request.setdefault(span.request, []).append(row)
@@ -532,7 +591,9 @@ def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None
             deck = _deck_matrix(key, _question_stems(result.card)) if key else None
             if card is None:
                 continue
-            meaning[index] = _decide([spans[r] for r in rows], vectors[rows], card, deck, result)
+            meaning[index] = _decide(
+                [spans[r] for r in rows], vectors[rows], card, deck, result, [rest_vectors[r] for r in rows]
+            )
     except Exception:  # the model failing mid-run must not cost the student the lexical grade
         log.exception("grading by meaning failed; lexical grades only for this batch")
         return [finish_grade(result) for result in lexical]

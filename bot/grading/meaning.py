@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 THRESHOLD = 0.35  # cosine similarity a part needs with an item's phrase, when the deck is known
 THRESHOLD_ALONE = 0.6  # without the deck's other cards to compare with, the part must be closer still
 MARGIN_CARD = 0.1  # over the card's runner-up item
+MARGIN_CARD_AGREED = 0.05  # over the runner-up, when the part holds a word only that item has
 MARGIN_DECK = 0.03  # over the closest item of the deck's other cards
 DEFINITION_THRESHOLD = 0.49  # a rewording of a definition, compared on the whole reply
 DEFINITION_THRESHOLD_ALONE = 0.55
@@ -481,8 +482,12 @@ def _acceptable(
             return False  # "not the neutron" is no "Neutron: no charge": named in words, and refused there
     elif best in card.negative_items:
         return False
-    if card.items > 1 and s1 - s2 < MARGIN_CARD:
-        return False
+    if (
+        card.items > 1
+        and s1 - s2 < MARGIN_CARD
+        and (s1 - s2 < MARGIN_CARD_AGREED or not _has_own_word(lexical, span, best))
+    ):
+        return False  # a clear preference, or a weaker one that a word of that item's own confirms
     if s_deck is not None and s1 - s_deck < deck_margin:
         return False
     if _contradicts(lexical, span, best):
@@ -496,6 +501,22 @@ def _acceptable(
     if s_deck is None:
         return s1 >= THRESHOLD_WORD_ALONE
     return s1 >= (THRESHOLD_WORD_LONG if _longest_word(lexical, span) >= LONG_WORD else THRESHOLD_WORD)
+
+
+def _has_own_word(lexical: LexicalResult, span: _Span, item: int) -> bool:
+    """The span holds a word (no number) that the item has and no other item of the card: words and meaning
+    agree on the item ("powder" of "Surface area: smaller pieces / powder", "Borden" of "Loi du service
+    militaire: Borden impose la conscription")."""
+    read = lexical.read
+    assert read is not None
+    phrases = lexical.card.phrases
+    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
+    return any(
+        phrases[p].item == item and sim >= SAME_WORD and phrases[p].weights[w] >= 0.99
+        for t in read.tokens[start : end + 1]
+        if not t.stop and not t.norm.isdigit()
+        for p, w, sim in lexical.card.phrase_hits(t.norm, t.stop)
+    )
 
 
 def _longest_word(lexical: LexicalResult, span: _Span) -> int:

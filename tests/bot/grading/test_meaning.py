@@ -124,6 +124,14 @@ def test_a_word_several_items_share_does_not_say_which_item_is_meant():
     assert graded("histoire-qc", "Loi 25", "data portability") == [4]
 
 
+def test_a_weaker_preference_suffices_when_a_word_only_that_item_has_confirms_it():
+    # "powder" is in the detail of Surface area only, "Borden" in that of the Military Service Act only.
+    assert graded("chem-bio", "reaction rate", "crushing the solid into a powder") == [2]
+    assert graded("histoire-qc", "conscription", "Borden oblige les hommes à aller se battre en 1917") == [1]
+    # "cell" is in two items' names: no confirmation, and the model's weak preference is not enough.
+    assert graded("chem-bio", "organelles", "the post office of the cell") == []
+
+
 def test_an_item_earned_by_another_part_leaves_the_rest_to_compete():
     # "invasive species" sits a little closer to "Destruction des habitats", which "habitat loss" earned.
     assert graded("ecologie", "biodiversit", "habitat loss, invasive species") == [0, 2]

@@ -135,7 +135,8 @@ def _acceptable(
     if _contradicts(lexical, span, best):
         return False  # "le bon outil" is not "Utiliser le mauvais outil", however close in meaning
     shared, words = _shared_words(lexical, span, best)
-    if shared and (shared == words or s1 < THRESHOLD_SHARED):
+    refused_in_words = shared == words and not _words_of_its_own(lexical, span, best)
+    if shared and (refused_in_words or s1 < THRESHOLD_SHARED):
         return False  # every word was judged in words, or a near-neighbour's name must be closer still
     # one word says little to the model: "mentoring" sits near "Recrutement"
     if words != 1:
@@ -159,6 +160,27 @@ def _has_own_word(lexical: LexicalResult, span: _Span, item: int) -> bool:
         if not t.stop and not t.norm.isdigit()
         for p, w, sim in lexical.card.phrase_hits(t.norm, t.stop)
     )
+
+
+def _words_of_its_own(lexical: LexicalResult, span: _Span, item: int) -> bool:
+    """Every content word of the span is a word of that item and of no other item of the card: words the
+    lexical stage refused only for their form (a typo, a word family, a translation that looks alike:
+    "connection" for "Connexion", "single replacement" for "Single displacement"), which meaning may judge.
+    A word other items share too ("accepter" of "Accepter la critique") or a word the item lacks ("Google
+    Ads"), or a word of an alias only (an alias of one or two words is given whole), leaves the refusal in
+    words standing."""
+    read = lexical.read
+    assert read is not None
+    phrases = lexical.card.phrases
+    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
+    content = [t for t in read.tokens[start : end + 1] if not t.stop]
+    for t in content:
+        hits = lexical.card.phrase_hits(t.norm, t.stop)
+        if {phrases[p].item for p, _w, _s in hits} != {item} or all(
+            phrases[p].kind == "alias" for p, _w, _s in hits
+        ):
+            return False  # an alias is the teacher's exact alternative, to be given whole
+    return bool(content)
 
 
 def _longest_word(lexical: LexicalResult, span: _Span) -> int:

@@ -132,6 +132,15 @@ def test_a_weaker_preference_suffices_when_a_word_only_that_item_has_confirms_it
     assert graded("chem-bio", "organelles", "the post office of the cell") == []
 
 
+def test_a_word_refused_for_its_form_may_earn_its_item_by_meaning_when_no_other_item_has_it():
+    # "décimal": the one word of Float's detail "decimal numbers" (a detail of two words needs both in words).
+    assert graded("computing", "data types", "décimal") == [1]
+    assert graded("computing", "data types", "entier, décimal") == [0, 1]
+    # A word that other items have too stays refused ("Nelson": Wolfred and Robert), and so does one word of
+    # a two-word alias (see test_rules: "adaptés" for the alias "contenus adaptés").
+    assert graded("histoire-qc", "Rébellions", "Nelson") == []
+
+
 def test_an_item_earned_by_another_part_leaves_the_rest_to_compete():
     # "invasive species" sits a little closer to "Destruction des habitats", which "habitat loss" earned.
     assert graded("ecologie", "biodiversit", "habitat loss, invasive species") == [0, 2]

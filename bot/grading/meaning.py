@@ -7,19 +7,23 @@ aliases, the key with its detail, and the detail alone when the deck is known). 
 closest to only when it clearly prefers it:
 - similar enough (``THRESHOLD``; higher when the deck's other cards are not given; a part of one word needs
   ``THRESHOLD_WORD_LONG``, or ``THRESHOLD_WORD`` when that word is a short abbreviation),
-- clearly closer to that item than to the card's other items still open (``MARGIN_CARD``): items already
-  credited, and items another part of the reply sits closer to, are no runner-up,
+- clearly closer to that item than to the card's other items still open (``MARGIN_CARD``, or
+  ``MARGIN_CARD_AGREED`` when the part holds a word that item has and no other: "powder" for "Surface area:
+  smaller pieces / powder"): items already credited, and items another part of the reply sits closer to, are
+  no runner-up,
 - closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given),
 - for a short part holding words that several items of the card use ("données" on a card about personal
   data), still closest to that item without those words: a shared word says which card, not which item.
 A conjunction opening a part ("and adding an enzyme") is a separator and is not embedded.
 Credits are decided in rounds: once some items are credited, the parts left are judged on the items left.
-The lexical rules apply to these credits too: a part with a negation earns nothing by meaning (the model
-does not read "not") unless the item holds a negation too and the part does not name it in words, nor does
-any part on a card of things to avoid; one part credits one item, an item is credited once (an item already
-credited in words is not credited again, and a part closest to it earns nothing), and the parts that earn
-nothing still count for the anti-spray rule. A one-item card (a definition) is also compared on the whole
-reply; a part that only repeats the question's words (the term to define) earns nothing.
+The lexical rules apply to these credits too: a part whose every word the lexical stage saw and refused
+earns nothing by meaning, unless those words belong to that item alone and were refused only for their form
+("connection" for "Connexion", "décimal" for "Float: decimal numbers"); a part with a negation earns nothing
+by meaning (the model does not read "not") unless the item holds a negation too and the part does not name it
+in words, nor does any part on a card of things to avoid; one part credits one item, an item is credited once
+(an item already credited in words is not credited again, and a part closest to it earns nothing), and the
+parts that earn nothing still count for the anti-spray rule. A one-item card (a definition) is also compared
+on the whole reply; a part that only repeats the question's words (the term to define) earns nothing.
 
 Deck vectors are computed once (see :mod:`bot.grading.semantic`); ``grade_many`` embeds the parts of all its
 replies in one model call, so the bot can batch concurrent answers in an executor.

@@ -7,16 +7,23 @@ aliases, the key with its detail, and the detail alone when the deck is known). 
 closest to only when it clearly prefers it:
 - similar enough (``THRESHOLD``; higher when the deck's other cards are not given; a part of one word needs
   ``THRESHOLD_WORD_LONG``, or ``THRESHOLD_WORD`` when that word is a short abbreviation),
-- clearly closer to that item than to the card's other items still open (``MARGIN_CARD``): items already
-  credited, and items another part of the reply sits closer to, are no runner-up,
-- closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given).
+- clearly closer to that item than to the card's other items still open (``MARGIN_CARD``, or
+  ``MARGIN_CARD_AGREED`` when the part holds a word that item has and no other: "powder" for "Surface area:
+  smaller pieces / powder"): items already credited, and items another part of the reply sits closer to, are
+  no runner-up,
+- closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given),
+- for a short part holding words that several items of the card use ("données" on a card about personal
+  data), still closest to that item without those words: a shared word says which card, not which item.
+A conjunction opening a part ("and adding an enzyme") is a separator and is not embedded.
 Credits are decided in rounds: once some items are credited, the parts left are judged on the items left.
-The lexical rules apply to these credits too: a part with a negation earns nothing by meaning (the model
-does not read "not") unless the item holds a negation too and the part does not name it in words, nor does
-any part on a card of things to avoid; one part credits one item, an item is credited once (an item already
-credited in words is not credited again, and a part closest to it earns nothing), and the parts that earn
-nothing still count for the anti-spray rule. A one-item card (a definition) is also compared on the whole
-reply; a part that only repeats the question's words (the term to define) earns nothing.
+The lexical rules apply to these credits too: a part whose every word the lexical stage saw and refused
+earns nothing by meaning, unless those words belong to that item alone and were refused only for their form
+("connection" for "Connexion", "décimal" for "Float: decimal numbers"); a part with a negation earns nothing
+by meaning (the model does not read "not") unless the item holds a negation too and the part does not name it
+in words, nor does any part on a card of things to avoid; one part credits one item, an item is credited once
+(an item already credited in words is not credited again, and a part closest to it earns nothing), and the
+parts that earn nothing still count for the anti-spray rule. A one-item card (a definition) is also compared
+on the whole reply; a part that only repeats the question's words (the term to define) earns nothing.
 
 Deck vectors are computed once (see :mod:`bot.grading.semantic`); ``grade_many`` embeds the parts of all its
 replies in one model call, so the bot can batch concurrent answers in an executor.
@@ -27,52 +34,33 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from ..decks.model import Item
 from . import semantic as sem
-from .card import _NEGATIVE_CUES, PreparedCard, _split_item, is_negative_phrase
+from .card import PreparedCard, _split_item, is_negative_phrase
 from .grader import Grade, GradeRequest, LexicalResult, finish_grade, grade_lexical
+from .meaning_rules import (
+    _NEGATIVE,
+    DEFINITION_WORDS,
+    MAX_ATOMS_PER_REPLY,
+    MAX_SPAN_ATOMS,
+    MAX_SPANS_PER_REPLY,
+    THRESHOLD_ELSEWHERE,
+    _acceptable,
+    _CardVectors,
+    _listed_parts,
+    _rest,
+    _rest_agrees,
+    _Span,
+    _threshold,
+)
 from .reply import _Reply
-from .text import COMMA, HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
+from .text import COMMA, CONJUNCTIONS, HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
 
 log = logging.getLogger(__name__)
-
-THRESHOLD = 0.35  # cosine similarity a part needs with an item's phrase, when the deck is known
-THRESHOLD_ALONE = 0.6  # without the deck's other cards to compare with, the part must be closer still
-MARGIN_CARD = 0.1  # over the card's runner-up item
-MARGIN_DECK = 0.03  # over the closest item of the deck's other cards
-DEFINITION_THRESHOLD = 0.49  # a rewording of a definition, compared on the whole reply
-DEFINITION_THRESHOLD_ALONE = 0.55
-DEFINITION_MARGIN_DECK = 0.12  # definitions of one deck resemble each other: a clear preference
-DEFINITION_WORDS = 3  # content words of its own (not the question's) a reply needs to be a definition
-THRESHOLD_ELSEWHERE = 0.6  # a part this close to another card's item names that item
-THRESHOLD_WORD = 0.56  # a part of one short word (an abbreviation: "Mo", "char" say little to the model)
-THRESHOLD_WORD_LONG = 0.5  # a part of one word of LONG_WORD letters or more (a translation, a synonym)
-LONG_WORD = 5
-THRESHOLD_WORD_ALONE = (
-    0.72  # without the deck, one word must be very close ("monitoring" is not "Validation")
-)
-THRESHOLD_SHARED = 0.0  # a short part sharing a word with the item, refused in words: "Google Ads"
-SHORT_PART_WORDS = 3  # a part of up to this many content words is a name, judged in words when it shares one
-MAX_SPAN_ATOMS = 4  # runs of up to this many consecutive parts are compared as one
-MAX_SPANS_PER_REPLY = 12  # bounds the model's work on a long reply
-MAX_ATOMS_PER_REPLY = 12
-_NEGATIVE = NEGATIONS | _NEGATIVE_CUES
-
-
-@dataclass(frozen=True, slots=True)
-class _CardVectors:
-    matrix: np.ndarray  # one row per phrase of the card
-    row_item: np.ndarray  # the item of each row
-    items: int
-    negative_items: frozenset[int]
-    negated_items: frozenset[
-        int
-    ]  # items whose key or detail holds a negation ("no ribosomes", "Never reuse")
 
 
 def _item_texts(item: Item, *, own: bool = True) -> list[str]:
@@ -159,16 +147,6 @@ def _deck_matrix(
     return matrix if len(matrix) == len(texts) else None
 
 
-@dataclass(slots=True)
-class _Span:
-    request: int
-    first: int  # atoms, inclusive
-    last: int
-    text: str
-    whole: bool = False  # the whole reply, for a definition card
-    negated: bool = False  # a part of a sentence with a negation: only for an item that holds one too
-
-
 def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
     """The parts of one reply to compare by meaning: free parts, and runs of them within a sentence."""
     read = lexical.read
@@ -208,7 +186,10 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
                 continue  # a run joins the halves of one phrase ("X et Y"), never list entries nor sentences
             if _usable(read, first, last, question_stems):
                 spans.append(_Span(index, first, last, _quote(read, first, last)))
-    return spans[:MAX_SPANS_PER_REPLY]
+    spans = spans[:MAX_SPANS_PER_REPLY]
+    for span in spans:
+        span.rest = _rest(lexical, span)
+    return spans
 
 
 def _is_definition(card: PreparedCard) -> bool:
@@ -275,7 +256,12 @@ def _question_stems(card: PreparedCard) -> frozenset[str]:
 
 
 def _quote(read: _Reply, first: int, last: int) -> str:
-    return read.quote(read.atom_span[first][0], read.atom_span[last][1])
+    """The text of parts ``first`` to ``last``, less a conjunction that opens it ("and adding an enzyme"): a
+    separator, not content, and the model reads it as content."""
+    start, end = read.atom_span[first][0], read.atom_span[last][1]
+    while start < end and read.tokens[start].norm in CONJUNCTIONS:
+        start += 1
+    return read.quote(start, end)
 
 
 def _negation_inside(read: _Reply, atom: int) -> bool:
@@ -322,6 +308,7 @@ def _decide(
     card: _CardVectors,
     deck: np.ndarray | None,
     lexical: LexicalResult,
+    rests: Sequence[np.ndarray | None] = (),
 ) -> list[tuple[int, tuple[int, int], float]]:
     """Credits by meaning for one reply's spans (greedy on similarity: one span, one item, once).
 
@@ -371,6 +358,9 @@ def _decide(
             s2 = float(open_items.max()) if card.items > 1 else -1.0
             if not _acceptable(span, s1, s2, decks[index], best, thresholds[index], card, lexical):
                 continue
+            rest = rests[index] if index < len(rests) else None
+            if rest is not None and not _rest_agrees(rest, card, best, taken_items):
+                continue
             options.append((s1, best, span))
         options.sort(key=lambda o: -o[0])
         added = False
@@ -401,108 +391,6 @@ def _claims(
     }
 
 
-def _threshold(span: _Span, with_deck: bool) -> float:
-    if span.whole:
-        return DEFINITION_THRESHOLD if with_deck else DEFINITION_THRESHOLD_ALONE
-    return THRESHOLD if with_deck else THRESHOLD_ALONE
-
-
-def _acceptable(
-    span: _Span,
-    s1: float,
-    s2: float,
-    s_deck: float | None,
-    best: int,
-    threshold: float,
-    card: _CardVectors,
-    lexical: LexicalResult,
-) -> bool:
-    """The rules every credit by meaning passes: similar enough, clearly preferred, not refused in words."""
-    deck_margin = DEFINITION_MARGIN_DECK if span.whole else MARGIN_DECK
-    if s1 < threshold:
-        return False
-    if span.negated:
-        if best not in card.negated_items or _shared_words(lexical, span, best, any_length=True)[0]:
-            return False  # "not the neutron" is no "Neutron: no charge": named in words, and refused there
-    elif best in card.negative_items:
-        return False
-    if card.items > 1 and s1 - s2 < MARGIN_CARD:
-        return False
-    if s_deck is not None and s1 - s_deck < deck_margin:
-        return False
-    if _contradicts(lexical, span, best):
-        return False  # "le bon outil" is not "Utiliser le mauvais outil", however close in meaning
-    shared, words = _shared_words(lexical, span, best)
-    if shared and (shared == words or s1 < THRESHOLD_SHARED):
-        return False  # every word was judged in words, or a near-neighbour's name must be closer still
-    # one word says little to the model: "mentoring" sits near "Recrutement"
-    if words != 1:
-        return True
-    if s_deck is None:
-        return s1 >= THRESHOLD_WORD_ALONE
-    return s1 >= (THRESHOLD_WORD_LONG if _longest_word(lexical, span) >= LONG_WORD else THRESHOLD_WORD)
-
-
-def _longest_word(lexical: LexicalResult, span: _Span) -> int:
-    """Letters of the span's longest content word."""
-    read = lexical.read
-    assert read is not None
-    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
-    return max((len(t.norm) for t in read.tokens[start : end + 1] if not t.stop), default=0)
-
-
-def _listed_parts(lexical: LexicalResult) -> int:
-    """Parts that named nothing in words and read as list entries (what the anti-spray rule counts)."""
-    read = lexical.read
-    assert read is not None
-    content = read.content_before
-    return sum(
-        1
-        for atom in lexical.free_atoms
-        if content[read.atom_span[atom][1] + 1] - content[read.atom_span[atom][0]] <= 4
-    )
-
-
-def _contradicts(lexical: LexicalResult, span: _Span, item: int) -> bool:
-    """The span holds a word that turns the item into its contrary ("bon" for "mauvais")."""
-    read = lexical.read
-    assert read is not None
-    opposites = next((p.opposites for p in lexical.card.phrases if p.item == item), frozenset())
-    if not opposites:
-        return False
-    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
-    return any(t.norm in opposites for t in read.tokens[start : end + 1])
-
-
-def _shared_words(
-    lexical: LexicalResult, span: _Span, item: int, *, any_length: bool = False
-) -> tuple[int, int]:
-    """(content words of a short part that the item has in words, content words): (0, 0) for a long part.
-
-    The lexical stage saw those words and judged them not enough: "accepter" alone for "Accepter la
-    critique" (a generic word) is every word shared. A part that opens with the item's first word and goes
-    on with words of its own is another name ("Google Ads" for "Google Analytics", "Louis Riel" for
-    "Louis-Joseph Papineau"): reported as every word shared too.
-    """
-    read = lexical.read
-    assert read is not None
-    card = lexical.card
-    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
-    content = [t for t in read.tokens[start : end + 1] if not t.stop]
-    if len(content) > SHORT_PART_WORDS and not any_length:
-        return 0, 0
-    phrases = card.phrases
-    hits = [
-        [(p, w) for p, w, _s in card.phrase_hits(t.norm, t.stop) if phrases[p].item == item] for t in content
-    ]
-    shared = sum(bool(h) for h in hits)
-    if 0 < shared < len(content) and any(
-        phrases[p].kind == "answer" and w == 0 and len(phrases[p].words) >= 2 for p, w in hits[0]
-    ):
-        return len(content), len(content)  # the same first name, another name
-    return shared, len(content)
-
-
 def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None) -> list[Grade]:
     """Grade many replies; the parts that need meaning are embedded together in one model call.
 
@@ -518,9 +406,13 @@ def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None
     if not spans or not sem.active():
         return [finish_grade(result) for result in lexical]
     try:
-        vectors = sem.part_vectors([s.text for s in spans])
-        if len(vectors) != len(spans):
+        rests = [s.rest for s in spans if s.rest is not None]
+        encoded = sem.part_vectors([s.text for s in spans] + rests)
+        if len(encoded) != len(spans) + len(rests):
             raise RuntimeError("the model returned no vectors")
+        vectors = encoded[: len(spans)]
+        rest_rows = iter(range(len(spans), len(encoded)))
+        rest_vectors = [None if s.rest is None else encoded[next(rest_rows)] for s in spans]
         by_request: dict[int, list[int]] = {}
         for row, span in enumerate(spans):
             by_request.setdefault(span.request, []).append(row)
@@ -532,7 +424,9 @@ def grade_many(requests: Sequence[GradeRequest], *, semantic: bool | None = None
             deck = _deck_matrix(key, _question_stems(result.card)) if key else None
             if card is None:
                 continue
-            meaning[index] = _decide([spans[r] for r in rows], vectors[rows], card, deck, result)
+            meaning[index] = _decide(
+                [spans[r] for r in rows], vectors[rows], card, deck, result, [rest_vectors[r] for r in rows]
+            )
     except Exception:  # the model failing mid-run must not cost the student the lexical grade
         log.exception("grading by meaning failed; lexical grades only for this batch")
         return [finish_grade(result) for result in lexical]

@@ -159,10 +159,11 @@ def test_meaning_lifts_the_new_decks_over_the_lexical_stage(new_set):
 
 
 # Recall floors per set: the held-out ones a little under the figures measured when they were set, the dev
-# ones just under what the dev set shows now (paraphrase 0.556, other-language 0.853, F1 0.922).
+# ones just under what the dev set shows now (paraphrase 0.597, other-language 0.867, F1 0.936, precision
+# 0.983).
 RECALL_FLOORS = {
     "new-holdout": {"paraphrase": 0.42, "other-language": 0.72},
-    "new-dev": {"paraphrase": 0.54, "other-language": 0.83},
+    "new-dev": {"paraphrase": 0.58, "other-language": 0.85},
 }
 
 
@@ -174,8 +175,8 @@ def test_paraphrases_and_the_other_language_are_recalled(new_set, kind):
 
 def test_new_decks_dev_set_keeps_what_tuning_reached():
     quality = _quality("new-dev", "plain")
-    assert quality.precision >= 0.97, quality.line()
-    assert quality.f1 >= 0.915, quality.line()
+    assert quality.precision >= 0.975, quality.line()
+    assert quality.f1 >= 0.93, quality.line()
 
 
 def test_the_curated_chem_bio_deck_does_better_than_its_notes(new_set):

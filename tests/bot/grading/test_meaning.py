@@ -103,6 +103,44 @@ def test_parts_that_each_name_their_own_near_neighbour_are_both_credited():
     assert graded("histoire-qc", "1791", "Lower Canada") == []
 
 
+def test_a_conjunction_opening_a_part_is_a_separator_not_meaning():
+    # "and" before the last list entry says nothing about the item; read as content, it blurs a paraphrase.
+    assert graded(
+        "chem-bio", "subatomic", "the positive one, and the negative one that zooms around the outside"
+    ) == [
+        0,
+        2,
+    ]
+
+
+def test_a_word_several_items_share_does_not_say_which_item_is_meant():
+    # "données" is in two items of the Loi 25 card, "proteins" in three organelles: what is left must name it.
+    assert graded("histoire-qc", "Loi 25", "protéger les données") == []
+    assert graded("histoire-qc", "Loi 25", "chiffrer toutes les données") == []
+    assert graded("chem-bio", "organelles", "it packs proteins") == []
+    # The word of its own still names the item: "paroi" beside "cellulaire", "Upper" beside "Canada".
+    assert graded("chem-bio", "organelles", "noyau, paroi cellulaire") == [4]
+    assert graded("histoire-qc", "1791", "Upper Canada, Lower Canada") == [0, 1]
+    assert graded("histoire-qc", "Loi 25", "data portability") == [4]
+
+
+def test_a_weaker_preference_suffices_when_a_word_only_that_item_has_confirms_it():
+    # "powder" is in the detail of Surface area only, "Borden" in that of the Military Service Act only.
+    assert graded("chem-bio", "reaction rate", "crushing the solid into a powder") == [2]
+    assert graded("histoire-qc", "conscription", "Borden oblige les hommes à aller se battre en 1917") == [1]
+    # "cell" is in two items' names: no confirmation, and the model's weak preference is not enough.
+    assert graded("chem-bio", "organelles", "the post office of the cell") == []
+
+
+def test_a_word_refused_for_its_form_may_earn_its_item_by_meaning_when_no_other_item_has_it():
+    # "décimal": the one word of Float's detail "decimal numbers" (a detail of two words needs both in words).
+    assert graded("computing", "data types", "décimal") == [1]
+    assert graded("computing", "data types", "entier, décimal") == [0, 1]
+    # A word that other items have too stays refused ("Nelson": Wolfred and Robert), and so does one word of
+    # a two-word alias (see test_rules: "adaptés" for the alias "contenus adaptés").
+    assert graded("histoire-qc", "Rébellions", "Nelson") == []
+
+
 def test_an_item_earned_by_another_part_leaves_the_rest_to_compete():
     # "invasive species" sits a little closer to "Destruction des habitats", which "habitat loss" earned.
     assert graded("ecologie", "biodiversit", "habitat loss, invasive species") == [0, 2]

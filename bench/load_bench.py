@@ -17,11 +17,12 @@ p99 from interaction to acknowledgement (Discord allows 3 s), and for the tutor 
 acknowledged answer is in the database.
 
 What bounds the bot here: answers that arrive together are recorded in one transaction by the store's
-writer (group commit), so the store adds well under a millisecond per answer even with the event loop busy;
-the fake, discord.py's own per-event cost and the HTTP round trips of each acknowledgement dominate (compare
-with the empty handler). When an answer cannot be graded within 1.5 s of its interaction, or 64 answers are
-already in progress, the bot acknowledges first ("thinking…") and edits in the grade, so nobody is left with
-"the application did not respond" within Discord's 3 s.
+writer (group commit) and graded as one batch in a worker thread; the fake, discord.py's own per-event
+cost and the HTTP round trips of each response dominate (compare with the empty handler, and the CPU time
+per answer). When an answer reaches its handler a second after its interaction, or 32 answers are already
+in progress, the bot acknowledges first ("thinking…") and edits in the grade; responses share bounded
+slots, acknowledgements first (``cogs/kit/lanes.py``), so nobody is left with "the application did not
+respond" within Discord's 3 s.
 """
 
 from __future__ import annotations

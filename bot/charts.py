@@ -24,17 +24,17 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-# pyplot is never imported: the Agg canvas is attached to each figure directly, so matplotlib never picks
-# (or tries to open) a GUI backend on a server.
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, findfont
-from matplotlib.ft2font import FT2Font
-
 from .i18n import format_percent, t
+
+# pyplot is never imported: the Agg canvas is attached to each figure directly, so matplotlib never picks
+# (or tries to open) a GUI backend on a server. matplotlib itself is imported at the first chart, not with
+# this module: it costs about 1.3 s of every start, and most starts draw no chart for a while.
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["MAX_ITEMS", "MAX_SCORES", "hit_rate_chart", "recent_scores_chart"]
 
@@ -66,6 +66,9 @@ def _color(ratio: float) -> str:
 
 @cache
 def _drawable() -> frozenset[int]:
+    from matplotlib.font_manager import FontProperties, findfont
+    from matplotlib.ft2font import FT2Font
+
     path = findfont(FontProperties(family=_FONT_FAMILY), fallback_to_default=True)
     return frozenset(FT2Font(path).get_charmap())
 
@@ -88,6 +91,8 @@ def label_lines(text: str) -> list[str]:
 
 
 def _png(figure: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buffer = io.BytesIO()
     FigureCanvasAgg(figure)
     # No "Software" stamp (the matplotlib version) and no date: identical input, identical bytes. Opaque on
@@ -99,6 +104,8 @@ def _png(figure: Figure) -> bytes:
 
 
 def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(width, height), dpi=_DPI, layout="constrained", facecolor=BACKGROUND)
     return figure
 

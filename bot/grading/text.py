@@ -237,6 +237,7 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
     gaps: list[int] = []
     pending = HARD
     any_joins = False
+    compound = False  # inside a hyphenated compound with a conjunction ("yes-or-no")
     make = tuple.__new__
     for index in range(1, len(pieces), 2):
         raw = pieces[index]
@@ -258,6 +259,15 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
             pending = max(pending, strength)  # "___": no word, the separator before it still counts
             continue
         word, stop, joins = forms[0]
+        if compound and pieces[index - 1] == "-":  # the rest of "yes-or-no": one word with what came before
+            tokens[-1] = make(Token, (tokens[-1][0] + word, tokens[-1][1], end, False, False))
+            continue
+        compound = bool(joins and tokens and pieces[index - 1] == after == "-" and index + 2 < len(pieces))
+        if compound:
+            # "yes-or-no", "tout-ou-rien": a hyphenated compound with a conjunction inside is one word (it
+            # joins no list, and its "no" negates nothing).
+            tokens[-1] = make(Token, (tokens[-1][0] + word, tokens[-1][1], end, False, False))
+            continue
         tokens.append(make(Token, (word, start, end, stop, joins)))  # tuple.__new__: 3x a NamedTuple call
         gaps.append(strength)
         any_joins = any_joins or joins
@@ -337,9 +347,17 @@ def scope_negations(tokens: list[Token], gaps: list[int]) -> tuple[list[Token], 
 ELISIONS = ("qu", "d", "l", "j", "n", "s", "m", "t", "c")
 
 
+# "yes-or-no", "tout-ou-rien": a hyphenated run with a conjunction inside.
+_CONJUNCTION_COMPOUND = re.compile(
+    r"\w+(?:-\w+)*-(?:" + "|".join(sorted(CONJUNCTIONS)) + r")-\w+(?:-\w+)*", re.IGNORECASE
+)
+
+
 def phrase_tokens(text: str) -> list[str]:
     """The folded words of a deck phrase, abbreviations expanded (no gaps: a phrase is one part)."""
     words: list[str] = []
+    if "-" in text:  # "yes-or-no" is one word, as tokenize() reads it in a reply
+        text = _CONJUNCTION_COMPOUND.sub(lambda m: m.group().replace("-", ""), text)
     for match in _WORD.finditer(_MARKDOWN.sub(" ", text)):
         norm = fold(match.group())
         words.extend(ABBREVIATIONS.get(norm, (norm,)))

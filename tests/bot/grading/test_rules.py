@@ -167,3 +167,13 @@ def test_repeating_the_question_is_not_answering_it():
     question = "Quelles sont les recommandations sur les médias sociaux ?"
     assert grade_reply(card, "les médias sociaux c'est important", question=question).matched == []
     assert grade_reply(card, "respecter la logique des médias sociaux", question=question).matched == [0]
+
+
+def test_a_hyphenated_compound_with_a_conjunction_is_one_word_and_negates_nothing():
+    types = ["Integer — a whole number", "Boolean — a yes-or-no value", "String — text"]
+    assert grade_reply(types, "a yes-or-no value", semantic=False).matched == [1]
+    assert grade_reply(types, "not a yes-or-no value", semantic=False).matched == []
+    assert grade_reply(types, "integer or string", semantic=False).matched == [
+        0,
+        2,
+    ]  # a plain "or" still joins

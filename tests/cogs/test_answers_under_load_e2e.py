@@ -11,17 +11,9 @@ from typing import Any
 import pytest
 
 from cogs.kit import lanes
-from tests.support.classroom import POST_AT, Class
+from tests.support.classroom import Class
 
 ORIGINAL = "/webhooks/{application_id}/{token}/messages/@original"
-
-
-async def open_card(klass: Class) -> tuple[Any, Any]:
-    await klass.start()
-    await klass.setup(language="en")
-    await klass.tick_at(POST_AT)
-    (message,) = klass.posts()
-    return await klass.card_of(message)
 
 
 async def recorded(klass: Class, post: Any, count: int) -> None:
@@ -45,7 +37,7 @@ async def test_an_acknowledgement_goes_ahead_when_an_edit_holds_the_only_slot(
     klass: Class, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake, alice, bob = klass.fake, klass.students["alice"], klass.students["bob_smith"]
-    _post, card = await open_card(klass)
+    _message, _post, card = await klass.open_question()
     one_slot(klass, monkeypatch)
     monkeypatch.setattr(lanes, "ACK_BY", 0.5)
     hold = fake.hold_next("PATCH", ORIGINAL)  # Alice's grade, edited into her "thinking…", hangs
@@ -65,7 +57,7 @@ async def test_an_answer_ready_before_its_acknowledgements_turn_is_one_response(
     klass: Class, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake, alice = klass.fake, klass.students["alice"]
-    post, card = await open_card(klass)
+    _message, post, card = await klass.open_question()
     bot_lanes = one_slot(klass, monkeypatch)
     async with bot_lanes.later():  # the only slot is taken: Alice's acknowledgement must wait for it
         graded = asyncio.ensure_future(fake.slash(klass.guild, alice, "answer", text=card.items[0].answer))

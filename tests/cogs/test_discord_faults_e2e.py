@@ -17,15 +17,6 @@ MESSAGES = "/channels/{channel_id}/messages"
 ORIGINAL = "/webhooks/{application_id}/{token}/messages/@original"
 
 
-async def open_question(klass: Class) -> tuple[object, object, object]:
-    await klass.start()
-    await klass.setup(language="en")
-    await klass.tick_at(POST_AT)
-    (message,) = klass.posts()
-    post, card = await klass.card_of(message)
-    return message, post, card
-
-
 def answer_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every answer take the acknowledge-first path ("thinking…", then the grade edited in)."""
     monkeypatch.setattr(sys.modules["cogs.daily"], "BUSY_ANSWERS", 0)  # the loaded extension's module
@@ -62,7 +53,7 @@ async def test_an_edit_discord_refuses_for_good_is_told_and_the_answer_kept(
     klass: Class, discord_problems: DiscordProblems, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake, alice = klass.fake, klass.students["alice"]
-    _, post, card = await open_question(klass)
+    _, post, card = await klass.open_question()
     answer_first(monkeypatch)
     fake.fail_next("PATCH", ORIGINAL, status=400, code=50035, message="Invalid Form Body")
     res = await fake.slash(klass.guild, alice, "answer", text=card.items[0].answer, timeout=10)
@@ -80,7 +71,7 @@ async def test_a_dropped_gateway_and_a_refused_resume_in_a_burst_lose_nothing(
 ) -> None:
     fake = klass.fake
     members = [fake.add_member(klass.guild, f"student{i}") for i in range(40)]
-    _, post, card = await open_question(klass)
+    _, post, card = await klass.open_question()
     assert klass.bot is not None
 
     async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:

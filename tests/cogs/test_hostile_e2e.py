@@ -8,26 +8,17 @@ from __future__ import annotations
 import discord
 
 from tests.fakediscord.fixtures import DiscordProblems
-from tests.support.classroom import POST_AT, Class
+from tests.support.classroom import Class
 
 GENERIC = "went wrong"
 STALE = "This button is not one the bot has open for you"
-
-
-async def open_question(klass: Class) -> tuple[object, object, object]:
-    await klass.start()
-    await klass.setup(language="en")
-    await klass.tick_at(POST_AT)
-    (message,) = klass.posts()
-    post, card = await klass.card_of(message)
-    return message, post, card
 
 
 async def test_a_malformed_gateway_event_is_dropped_and_the_bot_carries_on(
     klass: Class, discord_problems: DiscordProblems
 ) -> None:
     fake, alice = klass.fake, klass.students["alice"]
-    _, _, card = await open_question(klass)
+    _, _, card = await klass.open_question()
     await fake.dispatch_broken_interaction(klass.guild, alice, missing=("token",))
     await fake.dispatch_broken_interaction(klass.guild, alice, missing=("token", "id"))
     graded = await fake.slash(klass.guild, alice, "answer", text=card.items[0].answer)
@@ -52,7 +43,7 @@ async def test_teacher_role_everyone_or_a_bot_role_is_refused(klass: Class) -> N
 async def test_practice_and_quiz_do_not_give_the_open_question_away(klass: Class) -> None:
     fake, alice = klass.fake, klass.students["alice"]
     klass.extensions = ("cogs.daily", "cogs.tutor", "cogs.practice")
-    _, post, card = await open_question(klass)
+    _, post, card = await klass.open_question()
     assert klass.bot is not None
     services = klass.bot.services
     assert services is not None
@@ -68,7 +59,7 @@ async def test_forged_daily_forms_are_refused_clearly(
     klass: Class, discord_problems: DiscordProblems
 ) -> None:
     fake, alice = klass.fake, klass.students["alice"]
-    message, post, card = await open_question(klass)
+    message, post, card = await klass.open_question()
     other = fake.add_guild("Other", channels=("general",))
     right = card.items[0].answer
     # The form of this server's post, sent from another server, and from another channel of this one.
@@ -88,7 +79,7 @@ async def test_forged_daily_forms_are_refused_clearly(
 
 async def test_someone_elses_erase_my_data_click_is_refused(klass: Class) -> None:
     fake, alice, bob = klass.fake, klass.students["alice"], klass.students["bob_smith"]
-    _, post, card = await open_question(klass)
+    _, post, card = await klass.open_question()
     await fake.slash(klass.guild, alice, "answer", text=card.items[0].answer)
     confirm = await fake.slash(klass.guild, alice, "forget-me")
     erase = next(b["custom_id"] for b in confirm.buttons if b["style"] == discord.ButtonStyle.danger.value)
@@ -103,7 +94,7 @@ async def test_bad_values_get_their_own_clear_message(
     klass: Class, discord_problems: DiscordProblems
 ) -> None:
     fake, alice, teacher = klass.fake, klass.students["alice"], klass.teacher
-    _, post, card = await open_question(klass)
+    _, post, card = await klass.open_question()
     # A lone surrogate in an answer: graded like any text.
     graded = await fake.slash(klass.guild, alice, "answer", text=f"{card.items[0].answer} \ud800")
     assert "Your score: 1/4" in graded.text, graded.text
@@ -122,7 +113,7 @@ async def test_bad_values_get_their_own_clear_message(
 async def test_rank_of_a_member_who_left_and_odd_stats_questions(klass: Class) -> None:
     fake, alice, teacher = klass.fake, klass.students["alice"], klass.teacher
     klass.extensions = ("cogs.daily", "cogs.tutor", "cogs.leaderboard", "cogs.teacher")
-    _, _, card = await open_question(klass)
+    _, _, card = await klass.open_question()
     await fake.slash(klass.guild, alice, "answer", text=card.items[0].answer)
     gone = fake.add_user("gone")  # a user who is not (or no longer) a member
     res = await fake.slash(klass.guild, alice, "rank", member=gone)
@@ -135,7 +126,7 @@ async def test_rank_of_a_member_who_left_and_odd_stats_questions(klass: Class) -
 async def test_a_non_integer_count_is_named(klass: Class) -> None:
     fake, alice = klass.fake, klass.students["alice"]
     klass.extensions = ("cogs.daily", "cogs.tutor", "cogs.practice")
-    await open_question(klass)
+    await klass.open_question()
     forged = fake._slash_interaction(klass.guild, alice, "practice", {"count": 3})
     for option in forged.payload["data"]["options"]:
         if option["name"] == "count":

@@ -27,7 +27,7 @@ from bot.store import Post
 from tests.fakediscord import Message
 from tests.fakediscord.fixtures import DiscordProblems
 from tests.support import postgres as test_postgres
-from tests.support.classroom import POST_AT, Class
+from tests.support.classroom import Class
 from tests.support.postgres import PG_URL, SKIP_PG, wipe_postgres
 
 NOT_RECORDED = "Your answer was not recorded"
@@ -113,11 +113,7 @@ STATUS = {
 
 async def question_of_the_day(klass: Class) -> tuple[Message, Post, str]:
     """The bot started and set up, the day's question posted: its message, its post, a reply worth 2 items."""
-    await klass.start()
-    await klass.setup(language="en")
-    await klass.tick_at(POST_AT)
-    (post_message,) = klass.posts()
-    post, card = await klass.card_of(post_message)
+    post_message, post, card = await klass.open_question()
     return post_message, post, f"{card.items[0].answer}, {card.items[1].answer}"
 
 

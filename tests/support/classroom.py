@@ -123,6 +123,15 @@ class Class:
     def posts(self) -> list[Message]:
         return self.fake.messages_in(self.questions, by_bot=True)
 
+    async def open_question(self) -> tuple[Message, Post, Card]:
+        """The bot started and set up in English, the day's question posted: its message, post and card."""
+        await self.start()
+        await self.setup(language="en")
+        await self.tick_at(POST_AT)
+        (message,) = self.posts()
+        post, card = await self.card_of(message)
+        return message, post, card
+
     async def card_of(self, message: Message) -> tuple[Post, Card]:
         post = await self.store.post_for_message(message.id)
         assert post is not None and post.card_id is not None

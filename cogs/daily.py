@@ -38,7 +38,7 @@ from cogs.kit.access import cmd, language, services_of
 from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
 from cogs.kit.forms import answer_form, submitted_answer
-from cogs.kit.lanes import after_acknowledgements, first_response, later_response
+from cogs.kit.lanes import after_acknowledgements, first_response
 from cogs.kit.markup import DISCORD, safe
 from cogs.kit.names import display_names, remember
 from cogs.kit.notices import regrade_text, tell_regrades
@@ -436,14 +436,8 @@ class Daily(commands.Cog):
         if deferring and not acknowledged:
             return  # the interaction is gone (Discord answers nothing more on it); the answer is kept
         if not deferring or not deferring[0].result():
-            try:
-                if deferring:  # the "thinking…" message becomes the feedback
-                    async with later_response(interaction):
-                        await interaction.edit_original_response(
-                            content=content, embed=embed, allowed_mentions=NO_PINGS
-                        )
-                else:
-                    await send_private(interaction, content, embed=embed)
+            try:  # the response, or what the "thinking…" message becomes
+                await send_private(interaction, content, embed=embed)
             except discord.HTTPException as error:
                 # discord.py already retried what may be retried (429, 5xx). The answer itself is recorded
                 # (or refused) either way; a new attempt gets the same grade back, never a second score.

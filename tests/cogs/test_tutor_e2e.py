@@ -232,6 +232,25 @@ async def test_pause_resume_post_now_and_reveal_now(klass: Class, fake_discord: 
     assert report.posted == [] and report.revealed == []
 
 
+async def test_two_post_now_at_once_post_one_question_and_leave_it_open(klass: Class) -> None:
+    fake = klass.fake
+    await klass.start()
+    await klass.setup()
+    replies = await asyncio.gather(
+        fake.slash(klass.guild, klass.teacher, "tutor post-now"),
+        fake.slash(klass.guild, klass.teacher, "tutor post-now"),
+    )
+    posted, refused = sorted(replies, key=lambda reply: "Posted in" not in reply.text)
+    assert "Posted in" in posted.text and "posted moments ago" in refused.text, [r.text for r in replies]
+    assert all(reply.ephemeral for reply in replies)
+    # One question, not revealed a moment after it was posted: it still takes answers.
+    assert [m.embed["title"] for m in klass.posts()] == ["Question of the day"]
+    (message,) = klass.posts()
+    _post, card = await klass.card_of(message)
+    answered = await fake.slash(klass.guild, klass.students["alice"], "answer", text=card.items[0].answer)
+    assert "Your score" in answered.text
+
+
 # ------------------------------------------------------------------------------------------------- data
 
 

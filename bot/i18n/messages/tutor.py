@@ -361,8 +361,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La question n'a pas pu être publiée. {reason}",
     },
     "tutor.post_now.already": {
-        "en": "A question was posted this very second; try again in a moment.",
-        "fr": "Une question vient d'être publiée à l'instant ; réessayez dans un moment.",
+        "en": "A question was posted moments ago; to post another one, try again in a minute.",
+        "fr": "Une question vient d'être publiée ; pour en publier une autre, réessayez dans une minute.",
     },
     "tutor.reveal_now.done": {
         "en": "The question is closed and its answer key posted: {url}",

@@ -240,6 +240,37 @@ async def test_a_quiz_with_several_members_racing(
     assert not bot_messages(fake, channel)[-1].buttons
 
 
+async def test_a_forged_form_from_another_server_or_channel_earns_nothing(
+    fake_discord: FakeDiscord,
+    start_bot: BotStarter,
+    mini: Path,
+    guild: Guild,
+    members: dict[str, Member],
+    clock: Clock,
+    timer: ManualTimer,
+):
+    fake, alice, bob = fake_discord, members["alice"], members["bob"]
+    channel = guild.channel("quiz")
+    await start_quiz_bot(start_bot, mini, clock, timer)
+    await fake.slash(guild, alice, "quiz start", deck="mini", rounds=1, in_channel=channel)
+    await timer.started()
+    first = await round_message(fake, channel, 1)
+    quiz_id, number = first.buttons[0]["custom_id"].split(":")[2:]
+    everything = answer_for(question_of(first), "all")
+    # The round's form, sent by Bob from another server, and from another channel of this one.
+    other = fake.add_guild("Other", channels=("general",))
+    for where, sent_from in ((other, other.channel("general")), (guild, guild.channel("general"))):
+        forged = await fake.forge_modal(
+            bob, where, f"quiz:m:{quiz_id}:{number}", {"answer:text": everything}, channel=sent_from
+        )
+        assert forged.ephemeral and "This quiz is over" in forged.text, forged.text
+    await timer.finish()
+    results = await fake.wait_for_message(
+        channel, lambda m: "the answers" in (m.embed or {}).get("title", "")
+    )
+    assert "Bob" not in results.embed["description"]  # nothing counted for him
+
+
 async def test_a_late_answer_and_a_second_quiz_in_the_channel_are_refused(
     fake_discord: FakeDiscord,
     start_bot: BotStarter,

@@ -264,18 +264,31 @@ class TutorBot(commands.Bot):
             log.info("slash commands are synced by the process running shard 0, not this one")
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """A click nothing will answer (an old button, someone else's, a forged one) is told so privately:
-        discord.py drops it silently, and the member would see "This interaction failed"."""
-        if interaction.id not in self._stray_clicks:
+        """Every interaction, once: one listener for every feature, since discord.py runs each listener as a
+        task of its own for every interaction of every member. The member's display name is remembered (the
+        reveal and the leaderboards name them); a submitted form goes to the feature whose custom id it
+        carries; a click or a form nothing will answer (an old one, someone else's, a forged one) is told
+        so privately: discord.py drops it silently, and the member would see "This interaction failed"."""
+        from cogs.kit.forms import route_form
+        from cogs.kit.names import remember
+
+        remember(self.services, interaction.guild_id, interaction.user)
+        if interaction.type is discord.InteractionType.modal_submit:
+            if await route_form(interaction):
+                return
+            stale = "common.error.stale_form"
+        elif interaction.id in self._stray_clicks:
+            self._stray_clicks.discard(interaction.id)
+            stale = "common.error.stale_button"
+        else:
             return
-        self._stray_clicks.discard(interaction.id)
         from cogs.kit.access import language
         from cogs.kit.replies import send_private
 
         try:
-            await send_private(interaction, t("common.error.stale_button", await language(interaction)))
+            await send_private(interaction, t(stale, await language(interaction)))
         except discord.HTTPException as error:
-            log.info("could not answer a stray click: %s", error)
+            log.info("could not answer a stray click or form: %s", error)
 
     async def close(self) -> None:
         # discord.py leaves its "wait for the guilds, then dispatch ready" task running when closed before

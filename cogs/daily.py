@@ -7,8 +7,8 @@ Thin: every decision and every sentence comes from the core (``services.daily`` 
 Answering needs no privileged intent (the button opens a form that shows the question, ``/answer`` takes the
 text); replies to the post are graded too when the bot has the message-content intent. The publisher also
 mentions the guild's ping role on the post (the only mention any send lets ping), opens the post's thread and
-posts there, and sends with a nonce when the core asks (the reminder). Every interaction's author is
-remembered by display name (``cogs.kit.names``) for the reveal.
+posts there, and sends with a nonce when the core asks (the reminder). The author of a reply is remembered by
+display name (``cogs.kit.names``) for the reveal, as the runner does for every interaction's.
 
 One scheduler loop (``discord.ext.tasks``) runs ``services.posting.tick`` every ``bot.scheduler_interval``
 seconds and once at start-up (the catch-up after downtime); tests call ``tick`` after moving the clock.
@@ -37,7 +37,7 @@ from bot.services import Services
 from cogs.kit.access import cmd, language, services_of
 from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
-from cogs.kit.forms import answer_form, submitted_answer
+from cogs.kit.forms import answer_form, form_routes, submitted_answer
 from cogs.kit.lanes import after_acknowledgements, first_response
 from cogs.kit.markup import DISCORD, safe
 from cogs.kit.names import display_names, remember
@@ -186,6 +186,7 @@ class Daily(commands.Cog):
         return services_of(self.bot)
 
     async def cog_load(self) -> None:
+        form_routes(self.bot).add(FORM_ID, self.on_answer_form)
         services = self.services
         if services is None:
             return  # no database (runner tests): commands answer, nothing is scheduled
@@ -196,6 +197,7 @@ class Daily(commands.Cog):
         self.scheduler.start()
 
     async def cog_unload(self) -> None:
+        form_routes(self.bot).remove(FORM_ID)
         self.scheduler.cancel()
         self.bot.remove_dynamic_items(AnswerButton)
         services = self.services
@@ -315,9 +317,6 @@ class Daily(commands.Cog):
             return {}
         return await display_names(self.bot, services, guild_id, member_ids)
 
-    def remember_name(self, guild_id: int | None, user: discord.abc.User) -> None:
-        remember(self.services, guild_id, user)
-
     # ------------------------------------------------------------------------------------------ answering
 
     async def open_answer_form(self, interaction: discord.Interaction, *, post_id: int | None = None) -> None:
@@ -348,15 +347,9 @@ class Daily(commands.Cog):
             async with first_response(interaction):
                 await interaction.response.send_modal(form)
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """A submitted answer form, recognised by its custom id (so also one opened before a restart)."""
-        # Every member who uses the bot in a guild: their display name, for the reveal and the leaderboards.
-        remember(self.services, interaction.guild_id, interaction.user)
-        submitted = submitted_answer(interaction, FORM_ID)
-        if submitted is None:
-            return
-        match, text = submitted
+    async def on_answer_form(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        """A submitted answer form (recognised by its custom id, so also one opened before a restart)."""
+        text = submitted_answer(interaction)
         message_id = int(match["message"]) if len(match["message"]) <= 20 else MAX_SNOWFLAKE + 1
         if message_id > MAX_SNOWFLAKE:  # a forged form: no message has that id
             await send_private(interaction, t("daily.error.unknown_post", await language(interaction)))
@@ -372,7 +365,6 @@ class Daily(commands.Cog):
         if services is None or interaction.guild_id is None:
             await send_private(interaction, t("common.error.not_set_up", lang))
             return
-        self.remember_name(interaction.guild_id, interaction.user)
         work = services.daily.answer(
             interaction.guild_id,
             interaction.user.id,
@@ -490,7 +482,7 @@ class Daily(commands.Cog):
             refusal = error
         except Outage:
             refusal = UserError("daily.error.not_recorded")
-        self.remember_name(guild.id, message.author)
+        remember(services, guild.id, message.author)
         lang = await services.language(guild.id, str(guild.preferred_locale))
         settings = await services.guild_settings(guild.id)
         deleted = False

@@ -37,7 +37,7 @@ from cogs.kit.access import cmd, require_services
 from cogs.kit.autocomplete import deck_choices
 from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
-from cogs.kit.forms import answer_form, submitted_answer
+from cogs.kit.forms import answer_form, form_routes, submitted_answer
 from cogs.kit.markup import DISCORD
 from cogs.kit.replies import NO_PINGS, send_private
 
@@ -138,9 +138,11 @@ class Practice(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(PracticeButton)
+        form_routes(self.bot).add(FORM_ID, self.on_answer_form)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(PracticeButton)
+        form_routes(self.bot).remove(FORM_ID)
 
     # ----------------------------------------------------------------------------------------- command
 
@@ -206,13 +208,9 @@ class Practice(commands.Cog):
                 step = await self.sessions.stop(guild_id, member_id, session_id)
             await self._show(interaction, step, lang)
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Answers typed in the form (recognised by its custom id, so also across a restart)."""
-        submitted = submitted_answer(interaction, FORM_ID)
-        if submitted is None:
-            return
-        match, reply = submitted
+    async def on_answer_form(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        """An answer typed in the form (recognised by its custom id, so also across a restart)."""
+        reply = submitted_answer(interaction)
         async with guarded(interaction) as lang:
             feedback = await self.sessions.answer(
                 interaction.guild_id or 0, interaction.user.id, match["sid"], int(match["pos"]), reply

@@ -36,7 +36,7 @@ from cogs.kit.access import cmd, is_teacher, language, require_services, service
 from cogs.kit.autocomplete import deck_choices
 from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
-from cogs.kit.forms import answer_form, submitted_answer
+from cogs.kit.forms import answer_form, form_routes, submitted_answer
 from cogs.kit.lanes import first_response
 from cogs.kit.markup import DISCORD
 from cogs.kit.names import remember
@@ -134,6 +134,7 @@ class QuizCog(commands.Cog, name="Quiz"):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(QuizAnswerButton)
+        form_routes(self.bot).add(FORM_ID, self.on_answer_form)
         services = services_of(self.bot)
         if services is not None:
             services.quiz.markup = DISCORD
@@ -163,6 +164,7 @@ class QuizCog(commands.Cog, name="Quiz"):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(QuizAnswerButton)
+        form_routes(self.bot).remove(FORM_ID)
 
     # ----------------------------------------------------------------------------------------- commands
 
@@ -235,7 +237,6 @@ class QuizCog(commands.Cog, name="Quiz"):
     async def on_answer_click(
         self, interaction: discord.Interaction, quiz_id: str, round_number: int
     ) -> None:
-        remember(services_of(self.bot), interaction.guild_id, interaction.user)  # named on the scoreboards
         async with guarded(interaction, self.quizzes.language_of(quiz_id)) as lang:
             quiz, played = self.quizzes.can_answer(
                 quiz_id, interaction.guild_id, interaction.user.id, round_number, interaction.channel_id
@@ -252,14 +253,9 @@ class QuizCog(commands.Cog, name="Quiz"):
             async with first_response(interaction):
                 await interaction.response.send_modal(form)
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Answers typed in a round's form, recognised by custom id (late ones are told the quiz is over)."""
-        submitted = submitted_answer(interaction, FORM_ID)
-        if submitted is None:
-            return
-        match, reply = submitted
-        remember(services_of(self.bot), interaction.guild_id, interaction.user)
+    async def on_answer_form(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        """An answer typed in a round's form, known by its custom id (late ones are told the quiz is over)."""
+        reply = submitted_answer(interaction)
         async with guarded(interaction, self.quizzes.language_of(match["qid"])) as lang:
             answer = await self.quizzes.submit(
                 match["qid"],

@@ -46,7 +46,7 @@ from cogs.kit.access import cmd, is_teacher, language, require_services, service
 from cogs.kit.autocomplete import card_choices, deck_choices
 from cogs.kit.embeds import files_of, to_embed
 from cogs.kit.errors import guarded
-from cogs.kit.forms import card_form, submitted_card
+from cogs.kit.forms import card_form, form_routes, submitted_card
 from cogs.kit.markup import DISCORD
 from cogs.kit.replies import NO_PINGS, send_private
 from cogs.kit.views import ConfirmView, LiveViews, Menu, MenuView, confirm_then
@@ -98,7 +98,15 @@ class Teacher(commands.Cog):
         self.bot = bot
         self._views = LiveViews()
 
+    async def cog_load(self) -> None:
+        routes = form_routes(self.bot)
+        routes.add(EDIT_FORM, self.on_card_form)
+        routes.add(ADD_FORM, self.on_card_form)
+
     async def cog_unload(self) -> None:
+        routes = form_routes(self.bot)
+        routes.remove(EDIT_FORM)
+        routes.remove(ADD_FORM)
         self._views.stop_all()
 
     # --------------------------------------------------------------------------------------------- /stats
@@ -341,13 +349,9 @@ class Teacher(commands.Cog):
             expired_key="teacher.edit.expired",
         )
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
+    async def on_card_form(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         """A submitted card form, recognised by its custom id (so also one opened before a restart)."""
-        edit = submitted_card(interaction, EDIT_FORM)
-        add = submitted_card(interaction, ADD_FORM) if edit is None else None
-        if edit is None and add is None:
-            return
+        question, items = submitted_card(interaction)
         async with guarded(interaction) as lang:
             services = require_services(interaction.client)
             guild_id = interaction.guild_id
@@ -357,12 +361,9 @@ class Teacher(commands.Cog):
             await interaction.response.defer(ephemeral=True, thinking=True)
             editing = services.teacher.editing
             work: Awaitable[SavedCard]
-            if edit is not None:
-                match, question, items = edit
+            if match.re is EDIT_FORM:
                 work = editing.save_edit(guild_id, int(match["card"]), match["version"], question, items)
             else:
-                assert add is not None
-                match, question, items = add
                 work = editing.save_add(guild_id, int(match["deck"]), question, items)
             try:
                 saved = await work

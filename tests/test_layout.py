@@ -4,6 +4,9 @@
 - A cog reaches the core through its services (``bot.services``), what the core says (``render``), its
   records and rules: never the store, never SQL, never the grader, never another cog. What cogs share is
   ``cogs.kit``, which is no cog.
+- No cog listens to every interaction: the runner's one ``on_interaction`` hands each submitted form to the
+  feature that named its custom id (``cogs.kit.forms.form_routes``). discord.py runs every listener as a task
+  of its own for every interaction of every member.
 - No module of ``bot/`` or ``cogs/`` is over 600 lines.
 """
 
@@ -68,6 +71,16 @@ def test_cogs_reach_the_core_through_its_services_only() -> None:
 def test_the_kit_is_not_a_cog() -> None:
     for path in modules("cogs/kit"):
         assert "async def setup(" not in path.read_text(encoding="utf-8"), path
+
+
+def test_no_cog_listens_to_every_interaction() -> None:
+    listening = [
+        str(path.relative_to(ROOT))
+        for path in modules("cogs")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.AsyncFunctionDef) and node.name == "on_interaction"
+    ]
+    assert listening == []
 
 
 def test_no_module_is_over_600_lines() -> None:

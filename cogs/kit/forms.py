@@ -1,16 +1,21 @@
 """The one answer form (a modal: the question itself, then one paragraph input), the card form (two inputs),
-and reading a submitted form by its custom id.
+and the one way a submitted form reaches its feature: by its custom id.
 
 The question is shown in the answer form (a text display), so nobody answers blind on a phone, where the form
 covers the post.
 
 Forms are recognised by their custom id, not by a Modal object kept in memory (discord.py is told not to keep
-them), so a form opened before a restart of the bot is still answered after it.
+them), so a form opened before a restart of the bot is still answered after it. Each feature names the ids
+it answers (:func:`form_routes`); the runner's one ``on_interaction`` hands every submitted form over
+(:func:`route_form`). One listener for every feature, not one each: discord.py runs every listener as a task
+of its own for every interaction of every member.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -81,18 +86,67 @@ def card_form(
     return modal
 
 
-def submitted_card(
-    interaction: discord.Interaction, custom_id: re.Pattern[str]
-) -> tuple[re.Match[str], str, str] | None:
-    """For a submitted card form whose custom id matches: the match, the question and the items typed."""
-    if interaction.type is not discord.InteractionType.modal_submit:
+#: A feature's handler of its submitted forms: the interaction and the match of the form's custom id.
+FormHandler = Callable[[discord.Interaction, re.Match[str]], Awaitable[None]]
+
+
+class FormRoutes:
+    """The features' submitted forms, by the pattern of their custom ids (``fullmatch``)."""
+
+    def __init__(self) -> None:
+        self._routes: dict[re.Pattern[str], FormHandler] = {}
+
+    def add(self, pattern: re.Pattern[str], handler: FormHandler) -> None:
+        self._routes[pattern] = handler
+
+    def remove(self, pattern: re.Pattern[str]) -> None:
+        self._routes.pop(pattern, None)
+
+    def find(self, custom_id: str) -> tuple[FormHandler, re.Match[str]] | None:
+        for pattern, handler in self._routes.items():
+            match = pattern.fullmatch(custom_id)
+            if match is not None:
+                return handler, match
         return None
+
+
+_routes: weakref.WeakKeyDictionary[discord.Client, FormRoutes] = weakref.WeakKeyDictionary()
+
+
+def form_routes(client: discord.Client) -> FormRoutes:
+    """The bot's one table of form routes (a cog adds its own in ``cog_load``, removes them when unloaded)."""
+    routes = _routes.get(client)
+    if routes is None:
+        routes = _routes[client] = FormRoutes()
+    return routes
+
+
+async def route_form(interaction: discord.Interaction) -> bool:
+    """Hand a submitted form to the feature whose custom id it carries; False when no feature takes it (an
+    old form of a feature gone, or a forged one)."""
     data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
-    match = custom_id.fullmatch(str(data.get("custom_id", "")))
-    if match is None:
-        return None
-    components = list(data.get("components") or ())
-    return match, submitted_text(components, QUESTION_INPUT), submitted_text(components, ITEMS_INPUT)
+    found = form_routes(interaction.client).find(str(data.get("custom_id", "")))
+    if found is None:
+        return False
+    handler, match = found
+    await handler(interaction, match)
+    return True
+
+
+def _components(interaction: discord.Interaction) -> list[dict[str, Any]]:
+    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+    return list(data.get("components") or ())
+
+
+def submitted_answer(interaction: discord.Interaction) -> str:
+    """The text typed in a submitted answer form."""
+    return submitted_text(_components(interaction), ANSWER_INPUT)
+
+
+def submitted_card(interaction: discord.Interaction) -> tuple[str, str]:
+    """The question and the items typed in a submitted card form."""
+    components = _components(interaction)
+    return submitted_text(components, QUESTION_INPUT), submitted_text(components, ITEMS_INPUT)
 
 
 def submitted_text(components: list[dict[str, Any]], custom_id: str) -> str:
@@ -107,17 +161,3 @@ def submitted_text(components: list[dict[str, Any]], custom_id: str) -> str:
         if found:
             return found
     return ""
-
-
-def submitted_answer(
-    interaction: discord.Interaction, custom_id: re.Pattern[str]
-) -> tuple[re.Match[str], str] | None:
-    """For a submitted answer form whose custom id matches ``custom_id``: the match and the text typed;
-    None for any other interaction."""
-    if interaction.type is not discord.InteractionType.modal_submit:
-        return None
-    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
-    match = custom_id.fullmatch(str(data.get("custom_id", "")))
-    if match is None:
-        return None
-    return match, submitted_text(list(data.get("components") or ()), ANSWER_INPUT)

@@ -77,6 +77,15 @@ async def test_forged_daily_forms_are_refused_clearly(
     assert res.ephemeral and STALE in res.text, res.text
 
 
+async def test_a_form_no_feature_answers_is_told_so(klass: Class) -> None:
+    fake, alice = klass.fake, klass.students["alice"]
+    await klass.open_question()
+    # Made up, or of a feature this bot does not run (the live quiz is not loaded here).
+    for custom_id in ("nothing:here", "quiz:m:0123456789ab:1"):
+        res = await fake.forge_modal(alice, klass.guild, custom_id, {"answer:text": "Spring"})
+        assert res.ephemeral and "This form is no longer open" in res.text, (custom_id, res.text)
+
+
 async def test_someone_elses_erase_my_data_click_is_refused(klass: Class) -> None:
     fake, alice, bob = klass.fake, klass.students["alice"], klass.students["bob_smith"]
     _, post, card = await klass.open_question()

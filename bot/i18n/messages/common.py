@@ -46,6 +46,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Ce bouton n'est pas un de ceux que le bot a ouverts pour vous (il est ancien, ou à quelqu'un "
         "d'autre). Relancez la commande.",
     },
+    "common.error.stale_form": {
+        "en": "This form is no longer open (it is old, or not one the bot gave you). Run the command again.",
+        "fr": "Ce formulaire n'est plus ouvert (il est ancien, ou ce n'est pas le bot qui vous l'a donné). "
+        "Relancez la commande.",
+    },
     "common.error.bad_value": {
         "en": "“{value}” is not a value this command accepts. Pick one of the values Discord suggests.",
         "fr": "« {value} » n'est pas une valeur acceptée par cette commande. Choisissez parmi les valeurs "

@@ -48,7 +48,8 @@ class Lanes:
         self._later: deque[asyncio.Future[bool]] = deque()
         #: Acknowledgements waiting for a slot or in flight.
         self.acks_pending = 0
-        self._no_acks: asyncio.Event | None = None
+        #: Work waiting for the acknowledgements to be out (:meth:`after_acks`).
+        self._after_acks: set[asyncio.Future[bool]] = set()
 
     @contextlib.asynccontextmanager
     async def ack(self, wait: float) -> AsyncIterator[None]:
@@ -62,19 +63,26 @@ class Lanes:
                     self._release(later=False)
         finally:
             self.acks_pending -= 1
-            if not self.acks_pending and self._no_acks is not None:
-                self._no_acks.set()
+            if not self.acks_pending and self._after_acks:
+                waiting, self._after_acks = self._after_acks, set()
+                for turn in waiting:
+                    _give_up(turn)
 
     async def after_acks(self, limit: float) -> None:
         """Return once no acknowledgement is waiting or in flight (at most ``limit`` seconds): work that
         can wait (an answer already acknowledged) lets the class's acknowledgements go first."""
         if not self.acks_pending:
             return
-        if self._no_acks is None:
-            self._no_acks = asyncio.Event()
-        self._no_acks.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._no_acks.wait(), limit)
+        loop = asyncio.get_running_loop()
+        turn: asyncio.Future[bool] = loop.create_future()
+        self._after_acks.add(turn)
+        # A timer rather than wait_for (a task each): a whole class's answers wait here at once.
+        timer = loop.call_later(limit, _give_up, turn)
+        try:
+            await turn
+        finally:
+            timer.cancel()
+            self._after_acks.discard(turn)
 
     @contextlib.asynccontextmanager
     async def later(self) -> AsyncIterator[None]:

@@ -84,3 +84,21 @@ async def test_work_already_acknowledged_waits_for_the_other_acknowledgements():
     release.set()
     await asyncio.gather(*acks, worker)
     assert log[-1] == "work"
+
+
+async def test_work_waits_for_the_acknowledgements_at_most_its_limit():
+    lanes, release, log = Lanes(slots=4), asyncio.Event(), []
+    ack = asyncio.create_task(_hold(lanes, release, log, "ack", ack=True))
+    await asyncio.sleep(0)
+
+    async def work(limit: float) -> None:
+        await lanes.after_acks(limit)
+        log.append(f"work {limit}")
+
+    patient, hurried = asyncio.create_task(work(10.0)), asyncio.create_task(work(0.01))
+    await hurried  # its limit ran out while the acknowledgement is still out
+    assert log == ["ack", "work 0.01"]
+    release.set()
+    await asyncio.gather(ack, patient)
+    assert log[-1] == "work 10.0"
+    assert not lanes._after_acks  # nobody left waiting

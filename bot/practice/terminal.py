@@ -69,7 +69,7 @@ def read_answer(lines: Iterator[str]) -> str | None:
 
 def feedback_lines(card: Card, grade: Grade, lang: str) -> list[str]:
     """Full practice feedback: found items with the part that earned them, missed items with details."""
-    out = [t("cli.found_header", lang, count=grade.found)]
+    out = [t("cli.found_header", lang, count=grade.found) if grade.credits else t("cli.found_none", lang)]
     for credit in grade.credits:
         item = card.items[credit.item]
         how = f" {t('cli.by_meaning', lang)}" if credit.via == "meaning" else ""

@@ -106,6 +106,27 @@ def test_practice_in_the_terminal_records_attempts_and_summarises(tmp_path):
     assert count == 1
 
 
+def test_practice_in_the_terminal_says_when_nothing_was_found(tmp_path):
+    deck = tmp_path / "forces.yaml"
+    deck.write_text(
+        "title: Forces\ncards:\n  - question: Les 4 forces?\n    items: [Connexion, Preuve]\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "practice",
+        "--deck",
+        str(deck),
+        "--db",
+        str(tmp_path / "p.db"),
+        "--lang",
+        "en",
+        stdin="aucune idée 😅\n\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Nothing found this time." in result.stdout and "Found (0)" not in result.stdout
+    assert "Score: 0/2 (0%)" in result.stdout
+
+
 def test_practice_on_a_missing_deck(tmp_path):
     result = run_cli("practice", "--deck", str(tmp_path / "nope.yaml"), "--db", str(tmp_path / "x.db"))
     assert result.returncode == 1 and "no such file" in result.stderr and "Traceback" not in result.stderr

@@ -30,11 +30,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.expected_count.other": {"en": "({count} items expected)", "fr": "({count} éléments attendus)"},
     "cli.prompt": {
         "en": "Your answer (an empty line ends it; Ctrl-D or Ctrl-C stops):",
-        "fr": "Votre réponse (une ligne vide la termine; Ctrl-D ou Ctrl-C arrête) :",
+        "fr": "Votre réponse (une ligne vide la termine ; Ctrl-D ou Ctrl-C arrête) :",
     },
     "cli.found_header": {
         "en": "Found ({count}):",
         "fr": "Trouvés ({count}) :",
+    },
+    "cli.found_none": {
+        "en": "Nothing found this time.",
+        "fr": "Rien de trouvé cette fois.",
     },
     "cli.missed_header": {
         "en": "Missed ({count}), with their details:",

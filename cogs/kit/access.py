@@ -10,7 +10,9 @@ descriptions translated through the catalogue.
 
 from __future__ import annotations
 
-from typing import Any
+import weakref
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 import discord
 from discord import app_commands
@@ -29,6 +31,24 @@ def services_of(client: discord.Client) -> Services | None:
     """The core's services the runner built on the store (None before, or without a database)."""
     services = getattr(client, "services", None)
     return services if isinstance(services, Services) else None
+
+
+T = TypeVar("T")
+
+
+class PerBot(Generic[T]):
+    """One ``T`` for each bot, made at its first use (``of(client)``) and gone with the bot: what the kit
+    keeps for a bot's whole life (its lanes, its form routes) without an attribute on discord's class."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._kept: weakref.WeakKeyDictionary[discord.Client, T] = weakref.WeakKeyDictionary()
+
+    def of(self, client: discord.Client) -> T:
+        kept = self._kept.get(client)
+        if kept is None:
+            kept = self._kept[client] = self._make()
+        return kept
 
 
 def require_services(client: discord.Client) -> Services:

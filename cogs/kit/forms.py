@@ -14,12 +14,12 @@ of its own for every interaction of every member.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
+from .access import PerBot
 from .markup import safe
 
 #: The answer input's custom id, the same in every form.
@@ -110,15 +110,12 @@ class FormRoutes:
         return None
 
 
-_routes: weakref.WeakKeyDictionary[discord.Client, FormRoutes] = weakref.WeakKeyDictionary()
+_routes = PerBot(FormRoutes)
 
 
 def form_routes(client: discord.Client) -> FormRoutes:
     """The bot's one table of form routes (a cog adds its own in ``cog_load``, removes them when unloaded)."""
-    routes = _routes.get(client)
-    if routes is None:
-        routes = _routes[client] = FormRoutes()
-    return routes
+    return _routes.of(client)
 
 
 async def route_form(interaction: discord.Interaction) -> bool:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import weakref
 from collections import deque
 from collections.abc import AsyncIterator
 
 import discord
+
+from .access import PerBot
 
 #: Interaction responses in flight at once (beyond them, connections would be opened only to be dropped).
 SLOTS = 48
@@ -138,15 +139,12 @@ def _give_up(turn: asyncio.Future[bool]) -> None:
         turn.set_result(False)
 
 
-_lanes: weakref.WeakKeyDictionary[discord.Client, Lanes] = weakref.WeakKeyDictionary()
+_lanes = PerBot(Lanes)
 
 
 def lanes_of(client: discord.Client) -> Lanes:
     """The bot's one set of lanes."""
-    lanes = _lanes.get(client)
-    if lanes is None:
-        lanes = _lanes[client] = Lanes()
-    return lanes
+    return _lanes.of(client)
 
 
 def first_response(interaction: discord.Interaction) -> contextlib.AbstractAsyncContextManager[None]:

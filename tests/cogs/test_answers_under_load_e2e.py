@@ -28,7 +28,7 @@ def one_slot(klass: Class, monkeypatch: pytest.MonkeyPatch) -> lanes.Lanes:
     """The bot's interaction responses get one slot; every answer is acknowledged first."""
     assert klass.bot is not None
     bot_lanes = lanes.Lanes(slots=1)
-    monkeypatch.setitem(lanes._lanes, klass.bot, bot_lanes)
+    monkeypatch.setitem(lanes._lanes._kept, klass.bot, bot_lanes)
     monkeypatch.setattr(sys.modules["cogs.daily"], "BUSY_ANSWERS", 0)
     return bot_lanes
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -107,6 +108,52 @@ async def start_quiz_bot(start_bot: BotStarter, db: Path, clock: Clock, timer: M
     return bot
 
 
+@dataclass
+class Room:
+    """The class server of these tests: the fake Discord, three members, the deck "mini" saved in ``db``."""
+
+    fake: FakeDiscord
+    start_bot: BotStarter
+    db: Path
+    guild: Guild
+    members: dict[str, Member]
+    clock: Clock
+    timer: ManualTimer
+
+    @property
+    def channel(self) -> Channel:
+        return self.guild.channel("quiz")
+
+    async def start(self, timer: ManualTimer | None = None) -> TutorBot:
+        """The bot with the quiz cog, its waits ended by ``timer`` (the room's own by default)."""
+        return await start_quiz_bot(self.start_bot, self.db, self.clock, timer or self.timer)
+
+    async def first_round(self, rounds: int) -> Message:
+        """Alice starts a quiz of ``rounds`` on "mini" in the quiz channel: its first round's message."""
+        await self.fake.slash(
+            self.guild,
+            self.members["alice"],
+            "quiz start",
+            deck="mini",
+            rounds=rounds,
+            in_channel=self.channel,
+        )
+        return await round_message(self.fake, self.channel, 1)
+
+
+@pytest.fixture
+def room(
+    fake_discord: FakeDiscord,
+    start_bot: BotStarter,
+    mini: Path,
+    guild: Guild,
+    members: dict[str, Member],
+    clock: Clock,
+    timer: ManualTimer,
+) -> Room:
+    return Room(fake_discord, start_bot, mini, guild, members, clock, timer)
+
+
 def answer_for(question: str, which: str) -> str:
     answers = {
         FORCES.question: {"all": "connexion, preuve, cohérence, historique", "some": "connexion\npreuve"},
@@ -139,19 +186,11 @@ def bot_messages(fake: FakeDiscord, channel: Channel) -> list[Message]:
 # ------------------------------------------------------------------------------------------------ a race
 
 
-async def test_a_quiz_with_several_members_racing(
-    fake_discord: FakeDiscord,
-    start_bot: BotStarter,
-    mini: Path,
-    guild: Guild,
-    members: dict[str, Member],
-    clock: Clock,
-    timer: ManualTimer,
-):
-    fake = fake_discord
+async def test_a_quiz_with_several_members_racing(room: Room) -> None:
+    fake, guild, members, clock, timer = room.fake, room.guild, room.members, room.clock, room.timer
     alice, bob, carol = members["alice"], members["bob"], members["carol"]
-    channel = guild.channel("quiz")
-    await start_quiz_bot(start_bot, mini, clock, timer)
+    channel = room.channel
+    await room.start()
 
     started = await fake.slash(guild, alice, "quiz start", deck="mini", rounds=2, in_channel=channel)
     assert not started.ephemeral  # the announcement is public
@@ -225,7 +264,7 @@ async def test_a_quiz_with_several_members_racing(
         < standings.index(f"🥉 Carol: {carol_total} points")
     )
 
-    async with Store.open(mini) as store:
+    async with Store.open(room.db) as store:
         board = await store.leaderboard(guild.id, "all", now=START, tz=UTC, category="quiz")
         assert {(row.member_id, row.points) for row in board.rows} == {
             (alice.id, alice_total),
@@ -240,21 +279,11 @@ async def test_a_quiz_with_several_members_racing(
     assert not bot_messages(fake, channel)[-1].buttons
 
 
-async def test_a_forged_form_from_another_server_or_channel_earns_nothing(
-    fake_discord: FakeDiscord,
-    start_bot: BotStarter,
-    mini: Path,
-    guild: Guild,
-    members: dict[str, Member],
-    clock: Clock,
-    timer: ManualTimer,
-):
-    fake, alice, bob = fake_discord, members["alice"], members["bob"]
-    channel = guild.channel("quiz")
-    await start_quiz_bot(start_bot, mini, clock, timer)
-    await fake.slash(guild, alice, "quiz start", deck="mini", rounds=1, in_channel=channel)
-    await timer.started()
-    first = await round_message(fake, channel, 1)
+async def test_a_forged_form_from_another_server_or_channel_earns_nothing(room: Room) -> None:
+    fake, guild, timer, channel = room.fake, room.guild, room.timer, room.channel
+    bob = room.members["bob"]
+    await room.start()
+    first = await room.first_round(rounds=1)
     quiz_id, number = first.buttons[0]["custom_id"].split(":")[2:]
     everything = answer_for(question_of(first), "all")
     # The round's form, sent by Bob from another server, and from another channel of this one.
@@ -271,19 +300,11 @@ async def test_a_forged_form_from_another_server_or_channel_earns_nothing(
     assert "Bob" not in results.embed["description"]  # nothing counted for him
 
 
-async def test_a_late_answer_and_a_second_quiz_in_the_channel_are_refused(
-    fake_discord: FakeDiscord,
-    start_bot: BotStarter,
-    mini: Path,
-    guild: Guild,
-    members: dict[str, Member],
-    clock: Clock,
-    timer: ManualTimer,
-):
-    fake = fake_discord
+async def test_a_late_answer_and_a_second_quiz_in_the_channel_are_refused(room: Room) -> None:
+    fake, guild, members, timer = room.fake, room.guild, room.members, room.timer
     alice, bob = members["alice"], members["bob"]
-    channel = guild.channel("quiz")
-    await start_quiz_bot(start_bot, mini, clock, timer)
+    channel = room.channel
+    await room.start()
     await fake.slash(guild, alice, "quiz start", deck="mini", rounds=1, in_channel=channel)
     busy = await fake.slash(guild, bob, "quiz start", in_channel=channel)
     assert busy.ephemeral and busy.content.startswith("A quiz is already running in this channel.")
@@ -300,23 +321,14 @@ async def test_a_late_answer_and_a_second_quiz_in_the_channel_are_refused(
     assert "Nobody answered: no scores this time." in bot_messages(fake, channel)[-1].text
 
 
-async def test_quiz_stop_needs_the_starter_or_a_teacher(
-    fake_discord: FakeDiscord,
-    start_bot: BotStarter,
-    mini: Path,
-    guild: Guild,
-    members: dict[str, Member],
-    clock: Clock,
-    timer: ManualTimer,
-):
-    fake = fake_discord
+async def test_quiz_stop_needs_the_starter_or_a_teacher(room: Room) -> None:
+    fake, guild, members, clock, timer = room.fake, room.guild, room.members, room.clock, room.timer
     alice, bob = members["alice"], members["bob"]
-    channel = guild.channel("quiz")
-    await start_quiz_bot(start_bot, mini, clock, timer)
+    channel = room.channel
+    await room.start()
     nothing = await fake.slash(guild, bob, "quiz stop", in_channel=channel)
     assert nothing.content == "No quiz is running in this channel."
-    await fake.slash(guild, alice, "quiz start", deck="mini", rounds=2, in_channel=channel)
-    first = await round_message(fake, channel, 1)
+    first = await room.first_round(rounds=2)
     clock.at(1)
     await answer(fake, alice, first, answer_for(question_of(first), "some"))
     refused = await fake.slash(guild, bob, "quiz stop", in_channel=channel)
@@ -329,7 +341,7 @@ async def test_quiz_stop_needs_the_starter_or_a_teacher(
     assert final.embed["description"].startswith("1 round played.")
     assert "🥇 Alice" in final.embed["description"]
     assert timer.pending == []  # no round 2, no pause left waiting
-    async with Store.open(mini) as store:
+    async with Store.open(room.db) as store:
         board = await store.leaderboard(guild.id, "all", now=START, tz=UTC, category="quiz")
         assert [row.member_id for row in board.rows] == [alice.id]
 
@@ -337,49 +349,32 @@ async def test_quiz_stop_needs_the_starter_or_a_teacher(
 # ------------------------------------------------------------------------------------------------ failures
 
 
-async def test_a_restart_ends_the_quiz_and_keeps_the_rounds_played(
-    fake_discord: FakeDiscord,
-    start_bot: BotStarter,
-    mini: Path,
-    guild: Guild,
-    members: dict[str, Member],
-    clock: Clock,
-    timer: ManualTimer,
-):
-    fake = fake_discord
+async def test_a_restart_ends_the_quiz_and_keeps_the_rounds_played(room: Room) -> None:
+    fake, guild, members, clock = room.fake, room.guild, room.members, room.clock
     alice = members["alice"]
-    channel = guild.channel("quiz")
-    first_bot = await start_quiz_bot(start_bot, mini, clock, timer)
-    await fake.slash(guild, alice, "quiz start", deck="mini", rounds=2, in_channel=channel)
-    first = await round_message(fake, channel, 1)
+    first_bot = await room.start()
+    first = await room.first_round(rounds=2)
     clock.at(2)
     await answer(fake, alice, first, answer_for(question_of(first), "all"))
-    await start_bot.stop(first_bot)  # the quiz task is cancelled with the cog; its answers are saved
+    await room.start_bot.stop(first_bot)  # the quiz task is cancelled with the cog; its answers are saved
 
-    await start_quiz_bot(start_bot, mini, clock, ManualTimer())
+    await room.start(ManualTimer())
     late = await fake.click(alice, first, label="Answer")
     assert late.ephemeral and late.content == "This quiz is over. Start a new one with /quiz start."
-    async with Store.open(mini) as store:
+    async with Store.open(room.db) as store:
         board = await store.leaderboard(guild.id, "all", now=START, tz=UTC, category="quiz")
         assert [(row.member_id, row.answers) for row in board.rows] == [(alice.id, 1)]
 
 
 async def test_a_crash_after_a_round_closed_keeps_it_and_ends_the_quiz_visibly(
-    fake_discord: FakeDiscord,
-    start_bot: BotStarter,
-    mini: Path,
-    guild: Guild,
-    members: dict[str, Member],
-    clock: Clock,
-    timer: ManualTimer,
+    room: Room,
     monkeypatch: pytest.MonkeyPatch,
 ):
-    fake = fake_discord
+    fake, guild, members, clock, timer = room.fake, room.guild, room.members, room.clock, room.timer
     alice = members["alice"]
-    channel = guild.channel("quiz")
-    first_bot = await start_quiz_bot(start_bot, mini, clock, timer)
-    await fake.slash(guild, alice, "quiz start", deck="mini", rounds=2, in_channel=channel)
-    first = await round_message(fake, channel, 1)
+    channel = room.channel
+    first_bot = await room.start()
+    first = await room.first_round(rounds=2)
     clock.at(2)
     await answer(fake, alice, first, answer_for(question_of(first), "all"))
     await timer.finish()  # round 1 closes: its points are recorded at once
@@ -392,14 +387,14 @@ async def test_a_crash_after_a_round_closed_keeps_it_and_ends_the_quiz_visibly(
     assert running.task is not None
     running.task.cancel()
     await asyncio.gather(running.task, return_exceptions=True)
-    async with Store.open(mini) as store:
+    async with Store.open(room.db) as store:
         board = await store.leaderboard(guild.id, "all", now=START, tz=UTC, category="quiz")
         assert not board.rows  # no results: only the round was recorded
-    await start_bot.stop(first_bot)
+    await room.start_bot.stop(first_bot)
 
     # The restart ends the quiz in its channel with the round played, and keeps Alice's points.
     since = fake.checkpoint()
-    await start_quiz_bot(start_bot, mini, clock, ManualTimer())
+    await room.start(ManualTimer())
     ended = await fake.wait_for_message(
         channel, lambda m: bool(m.embed and "cut short" in m.text), since=since
     )
@@ -407,7 +402,7 @@ async def test_a_crash_after_a_round_closed_keeps_it_and_ends_the_quiz_visibly(
         alice.nick or alice.user.global_name or alice.user.name
     )  # as the bot saw her answer, before the crash
     assert "1 round played" in ended.text and name in ended.text and not ended.pings.any
-    async with Store.open(mini) as store:
+    async with Store.open(room.db) as store:
         board = await store.leaderboard(guild.id, "all", now=START, tz=UTC, category="quiz")
         assert [(row.member_id, row.answers) for row in board.rows] == [(alice.id, 1)]
         assert await store.unfinished_quizzes() == []  # ended once: a second restart says nothing
@@ -417,24 +412,16 @@ async def _nothing(*args: object) -> None:
     return None
 
 
-async def test_the_bot_cannot_post_in_the_channel(
-    fake_discord: FakeDiscord,
-    start_bot: BotStarter,
-    mini: Path,
-    guild: Guild,
-    members: dict[str, Member],
-    clock: Clock,
-    timer: ManualTimer,
-):
-    fake = fake_discord
+async def test_the_bot_cannot_post_in_the_channel(room: Room) -> None:
+    fake, guild, members, clock, timer = room.fake, room.guild, room.members, room.clock, room.timer
     locked = fake.add_channel(guild, "locked", bot_can_send=False)
-    bot = await start_quiz_bot(start_bot, mini, clock, timer)
+    bot = await room.start()
     refused = await fake.slash(guild, members["alice"], "quiz start", in_channel=locked)
     assert refused.ephemeral and refused.content.startswith("I can't run a quiz here")
     assert fake.messages_in(locked) == []
 
     # Losing the right mid-quiz ends it cleanly, with what was played kept.
-    channel = guild.channel("quiz")
+    channel = room.channel
     await fake.slash(guild, members["alice"], "quiz start", deck="mini", rounds=2, in_channel=channel)
     first = await round_message(fake, channel, 1)
     clock.at(1)
@@ -444,27 +431,19 @@ async def test_the_bot_cannot_post_in_the_channel(
     await timer.finish()
     await asyncio.wait_for(task, 3)  # the quiz task ends on its own, without an error
     assert not bot.services.quiz.by_channel
-    async with Store.open(mini) as store:
+    async with Store.open(room.db) as store:
         board = await store.leaderboard(guild.id, "all", now=START, tz=UTC, category="quiz")
         assert [row.member_id for row in board.rows] == [members["bob"].id]
     again = await fake.slash(guild, members["alice"], "quiz start", in_channel=channel)
     assert again.content.startswith("I can't run a quiz here")
 
 
-async def test_unknown_and_empty_decks(
-    fake_discord: FakeDiscord,
-    start_bot: BotStarter,
-    mini: Path,
-    guild: Guild,
-    members: dict[str, Member],
-    clock: Clock,
-    timer: ManualTimer,
-):
-    fake = fake_discord
-    async with Store.open(mini) as store:
+async def test_unknown_and_empty_decks(room: Room) -> None:
+    fake, guild, members, timer = room.fake, room.guild, room.members, room.timer
+    async with Store.open(room.db) as store:
         await store.save_deck(guild.id, "vide", Deck(title="Vide", cards=(Card("Rien ?", ()),)))
-    await start_quiz_bot(start_bot, mini, clock, timer)
-    channel = guild.channel("quiz")
+    await room.start()
+    channel = room.channel
     unknown = await fake.slash(guild, members["alice"], "quiz start", deck="@everyone", in_channel=channel)
     assert unknown.ephemeral and unknown.content.startswith("There is no deck called “@\u200beveryone”")
     assert not unknown.pings.any
@@ -512,19 +491,11 @@ async def test_a_quiz_in_french(
 # ------------------------------------------------------------------------ seconds, target and an early end
 
 
-async def test_seconds_per_round_and_a_round_that_ends_once_everyone_playing_answered(
-    fake_discord: FakeDiscord,
-    start_bot: BotStarter,
-    mini: Path,
-    guild: Guild,
-    members: dict[str, Member],
-    clock: Clock,
-    timer: ManualTimer,
-):
-    fake = fake_discord
+async def test_seconds_per_round_and_a_round_that_ends_once_everyone_playing_answered(room: Room) -> None:
+    fake, guild, members, clock, timer = room.fake, room.guild, room.members, room.clock, room.timer
     alice, bob = members["alice"], members["bob"]
-    channel = guild.channel("quiz")
-    await start_quiz_bot(start_bot, mini, clock, timer)
+    channel = room.channel
+    await room.start()
     started = await fake.slash(
         guild, alice, "quiz start", deck="mini", rounds=2, seconds=45, in_channel=channel
     )

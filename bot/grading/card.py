@@ -38,6 +38,7 @@ _NEGATIVE_CUES = NEGATIONS | {
 _AVOIDANCE_QUESTION = re.compile(
     r"\b(?:[ée]vit|avoid|erreurs?|mistakes?|pi[èe]ges?|à ne pas|not to)\w*", re.I
 )
+_ORDERED_KINDS = ("term",)
 _NO_CREDIT_PHRASE_WORDS = STOP_WORDS - {"qui", "quoi", "ou", "comment", "quand", "pourquoi"}
 
 
@@ -65,6 +66,9 @@ class _Phrase:
     # A key of two or more words (numbers aside) that a window holds whole names its item even when its words
     # repeat the question ("Acte constitutionnel" for "Quelles lois constitutionnelles..."): how many, or 0.
     whole_key: int = 0
+    # A term of a detail said in two or more words ("mangent les autres carnivores") is found in its order:
+    # "carnivores qui mangent" says who eats, not who is eaten.
+    ordered: bool = False
 
 
 def _split_item(item: str | Item) -> Item:
@@ -212,7 +216,9 @@ def is_negative_phrase(words: Sequence[str]) -> bool:
 
 
 _ACRONYM = re.compile(r"\(([^\W\d_][\w.-]{0,9})\)")  # "Kilobyte (KB)", "... vie privée (EFVP)"
-_TERM_SPLIT = re.compile(r"[,;()\[\]/=]|\s-+>?\s|\s(?:or|ou)\s")
+# An arrow joins its two sides into one term: "liquid -> vapour" is a change, "A + BC -> AC + B" an equation,
+# neither side alone a name of the item.
+_TERM_SPLIT = re.compile(r"[,;()\[\]/=]|\s-+\s|\s(?:or|ou)\s")
 
 
 def _detail_terms(detail: str) -> list[str]:
@@ -320,6 +326,7 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
                 index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites,
                 need_count, need_weight, counted, may_name_alone,
                 tuple(w.isdigit() for w in words) if numbered_items >= 2 else (), frozenset(), whole_key,
+                kind in _ORDERED_KINDS and len(words) >= 2,
             )
         )  # fmt: skip
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")

@@ -41,6 +41,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..decks.model import Item
 from . import semantic as _semantic
@@ -321,6 +322,7 @@ def _windows(
     counted = phrase.counted
     numbers = phrase.numbers
     whole_key = phrase.whole_key
+    ordered = phrase.ordered
     is_detail = phrase.kind == "detail"
     barrier_breaks = read.breaks[phrase.barrier]
     # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
@@ -341,6 +343,7 @@ def _windows(
         at = bisect.bisect_right(barrier_breaks, start)
         limit = min(barrier_breaks[at] if at < len(barrier_breaks) else size, start + max_span + 1)
         best_sim: dict[int, float] = {}
+        position_of: dict[int, int] = {}  # for an ordered phrase: where each of its words was found
         positions_used: set[int] = set()
         matched_weight = similarity_sum = weighted_similarity = 0.0
         matched_content = counted_words = named_words = 0
@@ -363,6 +366,8 @@ def _windows(
             similarity_sum += similarity - previous
             weighted_similarity += weights[w_index] * (similarity - previous)
             best_sim[w_index] = similarity
+            if ordered:
+                position_of[w_index] = position
             if position not in positions_used:
                 positions_used.add(position)
                 matched_content += not tokens[position].stop
@@ -373,6 +378,8 @@ def _windows(
                 or (whole_key and matched_weight >= need_weight and _holds_whole_key(phrase, best_sim))
             ):
                 continue
+            if ordered and not _in_order(position_of):
+                continue  # a term's words in another order say something else
             if numbers and not named_words:
                 continue  # only the numbers of an item among several with numbers
             gap_words = content_before[end + 1] - content_before[start] - matched_content
@@ -404,6 +411,12 @@ def _windows(
             if shortest is not None and shortest is not strongest:
                 found.append(shortest)
     return found
+
+
+def _in_order(position_of: dict[int, int]) -> bool:
+    """The phrase's words found were said in the phrase's order."""
+    positions = [position_of[w] for w in sorted(position_of)]
+    return all(a < b for a, b in pairwise(positions))
 
 
 def _names_the_whole_part(

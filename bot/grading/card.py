@@ -21,6 +21,7 @@ from rapidfuzz.distance import OSA
 from ..decks.model import Item
 from .text import COMMA, CONJ, ELISIONS, HARD, NEGATIONS, OPPOSITES, STOP_WORDS, fold, phrase_tokens, stems
 
+INITIALS_MATCH = 0.9  # a word of a key stood for by its initial in capitals ("LT" for "long terme")
 WEAK_MATCH = 0.8  # a similarity good enough for a name, not for a word of a long description
 # Words of one phrase that matching reads; a key or a detail says it in fewer (and a hostile 700-character
 # item of one word repeated is one word: see _phrase_words).
@@ -95,6 +96,7 @@ class PreparedCard:
     _stem_keys: list[str] = field(default_factory=list)
     _lookups: dict[str, dict[str, float]] = field(default_factory=dict)
     _phrase_hits: dict[str, tuple[tuple[int, int, float], ...]] = field(default_factory=dict)
+    _initials: dict[str, tuple[tuple[int, int, float], ...]] = field(default_factory=dict)
     slots: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # word -> (phrase, word index)
     question_words: frozenset[str] = frozenset()  # words of "Qui", "Où"-like items
     question: str = ""
@@ -123,6 +125,27 @@ class PreparedCard:
             )
             if len(self._phrase_hits) < 50_000:
                 self._phrase_hits[norm] = found
+        return found
+
+    def initials_hits(self, norm: str) -> tuple[tuple[int, int, float], ...]:
+        """A word typed in capitals that spells the initials of consecutive words of a key or an alias ("LT"
+        for "Engagement à long terme", "GM" for "Première Guerre mondiale") stands for those words."""
+        found = self._initials.get(norm)
+        if found is None:
+            hits: list[tuple[int, int, float]] = []
+            size = len(norm)
+            for p_index, phrase in enumerate(self.phrases):
+                words = phrase.words
+                if phrase.kind not in ("answer", "alias") or len(words) < size:
+                    continue
+                for first in range(len(words) - size + 1):
+                    run = words[first : first + size]
+                    if all(w[0] == letter and not w.isdigit() for w, letter in zip(run, norm, strict=True)):
+                        hits.extend((p_index, first + k, INITIALS_MATCH) for k in range(size))
+                        break
+            found = tuple(hits)
+            if len(self._initials) < 50_000:
+                self._initials[norm] = found
         return found
 
     def similar_words(self, norm: str, stop: bool) -> dict[str, float]:

@@ -178,6 +178,10 @@ def grade_lexical(
         found = phrase_hits_cache.get(token.norm)
         if found is None:
             found = card.phrase_hits(token.norm, token.stop)
+        if not found and 2 <= token.end - token.start <= 4:
+            raw = read.text[token.start : token.end]
+            if raw.isupper() and raw.isalpha():  # "LT" for "long terme", "GM" for "Guerre mondiale"
+                found = card.initials_hits(token.norm)
         for p_index, w_index, similarity in found:
             hits_by_phrase.setdefault(p_index, []).append((position, w_index, similarity))
     for hits in hits_by_phrase.values():

@@ -39,3 +39,37 @@ def test_a_term_of_a_detail_is_read_in_its_order() -> None:
     reply = "herbivores, carnivores qui mangent les herbivores, champignons et bactéries"
     assert grade_reply(FOOD_CHAIN, reply).matched == [1, 2, 4]
     assert grade_reply(FOOD_CHAIN, "ceux qui mangent les autres carnivores").matched == [3]
+
+
+CONSCRIPTION = [
+    Item("Première Guerre mondiale (1914-1918)", "le Canada entre en guerre avec la Grande-Bretagne"),
+    Item("Loi du service militaire (1917)", "Borden impose la conscription"),
+    Item("Émeute de Québec (1918)", "manifestations contre la conscription, l'armée tire, 4 morts"),
+    Item("Seconde Guerre mondiale (1939-1945)", "Mackenzie King promet qu'il n'y aura pas de conscription"),
+    Item("Plébiscite de 1942", "le Canada anglais libère King de sa promesse, le Québec vote non à 71 %"),
+    Item("Conscription de 1944", "des conscrits sont envoyés outre-mer"),
+]
+
+
+def test_no_said_or_voted_is_not_a_negation() -> None:
+    assert grade_reply(CONSCRIPTION, "le Québec vote non au plébiscite de 1942").matched == [4]
+    assert grade_reply(CONSCRIPTION, "the people said no in the 1942 plebiscite").matched == [4]
+    # a real negation still rejects what it negates
+    assert grade_reply(CONSCRIPTION, "pas le plébiscite de 1942").matched == []
+
+
+RECOMMENDATIONS = ["Transparence", "Partage", "Qualité de la langue", "Fiabilité", "Engagement à long terme"]
+
+
+def test_initials_in_capitals_stand_for_the_words_of_a_key() -> None:
+    assert grade_reply(RECOMMENDATIONS, "transparence, engagement LT").matched == [0, 4]
+    assert grade_reply(CONSCRIPTION, "la 1re GM pis le plébiscite").matched == [0, 4]
+    # initials of no key name nothing, and lower-case letters are not initials
+    assert grade_reply(RECOMMENDATIONS, "engagement XY").matched == []
+    assert grade_reply(CONSCRIPTION, "la gm").matched == []
+
+
+def test_an_ordinal_in_figures_or_in_other_words_is_the_same_ordinal() -> None:
+    assert grade_reply(CONSCRIPTION, "la Deuxième Guerre mondiale").matched == [3]
+    assert grade_reply(CONSCRIPTION, "2e Guerre mondiale, 1re Guerre mondiale").matched == [0, 3]
+    assert grade_reply(CONSCRIPTION, "la 2e GM").matched == [3]

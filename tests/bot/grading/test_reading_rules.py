@@ -73,3 +73,26 @@ def test_an_ordinal_in_figures_or_in_other_words_is_the_same_ordinal() -> None:
     assert grade_reply(CONSCRIPTION, "la Deuxième Guerre mondiale").matched == [3]
     assert grade_reply(CONSCRIPTION, "2e Guerre mondiale, 1re Guerre mondiale").matched == [0, 3]
     assert grade_reply(CONSCRIPTION, "la 2e GM").matched == [3]
+
+
+AVOID = [
+    "Parler uniquement de soi",
+    "Ne pas se préparer",
+    "Ne pas avoir de relève",
+    "Utiliser le mauvais outil",
+]
+AVOID_QUESTION = "Que faut-il éviter lorsqu’on intègre les médias sociaux?"
+COURSE = [["Recrutement", "Viral", "Monitoring", "Faibles coûts"], ["Transparence", "Partage", "Fiabilité"]]
+
+
+def test_a_card_of_things_to_avoid_is_graded_by_meaning_part_by_part() -> None:
+    # the bad practices said in English earn their items; a part's negation stays in that part
+    reply = "talking only about yourself, not preparing"
+    grade = grade_reply(AVOID, reply, question=AVOID_QUESTION, others=COURSE)
+    assert grade.matched == [0, 1]
+    assert grade.credit_for(0) is not None and grade.credit_for(0).via == "meaning"
+    # the opposite good practice, stated without a negation, earns no "ne pas" item
+    good = grade_reply(
+        AVOID, "always preparing, having a backup person", question=AVOID_QUESTION, others=COURSE
+    )
+    assert good.matched == []

@@ -17,8 +17,13 @@ How it judges (the README tells teachers the same):
   (never for a definition). Aliases of one or two words must be found whole.
   Numbers alone name no item when several items carry numbers. A key is not credited when the word a
   near-neighbour's key says next to the shared one stands beside it ("droit à la vie privée").
+  A term of a detail is found in its order ("carnivores qui mangent" is not "mangent les autres carnivores"),
+  an arrow joins a detail's two sides into one term ("liquid -> vapour"), and a one-word term (an example:
+  "pluie" of "pluie, neige, grêle") names its item in a list entry or a short part, not in passing in a
+  sentence. Initials in capitals stand for consecutive words of a key ("engagement LT", "1re GM"), ordinals
+  in figures for ordinal words, and "non" said or voted ("dit non") negates nothing.
 - Windows never cross a hard break (line, bullet, sentence end); short phrases never cross a comma or an "et"
-  (spoilers side by side, "||a|| ||b||", are separated as by a comma).
+  (spoilers side by side, "||a|| ||b||", are separated as by a comma; so are arrows, "plants -> herbivores").
 - Each window credits at most one item and each item is credited once (best windows first, a key or an
   alias before a detail at equal strength, then swaps that credit more items).
 - An item named only to be rejected ("pas la transparence", "sauf le recrutement", "all of them except X and
@@ -61,6 +66,7 @@ MAX_REPLY_CHARS = 20_000  # longer replies are graded on their beginning; Discor
 # one word repeated against a 4,000-character answer took 11 s, growing with the square of the repeats).
 MAX_HITS_PER_PHRASE = 2_000  # reply words standing for one phrase's words
 MAX_CANDIDATES = 5_000  # windows kept for the selection
+LONG_PART = 3  # content words beyond which a part is a sentence, not a name
 TIME_BUDGET = 0.25  # seconds of lexical work per reply, after which the grade holds what was found
 
 __all__ = ["MAX_PHRASE_WORDS", "PreparedCard", "prepare_card"]  # prepared in .card, re-exported for callers
@@ -327,6 +333,7 @@ def _windows(
     numbers = phrase.numbers
     whole_key = phrase.whole_key
     ordered = phrase.ordered
+    one_word_term = phrase.kind == "term" and n == 1
     is_detail = phrase.kind == "detail"
     barrier_breaks = read.breaks[phrase.barrier]
     # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
@@ -389,6 +396,8 @@ def _windows(
             gap_words = content_before[end + 1] - content_before[start] - matched_content
             if gap_words > (max(1, len(best_sim) - 1) if is_detail else len(best_sim) + 1):
                 continue  # the words must stand together; a description is compact
+            if one_word_term and _in_a_long_part(start, read):
+                continue  # an example of the detail mentioned in passing ("l'eau de pluie qui descend...")
             if phrase.stop_only and not _question_word_stands_alone(card, start, read):
                 continue
             if phrase.rivals and _names_a_rival(card, phrase, start, end, read, positions_used):
@@ -415,6 +424,12 @@ def _windows(
             if shortest is not None and shortest is not strongest:
                 found.append(shortest)
     return found
+
+
+def _in_a_long_part(start: int, read: _Reply) -> bool:
+    """The token's part says more than a name: more than LONG_PART content words."""
+    first, last = read.atom_span[read.atom_of[start]]
+    return read.content_before[last + 1] - read.content_before[first] > LONG_PART
 
 
 def _in_order(position_of: dict[int, int]) -> bool:

@@ -233,7 +233,7 @@ def _gap_strength(gap: str) -> int:
         return SPACE
     if any(c in gap for c in ";.?!:•·▪◦●"):
         return HARD
-    if any(c in gap for c in ",/|&+()[]{}") or re.search(r"\s[-–—]\s|^[-–—]\s|\s[-–—]$", gap):
+    if any(c in gap for c in ",/|&+()[]{}>→⇒") or re.search(r"\s[-–—]\s|^[-–—]\s|\s[-–—]$", gap):
         return COMMA
     return SPACE  # apostrophes, hyphens inside words, emoji, quotes
 

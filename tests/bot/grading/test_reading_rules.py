@@ -96,3 +96,20 @@ def test_a_card_of_things_to_avoid_is_graded_by_meaning_part_by_part() -> None:
         AVOID, "always preparing, having a backup person", question=AVOID_QUESTION, others=COURSE
     )
     assert good.matched == []
+
+
+def test_an_example_of_a_detail_said_in_passing_names_nothing() -> None:
+    water = [
+        Item("Précipitations", "pluie, neige, grêle"),
+        Item("Infiltration", "l'eau pénètre dans le sol, nappe phréatique"),
+    ]
+    # "pluie" only qualifies the water of a sentence about something else
+    assert grade_reply(water, "l'eau de pluie qui descend dans la terre", semantic=False).matched == []
+    # as a list entry, or the point of a short part, the example names its item
+    assert grade_reply(water, "pluie, neige", semantic=False).matched == [0]
+    assert grade_reply(water, "il tombe de la pluie", semantic=False).matched == [0]
+
+
+def test_arrows_separate_the_steps_of_a_chain() -> None:
+    reply = "plants -> herbivores → carnivores ⇒ top predators"
+    assert 1 in grade_reply(FOOD_CHAIN, reply, semantic=False).matched

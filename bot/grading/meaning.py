@@ -11,7 +11,9 @@ closest to only when it clearly prefers it:
   ``MARGIN_CARD_AGREED`` when the part holds a word that item has and no other: "powder" for "Surface area:
   smaller pieces / powder"): items already credited, and items another part of the reply sits closer to, are
   no runner-up,
-- closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given),
+- closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given), unless
+  the rest of the reply names every other item of the card (it answers this card item by item) and the part is
+  not nearly another card's item,
 - for a short part holding words that several items of the card use ("données" on a card about personal
   data), still closest to that item without those words: a shared word says which card, not which item.
 A conjunction opening a part ("and adding an enzyme") is a separator and is not embedded.

@@ -130,7 +130,7 @@ def _acceptable(
         and (s1 - s2 < MARGIN_CARD_AGREED or not _has_own_word(lexical, span, best))
     ):
         return False  # a clear preference, or a weaker one that a word of that item's own confirms
-    if s_deck is not None and s1 - s_deck < deck_margin:
+    if s_deck is not None and s1 - s_deck < deck_margin and not _last_open_item(card, s2, s_deck):
         return False
     if _contradicts(lexical, span, best):
         return False  # "le bon outil" is not "Utiliser le mauvais outil", however close in meaning
@@ -144,6 +144,13 @@ def _acceptable(
     if s_deck is None:
         return s1 >= THRESHOLD_WORD_ALONE
     return s1 >= (THRESHOLD_WORD_LONG if _longest_word(lexical, span) >= LONG_WORD else THRESHOLD_WORD)
+
+
+def _last_open_item(card: _CardVectors, s2: float, s_deck: float) -> bool:
+    """Every other item of the card is named by the rest of the reply (in words, or closer to another part):
+    the reply answers this card item by item, and the part left ("proof, consistency" after the other
+    strengths) is judged on the card, unless it is nearly another card's item."""
+    return card.items > 1 and s2 < 0 and s_deck < THRESHOLD_ELSEWHERE
 
 
 def _has_own_word(lexical: LexicalResult, span: _Span, item: int) -> bool:

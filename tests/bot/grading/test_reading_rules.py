@@ -113,3 +113,27 @@ def test_an_example_of_a_detail_said_in_passing_names_nothing() -> None:
 def test_arrows_separate_the_steps_of_a_chain() -> None:
     reply = "plants -> herbivores → carnivores ⇒ top predators"
     assert 1 in grade_reply(FOOD_CHAIN, reply, semantic=False).matched
+
+
+FORCES = [
+    "Connexion: Se connecter à son univers de référence (sites spécialisés, communauté du secteur)",
+    "Preuve: Soutenir ses messages avec des preuves, de préférences externes (témoignages, presses)",
+    "Cohérence: Développer un message cohérent sur l’ensemble du web",
+    "Historique: Modeler les «traces» de son existence, pour écrire sa propre histoire sur le web.",
+]
+FORCES_QUESTION = "Les 4 forces de l’identité numérique:"
+SHIPPED_OTHERS = [
+    ["Transparence", "Partage", "Validation", "Qualité de la langue", "Fiabilité", "Implication"],
+    ["Réputation", "Expression", "Publications: Ce que je partage", "Avis: Ce que je pense", "Coordonnées"],
+    ["Veille et observation", "Création de contenus pour chaque réseau", "Interaction et partage"],
+]
+
+
+def test_a_reply_that_answers_the_card_item_by_item_is_judged_on_the_card() -> None:
+    # in English, each part names the item the others leave: the whole card is earned
+    reply = "history, connection, proof, consistency"
+    grade = grade_reply(FORCES, reply, question=FORCES_QUESTION, others=SHIPPED_OTHERS)
+    assert grade.matched == [0, 1, 2, 3]
+    # the same words alone still compete with the deck's other cards, and earn nothing here
+    alone = grade_reply(FORCES, "proof, consistency", question=FORCES_QUESTION, others=SHIPPED_OTHERS)
+    assert alone.matched == []

@@ -372,9 +372,9 @@ def _decide(
             open_items[best] = -1.0
             open_items[sorted(claims[index] - {best})] = -1.0
             s2 = float(open_items.max()) if card.items > 1 else -1.0
-            if not _acceptable(span, s1, s2, decks[index], best, thresholds[index], card, lexical):
-                continue
             rest = rests[index] if index < len(rests) else None
+            if not _acceptable(span, s1, s2, decks[index], best, thresholds[index], card, lexical, rest):
+                continue
             if rest is not None and not _rest_agrees(rest, card, best, taken_items):
                 continue
             options.append((s1, best, span))

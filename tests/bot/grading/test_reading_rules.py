@@ -137,3 +137,27 @@ def test_a_reply_that_answers_the_card_item_by_item_is_judged_on_the_card() -> N
     # the same words alone still compete with the deck's other cards, and earn nothing here
     alone = grade_reply(FORCES, "proof, consistency", question=FORCES_QUESTION, others=SHIPPED_OTHERS)
     assert alone.matched == []
+
+
+TOOLS = [
+    "Outils de veille",
+    "Google analytics",
+    "Radian 6",
+    "Stats Facebook",
+    "Nb de followers",
+    "Nb de visionnements",
+    "Nb de vue et de RT",
+]
+TOOLS_OTHERS = [
+    ["Transparence", "Partage", "Validation"],
+    ["Veille et observation", "Interaction et partage"],
+]
+
+
+def test_a_key_said_in_the_other_language_after_its_shared_first_word_is_the_same_name() -> None:
+    # "abonnés" says "followers": the same name; "likes" says nothing of the card, "Ads" is another name
+    grade = grade_reply(TOOLS, "nombre d'abonnés, Google Analytics", others=TOOLS_OTHERS)
+    assert grade.matched == [1, 4]
+    assert grade.credit_for(4) is not None and grade.credit_for(4).via == "meaning"
+    assert grade_reply(TOOLS, "nombre de likes", others=TOOLS_OTHERS).matched == []
+    assert grade_reply(TOOLS, "Google Ads", others=TOOLS_OTHERS).matched == []

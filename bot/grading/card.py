@@ -19,7 +19,19 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..decks.model import Item
-from .text import COMMA, CONJ, ELISIONS, HARD, NEGATIONS, OPPOSITES, STOP_WORDS, fold, phrase_tokens, stems
+from .text import (
+    COMMA,
+    CONJ,
+    ELISIONS,
+    HARD,
+    INTERROGATIVES,
+    NEGATIONS,
+    OPPOSITES,
+    STOP_WORDS,
+    fold,
+    phrase_tokens,
+    stems,
+)
 
 INITIALS_MATCH = 0.9  # a word of a key stood for by its initial in capitals ("LT" for "long terme")
 WEAK_MATCH = 0.8  # a similarity good enough for a name, not for a word of a long description
@@ -156,6 +168,9 @@ class PreparedCard:
         found = {}
         if norm in self.vocabulary:
             found[norm] = 1.0
+        for other in INTERROGATIVES.get(norm, ()):
+            if other in self.vocabulary:  # "who" for the item "Qui", "où" for "Where"
+                found.setdefault(other, 0.95)
         if not stop and len(norm) >= 3 and not norm.isdigit():
             for stem in stems(norm):
                 for word in self._stem_index.get(stem, ()):

@@ -151,6 +151,12 @@ _NOT_ONLY = frozenset({"only", "just", "juste", "seulement", "que", "uniquement"
 _CONTRACTED = frozenset({"don", "doesn", "didn", "isn", "aren", "wasn", "weren", "can", "couldn", "wouldn",
                          "shouldn", "won", "haven", "hasn", "hadn", "mustn"})  # fmt: skip
 _BUT = frozenset({"mais", "but"})
+# The question words in the other language: "who, what, where, how" answer a card of "Qui, Quoi, Où, Comment".
+_INTERROGATIVE_PAIRS = [("qui", "who"), ("quoi", "what"), ("ou", "where"), ("comment", "how"),
+                        ("quand", "when"), ("pourquoi", "why")]  # fmt: skip
+INTERROGATIVES: dict[str, tuple[str, ...]] = {
+    word: (other,) for pair in _INTERROGATIVE_PAIRS for word, other in (pair, pair[::-1])
+}
 # "dire non", "vote no": after a verb of saying or voting, "non" is the word said, not a negation.
 _SAID = frozenset({"non", "no"})
 _SAYING = frozenset({"dire", "dit", "dis", "disent", "disait", "repond", "repondre", "repondent", "repondu",

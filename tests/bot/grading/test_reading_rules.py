@@ -161,3 +161,18 @@ def test_a_key_said_in_the_other_language_after_its_shared_first_word_is_the_sam
     assert grade.credit_for(4) is not None and grade.credit_for(4).via == "meaning"
     assert grade_reply(TOOLS, "nombre de likes", others=TOOLS_OTHERS).matched == []
     assert grade_reply(TOOLS, "Google Ads", others=TOOLS_OTHERS).matched == []
+
+
+EDITORIAL = [
+    "Qui: Qui publie et à qui l’on s’adresse.",
+    "Quoi: Quels sujets.",
+    "Où: Sur quels réseaux.",
+    "Comment",
+]
+
+
+def test_question_words_in_the_other_language_answer_a_card_of_question_words() -> None:
+    assert grade_reply(EDITORIAL, "who, what, where, how").matched == [0, 1, 2, 3]
+    assert grade_reply(["Who", "Where", "Why"], "qui? où?").matched == [0, 1]
+    # inside a sentence, a question word is a pronoun, not an answer
+    assert grade_reply(EDITORIAL, "I don't know how to answer that").matched == []

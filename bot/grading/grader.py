@@ -184,7 +184,7 @@ def grade_lexical(
         found = phrase_hits_cache.get(token.norm)
         if found is None:
             found = card.phrase_hits(token.norm, token.stop)
-        if not found and 2 <= token.end - token.start <= 4:
+        if not found and not token.stop and 2 <= token.end - token.start <= 4:
             raw = read.text[token.start : token.end]
             if raw.isupper() and raw.isalpha():  # "LT" for "long terme", "GM" for "Guerre mondiale"
                 found = card.initials_hits(token.norm)
@@ -354,7 +354,6 @@ def _windows(
         at = bisect.bisect_right(barrier_breaks, start)
         limit = min(barrier_breaks[at] if at < len(barrier_breaks) else size, start + max_span + 1)
         best_sim: dict[int, float] = {}
-        position_of: dict[int, int] = {}  # for an ordered phrase: where each of its words was found
         positions_used: set[int] = set()
         matched_weight = similarity_sum = weighted_similarity = 0.0
         matched_content = counted_words = named_words = 0
@@ -377,8 +376,6 @@ def _windows(
             similarity_sum += similarity - previous
             weighted_similarity += weights[w_index] * (similarity - previous)
             best_sim[w_index] = similarity
-            if ordered:
-                position_of[w_index] = position
             if position not in positions_used:
                 positions_used.add(position)
                 matched_content += not tokens[position].stop
@@ -389,7 +386,7 @@ def _windows(
                 or (whole_key and matched_weight >= need_weight and _holds_whole_key(phrase, best_sim))
             ):
                 continue
-            if ordered and not _in_order(position_of):
+            if ordered and not _in_order(hits, first, end, best_sim):
                 continue  # a term's words in another order say something else
             if numbers and not named_words:
                 continue  # only the numbers of an item among several with numbers
@@ -432,8 +429,15 @@ def _in_a_long_part(start: int, read: _Reply) -> bool:
     return read.content_before[last + 1] - read.content_before[first] > LONG_PART
 
 
-def _in_order(position_of: dict[int, int]) -> bool:
-    """The phrase's words found were said in the phrase's order."""
+def _in_order(hits: list[tuple[int, int, float]], first: int, end: int, best_sim: dict[int, float]) -> bool:
+    """The phrase's words found in the window (``hits[first:]`` up to token ``end``) were said in the phrase's
+    order (checked only when an ordered phrase's window is accepted, off the hot loop)."""
+    position_of: dict[int, int] = {}
+    for position, w_index, similarity in hits[first:]:
+        if position > end:
+            break
+        if w_index not in position_of and similarity >= best_sim[w_index]:
+            position_of[w_index] = position
     positions = [position_of[w] for w in sorted(position_of)]
     return all(a < b for a, b in pairwise(positions))
 

@@ -354,11 +354,13 @@ def scope_negations(tokens: list[Token], gaps: list[int]) -> tuple[list[Token], 
     for index, token in enumerate(out):
         if token.norm == "t" and index and out[index - 1].norm in _CONTRACTED and gaps[index] == SPACE:
             out[index] = token._replace(norm="not", stop=True)
-    for index, token in enumerate(out[:-1]):
-        if token.norm in NEGATIONS and out[index + 1].norm in _NOT_ONLY and gaps[index + 1] < COMMA:
-            out[index] = token._replace(norm=f"~{token.norm}", stop=True)
+    last = len(out) - 1
     for index, token in enumerate(out):
-        if token.norm in _SAID and index and out[index - 1].norm in _SAYING and gaps[index] < COMMA:
+        if token.norm not in NEGATIONS:
+            continue
+        not_only = index < last and out[index + 1].norm in _NOT_ONLY and gaps[index + 1] < COMMA
+        said = token.norm in _SAID and index and out[index - 1].norm in _SAYING and gaps[index] < COMMA
+        if not_only or said:
             out[index] = token._replace(norm=f"~{token.norm}", stop=True)
     excluded = [False] * len(out)
     active = False

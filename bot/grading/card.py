@@ -141,20 +141,16 @@ class PreparedCard:
 
     def initials_hits(self, norm: str) -> tuple[tuple[int, int, float], ...]:
         """A word typed in capitals that spells the initials of consecutive words of a key or an alias ("LT"
-        for "Engagement à long terme", "GM" for "Première Guerre mondiale") stands for those words."""
+        for "Engagement à long terme", "GM" for "Première Guerre mondiale") stands for those words; the last
+        of them, when it is a short acronym itself, may be given whole ("RER" for "Rough ER")."""
         found = self._initials.get(norm)
         if found is None:
             hits: list[tuple[int, int, float]] = []
-            size = len(norm)
             for p_index, phrase in enumerate(self.phrases):
-                words = phrase.words
-                if phrase.kind not in ("answer", "alias") or len(words) < size:
-                    continue
-                for first in range(len(words) - size + 1):
-                    run = words[first : first + size]
-                    if all(w[0] == letter and not w.isdigit() for w, letter in zip(run, norm, strict=True)):
-                        hits.extend((p_index, first + k, INITIALS_MATCH) for k in range(size))
-                        break
+                if phrase.kind in ("answer", "alias"):
+                    run = _initials_run(phrase.words, norm)
+                    if run is not None:
+                        hits.extend((p_index, w_index, INITIALS_MATCH) for w_index in run)
             found = tuple(hits)
             if len(self._initials) < 50_000:
                 self._initials[norm] = found
@@ -233,6 +229,23 @@ class PreparedCard:
         if len(self._lookups) < 50_000:
             self._lookups[norm] = found
         return found
+
+
+def _initials_run(words: Sequence[str], letters: str) -> range | None:
+    """The consecutive ``words`` whose initials spell ``letters`` (the last word may be given whole when it
+    has at most three letters: "rer" for "rough er"), or None."""
+    for first in range(len(words)):
+        for index in range(first, min(len(words), first + len(letters))):
+            word, at = words[index], index - first
+            if word.isdigit():
+                break
+            if index > first and len(word) <= 3 and letters[at:] == word:
+                return range(first, index + 1)
+            if word[0] != letters[at]:
+                break
+            if at + 1 == len(letters):
+                return range(first, index + 1) if index > first else None
+    return None
 
 
 _SKELETON = re.compile(r"[b-df-hj-np-tv-xz]{3,5}")  # three to five letters, no vowel

@@ -69,6 +69,13 @@ def test_initials_in_capitals_stand_for_the_words_of_a_key() -> None:
     assert grade_reply(CONSCRIPTION, "la gm").matched == []
 
 
+def test_initials_may_end_with_a_short_acronym_of_the_key_given_whole() -> None:
+    organelles = ["Nucleus", "Mitochondria", "Rough ER", "Smooth ER", "Golgi apparatus"]
+    assert grade_reply(organelles, "nucleus, RER, SER", semantic=False).matched == [0, 2, 3]
+    assert grade_reply(organelles, "the MA", semantic=False).matched == []
+    assert grade_reply(organelles, "XER, ER", semantic=False).matched == []
+
+
 def test_an_ordinal_in_figures_or_in_other_words_is_the_same_ordinal() -> None:
     assert grade_reply(CONSCRIPTION, "la Deuxième Guerre mondiale").matched == [3]
     assert grade_reply(CONSCRIPTION, "2e Guerre mondiale, 1re Guerre mondiale").matched == [0, 3]

@@ -19,8 +19,21 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..decks.model import Item
-from .text import COMMA, CONJ, ELISIONS, HARD, NEGATIONS, OPPOSITES, STOP_WORDS, fold, phrase_tokens, stems
+from .text import (
+    COMMA,
+    CONJ,
+    ELISIONS,
+    HARD,
+    INTERROGATIVES,
+    NEGATIONS,
+    OPPOSITES,
+    STOP_WORDS,
+    fold,
+    phrase_tokens,
+    stems,
+)
 
+INITIALS_MATCH = 0.9  # a word of a key stood for by its initial in capitals ("LT" for "long terme")
 WEAK_MATCH = 0.8  # a similarity good enough for a name, not for a word of a long description
 # Words of one phrase that matching reads; a key or a detail says it in fewer (and a hostile 700-character
 # item of one word repeated is one word: see _phrase_words).
@@ -38,6 +51,7 @@ _NEGATIVE_CUES = NEGATIONS | {
 _AVOIDANCE_QUESTION = re.compile(
     r"\b(?:[ée]vit|avoid|erreurs?|mistakes?|pi[èe]ges?|à ne pas|not to)\w*", re.I
 )
+_ORDERED_KINDS = ("term",)
 _NO_CREDIT_PHRASE_WORDS = STOP_WORDS - {"qui", "quoi", "ou", "comment", "quand", "pourquoi"}
 
 
@@ -65,6 +79,9 @@ class _Phrase:
     # A key of two or more words (numbers aside) that a window holds whole names its item even when its words
     # repeat the question ("Acte constitutionnel" for "Quelles lois constitutionnelles..."): how many, or 0.
     whole_key: int = 0
+    # A term of a detail said in two or more words ("mangent les autres carnivores") is found in its order:
+    # "carnivores qui mangent" says who eats, not who is eaten.
+    ordered: bool = False
 
 
 def _split_item(item: str | Item) -> Item:
@@ -91,6 +108,7 @@ class PreparedCard:
     _stem_keys: list[str] = field(default_factory=list)
     _lookups: dict[str, dict[str, float]] = field(default_factory=dict)
     _phrase_hits: dict[str, tuple[tuple[int, int, float], ...]] = field(default_factory=dict)
+    _initials: dict[str, tuple[tuple[int, int, float], ...]] = field(default_factory=dict)
     slots: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # word -> (phrase, word index)
     question_words: frozenset[str] = frozenset()  # words of "Qui", "Où"-like items
     question: str = ""
@@ -121,6 +139,23 @@ class PreparedCard:
                 self._phrase_hits[norm] = found
         return found
 
+    def initials_hits(self, norm: str) -> tuple[tuple[int, int, float], ...]:
+        """A word typed in capitals that spells the initials of consecutive words of a key or an alias ("LT"
+        for "Engagement à long terme", "GM" for "Première Guerre mondiale") stands for those words; the last
+        of them, when it is a short acronym itself, may be given whole ("RER" for "Rough ER")."""
+        found = self._initials.get(norm)
+        if found is None:
+            hits: list[tuple[int, int, float]] = []
+            for p_index, phrase in enumerate(self.phrases):
+                if phrase.kind in ("answer", "alias"):
+                    run = _initials_run(phrase.words, norm)
+                    if run is not None:
+                        hits.extend((p_index, w_index, INITIALS_MATCH) for w_index in run)
+            found = tuple(hits)
+            if len(self._initials) < 50_000:
+                self._initials[norm] = found
+        return found
+
     def similar_words(self, norm: str, stop: bool) -> dict[str, float]:
         """Words of this card's phrases that ``norm`` stands for, with a similarity in (0, 1]."""
         found = self._lookups.get(norm)
@@ -129,6 +164,9 @@ class PreparedCard:
         found = {}
         if norm in self.vocabulary:
             found[norm] = 1.0
+        for other in INTERROGATIVES.get(norm, ()):
+            if other in self.vocabulary:  # "who" for the item "Qui", "où" for "Where"
+                found.setdefault(other, 0.95)
         if not stop and len(norm) >= 3 and not norm.isdigit():
             for stem in stems(norm):
                 for word in self._stem_index.get(stem, ()):
@@ -193,6 +231,23 @@ class PreparedCard:
         return found
 
 
+def _initials_run(words: Sequence[str], letters: str) -> range | None:
+    """The consecutive ``words`` whose initials spell ``letters`` (the last word may be given whole when it
+    has at most three letters: "rer" for "rough er"), or None."""
+    for first in range(len(words)):
+        for index in range(first, min(len(words), first + len(letters))):
+            word, at = words[index], index - first
+            if word.isdigit():
+                break
+            if index > first and len(word) <= 3 and letters[at:] == word:
+                return range(first, index + 1)
+            if word[0] != letters[at]:
+                break
+            if at + 1 == len(letters):
+                return range(first, index + 1) if index > first else None
+    return None
+
+
 _SKELETON = re.compile(r"[b-df-hj-np-tv-xz]{3,5}")  # three to five letters, no vowel
 
 
@@ -212,7 +267,9 @@ def is_negative_phrase(words: Sequence[str]) -> bool:
 
 
 _ACRONYM = re.compile(r"\(([^\W\d_][\w.-]{0,9})\)")  # "Kilobyte (KB)", "... vie privée (EFVP)"
-_TERM_SPLIT = re.compile(r"[,;()\[\]/=]|\s-+>?\s|\s(?:or|ou)\s")
+# An arrow joins its two sides into one term: "liquid -> vapour" is a change, "A + BC -> AC + B" an equation,
+# neither side alone a name of the item.
+_TERM_SPLIT = re.compile(r"[,;()\[\]/=]|\s-+\s|\s(?:or|ou)\s")
 
 
 def _detail_terms(detail: str) -> list[str]:
@@ -320,6 +377,7 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
                 index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites,
                 need_count, need_weight, counted, may_name_alone,
                 tuple(w.isdigit() for w in words) if numbered_items >= 2 else (), frozenset(), whole_key,
+                kind in _ORDERED_KINDS and len(words) >= 2,
             )
         )  # fmt: skip
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")

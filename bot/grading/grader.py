@@ -17,8 +17,13 @@ How it judges (the README tells teachers the same):
   (never for a definition). Aliases of one or two words must be found whole.
   Numbers alone name no item when several items carry numbers. A key is not credited when the word a
   near-neighbour's key says next to the shared one stands beside it ("droit à la vie privée").
+  A term of a detail is found in its order ("carnivores qui mangent" is not "mangent les autres carnivores"),
+  an arrow joins a detail's two sides into one term ("liquid -> vapour"), and a one-word term (an example:
+  "pluie" of "pluie, neige, grêle") names its item in a list entry or a short part, not in passing in a
+  sentence. Initials in capitals stand for consecutive words of a key ("engagement LT", "1re GM"), ordinals
+  in figures for ordinal words, and "non" said or voted ("dit non") negates nothing.
 - Windows never cross a hard break (line, bullet, sentence end); short phrases never cross a comma or an "et"
-  (spoilers side by side, "||a|| ||b||", are separated as by a comma).
+  (spoilers side by side, "||a|| ||b||", are separated as by a comma; so are arrows, "plants -> herbivores").
 - Each window credits at most one item and each item is credited once (best windows first, a key or an
   alias before a detail at equal strength, then swaps that credit more items).
 - An item named only to be rejected ("pas la transparence", "sauf le recrutement", "all of them except X and
@@ -41,6 +46,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..decks.model import Item
 from . import semantic as _semantic
@@ -60,6 +66,7 @@ MAX_REPLY_CHARS = 20_000  # longer replies are graded on their beginning; Discor
 # one word repeated against a 4,000-character answer took 11 s, growing with the square of the repeats).
 MAX_HITS_PER_PHRASE = 2_000  # reply words standing for one phrase's words
 MAX_CANDIDATES = 5_000  # windows kept for the selection
+LONG_PART = 3  # content words beyond which a part is a sentence, not a name
 TIME_BUDGET = 0.25  # seconds of lexical work per reply, after which the grade holds what was found
 
 __all__ = ["MAX_PHRASE_WORDS", "PreparedCard", "prepare_card"]  # prepared in .card, re-exported for callers
@@ -177,6 +184,10 @@ def grade_lexical(
         found = phrase_hits_cache.get(token.norm)
         if found is None:
             found = card.phrase_hits(token.norm, token.stop)
+        if not found and not token.stop and 2 <= token.end - token.start <= 4:
+            raw = read.text[token.start : token.end]
+            if raw.isupper() and raw.isalpha():  # "LT" for "long terme", "GM" for "Guerre mondiale"
+                found = card.initials_hits(token.norm)
         for p_index, w_index, similarity in found:
             hits_by_phrase.setdefault(p_index, []).append((position, w_index, similarity))
     for hits in hits_by_phrase.values():
@@ -321,6 +332,8 @@ def _windows(
     counted = phrase.counted
     numbers = phrase.numbers
     whole_key = phrase.whole_key
+    ordered = phrase.ordered
+    one_word_term = phrase.kind == "term" and n == 1
     is_detail = phrase.kind == "detail"
     barrier_breaks = read.breaks[phrase.barrier]
     # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
@@ -373,11 +386,15 @@ def _windows(
                 or (whole_key and matched_weight >= need_weight and _holds_whole_key(phrase, best_sim))
             ):
                 continue
+            if ordered and not _in_order(hits, first, end, best_sim):
+                continue  # a term's words in another order say something else
             if numbers and not named_words:
                 continue  # only the numbers of an item among several with numbers
             gap_words = content_before[end + 1] - content_before[start] - matched_content
             if gap_words > (max(1, len(best_sim) - 1) if is_detail else len(best_sim) + 1):
                 continue  # the words must stand together; a description is compact
+            if one_word_term and _in_a_long_part(start, read):
+                continue  # an example of the detail mentioned in passing ("l'eau de pluie qui descend...")
             if phrase.stop_only and not _question_word_stands_alone(card, start, read):
                 continue
             if phrase.rivals and _names_a_rival(card, phrase, start, end, read, positions_used):
@@ -404,6 +421,25 @@ def _windows(
             if shortest is not None and shortest is not strongest:
                 found.append(shortest)
     return found
+
+
+def _in_a_long_part(start: int, read: _Reply) -> bool:
+    """The token's part says more than a name: more than LONG_PART content words."""
+    first, last = read.atom_span[read.atom_of[start]]
+    return read.content_before[last + 1] - read.content_before[first] > LONG_PART
+
+
+def _in_order(hits: list[tuple[int, int, float]], first: int, end: int, best_sim: dict[int, float]) -> bool:
+    """The phrase's words found in the window (``hits[first:]`` up to token ``end``) were said in the phrase's
+    order (checked only when an ordered phrase's window is accepted, off the hot loop)."""
+    position_of: dict[int, int] = {}
+    for position, w_index, similarity in hits[first:]:
+        if position > end:
+            break
+        if w_index not in position_of and similarity >= best_sim[w_index]:
+            position_of[w_index] = position
+    positions = [position_of[w] for w in sorted(position_of)]
+    return all(a < b for a, b in pairwise(positions))
 
 
 def _names_the_whole_part(

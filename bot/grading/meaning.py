@@ -11,7 +11,9 @@ closest to only when it clearly prefers it:
   ``MARGIN_CARD_AGREED`` when the part holds a word that item has and no other: "powder" for "Surface area:
   smaller pieces / powder"): items already credited, and items another part of the reply sits closer to, are
   no runner-up,
-- closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given),
+- closer to it than to any item of the deck's other cards (``MARGIN_DECK``, when ``others`` is given), unless
+  the rest of the reply names every other item of the card (it answers this card item by item) and the part is
+  not nearly another card's item,
 - for a short part holding words that several items of the card use ("données" on a card about personal
   data), still closest to that item without those words: a shared word says which card, not which item.
 A conjunction opening a part ("and adding an enzyme") is a separator and is not embedded.
@@ -20,7 +22,9 @@ The lexical rules apply to these credits too: a part whose every word the lexica
 earns nothing by meaning, unless those words belong to that item alone and were refused only for their form
 ("connection" for "Connexion", "décimal" for "Float: decimal numbers"); a part with a negation earns nothing
 by meaning (the model does not read "not") unless the item holds a negation too and the part does not name it
-in words, nor does any part on a card of things to avoid; one part credits one item, an item is credited once
+in words (on a card of things to avoid, a part with a negation may earn only a "ne pas" item, and a part
+without one only an item without one: "talking only about yourself", "having no backup person"; elsewhere a
+whole sentence with a negation is left to words); one part credits one item, an item is credited once
 (an item already credited in words is not credited again, and a part closest to it earns nothing), and the
 parts that earn nothing still count for the anti-spray rule. A one-item card (a definition) is also compared
 on the whole reply; a part that only repeats the question's words (the term to define) earns nothing.
@@ -151,7 +155,7 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
     """The parts of one reply to compare by meaning: free parts, and runs of them within a sentence."""
     read = lexical.read
     card = lexical.card
-    if read is None or card.avoidance or len(lexical.credited) == lexical.total:
+    if read is None or len(lexical.credited) == lexical.total:
         return []
     question_stems = _question_stems(card)
     if lexical.total == 1 and _is_definition(card):
@@ -163,7 +167,9 @@ def _spans(index: int, lexical: LexicalResult) -> list[_Span]:
         # on ("pas accepter la critique, les commentaires négatifs faut les supprimer"). A part holding the
         # negation itself may still say an item that holds one ("jamais réutiliser le même mot de passe" for
         # "Never reuse passwords", "sans lui faire de mal ni de bien" for "n'y gagne rien et n'y perd rien").
-        negated = _negated_sentences(read)
+        # On a card of things to avoid, negation is the expected form and each part says its own: a part is
+        # negated by the words it holds ("having no backup person"), its neighbours are not.
+        negated = _negated_parts(read) if card.avoidance else _negated_sentences(read)
         if _negated_items(card.items):
             spans = [
                 _Span(index, a, a, _quote(read, a, a), negated=True)
@@ -237,6 +243,16 @@ def _negated_sentences(read: _Reply) -> list[bool]:
         sentence_of.append(sentence)
     negated = {sentence_of[read.atom_of[i]] for i, token in enumerate(read.tokens) if token.norm in _NEGATIVE}
     return [s in negated for s in sentence_of]
+
+
+def _negated_parts(read: _Reply) -> list[bool]:
+    """For each part, whether it holds a negation or lies in the scope of an exclusion ("sauf", "except")."""
+    tokens, excluded = read.tokens, read.excluded
+    return [
+        any(t.norm in _NEGATIVE for t in tokens[first : last + 1])
+        or bool(excluded and any(excluded[first : last + 1]))
+        for first, last in read.atom_span
+    ]
 
 
 @lru_cache(maxsize=1024)
@@ -356,9 +372,9 @@ def _decide(
             open_items[best] = -1.0
             open_items[sorted(claims[index] - {best})] = -1.0
             s2 = float(open_items.max()) if card.items > 1 else -1.0
-            if not _acceptable(span, s1, s2, decks[index], best, thresholds[index], card, lexical):
-                continue
             rest = rests[index] if index < len(rests) else None
+            if not _acceptable(span, s1, s2, decks[index], best, thresholds[index], card, lexical, rest):
+                continue
             if rest is not None and not _rest_agrees(rest, card, best, taken_items):
                 continue
             options.append((s1, best, span))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import semantic as sem
 from .card import _NEGATIVE_CUES
 from .grader import LexicalResult
 from .text import CONJUNCTIONS, NEGATIONS
@@ -35,6 +36,7 @@ SHORT_PART_WORDS = 3  # a part of up to this many content words is a name, judge
 MAX_SPAN_ATOMS = 4  # runs of up to this many consecutive parts are compared as one
 MAX_SPANS_PER_REPLY = 12  # bounds the model's work on a long reply
 MAX_ATOMS_PER_REPLY = 12
+SAME_NAME = 0.5  # a part's words beside a key's first word that say the key's other words (a translation)
 SAME_WORD = 0.95  # a reply word this close to a card's word (the word, or its stem) is that word
 _NEGATIVE = NEGATIONS | _NEGATIVE_CUES
 
@@ -114,8 +116,11 @@ def _acceptable(
     threshold: float,
     card: _CardVectors,
     lexical: LexicalResult,
+    rest: np.ndarray | None = None,
 ) -> bool:
-    """The rules every credit by meaning passes: similar enough, clearly preferred, not refused in words."""
+    """The rules every credit by meaning passes: similar enough, clearly preferred, not refused in words.
+
+    ``rest``: the vector of the part without the words several items share (see :func:`_rest`)."""
     deck_margin = DEFINITION_MARGIN_DECK if span.whole else MARGIN_DECK
     if s1 < threshold:
         return False
@@ -130,11 +135,13 @@ def _acceptable(
         and (s1 - s2 < MARGIN_CARD_AGREED or not _has_own_word(lexical, span, best))
     ):
         return False  # a clear preference, or a weaker one that a word of that item's own confirms
-    if s_deck is not None and s1 - s_deck < deck_margin:
+    if s_deck is not None and s1 - s_deck < deck_margin and not _last_open_item(card, s2, s_deck):
         return False
     if _contradicts(lexical, span, best):
         return False  # "le bon outil" is not "Utiliser le mauvais outil", however close in meaning
     shared, words = _shared_words(lexical, span, best)
+    if shared == words and rest is not None and _rest_says_the_key(lexical, best, rest):
+        shared, words = _shared_words(lexical, span, best, same_first=False)
     refused_in_words = shared == words and not _words_of_its_own(lexical, span, best)
     if shared and (refused_in_words or s1 < THRESHOLD_SHARED):
         return False  # every word was judged in words, or a near-neighbour's name must be closer still
@@ -144,6 +151,13 @@ def _acceptable(
     if s_deck is None:
         return s1 >= THRESHOLD_WORD_ALONE
     return s1 >= (THRESHOLD_WORD_LONG if _longest_word(lexical, span) >= LONG_WORD else THRESHOLD_WORD)
+
+
+def _last_open_item(card: _CardVectors, s2: float, s_deck: float) -> bool:
+    """Every other item of the card is named by the rest of the reply (in words, or closer to another part):
+    the reply answers this card item by item, and the part left ("proof, consistency" after the other
+    strengths) is judged on the card, unless it is nearly another card's item."""
+    return card.items > 1 and s2 < 0 and s_deck < THRESHOLD_ELSEWHERE
 
 
 def _has_own_word(lexical: LexicalResult, span: _Span, item: int) -> bool:
@@ -214,15 +228,27 @@ def _contradicts(lexical: LexicalResult, span: _Span, item: int) -> bool:
     return any(t.norm in opposites for t in read.tokens[start : end + 1])
 
 
+def _rest_says_the_key(lexical: LexicalResult, item: int, rest: np.ndarray) -> bool:
+    """The part's words beside the shared one say what the key's words beside its first one say, in other
+    words or the other language ("nombre d'abonnés" for "Nb de followers"): the same name, not another one
+    ("Google Ads" is not "Google Analytics")."""
+    _first, _space, others = lexical.card.items[item].answer.strip().partition(" ")
+    if not others:
+        return False
+    vectors = sem.deck_vectors([others])
+    return len(vectors) == 1 and float(vectors[0] @ rest) >= SAME_NAME
+
+
 def _shared_words(
-    lexical: LexicalResult, span: _Span, item: int, *, any_length: bool = False
+    lexical: LexicalResult, span: _Span, item: int, *, any_length: bool = False, same_first: bool = True
 ) -> tuple[int, int]:
     """(content words of a short part that the item has in words, content words): (0, 0) for a long part.
 
     The lexical stage saw those words and judged them not enough: "accepter" alone for "Accepter la
     critique" (a generic word) is every word shared. A part that opens with the item's first word and goes
     on with words of its own is another name ("Google Ads" for "Google Analytics", "Louis Riel" for
-    "Louis-Joseph Papineau"): reported as every word shared too.
+    "Louis-Joseph Papineau"): reported as every word shared too, unless ``same_first`` is off (the caller
+    found that its other words say the key's other words: see :func:`_rest_says_the_key`).
     """
     read = lexical.read
     assert read is not None
@@ -236,8 +262,10 @@ def _shared_words(
         [(p, w) for p, w, _s in card.phrase_hits(t.norm, t.stop) if phrases[p].item == item] for t in content
     ]
     shared = sum(bool(h) for h in hits)
-    if 0 < shared < len(content) and any(
-        phrases[p].kind == "answer" and w == 0 and len(phrases[p].words) >= 2 for p, w in hits[0]
+    if (
+        same_first
+        and 0 < shared < len(content)
+        and any(phrases[p].kind == "answer" and w == 0 and len(phrases[p].words) >= 2 for p, w in hits[0])
     ):
         return len(content), len(content)  # the same first name, another name
     return shared, len(content)

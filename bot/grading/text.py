@@ -151,6 +151,17 @@ _NOT_ONLY = frozenset({"only", "just", "juste", "seulement", "que", "uniquement"
 _CONTRACTED = frozenset({"don", "doesn", "didn", "isn", "aren", "wasn", "weren", "can", "couldn", "wouldn",
                          "shouldn", "won", "haven", "hasn", "hadn", "mustn"})  # fmt: skip
 _BUT = frozenset({"mais", "but"})
+# The question words in the other language: "who, what, where, how" answer a card of "Qui, Quoi, Où, Comment".
+_INTERROGATIVE_PAIRS = [("qui", "who"), ("quoi", "what"), ("ou", "where"), ("comment", "how"),
+                        ("quand", "when"), ("pourquoi", "why")]  # fmt: skip
+INTERROGATIVES: dict[str, tuple[str, ...]] = {
+    word: (other,) for pair in _INTERROGATIVE_PAIRS for word, other in (pair, pair[::-1])
+}
+# "dire non", "vote no": after a verb of saying or voting, "non" is the word said, not a negation.
+_SAID = frozenset({"non", "no"})
+_SAYING = frozenset({"dire", "dit", "dis", "disent", "disait", "repond", "repondre", "repondent", "repondu",
+                     "vote", "voter", "votent", "votes", "say", "says", "said", "saying", "answer",
+                     "answers", "answered", "voted", "voting"})  # fmt: skip
 # Words that join two list items in speech; with content on both sides they separate parts like a comma.
 CONJUNCTIONS = frozenset({"et", "pis", "puis", "ou", "mais", "and", "or", "but"})
 # Opposites that turn an item into its contrary: "le bon outil" is not "le mauvais outil".
@@ -173,7 +184,17 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "tjrs": ("toujours",), "pr": ("pour",), "ac": ("avec",), "avc": ("avec",), "infos": ("informations",),
     "info": ("information",), "pub": ("publicite",), "pubs": ("publicites",), "ajd": ("aujourd", "hui"),
     "dev": ("developpement",), "mgmt": ("management",), "mngr": ("manager",), "ppl": ("people",),
+    "deuxieme": ("second",), "deuxiemes": ("seconds",),
 }  # fmt: skip
+# Ordinals in figures are the ordinal words ("1re", "2e", "2nd": "Première", "Seconde", "Second"); "deuxième"
+# and "second(e)" are one ordinal, read as "second".
+_ORDINALS: dict[str, str] = {
+    "1er": "premier", "1re": "premiere", "1ere": "premiere", "1st": "first",
+    "2e": "second", "2eme": "second", "2nd": "second", "2de": "seconde",
+    "3e": "troisieme", "3eme": "troisieme", "3rd": "third",
+    "4e": "quatrieme", "4eme": "quatrieme", "4th": "fourth",
+}  # fmt: skip
+_ORDINAL = re.compile(r"(?<![\w])\d(?:er|re|ere|e|eme|de|st|nd|rd|th)\b", re.I)
 
 _FR_STEMMER = snowballstemmer.stemmer("french")
 _EN_STEMMER = snowballstemmer.stemmer("english")
@@ -218,7 +239,7 @@ def _gap_strength(gap: str) -> int:
         return SPACE
     if any(c in gap for c in ";.?!:•·▪◦●"):
         return HARD
-    if any(c in gap for c in ",/|&+()[]{}") or re.search(r"\s[-–—]\s|^[-–—]\s|\s[-–—]$", gap):
+    if any(c in gap for c in ",/|&+()[]{}>→⇒") or re.search(r"\s[-–—]\s|^[-–—]\s|\s[-–—]$", gap):
         return COMMA
     return SPACE  # apostrophes, hyphens inside words, emoji, quotes
 
@@ -284,6 +305,9 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
 def _word_forms(raw: str) -> tuple[tuple[str, bool, bool], ...]:
     """(folded word, is a stop word, may join list items) for each word ``raw`` stands for."""
     if not (raw.isalpha() or raw.isdigit()):
+        ordinal = _ORDINALS.get(fold(raw)) if len(raw) <= 4 and raw[0].isdigit() else None
+        if ordinal is not None:
+            return ((ordinal, False, False),)
         return tuple(form for piece in _WORD.findall(raw) for form in _word_forms(piece))
     norm = fold(raw)
     if norm == "ou" and raw.lower() == "où":
@@ -330,8 +354,13 @@ def scope_negations(tokens: list[Token], gaps: list[int]) -> tuple[list[Token], 
     for index, token in enumerate(out):
         if token.norm == "t" and index and out[index - 1].norm in _CONTRACTED and gaps[index] == SPACE:
             out[index] = token._replace(norm="not", stop=True)
-    for index, token in enumerate(out[:-1]):
-        if token.norm in NEGATIONS and out[index + 1].norm in _NOT_ONLY and gaps[index + 1] < COMMA:
+    last = len(out) - 1
+    for index, token in enumerate(out):
+        if token.norm not in NEGATIONS:
+            continue
+        not_only = index < last and out[index + 1].norm in _NOT_ONLY and gaps[index + 1] < COMMA
+        said = token.norm in _SAID and index and out[index - 1].norm in _SAYING and gaps[index] < COMMA
+        if not_only or said:
             out[index] = token._replace(norm=f"~{token.norm}", stop=True)
     excluded = [False] * len(out)
     active = False
@@ -358,7 +387,10 @@ def phrase_tokens(text: str) -> list[str]:
     words: list[str] = []
     if "-" in text:  # "yes-or-no" is one word, as tokenize() reads it in a reply
         text = _CONJUNCTION_COMPOUND.sub(lambda m: m.group().replace("-", ""), text)
-    for match in _WORD.finditer(_MARKDOWN.sub(" ", text)):
+    text = _MARKDOWN.sub(" ", text)
+    if any(c.isdigit() for c in text):
+        text = _ORDINAL.sub(lambda m: _ORDINALS.get(fold(m.group()), m.group()), text)
+    for match in _WORD.finditer(text):
         norm = fold(match.group())
         words.extend(ABBREVIATIONS.get(norm, (norm,)))
     return words

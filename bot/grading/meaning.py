@@ -60,6 +60,7 @@ from .meaning_rules import (
     _rest_agrees,
     _Span,
     _threshold,
+    key_rest,
 )
 from .reply import _Reply
 from .text import COMMA, CONJUNCTIONS, HARD, NEGATIONS, STOP_WORDS, phrase_tokens, stems
@@ -87,11 +88,14 @@ def _items_of(card: Sequence[str | Item]) -> tuple[Item, ...]:
 
 
 def deck_texts(cards: Sequence[Sequence[str | Item]], *, own: bool = True) -> list[str]:
-    """Every text of a deck's cards that grading by meaning embeds (what :func:`prepare_deck` computes);
-    with ``own=False``, those the cards offer as competitors of another card."""
-    return list(
-        dict.fromkeys(t for card in cards for item in _items_of(card) for t in _item_texts(item, own=own))
-    )
+    """Every text of a deck's cards that grading by meaning embeds (what :func:`prepare_deck` computes and
+    the store keeps), the words of each key after its first among them (a part that opens with that word is
+    checked against them); with ``own=False``, those the cards offer as competitors of another card."""
+    items = [item for card in cards for item in _items_of(card)]
+    texts = [t for item in items for t in _item_texts(item, own=own)]
+    if own:
+        texts += [rest for item in items if (rest := key_rest(item))]
+    return list(dict.fromkeys(texts))
 
 
 def prepare_deck(cards: Sequence[Sequence[str | Item]], *, blob: bytes | None = None) -> bytes:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..decks.model import Item
 from . import semantic as sem
 from .card import _NEGATIVE_CUES
 from .grader import LexicalResult
@@ -228,14 +229,19 @@ def _contradicts(lexical: LexicalResult, span: _Span, item: int) -> bool:
     return any(t.norm in opposites for t in read.tokens[start : end + 1])
 
 
+def key_rest(item: Item) -> str:
+    """The words of an item's key after its first ("de followers" for "Nb de followers"), or ""."""
+    return item.answer.strip().partition(" ")[2].strip()
+
+
 def _rest_says_the_key(lexical: LexicalResult, item: int, rest: np.ndarray) -> bool:
     """The part's words beside the shared one say what the key's words beside its first one say, in other
     words or the other language ("nombre d'abonnés" for "Nb de followers"): the same name, not another one
     ("Google Ads" is not "Google Analytics")."""
-    _first, _space, others = lexical.card.items[item].answer.strip().partition(" ")
+    others = key_rest(lexical.card.items[item])
     if not others:
         return False
-    vectors = sem.deck_vectors([others])
+    vectors = sem.deck_vectors([others])  # embedded with the deck (deck_texts), kept with its vectors
     return len(vectors) == 1 and float(vectors[0] @ rest) >= SAME_NAME
 
 

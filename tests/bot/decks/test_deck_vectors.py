@@ -145,7 +145,7 @@ async def test_an_edited_card_gets_fresh_vectors_for_what_changed(db: Path, mode
         )
     restart(model)
     await graded_after_restart(db, deck_id)
-    assert model.calls == [["Vers de terre"]]  # the rest was restored
+    assert model.calls == [["Vers de terre", "de terre"]]  # the new key (and its words after the first) only
     restart(model)
     await graded_after_restart(db, deck_id)
     assert model.calls == []  # the edited deck's vectors were stored

@@ -401,7 +401,9 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
     answers = {p.item: p for p in phrases if p.kind == "answer"}
     for phrase in phrases:
         answer = answers.get(phrase.item)
-        if answer is not None and answer.negative and phrase.kind != "answer" and not phrase.negative:
+        # A detail explains the key in its own words and polarity ("Never reuse passwords: a different
+        # password for every site" states the good habit): the key's negation spreads to aliases only.
+        if answer is not None and answer.negative and phrase.kind == "alias" and not phrase.negative:
             answer_stems = {s for w in answer.words for s in stems(w)}
             phrase.negative = any(stems(w) & answer_stems for w in phrase.words)
     # A card of things to avoid: its question says so, or at least half its items are negative. One negative

@@ -1,0 +1,20 @@
+"""Reading rules the dev sets justified (second round): one behaviour a student notices per test."""
+
+from bot.decks import Item
+from bot.grading import grade_reply
+
+SECURITY = [
+    Item("Long passwords", "12+ characters, passphrase"),
+    Item("Two-factor authentication", "2FA, a code on your phone as well as the password"),
+    Item("Password manager"),
+    Item("Never reuse passwords", "a different password for every site"),
+    Item("Install updates", "patches fix security holes"),
+    Item("Backups", "copies of your files somewhere else (3-2-1)"),
+]
+
+
+def test_a_negative_key_s_detail_is_read_in_its_own_polarity() -> None:
+    # "Never reuse passwords: a different password for every site": saying the detail is naming the habit
+    assert grade_reply(SECURITY, "a different password for every site").matched == [3]
+    # the key's own negation still holds for the key: reusing passwords is the opposite habit
+    assert grade_reply(SECURITY, "reuse passwords").matched == []

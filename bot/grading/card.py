@@ -226,6 +226,11 @@ class PreparedCard:
                     if norm.startswith(elision) and norm[len(elision) :] in self.vocabulary:
                         found[norm[len(elision) :]] = 0.95
                         break
+            if "k" in norm and len(norm) >= 4:
+                # A phonetic spelling of "qu": "critik" for "critique", "lexik" for "lexique".
+                spelled = norm[:-1] + "que" if norm[-1] == "k" else norm
+                for word, similarity in self.similar_words(spelled.replace("k", "qu"), stop).items():
+                    found[word] = max(found.get(word, 0.0), min(similarity, 0.9))
         if len(self._lookups) < 50_000:
             self._lookups[norm] = found
         return found

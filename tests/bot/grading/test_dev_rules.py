@@ -18,3 +18,18 @@ def test_a_negative_key_s_detail_is_read_in_its_own_polarity() -> None:
     assert grade_reply(SECURITY, "a different password for every site").matched == [3]
     # the key's own negation still holds for the key: reusing passwords is the opposite habit
     assert grade_reply(SECURITY, "reuse passwords").matched == []
+
+
+GUIDE = ["Contexte", "Description des réseaux et Lexique", "Logique de chaque réseau"]
+DEFIS = [
+    "Intégrer les médias sociaux dans la stratégie globale de l’entreprise",
+    "Affecter les ressources nécessaires pour qu’ils soient bien utilisés",
+    "Accepter la critique",
+    "Rester authentique",
+]
+
+
+def test_k_spelled_for_qu_is_the_same_word() -> None:
+    # students spell "que" as it sounds: "lexik", "critik"
+    assert grade_reply(GUIDE, "contexte, lexik").matched == [0, 1]
+    assert grade_reply(DEFIS, "acepter la critik, rester autentique").matched == [2, 3]

@@ -34,6 +34,8 @@ from .text import (
 )
 
 INITIALS_MATCH = 0.9  # a word of a key stood for by its initial in capitals ("LT" for "long terme")
+SHORT_KEY_TYPO = 0.84  # a typo of a short one-word key, which names it only as a whole part of the reply
+SHORT_KEY = 7  # letters of a "short" key word, which the general typo rules leave alone
 WEAK_MATCH = 0.8  # a similarity good enough for a name, not for a word of a long description
 # Words of one phrase that matching reads; a key or a detail says it in fewer (and a hostile 700-character
 # item of one word repeated is one word: see _phrase_words).
@@ -111,6 +113,9 @@ class PreparedCard:
     _initials: dict[str, tuple[tuple[int, int, float], ...]] = field(default_factory=dict)
     slots: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # word -> (phrase, word index)
     question_words: frozenset[str] = frozenset()  # words of "Qui", "Où"-like items
+    short_keys: tuple[
+        str, ...
+    ] = ()  # the words of one-word keys of 3 to SHORT_KEY letters ("Qui", "Comment")
     question: str = ""
 
     def __post_init__(self) -> None:
@@ -119,6 +124,18 @@ class PreparedCard:
                 self.slots.setdefault(word, []).append((p_index, w_index))
         self.question_words = frozenset(w for p in self.phrases if p.stop_only for w in p.words)
         self._sorted_vocabulary = sorted(self.vocabulary)
+        self.short_keys = tuple(
+            sorted(
+                {
+                    p.words[0]
+                    for p in self.phrases
+                    if p.kind == "answer"
+                    and len(p.words) == 1
+                    and 3 <= len(p.words[0]) <= SHORT_KEY
+                    and p.words[0].isalpha()
+                }
+            )
+        )
         self._content_vocabulary = [w for w in self._sorted_vocabulary if w not in STOP_WORDS]
         for word in self.vocabulary:
             for stem in stems(word):
@@ -226,6 +243,12 @@ class PreparedCard:
                     if norm.startswith(elision) and norm[len(elision) :] in self.vocabulary:
                         found[norm[len(elision) :]] = 0.95
                         break
+            if not found and self.short_keys and len(norm) <= SHORT_KEY + 1:
+                # A typo of a short key of one word ("commnet", "quio" for "Comment", "Qui"), which the typo
+                # rules above leave to longer words: it names the key only as a whole part (see the grader).
+                for word in self.short_keys:
+                    if word[0] == norm[0] and OSA.distance(norm, word, score_cutoff=1) <= 1:
+                        found[word] = SHORT_KEY_TYPO
             if "k" in norm and len(norm) >= 4:
                 # A phonetic spelling of "qu": "critik" for "critique", "lexik" for "lexique".
                 spelled = norm[:-1] + "que" if norm[-1] == "k" else norm

@@ -53,6 +53,7 @@ from . import semantic as _semantic
 from .card import (
     _NEGATIVE_CUES,
     MAX_PHRASE_WORDS,
+    SHORT_KEY_TYPO,
     WEAK_MATCH,
     PreparedCard,
     _Phrase,
@@ -334,6 +335,7 @@ def _windows(
     whole_key = phrase.whole_key
     ordered = phrase.ordered
     one_word_term = phrase.kind == "term" and n == 1
+    short_typo = phrase.kind == "answer" and n == 1
     is_detail = phrase.kind == "detail"
     barrier_breaks = read.breaks[phrase.barrier]
     # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
@@ -397,6 +399,12 @@ def _windows(
                 continue  # an example of the detail mentioned in passing ("l'eau de pluie qui descend...")
             if phrase.stop_only and not _question_word_stands_alone(card, start, read):
                 continue
+            if (
+                short_typo
+                and similarity_sum == SHORT_KEY_TYPO
+                and read.atom_span[read.atom_of[start]] != (start, end)
+            ):
+                continue  # a typo of a short key names it only as a whole part of the reply
             if phrase.rivals and _names_a_rival(card, phrase, start, end, read, positions_used):
                 continue
             partial_pair = n == 2 and len(best_sim) == 1 and not is_detail

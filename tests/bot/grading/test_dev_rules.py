@@ -33,3 +33,12 @@ def test_k_spelled_for_qu_is_the_same_word() -> None:
     # students spell "que" as it sounds: "lexik", "critik"
     assert grade_reply(GUIDE, "contexte, lexik").matched == [0, 1]
     assert grade_reply(DEFIS, "acepter la critik, rester autentique").matched == [2, 3]
+
+
+EDITORIALE = ["Qui", "Quoi", "Où", "Comment", "Résultats"]
+
+
+def test_a_typo_of_a_short_one_word_key_names_it_as_a_whole_part() -> None:
+    assert grade_reply(EDITORIALE, "quio, quoii, où, commnet, résultas").matched == [0, 1, 2, 3, 4]
+    # inside a sentence the same typo is just a word of the sentence
+    assert grade_reply(EDITORIALE, "un commnet sur la page").matched == []

@@ -9,7 +9,8 @@ How it judges (the README tells teachers the same):
   words are compared after folding case and accents, by stem (French and English), by word family (a long
   shared beginning), by prefix for abbreviations ("perso", "techno", "coords"), by the letters of an
   abbreviation without vowels ("str", "mgmt") and by edit distance for typos (1 edit up to 10 letters, 2
-  beyond; "mentoring" is 2 edits from "monitoring" and is refused).
+  beyond; "mentoring" is 2 edits from "monitoring" and is refused); a k spelled for qu is the same word
+  ("critik", "lexik"), and a typo of a short one-word key ("commnet", "quio") names it as a whole part only.
   Words shared by several items of the card count less, so "politique" alone names no particular policy;
   words of the question count less and never count as found words, but a key of two or more words named
   whole is credited even when its words repeat the question ("Acte constitutionnel" for "Quelles lois

@@ -42,3 +42,19 @@ def test_a_typo_of_a_short_one_word_key_names_it_as_a_whole_part() -> None:
     assert grade_reply(EDITORIALE, "quio, quoii, où, commnet, résultas").matched == [0, 1, 2, 3, 4]
     # inside a sentence the same typo is just a word of the sentence
     assert grade_reply(EDITORIALE, "un commnet sur la page").matched == []
+
+
+RELATIONS = [
+    Item("Prédation", "un animal en chasse et mange un autre"),
+    Item("Compétition", "pour les mêmes ressources (nourriture, territoire)"),
+    Item("Mutualisme", "les deux espèces y gagnent (abeille + fleur)"),
+    Item("Commensalisme", "une y gagne, l'autre n'y gagne rien et n'y perd rien"),
+    Item("Parasitisme", "un vit aux dépens de l'autre (tique, ver solitaire)"),
+]
+
+
+def test_the_same_root_with_another_prefix_is_another_term() -> None:
+    # amensalism is a real relation, just not commensalism: close in letters, not in meaning
+    assert grade_reply(RELATIONS, "neutralisme, amensalisme").matched == []
+    # the same term in the other language still earns it
+    assert grade_reply(RELATIONS, "commensalism, mutualism").matched == [2, 3]

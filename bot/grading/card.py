@@ -317,7 +317,7 @@ def _detail_terms(detail: str) -> list[str]:
     return terms
 
 
-def _phrase_words(text: str) -> tuple[tuple[str, ...], bool, bool]:
+def _phrase_words(text: str, kind: str = "answer") -> tuple[tuple[str, ...], bool, bool]:
     words = phrase_tokens(text)
     negative = is_negative_phrase(words)
     # A word said twice in a phrase is one word to find (and a hostile item of one word repeated stays small).
@@ -327,6 +327,10 @@ def _phrase_words(text: str) -> tuple[tuple[str, ...], bool, bool]:
     if not content:
         content = tuple(dict.fromkeys(w for w in words if w not in NEGATIONS))
         return content[:MAX_PHRASE_WORDS], True, negative
+    if kind in ("answer", "alias") and any(w not in STOP_WORDS for w in content):
+        # A question word names a key made of question words ("Qui", "Où et quand"); in a longer key it is
+        # a pronoun ("ce qui m'échappe"), and "Qui" alone does not name that key.
+        content = tuple(w for w in content if w not in STOP_WORDS)
     return content[:MAX_PHRASE_WORDS], False, negative
 
 
@@ -347,7 +351,7 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
         if kind == "term":
             term_items.setdefault(fold(text), set()).add(index)
     raw = [r for r in raw if r[1] != "term" or len(term_items[fold(r[2])]) == 1]
-    prepared = [(index, kind, text, *_phrase_words(text)) for index, kind, text in raw]
+    prepared = [(index, kind, text, *_phrase_words(text, kind)) for index, kind, text in raw]
     # A term or acronym saying again what another phrase of its item says adds work, not matches.
     seen: set[tuple[int, tuple[str, ...]]] = set()
     unique = []

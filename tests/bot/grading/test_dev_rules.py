@@ -58,3 +58,16 @@ def test_the_same_root_with_another_prefix_is_another_term() -> None:
     assert grade_reply(RELATIONS, "neutralisme, amensalisme").matched == []
     # the same term in the other language still earns it
     assert grade_reply(RELATIONS, "commensalism, mutualism").matched == [2, 3]
+
+
+IDENTITE = [
+    "Ensemble des informations sur Internet vous concernant",
+    "Mélange de ce que je montre, ce que je cache, ce que les autres perçoivent et ce qui m’échappe",
+]
+
+
+def test_a_question_word_does_not_name_a_long_key_it_appears_in() -> None:
+    # "qui" in "ce qui m'échappe" is a pronoun: a pasted "Qui" names no part of the definition
+    assert grade_reply(IDENTITE, "informations sur Internet, Qui, Quoi").matched == [0]
+    # a card of question words still takes them
+    assert grade_reply(EDITORIALE, "qui, quoi, où").matched == [0, 1, 2]

@@ -35,6 +35,7 @@ from .text import (
 
 INITIALS_MATCH = 0.9  # a word of a key stood for by its initial in capitals ("LT" for "long terme")
 SHORT_KEY_TYPO = 0.84  # a typo of a short one-word key, which names it only as a whole part of the reply
+KEY_WITH_DETAIL = 3  # content words of a key that, with a detail, also offers its words and the detail's
 SHORT_KEY = 7  # letters of a "short" key word, which the general typo rules leave alone
 WEAK_MATCH = 0.8  # a similarity good enough for a name, not for a word of a long description
 # Words of one phrase that matching reads; a key or a detail says it in fewer (and a hostile 700-character
@@ -60,7 +61,7 @@ _NO_CREDIT_PHRASE_WORDS = STOP_WORDS - {"qui", "quoi", "ou", "comment", "quand",
 @dataclass(slots=True)
 class _Phrase:
     item: int
-    kind: str  # "answer", "alias", "detail"
+    kind: str  # "answer", "alias", "detail", "term" (of a detail), "key+detail"
     words: tuple[str, ...]
     weights: tuple[float, ...]
     total_weight: float
@@ -84,6 +85,10 @@ class _Phrase:
     # A term of a detail said in two or more words ("mangent les autres carnivores") is found in its order:
     # "carnivores qui mangent" says who eats, not who is eaten.
     ordered: bool = False
+    # A key of three words or more with a detail also offers its words and the detail's together: a word of
+    # the key only this item has beside a word of its detail names it ("signalement à la CAI", "la
+    # conscription de 1917"). For such a phrase, which of its words are the key's.
+    key_words: tuple[bool, ...] = ()
 
 
 def _split_item(item: str | Item) -> Item:
@@ -345,6 +350,8 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
         if item.detail:
             raw.append((index, "detail", item.detail))
             raw.extend((index, "term", term) for term in _detail_terms(item.detail))
+            if len(_phrase_words(item.answer)[0]) >= KEY_WITH_DETAIL:
+                raw.append((index, "key+detail", f"{item.answer} {item.detail}"))
     # A term two items' details share names neither.
     term_items: dict[str, set[int]] = {}
     for index, kind, text in raw:
@@ -387,7 +394,7 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
         vocabulary.update(words)
         # Short names stay inside one part of the reply; a name with "et" may span an "et"; sentences and
         # details may span commas, never a line or a sentence end.
-        if kind == "detail" or len(words) >= 5 or re.search(r"[,;/]", text):
+        if kind in ("detail", "key+detail") or len(words) >= 5 or re.search(r"[,;/]", text):
             barrier = HARD
         elif re.search(r"\b(?:et|and|pis|ou|or)\b", text, re.I):
             barrier = COMMA
@@ -402,14 +409,20 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
             and not (len(parsed) == 1 and len(words) >= 5)
         )
         counted = tuple(not (stems(word) & question_stems) for word in words)
+        if kind == "key+detail":
+            # its key's word must be the item's own (not the question's); the detail's may repeat the theme
+            # ("la conscription de 1917" on a card about the conscription crises)
+            counted = (True,) * len(words)
         lettered = sum(not w.isdigit() for w in words)
         whole_key = lettered if kind in ("answer", "alias") and lettered >= 2 and not all(counted) else 0
+        own_key = set(_phrase_words(parsed[index].answer)[0]) if kind == "key+detail" else set()
         phrases.append(
             _Phrase(
                 index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites,
                 need_count, need_weight, counted, may_name_alone,
                 tuple(w.isdigit() for w in words) if numbered_items >= 2 else (), frozenset(), whole_key,
                 kind in _ORDERED_KINDS and len(words) >= 2,
+                tuple(w in own_key for w in words) if own_key else (),
             )
         )  # fmt: skip
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")
@@ -458,6 +471,8 @@ def _requirement(kind: str, weights: Sequence[float]) -> tuple[int, float]:
     n, total = len(weights), sum(weights)
     if kind == "detail":
         return (n, 0.0) if n <= 2 else (2, min(2.0, 0.6 * total))
+    if kind == "key+detail":
+        return 2, 0.0  # and a word of each side: see the grader
     if kind in ("alias", "term") and n <= 2:
         return n, 0.0  # an alias is an exact alternative the teacher chose: all of it, typos aside
     if n == 1:

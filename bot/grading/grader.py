@@ -15,7 +15,8 @@ How it judges (the README tells teachers the same):
   words of the question count less and never count as found words, but a key of two or more words named
   whole is credited even when its words repeat the question ("Acte constitutionnel" for "Quelles lois
   constitutionnelles..."). One word of a 3-4 word key is not enough, unless it stands alone as a list entry
-  (never for a definition). Aliases of one or two words must be found whole.
+  (never for a definition); a word of such a key that only its item has, beside a word of its detail, names
+  it ("signalement à la CAI", "la conscription de 1917"). Aliases of one or two words must be found whole.
   Numbers alone name no item when several items carry numbers. A key is not credited when the word a
   near-neighbour's key says next to the shared one stands beside it ("droit à la vie privée").
   A term of a detail is found in its order ("carnivores qui mangent" is not "mangent les autres carnivores"),
@@ -235,7 +236,7 @@ def finish_grade(lexical: LexicalResult, meaning: Sequence[tuple[int, tuple[int,
         Credit(
             c.item,
             read.quote(c.start, c.end),
-            "detail" if c.kind == "term" else c.kind,
+            "detail" if c.kind in ("term", "key+detail") else c.kind,
             round(c.similarity, 3),
         )
         for c in lexical.credited.values()
@@ -329,7 +330,8 @@ def _windows(
     max_span = min(2 * n + 3, 14)  # a name or a description is said in a few words, not across a paragraph
     weights = phrase.weights
     found: list[_Candidate] = []
-    detail_factor = 0.85 if phrase.kind == "detail" else 1.0
+    detail_factor = 0.85 if phrase.kind in ("detail", "key+detail") else 1.0
+    key_words = phrase.key_words
     need_count, need_weight = phrase.need_count, phrase.need_weight - 1e-9
     counted = phrase.counted
     numbers = phrase.numbers
@@ -337,7 +339,7 @@ def _windows(
     ordered = phrase.ordered
     one_word_term = phrase.kind == "term" and n == 1
     short_typo = phrase.kind == "answer" and n == 1
-    is_detail = phrase.kind == "detail"
+    is_detail = phrase.kind in ("detail", "key+detail")
     barrier_breaks = read.breaks[phrase.barrier]
     # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
     # none in the reply and the item has no opposites.
@@ -389,6 +391,8 @@ def _windows(
                 or (whole_key and matched_weight >= need_weight and _holds_whole_key(phrase, best_sim))
             ):
                 continue
+            if key_words and not _key_beside_detail(phrase, best_sim):
+                continue  # a word the key alone has, beside a word of the detail
             if ordered and not _in_order(hits, first, end, best_sim):
                 continue  # a term's words in another order say something else
             if numbers and not named_words:
@@ -464,6 +468,15 @@ def _names_the_whole_part(
     if content[last + 1] - content[first] != inside:
         return False  # other words stand beside it in the entry
     return any(phrase.weights[w] >= 0.99 for w in best_sim)
+
+
+def _key_beside_detail(phrase: _Phrase, best_sim: dict[int, float]) -> bool:
+    """A word of the key that only this item has ("signalement", the year "1917") and a word of its detail
+    ("CAI", "conscription") in the window."""
+    key_words, weights = phrase.key_words, phrase.weights
+    return any(key_words[w] and weights[w] >= 0.99 for w in best_sim) and not all(
+        key_words[w] for w in best_sim
+    )
 
 
 def _holds_whole_key(phrase: _Phrase, best_sim: dict[int, float]) -> bool:

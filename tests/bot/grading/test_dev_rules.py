@@ -71,3 +71,30 @@ def test_a_question_word_does_not_name_a_long_key_it_appears_in() -> None:
     assert grade_reply(IDENTITE, "informations sur Internet, Qui, Quoi").matched == [0]
     # a card of question words still takes them
     assert grade_reply(EDITORIALE, "qui, quoi, où").matched == [0, 1, 2]
+
+
+CONSCRIPTION = [
+    Item("Première Guerre mondiale (1914-1918)", "le Canada entre en guerre avec la Grande-Bretagne"),
+    Item("Loi du service militaire (1917)", "Borden impose la conscription"),
+    Item("Émeute de Québec (1918)", "manifestations contre la conscription, l'armée tire, 4 morts"),
+    Item("Seconde Guerre mondiale (1939-1945)", "Mackenzie King promet qu'il n'y aura pas de conscription"),
+    Item("Conscription de 1944", "des conscrits sont envoyés outre-mer"),
+]
+LOI_25 = [
+    Item("Consentement", "manifeste, libre, éclairé, demandé pour chaque fin"),
+    Item(
+        "Signalement des incidents de confidentialité",
+        "aviser la CAI et les personnes touchées s'il y a un risque de préjudice sérieux",
+    ),
+    Item("Confidentialité par défaut", "paramètres au plus haut niveau de confidentialité"),
+]
+QUESTION = "Les crises de la conscription au Canada"
+
+
+def test_a_word_of_a_long_key_beside_a_word_of_its_detail_names_the_item() -> None:
+    # the year only this law has, with the detail's "conscription"; the bare year still names nothing
+    assert grade_reply(CONSCRIPTION, "la conscription de 1917", question=QUESTION).matched == [1]
+    assert grade_reply(CONSCRIPTION, "1917", question=QUESTION).matched == []
+    assert grade_reply(LOI_25, "consentement, signalement à la CAI").matched == [0, 1]
+    # the detail's word without the key's is not the item
+    assert grade_reply(LOI_25, "consentement, la CAI").matched == [0]

@@ -34,6 +34,9 @@ from .text import (
 )
 
 INITIALS_MATCH = 0.9  # a word of a key stood for by its initial in capitals ("LT" for "long terme")
+SHORT_KEY_TYPO = 0.84  # a typo of a short one-word key, which names it only as a whole part of the reply
+KEY_WITH_DETAIL = 3  # content words of a key that, with a detail, also offers its words and the detail's
+SHORT_KEY = 7  # letters of a "short" key word, which the general typo rules leave alone
 WEAK_MATCH = 0.8  # a similarity good enough for a name, not for a word of a long description
 # Words of one phrase that matching reads; a key or a detail says it in fewer (and a hostile 700-character
 # item of one word repeated is one word: see _phrase_words).
@@ -58,7 +61,7 @@ _NO_CREDIT_PHRASE_WORDS = STOP_WORDS - {"qui", "quoi", "ou", "comment", "quand",
 @dataclass(slots=True)
 class _Phrase:
     item: int
-    kind: str  # "answer", "alias", "detail"
+    kind: str  # "answer", "alias", "detail", "term" (of a detail), "key+detail"
     words: tuple[str, ...]
     weights: tuple[float, ...]
     total_weight: float
@@ -82,6 +85,10 @@ class _Phrase:
     # A term of a detail said in two or more words ("mangent les autres carnivores") is found in its order:
     # "carnivores qui mangent" says who eats, not who is eaten.
     ordered: bool = False
+    # A key of three words or more with a detail also offers its words and the detail's together: a word of
+    # the key only this item has beside a word of its detail names it ("signalement à la CAI", "la
+    # conscription de 1917"). For such a phrase, which of its words are the key's.
+    key_words: tuple[bool, ...] = ()
 
 
 def _split_item(item: str | Item) -> Item:
@@ -111,6 +118,9 @@ class PreparedCard:
     _initials: dict[str, tuple[tuple[int, int, float], ...]] = field(default_factory=dict)
     slots: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # word -> (phrase, word index)
     question_words: frozenset[str] = frozenset()  # words of "Qui", "Où"-like items
+    short_keys: tuple[
+        str, ...
+    ] = ()  # the words of one-word keys of 3 to SHORT_KEY letters ("Qui", "Comment")
     question: str = ""
 
     def __post_init__(self) -> None:
@@ -119,6 +129,18 @@ class PreparedCard:
                 self.slots.setdefault(word, []).append((p_index, w_index))
         self.question_words = frozenset(w for p in self.phrases if p.stop_only for w in p.words)
         self._sorted_vocabulary = sorted(self.vocabulary)
+        self.short_keys = tuple(
+            sorted(
+                {
+                    p.words[0]
+                    for p in self.phrases
+                    if p.kind == "answer"
+                    and len(p.words) == 1
+                    and 3 <= len(p.words[0]) <= SHORT_KEY
+                    and p.words[0].isalpha()
+                }
+            )
+        )
         self._content_vocabulary = [w for w in self._sorted_vocabulary if w not in STOP_WORDS]
         for word in self.vocabulary:
             for stem in stems(word):
@@ -226,6 +248,17 @@ class PreparedCard:
                     if norm.startswith(elision) and norm[len(elision) :] in self.vocabulary:
                         found[norm[len(elision) :]] = 0.95
                         break
+            if not found and self.short_keys and len(norm) <= SHORT_KEY + 1:
+                # A typo of a short key of one word ("commnet", "quio" for "Comment", "Qui"), which the typo
+                # rules above leave to longer words: it names the key only as a whole part (see the grader).
+                for word in self.short_keys:
+                    if word[0] == norm[0] and OSA.distance(norm, word, score_cutoff=1) <= 1:
+                        found[word] = SHORT_KEY_TYPO
+            if "k" in norm and len(norm) >= 4:
+                # A phonetic spelling of "qu": "critik" for "critique", "lexik" for "lexique".
+                spelled = norm[:-1] + "que" if norm[-1] == "k" else norm
+                for word, similarity in self.similar_words(spelled.replace("k", "qu"), stop).items():
+                    found[word] = max(found.get(word, 0.0), min(similarity, 0.9))
         if len(self._lookups) < 50_000:
             self._lookups[norm] = found
         return found
@@ -289,7 +322,7 @@ def _detail_terms(detail: str) -> list[str]:
     return terms
 
 
-def _phrase_words(text: str) -> tuple[tuple[str, ...], bool, bool]:
+def _phrase_words(text: str, kind: str = "answer") -> tuple[tuple[str, ...], bool, bool]:
     words = phrase_tokens(text)
     negative = is_negative_phrase(words)
     # A word said twice in a phrase is one word to find (and a hostile item of one word repeated stays small).
@@ -299,6 +332,10 @@ def _phrase_words(text: str) -> tuple[tuple[str, ...], bool, bool]:
     if not content:
         content = tuple(dict.fromkeys(w for w in words if w not in NEGATIONS))
         return content[:MAX_PHRASE_WORDS], True, negative
+    if kind in ("answer", "alias") and any(w not in STOP_WORDS for w in content):
+        # A question word names a key made of question words ("Qui", "Où et quand"); in a longer key it is
+        # a pronoun ("ce qui m'échappe"), and "Qui" alone does not name that key.
+        content = tuple(w for w in content if w not in STOP_WORDS)
     return content[:MAX_PHRASE_WORDS], False, negative
 
 
@@ -313,13 +350,15 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
         if item.detail:
             raw.append((index, "detail", item.detail))
             raw.extend((index, "term", term) for term in _detail_terms(item.detail))
+            if len(_phrase_words(item.answer)[0]) >= KEY_WITH_DETAIL:
+                raw.append((index, "key+detail", f"{item.answer} {item.detail}"))
     # A term two items' details share names neither.
     term_items: dict[str, set[int]] = {}
     for index, kind, text in raw:
         if kind == "term":
             term_items.setdefault(fold(text), set()).add(index)
     raw = [r for r in raw if r[1] != "term" or len(term_items[fold(r[2])]) == 1]
-    prepared = [(index, kind, text, *_phrase_words(text)) for index, kind, text in raw]
+    prepared = [(index, kind, text, *_phrase_words(text, kind)) for index, kind, text in raw]
     # A term or acronym saying again what another phrase of its item says adds work, not matches.
     seen: set[tuple[int, tuple[str, ...]]] = set()
     unique = []
@@ -355,7 +394,7 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
         vocabulary.update(words)
         # Short names stay inside one part of the reply; a name with "et" may span an "et"; sentences and
         # details may span commas, never a line or a sentence end.
-        if kind == "detail" or len(words) >= 5 or re.search(r"[,;/]", text):
+        if kind in ("detail", "key+detail") or len(words) >= 5 or re.search(r"[,;/]", text):
             barrier = HARD
         elif re.search(r"\b(?:et|and|pis|ou|or)\b", text, re.I):
             barrier = COMMA
@@ -370,14 +409,20 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
             and not (len(parsed) == 1 and len(words) >= 5)
         )
         counted = tuple(not (stems(word) & question_stems) for word in words)
+        if kind == "key+detail":
+            # its key's word must be the item's own (not the question's); the detail's may repeat the theme
+            # ("la conscription de 1917" on a card about the conscription crises)
+            counted = (True,) * len(words)
         lettered = sum(not w.isdigit() for w in words)
         whole_key = lettered if kind in ("answer", "alias") and lettered >= 2 and not all(counted) else 0
+        own_key = set(_phrase_words(parsed[index].answer)[0]) if kind == "key+detail" else set()
         phrases.append(
             _Phrase(
                 index, kind, words, tuple(weights), sum(weights), stop_only, negative, barrier, opposites,
                 need_count, need_weight, counted, may_name_alone,
                 tuple(w.isdigit() for w in words) if numbered_items >= 2 else (), frozenset(), whole_key,
                 kind in _ORDERED_KINDS and len(words) >= 2,
+                tuple(w in own_key for w in words) if own_key else (),
             )
         )  # fmt: skip
     # An alias of a negative item that reuses its words ("manque de préparation" for "Ne pas se préparer")
@@ -401,7 +446,9 @@ def _prepare(items: tuple[str | Item, ...], question: str) -> PreparedCard:
     answers = {p.item: p for p in phrases if p.kind == "answer"}
     for phrase in phrases:
         answer = answers.get(phrase.item)
-        if answer is not None and answer.negative and phrase.kind != "answer" and not phrase.negative:
+        # A detail explains the key in its own words and polarity ("Never reuse passwords: a different
+        # password for every site" states the good habit): the key's negation spreads to aliases only.
+        if answer is not None and answer.negative and phrase.kind == "alias" and not phrase.negative:
             answer_stems = {s for w in answer.words for s in stems(w)}
             phrase.negative = any(stems(w) & answer_stems for w in phrase.words)
     # A card of things to avoid: its question says so, or at least half its items are negative. One negative
@@ -424,6 +471,8 @@ def _requirement(kind: str, weights: Sequence[float]) -> tuple[int, float]:
     n, total = len(weights), sum(weights)
     if kind == "detail":
         return (n, 0.0) if n <= 2 else (2, min(2.0, 0.6 * total))
+    if kind == "key+detail":
+        return 2, 0.0  # and a word of each side: see the grader
     if kind in ("alias", "term") and n <= 2:
         return n, 0.0  # an alias is an exact alternative the teacher chose: all of it, typos aside
     if n == 1:

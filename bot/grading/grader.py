@@ -9,12 +9,14 @@ How it judges (the README tells teachers the same):
   words are compared after folding case and accents, by stem (French and English), by word family (a long
   shared beginning), by prefix for abbreviations ("perso", "techno", "coords"), by the letters of an
   abbreviation without vowels ("str", "mgmt") and by edit distance for typos (1 edit up to 10 letters, 2
-  beyond; "mentoring" is 2 edits from "monitoring" and is refused).
+  beyond; "mentoring" is 2 edits from "monitoring" and is refused); a k spelled for qu is the same word
+  ("critik", "lexik"), and a typo of a short one-word key ("commnet", "quio") names it as a whole part only.
   Words shared by several items of the card count less, so "politique" alone names no particular policy;
   words of the question count less and never count as found words, but a key of two or more words named
   whole is credited even when its words repeat the question ("Acte constitutionnel" for "Quelles lois
   constitutionnelles..."). One word of a 3-4 word key is not enough, unless it stands alone as a list entry
-  (never for a definition). Aliases of one or two words must be found whole.
+  (never for a definition); a word of such a key that only its item has, beside a word of its detail, names
+  it ("signalement à la CAI", "la conscription de 1917"). Aliases of one or two words must be found whole.
   Numbers alone name no item when several items carry numbers. A key is not credited when the word a
   near-neighbour's key says next to the shared one stands beside it ("droit à la vie privée").
   A term of a detail is found in its order ("carnivores qui mangent" is not "mangent les autres carnivores"),
@@ -53,6 +55,7 @@ from . import semantic as _semantic
 from .card import (
     _NEGATIVE_CUES,
     MAX_PHRASE_WORDS,
+    SHORT_KEY_TYPO,
     WEAK_MATCH,
     PreparedCard,
     _Phrase,
@@ -233,7 +236,7 @@ def finish_grade(lexical: LexicalResult, meaning: Sequence[tuple[int, tuple[int,
         Credit(
             c.item,
             read.quote(c.start, c.end),
-            "detail" if c.kind == "term" else c.kind,
+            "detail" if c.kind in ("term", "key+detail") else c.kind,
             round(c.similarity, 3),
         )
         for c in lexical.credited.values()
@@ -327,14 +330,16 @@ def _windows(
     max_span = min(2 * n + 3, 14)  # a name or a description is said in a few words, not across a paragraph
     weights = phrase.weights
     found: list[_Candidate] = []
-    detail_factor = 0.85 if phrase.kind == "detail" else 1.0
+    detail_factor = 0.85 if phrase.kind in ("detail", "key+detail") else 1.0
+    key_words = phrase.key_words
     need_count, need_weight = phrase.need_count, phrase.need_weight - 1e-9
     counted = phrase.counted
     numbers = phrase.numbers
     whole_key = phrase.whole_key
     ordered = phrase.ordered
     one_word_term = phrase.kind == "term" and n == 1
-    is_detail = phrase.kind == "detail"
+    short_typo = phrase.kind == "answer" and n == 1
+    is_detail = phrase.kind in ("detail", "key+detail")
     barrier_breaks = read.breaks[phrase.barrier]
     # Only negations can refuse a positive item on a card of things to avoid; skip the check when there are
     # none in the reply and the item has no opposites.
@@ -386,6 +391,8 @@ def _windows(
                 or (whole_key and matched_weight >= need_weight and _holds_whole_key(phrase, best_sim))
             ):
                 continue
+            if key_words and not _key_beside_detail(phrase, best_sim):
+                continue  # a word the key alone has, beside a word of the detail
             if ordered and not _in_order(hits, first, end, best_sim):
                 continue  # a term's words in another order say something else
             if numbers and not named_words:
@@ -397,6 +404,12 @@ def _windows(
                 continue  # an example of the detail mentioned in passing ("l'eau de pluie qui descend...")
             if phrase.stop_only and not _question_word_stands_alone(card, start, read):
                 continue
+            if (
+                short_typo
+                and similarity_sum == SHORT_KEY_TYPO
+                and read.atom_span[read.atom_of[start]] != (start, end)
+            ):
+                continue  # a typo of a short key names it only as a whole part of the reply
             if phrase.rivals and _names_a_rival(card, phrase, start, end, read, positions_used):
                 continue
             partial_pair = n == 2 and len(best_sim) == 1 and not is_detail
@@ -455,6 +468,15 @@ def _names_the_whole_part(
     if content[last + 1] - content[first] != inside:
         return False  # other words stand beside it in the entry
     return any(phrase.weights[w] >= 0.99 for w in best_sim)
+
+
+def _key_beside_detail(phrase: _Phrase, best_sim: dict[int, float]) -> bool:
+    """A word of the key that only this item has ("signalement", the year "1917") and a word of its detail
+    ("CAI", "conscription") in the window."""
+    key_words, weights = phrase.key_words, phrase.weights
+    return any(key_words[w] and weights[w] >= 0.99 for w in best_sim) and not all(
+        key_words[w] for w in best_sim
+    )
 
 
 def _holds_whole_key(phrase: _Phrase, best_sim: dict[int, float]) -> bool:

@@ -16,6 +16,8 @@ closest to only when it clearly prefers it:
   not nearly another card's item,
 - for a short part holding words that several items of the card use ("données" on a card about personal
   data), still closest to that item without those words: a shared word says which card, not which item.
+- for a short part with a word that ends like a word of the item's name but begins with another letter, never:
+  the same root with another prefix is another term ("amensalisme" is not "Commensalisme").
 A conjunction opening a part ("and adding an enzyme") is a separator and is not embedded.
 Credits are decided in rounds: once some items are credited, the parts left are judged on the items left.
 The lexical rules apply to these credits too: a part whose every word the lexical stage saw and refused

@@ -38,6 +38,7 @@ MAX_SPAN_ATOMS = 4  # runs of up to this many consecutive parts are compared as 
 MAX_SPANS_PER_REPLY = 12  # bounds the model's work on a long reply
 MAX_ATOMS_PER_REPLY = 12
 SAME_NAME = 0.5  # a part's words beside a key's first word that say the key's other words (a translation)
+PREFIXED_ENDING = 6  # letters of a shared ending that, with another beginning, make another term (a prefix)
 SAME_WORD = 0.95  # a reply word this close to a card's word (the word, or its stem) is that word
 _NEGATIVE = NEGATIONS | _NEGATIVE_CUES
 
@@ -140,6 +141,8 @@ def _acceptable(
         return False
     if _contradicts(lexical, span, best):
         return False  # "le bon outil" is not "Utiliser le mauvais outil", however close in meaning
+    if _another_prefix(lexical, span, best):
+        return False  # "amensalisme" is not "Commensalisme", "anabolisme" not "Catabolisme"
     shared, words = _shared_words(lexical, span, best)
     if shared == words and rest is not None and _rest_says_the_key(lexical, best, rest):
         shared, words = _shared_words(lexical, span, best, same_first=False)
@@ -227,6 +230,41 @@ def _contradicts(lexical: LexicalResult, span: _Span, item: int) -> bool:
         return False
     start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
     return any(t.norm in opposites for t in read.tokens[start : end + 1])
+
+
+def _another_prefix(lexical: LexicalResult, span: _Span, item: int) -> bool:
+    """A word of a short part ends like a word of the item's key or alias (a long shared ending) but begins
+    with another letter: the same root with another prefix is another term ("amensalisme" for "Commensalisme",
+    "anabolisme" for "Catabolisme"), which the model, reading the letters, places beside it."""
+    read = lexical.read
+    assert read is not None
+    start, end = read.atom_span[span.first][0], read.atom_span[span.last][1]
+    content = [t.norm for t in read.tokens[start : end + 1] if not t.stop]
+    if not content or len(content) > SHORT_PART_WORDS:
+        return False
+    names = {
+        w
+        for p in lexical.card.phrases
+        if p.item == item and p.kind in ("answer", "alias")
+        for w in p.words
+        if len(w) >= PREFIXED_ENDING
+    }
+    for norm in content:
+        if len(norm) < PREFIXED_ENDING or norm in names:
+            continue
+        for word in names:
+            if norm[0] == word[0]:
+                continue  # the same prefix spelled in the other language: "déplacement" for "displacement"
+            shared = 0
+            for a, b in zip(reversed(norm), reversed(word), strict=False):
+                if a != b:
+                    break
+                shared += 1
+            # the ending is not a whole word: "autopromotion" is "self promotion", a word and a prefix
+            whole = shared >= min(len(norm), len(word))
+            if not whole and shared >= PREFIXED_ENDING and shared >= 0.6 * min(len(norm), len(word)):
+                return True
+    return False
 
 
 def key_rest(item: Item) -> str:

@@ -93,13 +93,13 @@ def name(request):
 def test_plain_item_strings_reach_the_issue_targets(name):
     quality = _quality(name, "plain")
     assert quality.precision >= 0.98, quality.line()
-    assert quality.f1 >= 0.94, quality.line()
+    assert quality.f1 >= 0.95, quality.line()
 
 
 def test_the_curated_deck_with_aliases_does_better(name):
     plain, curated = _quality(name, "plain"), _quality(name, "curated")
-    assert curated.f1 >= 0.965, curated.line()
-    assert curated.exact_rate >= 0.86, curated.line()
+    assert curated.f1 >= 0.97, curated.line()
+    assert curated.exact_rate >= 0.88, curated.line()
     assert curated.f1 > plain.f1
 
 
@@ -148,8 +148,8 @@ def new_set(request):
 
 def test_new_decks_plain_items(new_set):
     quality = _quality(new_set, "plain")
-    assert quality.precision >= 0.945, quality.line()
-    assert quality.f1 >= 0.87, quality.line()
+    assert quality.precision >= 0.95, quality.line()
+    assert quality.f1 >= 0.89, quality.line()
 
 
 def test_meaning_lifts_the_new_decks_over_the_lexical_stage(new_set):
@@ -158,12 +158,12 @@ def test_meaning_lifts_the_new_decks_over_the_lexical_stage(new_set):
     assert full.precision >= lexical.precision - 0.015, (full.line(), lexical.line())
 
 
-# Recall floors per set: the held-out ones a little under the figures measured when they were set, the dev
-# ones just under what the dev set shows now (paraphrase 0.597, other-language 0.867, F1 0.936, precision
-# 0.983).
+# Recall floors per set: the held-out ones a little under the figures measured when they were set (paraphrase
+# 0.453, other-language 0.786), the dev ones just under what the dev set shows now (paraphrase 0.597,
+# other-language 0.874, F1 0.951, precision 0.993).
 RECALL_FLOORS = {
-    "new-holdout": {"paraphrase": 0.42, "other-language": 0.72},
-    "new-dev": {"paraphrase": 0.58, "other-language": 0.85},
+    "new-holdout": {"paraphrase": 0.44, "other-language": 0.76},
+    "new-dev": {"paraphrase": 0.58, "other-language": 0.86},
 }
 
 
@@ -175,8 +175,8 @@ def test_paraphrases_and_the_other_language_are_recalled(new_set, kind):
 
 def test_new_decks_dev_set_keeps_what_tuning_reached():
     quality = _quality("new-dev", "plain")
-    assert quality.precision >= 0.975, quality.line()
-    assert quality.f1 >= 0.93, quality.line()
+    assert quality.precision >= 0.985, quality.line()
+    assert quality.f1 >= 0.945, quality.line()
 
 
 def test_the_curated_chem_bio_deck_does_better_than_its_notes(new_set):

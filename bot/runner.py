@@ -243,7 +243,13 @@ class TutorBot(commands.Bot):
         if self._open_store is not None:
             self.store = await self._resources.enter_async_context(self._open_store())
         if isinstance(self.store, Store):  # runner tests use stand-ins that are not a database
-            self.services = Services.build(self.store, self.clock, shards=self.scheduled_shards)
+            self.services = Services.build(
+                self.store,
+                self.clock,
+                shards=self.scheduled_shards,
+                grading_process=self.settings is not None and self.settings.grading_process,
+            )
+            self.services.daily.grader.start()  # the grading process loads its model while we connect
             extra = self.settings.decks_dir if self.settings is not None else None
             self.bundled_decks = await self.services.decks.load_bundled(
                 bundled_deck_files(self.curated_decks, extra)

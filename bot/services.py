@@ -14,6 +14,7 @@ from .daily.rules import Shards
 from .daily.scheduler import DailyRunner
 from .daily.service import DailyService
 from .decks.library import DeckLibrary
+from .grading.pool import GradingPool
 from .leaderboard.service import LeaderboardService
 from .names import MemberNames
 from .practice.service import PracticeService
@@ -38,10 +39,19 @@ class Services:
     names: MemberNames
 
     @classmethod
-    def build(cls, store: Store, clock: Clock = utc_now, *, shards: Shards | None = None) -> Services:
-        """``shards``: the shards this process runs, whose guilds alone it posts for (None: every guild)."""
+    def build(
+        cls,
+        store: Store,
+        clock: Clock = utc_now,
+        *,
+        shards: Shards | None = None,
+        grading_process: bool = False,
+    ) -> Services:
+        """``shards``: the shards this process runs, whose guilds alone it posts for (None: every guild);
+        ``grading_process``: answers are graded in a process of their own (else in a worker thread)."""
         decks = DeckLibrary(store)
-        daily = DailyService(store, clock, decks, shards=shards)
+        grader = GradingPool(process=grading_process)
+        daily = DailyService(store, clock, decks, shards=shards, grader=grader)
         names = MemberNames(store)
         return cls(
             store=store,

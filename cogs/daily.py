@@ -62,12 +62,11 @@ MAX_SNOWFLAKE = 2**63 - 1
 DEFER_AFTER = 1.0
 #: An answer that reaches its handler this late (the bot is behind: a whole class at once) is acknowledged
 #: first, before any work: the rest of its 3 s is for the queue ahead of it, not for grading. Earlier ones
-#: are answered in one response when their work is quick (one call to Discord instead of two: under a burst
-#: that doubles what the bot can answer), else acknowledged by the DEFER_AFTER timer. Tuned on the load bench:
-#: 0.25 s with 8 answers in progress acknowledged too many answers twice over.
+#: are answered in one response when their work is quick (one call to Discord instead of two), else
+#: acknowledged by the DEFER_AFTER timer. Load bench, the heaviest card, 1,000 answers within a second, two
+#: runs each: acknowledging first once 32 answers were in progress answered 433-443 a second (two calls each,
+#: p99 0.15-0.22 s); one response each, 565-607 a second, p99 0.66-0.80 s.
 ACK_FIRST_AFTER = 1.0
-#: Answers in progress beyond which a new one is acknowledged first, however early it arrived.
-BUSY_ANSWERS = 32
 #: Discord's code for "A thread has already been created for this message".
 THREAD_EXISTS = 160004
 #: The reaction on a graded reply when the member's DMs are closed: "recorded", never the grade itself.
@@ -179,7 +178,6 @@ class Daily(commands.Cog):
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
-        self._answering = 0  # answers being graded and recorded right now
 
     @property
     def services(self) -> Services | None:
@@ -379,9 +377,9 @@ class Daily(commands.Cog):
     ) -> None:
         # Answer in one response when the work is quick (one call to Discord), and acknowledge first with
         # "thinking…" (deferred, private), then edit in the grade, whenever it could take long: the
-        # interaction waited already (the bot is behind), answers are queued ahead of it, or the work runs
-        # past DEFER_AFTER. Discord's 3 s run from the interaction's creation, not from when this handler got
-        # to run. A timer rather than a second task: under load every extra task step delays the rest.
+        # interaction waited already (the bot is behind), or the work runs past DEFER_AFTER. Discord's 3 s
+        # run from the interaction's creation, not from when this handler got to run. A timer rather than a
+        # second task: under load every extra task step delays the rest.
         deferring: list[asyncio.Task[bool]] = []
         ready: list[tuple[str | None, discord.Embed | None]] = []  # the answer, once rendered
 
@@ -402,11 +400,10 @@ class Daily(commands.Cog):
 
         waited = (discord.utils.utcnow() - interaction.created_at).total_seconds()
         timer: asyncio.TimerHandle | None = None
-        if waited >= ACK_FIRST_AFTER or self._answering >= BUSY_ANSWERS:
+        if waited >= ACK_FIRST_AFTER:
             defer()  # at once, before any work
         else:
             timer = asyncio.get_running_loop().call_later(max(0.0, DEFER_AFTER - waited), defer)
-        self._answering += 1
         try:
             if deferring:  # acknowledged: the class's other acknowledgements go before this one's work
                 await after_acknowledgements(interaction)
@@ -416,7 +413,6 @@ class Daily(commands.Cog):
         except Outage:  # never acknowledged as recorded; the store logged it once
             outcome = UserError("daily.error.not_recorded")
         finally:
-            self._answering -= 1
             if timer is not None:
                 timer.cancel()
         if isinstance(outcome, UserError):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import logging
 import threading
 from collections import OrderedDict
@@ -54,6 +55,8 @@ class _State:
         self.failure: str | None = None  # why the model could not be loaded
         self.lock = threading.Lock()
         self.cache: dict[str, np.ndarray] = {}
+        #: Times the cache was emptied (its bound): a grading process copying it starts over then.
+        self.cache_clears = 0
         self.recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self.recent_lock = threading.Lock()
 
@@ -167,13 +170,40 @@ def deck_vectors(texts: Sequence[str]) -> np.ndarray:
         vectors = encode(missing)
         if len(vectors) != len(missing):
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        if len(cache) + len(missing) > _MAX_CACHED_TEXTS:
-            cache.clear()  # a bound, not a policy: a real bot holds a few thousand deck texts
+        _make_room(len(missing))
         for text, vector in zip(missing, vectors, strict=True):
             cache[text] = vector
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     return np.stack([cache[t] for t in texts])
+
+
+def _make_room(count: int) -> None:
+    if len(_state.cache) + count > _MAX_CACHED_TEXTS:
+        _state.cache.clear()  # a bound, not a policy: a real bot holds a few thousand deck texts
+        _state.cache_clears += 1
+
+
+#: Where a copy of the deck-text cache stands: (clears seen, texts copied).
+CacheMark = tuple[int, int]
+
+
+def deck_vectors_since(mark: CacheMark = (0, 0)) -> tuple[dict[str, np.ndarray], CacheMark]:
+    """The deck-text vectors this process gained since ``mark`` (all of them from the start, or once the
+    cache was emptied), and the mark to give next time: what a grading process lacks of them."""
+    cache = _state.cache
+    clears, copied = mark
+    if clears != _state.cache_clears or copied > len(cache):
+        copied = 0
+    added = {text: cache[text] for text in itertools.islice(cache, copied, None)}  # insertion order
+    return added, (_state.cache_clears, copied + len(added))
+
+
+def remember_deck_vectors(vectors: dict[str, np.ndarray]) -> None:
+    """Keep vectors another process computed or restored (the grading process gets the bot's)."""
+    fresh = {text: vector for text, vector in vectors.items() if text not in _state.cache}
+    _make_room(len(fresh))
+    _state.cache.update(fresh)
 
 
 def _key(text: str) -> bytes:

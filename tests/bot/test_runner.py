@@ -103,6 +103,12 @@ def test_environment_wins_over_dotenv(tmp_path: Path):
     assert settings.command_hash_path == Path("file.db.commands.json")
 
 
+def test_answers_are_graded_in_a_process_of_their_own_unless_turned_off():
+    assert Settings.from_env({}, dotenv_path=None).grading_process is True
+    assert Settings.from_env({"TUTOR_GRADING_PROCESS": "0"}, dotenv_path=None).grading_process is False
+    assert Settings.from_env({"TUTOR_GRADING_PROCESS": "yes"}, dotenv_path=None).grading_process is True
+
+
 def test_a_postgresql_url_is_kept_whole_and_never_shown_with_its_password(tmp_path: Path):
     url = "postgresql://tutor:s3cret@db.example:5432/classes"
     settings = Settings.from_env({"TUTOR_DB": url, "TUTOR_DB_POOL": "12"}, dotenv_path=None)
@@ -121,6 +127,7 @@ def test_a_postgresql_url_is_kept_whole_and_never_shown_with_its_password(tmp_pa
         ({"DISCORD_API_BASE": "discord.com/api"}, "DISCORD_API_BASE must be a http or https URL"),
         ({"DISCORD_GATEWAY_URL": "http://x"}, "DISCORD_GATEWAY_URL must be a ws or wss URL"),
         ({"TUTOR_MESSAGE_CONTENT": "maybe"}, "TUTOR_MESSAGE_CONTENT must be 1 or 0"),
+        ({"TUTOR_GRADING_PROCESS": "maybe"}, "TUTOR_GRADING_PROCESS must be 1 or 0"),
         ({"TUTOR_DECKS": "/no/such/folder"}, "TUTOR_DECKS=/no/such/folder is not a folder"),
     ],
 )

@@ -29,7 +29,7 @@ def one_slot(klass: Class, monkeypatch: pytest.MonkeyPatch) -> lanes.Lanes:
     assert klass.bot is not None
     bot_lanes = lanes.Lanes(slots=1)
     monkeypatch.setitem(lanes._lanes._kept, klass.bot, bot_lanes)
-    monkeypatch.setattr(sys.modules["cogs.daily"], "BUSY_ANSWERS", 0)
+    monkeypatch.setattr(sys.modules["cogs.daily"], "ACK_FIRST_AFTER", 0.0)
     return bot_lanes
 
 

@@ -19,7 +19,7 @@ ORIGINAL = "/webhooks/{application_id}/{token}/messages/@original"
 
 def answer_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every answer take the acknowledge-first path ("thinking…", then the grade edited in)."""
-    monkeypatch.setattr(sys.modules["cogs.daily"], "BUSY_ANSWERS", 0)  # the loaded extension's module
+    monkeypatch.setattr(sys.modules["cogs.daily"], "ACK_FIRST_AFTER", 0.0)  # the loaded extension's module
 
 
 async def test_rate_limits_and_server_errors_are_retried_and_counted_once(

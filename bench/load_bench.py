@@ -362,6 +362,8 @@ async def process_bot_runs(folder: Path) -> list[Run]:
         fake = world.fake
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TUTOR_", "DISCORD_"))}
         env.update(fake.environment(), TUTOR_DB=str(db), TUTOR_LOG_LEVEL="WARNING")
+        if "TUTOR_GRADING_PROCESS" in os.environ:  # =0: the bot grades in a thread, to compare
+            env["TUTOR_GRADING_PROCESS"] = os.environ["TUTOR_GRADING_PROCESS"]
         # TUTOR_BENCH_LOG: a file to keep the bot process's log in (else it goes with the temporary folder).
         log_path = Path(os.environ.get("TUTOR_BENCH_LOG") or folder / "bot.log")
         log = log_path.open("wb")  # noqa: ASYNC230 -- once; closed in the finally below

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import time
 from collections import deque
 from collections.abc import AsyncIterator
 
@@ -34,6 +36,8 @@ ACK_BY = 2.0
 #: Seconds an edit or a follow-up waits for a slot before it goes ahead anyway (a slot held by a request
 #: that hangs must not hold the others for long).
 LATER_WAIT = 10.0
+#: Seconds of each of the two windows over which the quickest delivery of an interaction is remembered.
+FLOOR_WINDOW = 30.0
 
 
 class Lanes:
@@ -51,6 +55,22 @@ class Lanes:
         self.acks_pending = 0
         #: Work waiting for the acknowledgements to be out (:meth:`after_acks`).
         self._after_acks: set[asyncio.Future[bool]] = set()
+        #: The quickest delivery in the previous and the current window, and when the current one began.
+        self._floor = (math.inf, math.inf)
+        self._window_start = -math.inf
+
+    def behind(self, age: float, now: float) -> float:
+        """Seconds by which an interaction ``age`` seconds old reached its handler later than the quickest
+        ones lately (the last 30 to 60 s): how far behind the bot is. An interaction's age also holds the
+        network's latency and the difference between Discord's clock and this machine's, which this
+        subtracts."""
+        previous, current = self._floor
+        if now - self._window_start >= FLOOR_WINDOW:
+            previous, current, self._window_start = current, age, now
+        else:
+            current = min(current, age)
+        self._floor = (previous, current)
+        return age - min(previous, current)
 
     @contextlib.asynccontextmanager
     async def ack(self, wait: float) -> AsyncIterator[None]:
@@ -147,9 +167,19 @@ def lanes_of(client: discord.Client) -> Lanes:
     return _lanes.of(client)
 
 
+def age_of(interaction: discord.Interaction) -> float:
+    """Seconds since Discord created the interaction (its 3 s count from then)."""
+    return (discord.utils.utcnow() - interaction.created_at).total_seconds()
+
+
+def behind(interaction: discord.Interaction) -> float:
+    """Seconds by which the interaction reached its handler later than the quickest ones lately (call it
+    once per interaction, as it reaches its handler)."""
+    return lanes_of(interaction.client).behind(age_of(interaction), time.monotonic())
+
+
 def first_response(interaction: discord.Interaction) -> contextlib.AbstractAsyncContextManager[None]:
-    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-    return lanes_of(interaction.client).ack(max(0.0, ACK_BY - age))
+    return lanes_of(interaction.client).ack(max(0.0, ACK_BY - age_of(interaction)))
 
 
 async def after_acknowledgements(interaction: discord.Interaction) -> None:

@@ -67,3 +67,15 @@ async def test_an_answer_ready_before_its_acknowledgements_turn_is_one_response(
     assert result.kind == "message" and not result.deferred  # the grade itself, no "thinking…"
     assert "Your score: 1/4" in result.text
     assert [call.method for call in result.calls] == ["POST"]
+
+
+async def test_an_answer_that_reaches_the_bot_behind_the_others_is_acknowledged_first(klass: Class) -> None:
+    fake, alice, bob = klass.fake, klass.students["alice"], klass.students["bob_smith"]
+    _message, _post, card = await klass.open_question()
+    on_time = await fake.slash(klass.guild, alice, "answer", text=card.items[0].answer)
+    assert on_time.kind == "message" and not on_time.deferred  # the grade itself, in one response
+    # Bob's reaches the bot 0.3 s after it was created, later than Alice's did: the bot is behind (a burst),
+    # so "thinking…" goes out first, and the grade after it.
+    late = await fake.slash(klass.guild, bob, "answer", text=card.items[1].answer, delivered_after=0.3)
+    assert late.deferred and late.elapsed is not None and late.elapsed < 3.0
+    assert "Your score: 1/4" in late.text

@@ -313,11 +313,11 @@ class Driver:
         return result, payload
 
     async def _run_interaction(
-        self, result: InteractionResult, *, wait: bool, timeout: float | None
+        self, result: InteractionResult, *, wait: bool, timeout: float | None, created: float | None = None
     ) -> InteractionResult:
         self.interactions[result.id] = result
         self._by_token[result.token] = result
-        result.created = asyncio.get_running_loop().time()
+        result.created = asyncio.get_running_loop().time() if created is None else created
         await self.dispatch("INTERACTION_CREATE", result.payload)
         if not wait:
             return result
@@ -382,6 +382,7 @@ class Driver:
         locale: str | None = None,
         wait: bool = True,
         timeout: float | None = None,
+        delivered_after: float = 0.0,
         **kwargs: Any,
     ) -> InteractionResult:
         """Run a slash command as a user.
@@ -391,11 +392,15 @@ class Driver:
         Options come as keyword arguments (or a dict, for names that clash with the parameters here); they are
         checked and typed against the registered definition as the Discord client would. ``guild=None``: in
         DMs. Returns once acknowledged (and, for a deferred response, once its content arrived) unless
-        ``wait=False``.
+        ``wait=False``. ``delivered_after``: seconds between the interaction's creation (its id, and the
+        start of its 3 s) and its dispatch, as when Discord's gateway lags behind a burst.
         """
         values = {**(options or {}), **kwargs}
         result = self._slash_interaction(guild, user, command, values, in_channel=in_channel, locale=locale)
-        return await self._run_interaction(result, wait=wait, timeout=timeout)
+        created = asyncio.get_running_loop().time()
+        if delivered_after > 0:
+            await asyncio.sleep(delivered_after)
+        return await self._run_interaction(result, wait=wait, timeout=timeout, created=created)
 
     def _slash_interaction(
         self,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import pytest
+
 from cogs.kit.lanes import Lanes
 
 
@@ -102,3 +104,18 @@ async def test_work_waits_for_the_acknowledgements_at_most_its_limit():
     await asyncio.gather(ack, patient)
     assert log[-1] == "work 10.0"
     assert not lanes._after_acks  # nobody left waiting
+
+
+def test_how_far_behind_is_measured_from_the_quickest_deliveries_lately():
+    lanes = Lanes()
+    # Interactions reach the bot 0.15 s after Discord created them (the network, the clocks): not behind.
+    assert lanes.behind(0.15, now=0.0) == 0.0
+    assert lanes.behind(0.16, now=1.0) == pytest.approx(0.01)
+    # A burst: each reaches its handler later than the last.
+    assert lanes.behind(0.45, now=2.0) == pytest.approx(0.30)
+    assert lanes.behind(1.15, now=3.0) == pytest.approx(1.0)
+    # The quickest of the last 30 to 60 s counts: once the window after the quick ones has passed too, a
+    # slower network is the new floor.
+    assert lanes.behind(0.40, now=40.0) == pytest.approx(0.25)
+    assert lanes.behind(0.40, now=65.0) == pytest.approx(0.25)
+    assert lanes.behind(0.41, now=70.0) == pytest.approx(0.01)

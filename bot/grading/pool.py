@@ -13,7 +13,9 @@ take turns on one core. ``process=True`` grades in a process of its own (``tutor
 second were answered at 565-607 a second instead of 401-447, each answered within 0.8 s. The process loads
 its own copy of the model (about 2 s and 70 MB, at start-up) and receives, with each batch, the deck vectors
 the bot restored or computed since the last one. Should it die, that batch is graded in a thread of the bot
-and the next one starts a new process; should the bot die, the process notices within a second and exits.
+and the next one starts a new process (after three deaths in a row, or where no process can start, answers
+are graded in a thread from then on, with a warning); should the bot die, the process notices within a
+second and exits.
 
 A batch is graded with :func:`bot.grading.grade_many`: the parts that need grading by meaning are embedded
 together, in one model call for the batch.
@@ -44,6 +46,8 @@ log = logging.getLogger(__name__)
 
 #: The most answers one executor call grades; the rest go in the next one, so results flow steadily.
 MAX_BATCH = 64
+#: Grading processes that may die in a row before answers are graded in a thread of the bot instead.
+MAX_BREAKS = 3
 #: Seconds between the grading process's checks that the bot that started it is still there.
 PARENT_CHECK = 1.0
 
@@ -113,26 +117,38 @@ class GradingPool:
         self._task: asyncio.Task[None] | None = None
         #: Executor calls made (a batch each): tests and the bench read it.
         self.batches = 0
+        self._breaks = 0  # grading processes that died in a row
 
     def start(self) -> None:
         """Start the grading process now (its model loads while the bot connects), not at the first answer."""
+        worker = self._worker()
         if self.process:
-            self._worker().submit(_started)
+            worker.submit(_started)
 
     def _worker(self) -> concurrent.futures.Executor:
         if self._executor is None:
-            if self.process:
-                status = semantic.semantic_status()
-                self._executor = concurrent.futures.ProcessPoolExecutor(
-                    1,
-                    # spawn: the bot's threads (the store's, the model's) must not be forked half-way.
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_start_process,
-                    initargs=(status.enabled, logging.getLogger().getEffectiveLevel(), os.getpid()),
-                )
-                self._shared = (0, 0)
-            else:
-                self._executor = self._thread_worker()
+            self._executor = self._process_worker() if self.process else self._thread_worker()
+        return self._executor
+
+    def _process_worker(self) -> concurrent.futures.Executor:
+        status = semantic.semantic_status()
+        try:
+            executor = concurrent.futures.ProcessPoolExecutor(
+                1,
+                # spawn: the bot's threads (the store's, the model's) must not be forked half-way.
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_process,
+                initargs=(status.enabled, logging.getLogger().getEffectiveLevel(), os.getpid()),
+            )
+        except (OSError, ValueError, ImportError) as error:  # no process semaphores here (some containers)
+            return self._stay_in_process(f"{type(error).__name__}: {error}")
+        self._shared = (0, 0)
+        return executor
+
+    def _stay_in_process(self, why: str) -> concurrent.futures.Executor:
+        log.warning("answers are graded in a thread of the bot from now on: the grading process %s", why)
+        self.process = False
+        self._executor = self._thread_worker()
         return self._executor
 
     def _thread_worker(self) -> concurrent.futures.ThreadPoolExecutor:
@@ -149,12 +165,18 @@ class GradingPool:
         try:
             results = await loop.run_in_executor(executor, _grade_in_process, requests, vectors)
         except BrokenProcessPool:
-            # Killed (the out-of-memory killer, a crash): this batch in a thread here, a new process next.
-            log.warning("the grading process stopped; a new one starts with the next answers")
+            # Killed (the out-of-memory killer, a crash): this batch in a thread here, a new process next,
+            # unless it keeps dying (it cannot start here): then threads from now on.
             if self._executor is executor:
                 self._executor = None
             executor.shutdown(wait=False, cancel_futures=True)
+            self._breaks += 1
+            if self._breaks >= MAX_BREAKS:
+                self._stay_in_process(f"stopped {self._breaks} times in a row")
+            else:
+                log.warning("the grading process stopped; a new one starts with the next answers")
             return await loop.run_in_executor(self._thread_worker(), _grade_batch, requests)
+        self._breaks = 0
         self._shared = mark
         return results
 

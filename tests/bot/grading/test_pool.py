@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.grading import grade_many, grade_reply, semantic, set_semantic
-from bot.grading.pool import PARENT_CHECK, GradingPool
+from bot.grading.pool import MAX_BREAKS, PARENT_CHECK, GradingPool
 
 ITEMS = ["Connexion: se connecter", "Preuve", "Cohérence", "Historique"]
 REPLIES = ["connexion, preuve", "je sais pas", "cohérence\nhistorique\npreuve", "", "\ud800 preuve"]
@@ -167,3 +167,40 @@ def test_the_grading_process_exits_when_the_bot_is_killed() -> None:
         assert not Path(f"/proc/{child}").exists(), "the grading process outlived the bot"
     finally:
         bot.kill()
+
+
+def _dies_at_start(*_args: object) -> None:
+    os._exit(3)  # a grading process that cannot start here (a missing library, a sandbox)
+
+
+async def test_a_grading_process_that_keeps_dying_leaves_grading_to_a_thread(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("bot.grading.pool._start_process", _dies_at_start)
+    pool = GradingPool(process=True)
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.grading.pool"):
+            for _ in range(MAX_BREAKS + 1):  # every answer graded all the same
+                assert (await pool.grade(ITEMS, "preuve")).matched == [1]
+        assert "graded in a thread of the bot from now on" in caplog.text
+        assert caplog.text.count("the grading process stopped;") == MAX_BREAKS - 1
+        assert not pool.process  # no new process is tried for each answer
+    finally:
+        pool.close()
+
+
+async def test_no_process_semaphores_leave_grading_to_a_thread(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def no_semaphores(*_args: object, **_kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")  # a container without /dev/shm
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_semaphores)
+    pool = GradingPool(process=True)
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.grading.pool"):
+            pool.start()
+            assert (await pool.grade(ITEMS, "preuve")).matched == [1]
+        assert "graded in a thread of the bot from now on" in caplog.text
+    finally:
+        pool.close()

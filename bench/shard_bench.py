@@ -24,7 +24,6 @@ processes compete with the fake and the server, so the ratio is a floor for mach
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import os
 import secrets
@@ -36,12 +35,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 
 import asyncpg
 
 from bot.store import Store
-from tests.fakediscord.remote import ROOT, FakeDiscordProcess, RemoteGuild, RemoteInteraction, RemoteMember
+from tests.fakediscord.remote import FakeDiscordProcess, RemoteGuild, RemoteInteraction, RemoteMember
+from tests.support import postgres as pg_support
 from tests.support.postgres import wipe_postgres
 from tests.support.processes import BotProcess, bot_environment, seed
 
@@ -69,15 +68,6 @@ class Run:
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms) or [float("nan")]
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def _pg_server() -> ModuleType:
-    path = ROOT / "tests" / "bot" / "store" / "pg_server.py"  # the tests' throwaway server, loaded by path
-    spec = importlib.util.spec_from_file_location("pg_server", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 async def _answer_key(pg: str, channel: int, fake: FakeDiscordProcess) -> str:
@@ -208,11 +198,10 @@ def main() -> int:
     url = (os.environ.get("TUTOR_BENCH_PG") or os.environ.get("TUTOR_TEST_PG") or "").strip()
     if url:
         return asyncio.run(_run_all(url))
-    pg_server = _pg_server()
-    if not pg_server.available():
+    if not pg_support.available():
         print("skipped: no PostgreSQL (set TUTOR_TEST_PG, or install PostgreSQL 15 for a throwaway server)")
         return 0
-    server = pg_server.ThrowawayPostgres(secrets.token_hex(16))
+    server = pg_support.ThrowawayPostgres(secrets.token_hex(16))
     try:
         server.start()
         asyncio.run(_create_test_db(server.url))

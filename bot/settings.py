@@ -18,7 +18,7 @@
                              post are graded too (enable it in the Developer Portal first); default off
 ``TUTOR_SEMANTIC``           ``0`` to grade by words only (no meaning stage: for small machines); default on
 ``TUTOR_GRADING_PROCESS``    ``0`` to grade answers in a thread of the bot's process rather than a process of
-                             their own (saves about 170 MB of memory; fewer answers a second at a peak)
+                             their own (saves about 175 MB of memory; fewer answers a second at a peak)
 ===========================  ==========================================================================
 
 The ``.env`` file is read with python-dotenv's parser (its format: ``KEY=VALUE`` lines, blank lines and

@@ -16,10 +16,9 @@ seconds and once at start-up (the catch-up after downtime); tests call ``tick`` 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import discord
@@ -35,10 +34,11 @@ from bot.errors import Outage, UserError
 from bot.i18n import t, tn
 from bot.services import Services
 from cogs.kit.access import cmd, language, services_of
+from cogs.kit.answering import Rendered, answer_in_time
 from cogs.kit.embeds import to_embed
 from cogs.kit.errors import guarded
 from cogs.kit.forms import answer_form, form_routes, submitted_answer
-from cogs.kit.lanes import after_acknowledgements, age_of, behind, first_response
+from cogs.kit.lanes import first_response
 from cogs.kit.markup import DISCORD, safe
 from cogs.kit.names import display_names, remember
 from cogs.kit.notices import regrade_text, tell_regrades
@@ -57,21 +57,11 @@ HISTORY_SEARCH = 50
 FORM_ID = re.compile(r"daily:modal:(?P<message>\d+)")
 #: The largest snowflake a form may name (a forged one may name anything).
 MAX_SNOWFLAKE = 2**63 - 1
-#: Seconds after its interaction was created by which an answer still being worked on is acknowledged with
-#: "thinking…" (Discord allows 3 s to respond, counted from the interaction's creation).
-DEFER_AFTER = 1.0
-#: An answer that reaches its handler this late (the bot is behind: a whole class at once) is acknowledged
-#: first, before any work: the rest of its 3 s is for the queue ahead of it, not for grading. Earlier ones
-#: are answered in one response when their work is quick (one call to Discord instead of two), else
-#: acknowledged by the DEFER_AFTER timer.
-ACK_FIRST_AFTER = 1.0
-#: So is one that reaches its handler this much later than the quickest answers lately (a burst the bot is
-#: behind on), whatever the network's latency. Load bench, the heaviest card, two runs each: with only the
-#: 1-second rule, 1,000 members at once had their acknowledgement by 1.50-1.54 s (p99); with this rule by
-#: 0.90-0.94 s, the empty handler's own 1.06-1.14 s. When the class answers within a second, the bot keeps
-#: up and answers each in one response (about 0.5 ms less than acknowledging first): 574-611 a second, p99
-#: 0.7-0.8 s, against 349-361 a second when 32 answers in progress meant acknowledging first.
-ACK_FIRST_BEHIND = 0.1
+#: What a member is told when their answer is not recorded, or its feedback could not be given.
+ANSWER_MESSAGES = {
+    "not_recorded": "daily.error.not_recorded",
+    "feedback_failed": "daily.error.feedback_failed",
+}
 #: Discord's code for "A thread has already been created for this message".
 THREAD_EXISTS = 160004
 #: The reaction on a graded reply when the member's DMs are closed: "recorded", never the grade itself.
@@ -85,35 +75,6 @@ def channel_problem(channel: object, me: discord.Member | None) -> str | None:
     perms = channel.permissions_for(me)
     missing = missing_permissions({name: getattr(perms, name) for name in REQUIRED_CHANNEL_PERMISSIONS})
     return failure_code(permissions=missing) if missing else None
-
-
-_late = {"acks": 0}
-
-
-async def _settled(deferring: list[asyncio.Task[Any]]) -> bool:
-    """Wait for the acknowledgement sent ahead ("thinking…"); whether Discord took it."""
-    ok = True
-    for task in deferring:
-        try:
-            await task
-        except discord.HTTPException as error:
-            # One line for the first and then every hundredth: under an overload, a line per answer (with
-            # the cost of writing it) would only deepen the backlog that caused it.
-            _late["acks"] += 1
-            if _late["acks"] % 100 == 1:
-                log.warning("could not acknowledge an answer in time (%d so far): %s", _late["acks"], error)
-            ok = False
-    return ok
-
-
-async def _tell_failed(interaction: discord.Interaction, lang: str) -> None:
-    """The "thinking…" message could not become the feedback: say so in a follow-up, if Discord lets us."""
-    try:
-        await interaction.followup.send(
-            t("daily.error.feedback_failed", lang), ephemeral=True, allowed_mentions=NO_PINGS
-        )
-    except discord.HTTPException as error:
-        log.warning("could not tell a member their feedback failed: %s", error)
 
 
 class AnswerView(discord.ui.View):
@@ -375,70 +336,20 @@ class Daily(commands.Cog):
             message_id=message_id,
             channel_id=interaction.channel_id if message_id is not None else None,
         )
-        await self._respond(interaction, lang, work)
+        answered = await answer_in_time(
+            interaction,
+            lang,
+            work,
+            self._feedback,
+            not_recorded="daily.error.not_recorded",
+            feedback_failed="daily.error.feedback_failed",
+        )
+        if answered:
+            await tell_regrades(interaction, lang)  # answers of theirs a teacher's alias re-graded upwards
 
-    async def _respond(
-        self, interaction: discord.Interaction, lang: str, work: Awaitable[AnswerOutcome]
-    ) -> None:
-        # Answer in one response when the work is quick (one call to Discord), and acknowledge first with
-        # "thinking…" (deferred, private), then edit in the grade, whenever it could take long: the
-        # interaction waited already (the bot is behind), or the work runs past DEFER_AFTER. Discord's 3 s
-        # run from the interaction's creation, not from when this handler got to run. A timer rather than a
-        # second task: under load every extra task step delays the rest.
-        deferring: list[asyncio.Task[bool]] = []
-        ready: list[tuple[str | None, discord.Embed | None]] = []  # the answer, once rendered
-
-        async def acknowledge() -> bool:
-            """The first response; True when it was the answer itself, ready before a slot was free."""
-            async with first_response(interaction):
-                if ready:  # one response instead of "thinking…" and an edit
-                    content, embed = ready[0]
-                    await interaction.response.send_message(
-                        content=content, embed=embed, ephemeral=True, allowed_mentions=NO_PINGS
-                    )
-                    return True
-                await interaction.response.defer(ephemeral=True, thinking=True)
-                return False
-
-        def defer() -> None:
-            deferring.append(asyncio.ensure_future(acknowledge()))
-
-        late = behind(interaction)
-        waited = age_of(interaction)
-        timer: asyncio.TimerHandle | None = None
-        if waited >= ACK_FIRST_AFTER or late >= ACK_FIRST_BEHIND:
-            defer()  # at once, before any work
-        else:
-            timer = asyncio.get_running_loop().call_later(max(0.0, DEFER_AFTER - waited), defer)
-        try:
-            if deferring:  # acknowledged: the class's other acknowledgements go before this one's work
-                await after_acknowledgements(interaction)
-            outcome: AnswerOutcome | UserError = await work
-        except UserError as error:
-            outcome = error
-        except Outage:  # never acknowledged as recorded; the store logged it once
-            outcome = UserError("daily.error.not_recorded")
-        finally:
-            if timer is not None:
-                timer.cancel()
-        if isinstance(outcome, UserError):
-            content, embed = outcome.message(lang, DISCORD), None
-        else:
-            content, embed = None, to_embed(render.feedback(outcome, lang, DISCORD))
-        ready.append((content, embed))
-        acknowledged = await _settled(deferring)  # before the follow-up
-        if deferring and not acknowledged:
-            return  # the interaction is gone (Discord answers nothing more on it); the answer is kept
-        if not deferring or not deferring[0].result():
-            try:  # the response, or what the "thinking…" message becomes
-                await send_private(interaction, content, embed=embed)
-            except discord.HTTPException as error:
-                # discord.py already retried what may be retried (429, 5xx). The answer itself is recorded
-                # (or refused) either way; a new attempt gets the same grade back, never a second score.
-                log.warning("could not give a member their answer's feedback: %s", error)
-                if deferring and not isinstance(outcome, UserError):
-                    await _tell_failed(interaction, lang)
-        await tell_regrades(interaction, lang)  # answers of theirs a teacher's alias re-graded upwards
+    @staticmethod
+    def _feedback(outcome: AnswerOutcome, lang: str) -> Rendered:
+        return None, to_embed(render.feedback(outcome, lang, DISCORD))
 
     @app_commands.command(
         name="answer",

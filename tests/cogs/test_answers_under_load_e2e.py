@@ -5,12 +5,11 @@ response (no "thinking…" then an edit)."""
 from __future__ import annotations
 
 import asyncio
-import sys
 from typing import Any
 
 import pytest
 
-from cogs.kit import lanes
+from cogs.kit import answering, lanes
 from tests.support.classroom import Class
 
 ORIGINAL = "/webhooks/{application_id}/{token}/messages/@original"
@@ -29,7 +28,7 @@ def one_slot(klass: Class, monkeypatch: pytest.MonkeyPatch) -> lanes.Lanes:
     assert klass.bot is not None
     bot_lanes = lanes.Lanes(slots=1)
     monkeypatch.setitem(lanes._lanes._kept, klass.bot, bot_lanes)
-    monkeypatch.setattr(sys.modules["cogs.daily"], "ACK_FIRST_AFTER", 0.0)
+    monkeypatch.setattr(answering, "ACK_FIRST_AFTER", 0.0)
     return bot_lanes
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sys
 from datetime import UTC, datetime, timedelta
 
 import discord
+import pytest
 
 from bot.decks import load_deck
 from bot.decks.model import Card
@@ -20,6 +20,7 @@ from bot.grading import grade_reply
 from bot.i18n import NBSP
 from bot.runner import CURATED_DECKS
 from cogs.daily import ANSWER_BUTTON
+from cogs.kit import answering
 from tests.fakediscord import FakeDiscord, Message
 from tests.fakediscord.fixtures import DiscordProblems
 from tests.support.classroom import MONTREAL, POST_AT, Class, epoch
@@ -340,7 +341,7 @@ async def test_mentions_in_answers_and_names_never_ping(klass: Class, fake_disco
 
 
 async def test_a_slow_answer_is_acknowledged_first_then_graded(
-    klass: Class, fake_discord: FakeDiscord
+    klass: Class, fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await klass.start()
     await klass.setup()
@@ -348,7 +349,7 @@ async def test_a_slow_answer_is_acknowledged_first_then_graded(
     (post_message,) = klass.posts()
     _, card = await klass.card_of(post_message)
     # As if the database were slow: the answer is acknowledged with "thinking…" before it is graded.
-    sys.modules["cogs.daily"].DEFER_AFTER = 0.0  # the loaded extension's module
+    monkeypatch.setattr(answering, "DEFER_AFTER", 0.0)
     graded = await fake_discord.slash(
         klass.guild, klass.students["alice"], "answer", text=card.items[0].answer
     )

@@ -5,11 +5,11 @@ once, each member gets their grade or is told, each post is sent once, and the s
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 
 import pytest
 
+from cogs.kit import answering
 from tests.fakediscord.fixtures import DiscordProblems
 from tests.support.classroom import POST_AT, Class
 
@@ -19,7 +19,7 @@ ORIGINAL = "/webhooks/{application_id}/{token}/messages/@original"
 
 def answer_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every answer take the acknowledge-first path ("thinking…", then the grade edited in)."""
-    monkeypatch.setattr(sys.modules["cogs.daily"], "ACK_FIRST_AFTER", 0.0)  # the loaded extension's module
+    monkeypatch.setattr(answering, "ACK_FIRST_AFTER", 0.0)
 
 
 async def test_rate_limits_and_server_errors_are_retried_and_counted_once(

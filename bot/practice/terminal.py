@@ -182,7 +182,9 @@ def run_session(
     else:
         say(t("cli.summary_none", lang))
     due = next_review() if next_review is not None else None
-    if due is not None:
+    if due is not None and due <= utc_now():  # overdue since an earlier session: not a time in the past
+        say(t("cli.review_due_now", lang))
+    elif due is not None:
         say(t("cli.next_review", lang, when=f"{due.astimezone():%Y-%m-%d %H:%M}"))
     return summary
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -92,6 +93,12 @@ def test_practice_in_the_terminal_records_attempts_and_summarises(tmp_path):
     assert "To review first:\n  • Les 4 forces? — 75%" in summary
     assert re.search(r"Next review of this deck: \d{4}-\d\d-\d\d \d\d:\d\d\.", summary)
     assert "Traceback" not in result.stderr
+    # Hours later, those cards are overdue: the next session says so, not a time already past.
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE reviews SET due = due - 86400")
+    later = run_cli("practice", "--deck", str(deck), "--db", str(db), "--lang", "en", stdin="")
+    assert "Cards of this deck are due for review now" in later.stdout
+    assert "Next review of this deck" not in later.stdout
 
     import asyncio
 

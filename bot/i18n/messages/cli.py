@@ -89,6 +89,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Next review of this deck: {when}.",
         "fr": "Prochaine révision de ce paquet : {when}.",
     },
+    "cli.review_due_now": {
+        "en": "Cards of this deck are due for review now: start another session to review them.",
+        "fr": "Des cartes de ce paquet sont à revoir dès maintenant : lancez une autre séance pour les "
+        "revoir.",
+    },
     "cli.summary_none": {
         "en": "Session over: no question answered.",
         "fr": "Séance terminée : aucune question répondue.",

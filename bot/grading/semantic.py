@@ -192,11 +192,14 @@ def deck_vectors_since(mark: CacheMark = (0, 0)) -> tuple[dict[str, np.ndarray],
     """The deck-text vectors this process gained since ``mark`` (all of them from the start, or once the
     cache was emptied), and the mark to give next time: what a grading process lacks of them."""
     cache = _state.cache
-    clears, copied = mark
-    if clears != _state.cache_clears or copied > len(cache):
+    clears, copied = _state.cache_clears, mark[1]
+    if clears != mark[0] or copied > len(cache):
         copied = 0
-    added = {text: cache[text] for text in itertools.islice(cache, copied, None)}  # insertion order
-    return added, (_state.cache_clears, copied + len(added))
+    # In one step (list() of islice runs without giving up the GIL): the deck vectors' thread may be adding
+    # to the cache meanwhile, and iterating a dict that grows fails. Insertion order: the new ones are last.
+    texts = list(itertools.islice(cache, copied, None))
+    added = {text: vector for text in texts if (vector := cache.get(text)) is not None}
+    return added, (clears, copied + len(texts))
 
 
 def remember_deck_vectors(vectors: dict[str, np.ndarray]) -> None:

@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.grading import grade_many, grade_reply, semantic, set_semantic
@@ -204,3 +205,24 @@ async def test_no_process_semaphores_leave_grading_to_a_thread(
         assert "graded in a thread of the bot from now on" in caplog.text
     finally:
         pool.close()
+
+
+def test_the_grading_process_is_sent_each_deck_vector_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    _, mark = semantic.deck_vectors_since()  # everything known so far
+    first = {"texte un (pool)": np.ones(semantic.DIMENSIONS, dtype=np.float32)}
+    second = {"texte deux (pool)": np.zeros(semantic.DIMENSIONS, dtype=np.float32)}
+    try:
+        semantic.remember_deck_vectors(first)
+        added, mark = semantic.deck_vectors_since(mark)
+        assert list(added) == list(first)
+        semantic.remember_deck_vectors({**first, **second})  # one known already: only the other is new
+        added, mark = semantic.deck_vectors_since(mark)
+        assert list(added) == list(second)
+        assert semantic.deck_vectors_since(mark)[0] == {}
+        # The cache was emptied (its bound) and filled again: the copy starts over.
+        monkeypatch.setattr(semantic._state, "cache_clears", semantic._state.cache_clears + 1)
+        added, _ = semantic.deck_vectors_since(mark)
+        assert {*first, *second} <= set(added)
+    finally:
+        for text in (*first, *second):
+            semantic._state.cache.pop(text, None)

@@ -57,11 +57,6 @@ HISTORY_SEARCH = 50
 FORM_ID = re.compile(r"daily:modal:(?P<message>\d+)")
 #: The largest snowflake a form may name (a forged one may name anything).
 MAX_SNOWFLAKE = 2**63 - 1
-#: What a member is told when their answer is not recorded, or its feedback could not be given.
-ANSWER_MESSAGES = {
-    "not_recorded": "daily.error.not_recorded",
-    "feedback_failed": "daily.error.feedback_failed",
-}
 #: Discord's code for "A thread has already been created for this message".
 THREAD_EXISTS = 160004
 #: The reaction on a graded reply when the member's DMs are closed: "recorded", never the grade itself.

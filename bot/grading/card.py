@@ -118,9 +118,8 @@ class PreparedCard:
     _initials: dict[str, tuple[tuple[int, int, float], ...]] = field(default_factory=dict)
     slots: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # word -> (phrase, word index)
     question_words: frozenset[str] = frozenset()  # words of "Qui", "Où"-like items
-    short_keys: tuple[
-        str, ...
-    ] = ()  # the words of one-word keys of 3 to SHORT_KEY letters ("Qui", "Comment")
+    # The words of one-word keys of 3 to SHORT_KEY letters ("Qui", "Comment").
+    short_keys: tuple[str, ...] = ()
     question: str = ""
 
     def __post_init__(self) -> None:

@@ -280,13 +280,12 @@ def tokenize(text: str) -> tuple[list[Token], list[int]]:
             pending = max(pending, strength)  # "___": no word, the separator before it still counts
             continue
         word, stop, joins = forms[0]
-        if compound and pieces[index - 1] == "-":  # the rest of "yes-or-no": one word with what came before
-            tokens[-1] = make(Token, (tokens[-1][0] + word, tokens[-1][1], end, False, False))
-            continue
-        compound = bool(joins and tokens and pieces[index - 1] == after == "-" and index + 2 < len(pieces))
+        # "yes-or-no", "tout-ou-rien": a hyphenated compound with a conjunction inside is one word (it joins
+        # no list, and its "no" negates nothing): its conjunction, then the rest, join the word before.
+        compound = (compound and pieces[index - 1] == "-") or bool(
+            joins and tokens and pieces[index - 1] == after == "-" and index + 2 < len(pieces)
+        )
         if compound:
-            # "yes-or-no", "tout-ou-rien": a hyphenated compound with a conjunction inside is one word (it
-            # joins no list, and its "no" negates nothing).
             tokens[-1] = make(Token, (tokens[-1][0] + word, tokens[-1][1], end, False, False))
             continue
         tokens.append(make(Token, (word, start, end, stop, joins)))  # tuple.__new__: 3x a NamedTuple call
